@@ -1,0 +1,82 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requirePageUser } from '@/app/_lib/page-guard';
+import { Badge } from '@/components/ui/Badge';
+import { Card } from '@/components/ui/Card';
+import { PageHeader } from '@/components/ui/PageHeader';
+import { ROLE_LABELS, ROLES } from '@/lib/auth/roles';
+import { checkHealth } from '@/lib/health/check-health';
+import { countUsers } from '@/lib/users/count-users';
+
+export const metadata: Metadata = { title: 'Admin' };
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value >= 10 || unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+export default async function AdminPage() {
+  await requirePageUser({ area: 'admin' });
+  const [counts, health] = await Promise.all([countUsers(), checkHealth()]);
+  const links = [
+    { href: '/admin/users', title: 'Users and roles', text: 'Create accounts, set roles, deactivate, reset passwords.' },
+    { href: '/admin/settings', title: 'Settings', text: 'Installation name and the support contact shown at sign-in.' },
+    { href: '/admin/announcements', title: 'Announcements', text: 'Send a message to every user, or to some roles.' },
+  ];
+  return (
+    <>
+      <PageHeader title="Admin" description="Run this Cohort installation." />
+      <div className="grid gap-4 md:grid-cols-3">
+        {links.map((l) => (
+          <Link key={l.href} href={l.href} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500 dark:border-slate-800 dark:bg-slate-900">
+            <h2 className="font-semibold">{l.title}</h2>
+            <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{l.text}</p>
+          </Link>
+        ))}
+      </div>
+      <div className="mt-6 grid gap-4 md:grid-cols-2">
+        <Card>
+          <h2 className="font-semibold">People</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            {counts.active} active, {counts.deactivated} deactivated
+          </p>
+          <ul className="mt-3 space-y-1 text-sm" data-testid="role-counts">
+            {ROLES.map((r) => (
+              <li key={r} className="flex justify-between">
+                <span>{ROLE_LABELS[r]}</span>
+                <span className="font-mono">{counts.byRole[r]}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+        <Card>
+          <h2 className="font-semibold">System</h2>
+          <ul className="mt-3 space-y-2 text-sm" data-testid="system-health">
+            <li className="flex items-center justify-between">
+              <span>Database ({String(health.db.provider ?? 'unknown')})</span>
+              {health.db.ok ? <Badge tone="success">{health.db.latencyMs} ms</Badge> : <Badge tone="danger">{health.db.error}</Badge>}
+            </li>
+            <li className="flex items-center justify-between">
+              <span>Blob storage</span>
+              {health.storage.ok ? (
+                <Badge tone="success">{formatBytes(Number(health.storage.freeBytes))} free</Badge>
+              ) : (
+                <Badge tone="danger">{health.storage.error}</Badge>
+              )}
+            </li>
+            <li className="flex items-center justify-between">
+              <span>Version</span>
+              <span className="font-mono">{health.version}</span>
+            </li>
+          </ul>
+        </Card>
+      </div>
+    </>
+  );
+}

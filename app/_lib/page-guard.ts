@@ -1,0 +1,30 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
+import { canAccessArea, type AreaKey } from '@/lib/auth/areas';
+import type { Role } from '@/lib/auth/roles';
+import { getSessionUser, hasRole, type SessionUser } from '@/lib/auth/session-user';
+
+const PATH_HEADER = 'x-cohort-path';
+
+/** /sign-in, returning to the page asked for (the path comes from proxy.ts, never from the client). */
+export function signInPath(h: Headers): string {
+  return `/sign-in?next=${encodeURIComponent(h.get(PATH_HEADER) ?? '/')}`;
+}
+
+/**
+ * The page-side twin of withAuth: signed out → /sign-in (returning here after), temporary password →
+ * /account/password, missing role → the 403 page. Every page under (app) calls it itself: layouts are
+ * not re-run on client navigation, so they cannot guard.
+ */
+export async function requirePageUser(
+  options: { area?: AreaKey; roles?: Role[]; allowPendingPasswordChange?: boolean } = {},
+): Promise<SessionUser> {
+  const h = await headers();
+  const user = await getSessionUser(h);
+  if (!user) redirect(signInPath(h));
+  if (user.mustChangePassword && !options.allowPendingPasswordChange) redirect('/account/password');
+  if (options.area && !canAccessArea(user.roles, options.area)) forbidden();
+  if (options.roles && !hasRole(user, ...options.roles)) forbidden();
+  return user;
+}

@@ -1,0 +1,8 @@
+import { withAuth } from '@/lib/http/with-auth';
+import { setUserActive } from '@/lib/users/set-user-active';
+
+export const POST = withAuth<{ userId: string }>(
+  async ({ user, params }) =>
+    Response.json(await setUserActive({ userId: params.userId, active: false, actorId: user.id })),
+  { roles: ['admin'] },
+);

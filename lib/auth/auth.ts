@@ -1,0 +1,119 @@
+import { betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { env } from '@/lib/config/env';
+import { getSecrets } from '@/lib/config/secrets';
+import { getDb } from '@/lib/db/client';
+import { consumeAccountAttempt } from './account-throttle';
+
+export const AUTH_BASE_PATH = '/api/auth';
+export const DEACTIVATED_CODE = 'ACCOUNT_DEACTIVATED';
+
+function createAuth() {
+  const db = getDb();
+  return betterAuth({
+    appName: 'Cohort',
+    baseURL: env.appUrl,
+    basePath: AUTH_BASE_PATH,
+    secret: getSecrets().authSecret,
+    // Cookie-bearing POSTs from any other origin are refused (CSRF).
+    trustedOrigins: [env.appUrl, ...env.trustedOrigins],
+    database: prismaAdapter(db, { provider: env.databaseProvider, transaction: true }),
+    emailAndPassword: {
+      enabled: true,
+      // Staff accounts are created by admins; patients will join with claim codes.
+      disableSignUp: true,
+      minPasswordLength: 12,
+      maxPasswordLength: 128,
+      revokeSessionsOnPasswordReset: true,
+    },
+    session: {
+      expiresIn: env.COHORT_SESSION_HOURS * 3600,
+      updateAge: 3600,
+      // No cookie cache: deactivating a user or revoking a session takes effect on the next request.
+      cookieCache: { enabled: false },
+    },
+    user: {
+      additionalFields: {
+        deactivatedAt: { type: 'date', required: false, input: false },
+        mustChangePassword: { type: 'boolean', required: false, input: false, defaultValue: false },
+      },
+    },
+    rateLimit: {
+      enabled: true,
+      // In the database, so every web process shares the buckets.
+      storage: 'database',
+      window: 60,
+      max: 300,
+      customRules: {
+        '/sign-in/*': { window: env.COHORT_SIGNIN_RATE_LIMIT.window, max: env.COHORT_SIGNIN_RATE_LIMIT.max },
+        '/change-password': { window: 60, max: 10 },
+      },
+    },
+    advanced: {
+      cookiePrefix: 'cohort',
+      useSecureCookies: env.appUrl.startsWith('https://'),
+      database: { generateId: 'uuid' },
+      ipAddress: {
+        ipAddressHeaders: ['x-forwarded-for'],
+        ...(env.trustedProxies.length > 0 ? { trustedProxies: env.trustedProxies } : {}),
+      },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // Every sign-in passes here: a deactivated account never gets a session.
+          async before(session) {
+            const user = await db.user.findUnique({
+              where: { id: session.userId },
+              select: { deactivatedAt: true },
+            });
+            if (!user || user.deactivatedAt) {
+              throw APIError.from('FORBIDDEN', {
+                code: DEACTIVATED_CODE,
+                message: 'This account is deactivated. Ask your Cohort administrator to reactivate it.',
+              });
+            }
+          },
+        },
+      },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-in/email') return;
+        const email = typeof ctx.body?.email === 'string' ? ctx.body.email : '';
+        const decision = await consumeAccountAttempt(db, email);
+        if (!decision.allowed) {
+          throw new APIError(
+            'TOO_MANY_REQUESTS',
+            { code: 'ACCOUNT_THROTTLED', message: 'Too many sign-in attempts for this account.' },
+            { 'X-Retry-After': String(decision.retryAfterSeconds) },
+          );
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        // A temporary password is cleared only by a successful change through Better Auth itself.
+        if (ctx.path !== '/change-password' || ctx.context.returned instanceof Error) return;
+        const userId = ctx.context.session?.user.id;
+        if (userId) await db.user.update({ where: { id: userId }, data: { mustChangePassword: false } });
+      }),
+    },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as typeof globalThis & { __cohortAuth?: Auth };
+
+/** The Better Auth instance, created on first use (it needs the database client and secrets). */
+export function getAuth(): Auth {
+  globalForAuth.__cohortAuth ??= createAuth();
+  return globalForAuth.__cohortAuth;
+}
+
+/** Better Auth's password hashing (scrypt), for accounts Cohort creates itself. */
+export async function hashPassword(password: string): Promise<string> {
+  const context = await getAuth().$context;
+  return context.password.hash(password);
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The only module that reads process.env. Parsed once; everything else imports `env`. */
+
+const booleanFromString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ZRateLimit = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'expected "<max>/<seconds>", e.g. "10/60"')
+  .transform((v) => {
+    const [max, window] = v.split('/').map(Number) as [number, number];
+    return { max, window };
+  });
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where Cohort keeps its SQLite database, blobs and generated secrets. */
+  COHORT_DATA_DIR: z.string().min(1).default('data'),
+  /** `file:...` (SQLite, default under the data directory) or `postgres://...`. */
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must start with file: (SQLite) or postgres:// (PostgreSQL)',
+    })
+    .optional(),
+  /** The origin browsers use to reach Cohort; sign-in and forms are refused from any other origin. */
+  COHORT_URL: z.url().optional(),
+  /** Extra origins allowed to post forms (comma-separated), e.g. a second hostname behind a proxy. */
+  COHORT_TRUSTED_ORIGINS: z.string().default(''),
+  /** Proxies whose X-Forwarded-For is believed when rate limiting (comma-separated IPs or CIDRs). */
+  COHORT_TRUSTED_PROXIES: z.string().default(''),
+  /** Secret that signs session cookies. Generated into the data directory when unset. */
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  COHORT_ADMIN_EMAIL: z.email().default('admin@cohort.local'),
+  /** Initial admin password; generated and printed once when unset. */
+  COHORT_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** Seed the demo users on start (`npm run setup` seeds them regardless). */
+  COHORT_DEMO: booleanFromString.default(false),
+  COHORT_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Sign-in attempts allowed per client address and window: "<max>/<seconds>". */
+  COHORT_SIGNIN_RATE_LIMIT: ZRateLimit.default({ max: 10, window: 60 }),
+  COHORT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = ReturnType<typeof parseEnv>;
+
+export function parseEnv(source: Record<string, string | undefined>) {
+  const raw = ZEnv.parse(source);
+  const dataDir = path.resolve(raw.COHORT_DATA_DIR);
+  const databaseUrl = raw.DATABASE_URL ?? `file:${path.join(dataDir, 'cohort.db')}`;
+  const appUrl = (raw.COHORT_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, '');
+  return {
+    ...raw,
+    dataDir,
+    databaseUrl,
+    databaseProvider: databaseUrl.startsWith('file:') ? ('sqlite' as const) : ('postgresql' as const),
+    appUrl,
+    trustedOrigins: splitList(raw.COHORT_TRUSTED_ORIGINS),
+    trustedProxies: splitList(raw.COHORT_TRUSTED_PROXIES),
+    blobDir: path.join(dataDir, 'blobs'),
+    isProduction: raw.NODE_ENV === 'production',
+  };
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function loadEnv(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (err) {
+    if (err instanceof z.ZodError) {
+      // A readable list beats a stack trace when an operator mistypes a variable.
+      const lines = err.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+      throw new Error(`Invalid Cohort configuration:\n${lines.join('\n')}`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+export const env: Env = loadEnv();

@@ -1,0 +1,112 @@
+import { createMigrationAdapterFactory } from './migration-adapter';
+import { withMigrationLock } from './migration-lock';
+import { loadMigrations, MIGRATIONS_ROOT } from './migrations-dir';
+import { providerOf } from './provider';
+import { createSchemaEngine, NO_FILTERS, type SchemaEngine } from './schema-engine';
+import { schemaForProvider } from './schema-source';
+
+export class MigrationError extends Error {
+  constructor(
+    message: string,
+    readonly migrationName?: string,
+  ) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+export type MigrateOptions = {
+  databaseUrl: string;
+  /** Folder holding `<provider>/<migration>/migration.sql`; the repo's prisma/migrations by default. */
+  migrationsRoot?: string;
+  log?: (message: string) => void;
+};
+
+export type MigrateResult = { applied: string[]; retried: string[] };
+
+/**
+ * Applies pending migrations with the WebAssembly schema engine, recording them in `_prisma_migrations`
+ * exactly as `prisma migrate deploy` would. Safe to re-run: applied migrations are skipped. Each
+ * migration is atomic (see migration-adapter.ts), so one that failed earlier left nothing behind and
+ * is retried; an applied migration whose file changed since is refused.
+ */
+export async function migrateDatabase({
+  databaseUrl,
+  migrationsRoot = MIGRATIONS_ROOT,
+  log = () => {},
+}: MigrateOptions): Promise<MigrateResult> {
+  const provider = providerOf(databaseUrl);
+  const migrationsList = loadMigrations(provider, migrationsRoot);
+  const unreadable = migrationsList.migrationDirectories.find((d) => d.migrationFile.content.tag === 'error');
+  if (unreadable) throw new MigrationError(`Migration "${unreadable.path}" has no migration.sql`, unreadable.path);
+
+  return withMigrationLock(databaseUrl, async () => {
+    const factory = createMigrationAdapterFactory(databaseUrl);
+    let engine: SchemaEngine | undefined;
+    try {
+      engine = await createSchemaEngine(schemaForProvider(provider), factory);
+      const retried = await clearFailedMigrations(engine, migrationsList, log);
+      try {
+        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+        for (const name of appliedMigrationNames) log(`applied migration ${name}`);
+        return { applied: appliedMigrationNames, retried };
+      } catch (err) {
+        const failed = await failedMigrationNames(engine, migrationsList).catch(() => []);
+        const name = failed[0];
+        const reason = errorText(err);
+        throw new MigrationError(
+          name
+            ? `Migration "${name}" failed and was rolled back; the schema is as it was before it. ${reason}`
+            : `Applying migrations failed: ${reason}`,
+          name,
+        );
+      }
+    } finally {
+      engine?.free();
+      await factory.close();
+    }
+  });
+}
+
+/** Marks earlier failed migrations rolled back (they were atomic, so they are) and names them. */
+async function clearFailedMigrations(
+  engine: SchemaEngine,
+  migrationsList: ReturnType<typeof loadMigrations>,
+  log: (message: string) => void,
+): Promise<string[]> {
+  const diagnosis = await diagnose(engine, migrationsList);
+  if (!diagnosis) return [];
+  if (diagnosis.editedMigrationNames.length > 0) {
+    throw new MigrationError(
+      `Applied migration(s) were edited afterwards: ${diagnosis.editedMigrationNames.join(', ')}. ` +
+        'Restore the original files and add a new migration instead.',
+      diagnosis.editedMigrationNames[0],
+    );
+  }
+  for (const name of diagnosis.failedMigrationNames) {
+    await engine.markMigrationRolledBack({ migrationName: name });
+    log(`retrying migration ${name}, which failed earlier and was rolled back`);
+  }
+  return diagnosis.failedMigrationNames;
+}
+
+async function failedMigrationNames(engine: SchemaEngine, migrationsList: ReturnType<typeof loadMigrations>) {
+  return (await diagnose(engine, migrationsList))?.failedMigrationNames ?? [];
+}
+
+async function diagnose(engine: SchemaEngine, migrationsList: ReturnType<typeof loadMigrations>) {
+  // Without the bookkeeping table (a fresh database) diagnose throws P1014; there is nothing to diagnose.
+  const result = await engine
+    .diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS })
+    .catch((err: unknown) => {
+      if (/P1014|_prisma_migrations/.test(errorText(err))) return null;
+      throw err;
+    });
+  return result && result.hasMigrationsTable ? result : null;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}

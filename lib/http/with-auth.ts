@@ -1,0 +1,58 @@
+import { env } from '@/lib/config/env';
+import { AppError } from '@/lib/errors/app-error';
+import type { Role } from '@/lib/auth/roles';
+import { requirePasswordChanged, requireRole, requireUser, type SessionUser } from '@/lib/auth/session-user';
+import { toErrorResponse } from './error-response';
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (args: { req: Request; user: SessionUser; params: P }) => Promise<Response>;
+
+export type WithAuthOptions = {
+  /** The user needs at least one of these roles; omitted means any signed-in user. */
+  roles?: Role[];
+  /** Let a user still on a temporary password through (only for "who am I"). */
+  allowPendingPasswordChange?: boolean;
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The one wrapper every authenticated route handler uses: default deny. 401 without a valid session,
+ * 403 for a missing role or a cross-origin write, and any error mapped to JSON without a stack trace.
+ */
+export function withAuth<P = Record<string, never>>(handler: Handler<P>, options: WithAuthOptions = {}) {
+  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    try {
+      assertSameOrigin(req);
+      const user = await requireUser(req.headers);
+      if (!options.allowPendingPasswordChange) requirePasswordChanged(user);
+      if (options.roles) requireRole(user, ...options.roles);
+      return await handler({ req, user, params: await ctx.params });
+    } catch (err) {
+      return toErrorResponse(err);
+    }
+  };
+}
+
+/** Routes anyone may call (health): same error mapping, no session. */
+export function withErrors<P = Record<string, never>>(handler: (args: { req: Request; params: P }) => Promise<Response>) {
+  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    try {
+      return await handler({ req, params: await ctx.params });
+    } catch (err) {
+      return toErrorResponse(err);
+    }
+  };
+}
+
+/**
+ * Browsers send Origin on every cross-origin and same-origin write; a cookie-bearing write from a
+ * foreign page is CSRF. Clients without Origin (curl, scripts) are not browsers and pass.
+ */
+function assertSameOrigin(req: Request) {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get('origin');
+  if (!origin) return;
+  const allowed = [env.appUrl, ...env.trustedOrigins, new URL(req.url).origin];
+  if (!allowed.includes(origin)) throw new AppError('FORBIDDEN', 'Cross-origin request refused.');
+}

@@ -1,0 +1,53 @@
+import { env } from '@/lib/config/env';
+import { migrateDatabase } from '@/lib/db/migrate';
+import { log } from '@/lib/log/logger';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { DEMO_USERS } from './demo-users';
+import { ensureInitialAdmin, type InitialAdmin } from './ensure-initial-admin';
+import { seedDemoUsers } from './seed-demo-users';
+
+export type BootstrapReport = {
+  migrationsApplied: string[];
+  initialAdmin: InitialAdmin | null;
+  demoUsersCreated: typeof DEMO_USERS;
+};
+
+/**
+ * Brings an installation to a usable state; idempotent, run on every start and by `npm run setup`:
+ * migrations, leftover temp blobs swept, a first admin if there is none, demo users when asked.
+ */
+export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } = {}): Promise<BootstrapReport> {
+  const { applied } = await migrateDatabase({ databaseUrl: env.databaseUrl, log: (m) => log.info(m) });
+  const swept = await getBlobStore().sweepTemp();
+  if (swept) log.info(`removed ${swept} interrupted upload(s) from the blob store`);
+  const initialAdmin = await ensureInitialAdmin({
+    email: env.COHORT_ADMIN_EMAIL,
+    ...(env.COHORT_ADMIN_PASSWORD ? { password: env.COHORT_ADMIN_PASSWORD } : {}),
+  });
+  const demoUsersCreated = demo ? await seedDemoUsers() : [];
+  return { migrationsApplied: applied, initialAdmin, demoUsersCreated };
+}
+
+/** The console banner for credentials created by this run; printed once because they are created once. */
+export function formatBootstrapReport(report: BootstrapReport): string | null {
+  const lines: string[] = [];
+  if (report.initialAdmin) {
+    lines.push('Administrator account created:');
+    lines.push(`  email     ${report.initialAdmin.email}`);
+    if (report.initialAdmin.generated) {
+      lines.push(`  password  ${report.initialAdmin.password}`);
+      lines.push('  This password is shown only now. Store it safely; change it under Account after signing in.');
+      lines.push('  (Lost it? npm run user:reset-password -- <email>)');
+    } else {
+      lines.push('  password  (from COHORT_ADMIN_PASSWORD)');
+    }
+  }
+  if (report.demoUsersCreated.length) {
+    if (lines.length) lines.push('');
+    lines.push('Demo accounts (public passwords, see README; deactivate them in Admin > Users for real use):');
+    for (const u of report.demoUsersCreated) lines.push(`  ${u.email.padEnd(32)} ${u.password.padEnd(20)} ${u.roles.join(', ')}`);
+  }
+  if (!lines.length) return null;
+  const rule = '─'.repeat(78);
+  return [rule, `Cohort at ${env.appUrl}`, '', ...lines, rule].join('\n');
+}

@@ -1,0 +1,34 @@
+import { isDatabaseUnavailable } from '@/lib/db/errors';
+import { log } from '@/lib/log/logger';
+import { bootstrap, formatBootstrapReport } from './bootstrap';
+import { setBootstrapState } from './bootstrap-state';
+
+const RETRY_MIN_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
+
+/**
+ * Server start-up (instrumentation.ts). Waits for bootstrap when the database answers; when it does
+ * not, the server still starts (health reports the database down) and bootstrap retries with backoff.
+ */
+export async function startBootstrap(): Promise<void> {
+  setBootstrapState({ status: 'pending' });
+  await attempt(RETRY_MIN_MS);
+}
+
+async function attempt(nextDelayMs: number): Promise<void> {
+  try {
+    const report = await bootstrap();
+    setBootstrapState({ status: 'ready', at: new Date() });
+    const banner = formatBootstrapReport(report);
+    if (banner) process.stdout.write(`\n${banner}\n\n`);
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    setBootstrapState({ status: 'failed', error, at: new Date() });
+    if (isDatabaseUnavailable(err)) {
+      log.error(`database unreachable at start-up; retrying in ${nextDelayMs / 1000}s`, { err: error.message });
+      setTimeout(() => void attempt(Math.min(nextDelayMs * 2, RETRY_MAX_MS)), nextDelayMs).unref();
+    } else {
+      log.error('start-up failed; fix the cause and restart Cohort', { err: error.message });
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppError } from '@/lib/errors/app-error';
+
+export type BlobSource = Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+export type BlobRef = { sha256: string; size: number };
+export type PutOptions = { /** Refuse (and keep nothing of) a stream longer than this. */ maxBytes?: number };
+
+/** A blob hashed and written to a temp file, not yet visible under its address. */
+export type StagedBlob = BlobRef & {
+  /** Atomically moves it to its address; `created` is false when identical content was already there. */
+  commit(): Promise<{ created: boolean }>;
+  discard(): Promise<void>;
+};
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * A content-addressed store on a local directory: `<root>/sha256/ab/cd/<hex>`. Writes stream through
+ * SHA-256 into `<root>/tmp` and are renamed into place, so a reader never sees a partial blob and a
+ * crash leaves only temp files (swept by `sweepTemp`). Stored files are read-only: an address names
+ * exactly one content forever.
+ */
+export class LocalBlobStore {
+  constructor(readonly root: string) {}
+
+  /** Stage then commit: the common case. */
+  async put(source: BlobSource, options: PutOptions = {}): Promise<BlobRef & { created: boolean }> {
+    const staged = await this.stage(source, options);
+    const { created } = await staged.commit();
+    return { sha256: staged.sha256, size: staged.size, created };
+  }
+
+  /**
+   * Writes `source` to a temp file while hashing it. Callers that must commit a database row and the
+   * blob together (ingest) stage first, write their rows, then commit the blob in the same unit.
+   */
+  async stage(source: BlobSource, { maxBytes = Number.POSITIVE_INFINITY }: PutOptions = {}): Promise<StagedBlob> {
+    const tmpDir = path.join(this.root, 'tmp');
+    await fs.mkdir(tmpDir, { recursive: true });
+    const tmpPath = path.join(tmpDir, randomUUID());
+    const hash = createHash('sha256');
+    let size = 0;
+    const file = await fs.open(tmpPath, 'wx', 0o600);
+    try {
+      for await (const chunk of chunksOf(source)) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The content is larger than ${maxBytes} bytes.`);
+        hash.update(chunk);
+        await file.write(chunk);
+      }
+      await file.sync();
+    } catch (err) {
+      await file.close().catch(() => {});
+      await fs.rm(tmpPath, { force: true });
+      throw err;
+    }
+    await file.close();
+    const sha256 = hash.digest('hex');
+    let settled = false;
+    return {
+      sha256,
+      size,
+      commit: async () => {
+        if (settled) throw new Error('staged blob already committed or discarded');
+        settled = true;
+        return this.#moveIntoPlace(tmpPath, sha256);
+      },
+      discard: async () => {
+        if (settled) return;
+        settled = true;
+        await fs.rm(tmpPath, { force: true });
+      },
+    };
+  }
+
+  /** Streams a blob, or a byte range of it (inclusive `end`, as in HTTP Range). */
+  async get(sha256: string, range?: { start: number; end?: number }): Promise<Readable> {
+    const file = this.pathOf(sha256);
+    await this.#statOrNotFound(file);
+    return createReadStream(file, range);
+  }
+
+  async stat(sha256: string): Promise<BlobRef | null> {
+    try {
+      const s = await fs.stat(this.pathOf(sha256));
+      return { sha256, size: s.size };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async exists(sha256: string): Promise<boolean> {
+    return (await this.stat(sha256)) !== null;
+  }
+
+  /** Removes a blob; false when it was not there. */
+  async delete(sha256: string): Promise<boolean> {
+    try {
+      await fs.rm(this.pathOf(sha256));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  /** Re-hashes a stored blob: true when its bytes still match its address (bit rot, tampering). */
+  async verify(sha256: string): Promise<boolean> {
+    const hash = createHash('sha256');
+    for await (const chunk of await this.get(sha256)) hash.update(chunk as Buffer);
+    return hash.digest('hex') === sha256;
+  }
+
+  /** Deletes temp files older than `olderThanMs`: leftovers of writes a crash interrupted. */
+  async sweepTemp(olderThanMs = 60 * 60 * 1000): Promise<number> {
+    const tmpDir = path.join(this.root, 'tmp');
+    let names: string[];
+    try {
+      names = await fs.readdir(tmpDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(tmpDir, name);
+      const s = await fs.stat(file).catch(() => null);
+      if (s && s.mtimeMs < cutoff) {
+        await fs.rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  pathOf(sha256: string): string {
+    if (!SHA256_HEX.test(sha256)) throw new AppError('BAD_REQUEST', 'Not a SHA-256 address.');
+    return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async #moveIntoPlace(tmpPath: string, sha256: string): Promise<{ created: boolean }> {
+    const target = this.pathOf(sha256);
+    if (await this.exists(sha256)) {
+      await fs.rm(tmpPath, { force: true });
+      return { created: false };
+    }
+    const dir = path.dirname(target);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.chmod(tmpPath, 0o444);
+    // Same filesystem, so rename is atomic; a concurrent writer of the same content renames identical bytes.
+    await fs.rename(tmpPath, target);
+    await syncDir(dir);
+    return { created: true };
+  }
+
+  async #statOrNotFound(file: string) {
+    try {
+      await fs.stat(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', 'No such blob.');
+      throw err;
+    }
+  }
+}
+
+async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    yield source;
+    return;
+  }
+  yield* source as AsyncIterable<Uint8Array>;
+}
+
+/** Makes a rename durable: the directory entry reaches the disk, not only the file's bytes. */
+async function syncDir(dir: string) {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

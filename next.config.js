@@ -1,0 +1,44 @@
+/**
+ * Production builds use webpack (`next build --webpack`): Turbopack's production build hangs on
+ * Cornerstone3D, which the viewer brings in.
+ * @type {import('next').NextConfig}
+ */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Native addons and WebAssembly loaded from node_modules at run time, never bundled.
+  serverExternalPackages: [
+    '@prisma/schema-engine-wasm',
+    '@prisma/adapter-better-sqlite3',
+    '@prisma/adapter-pg',
+    '@prisma/driver-adapter-utils',
+    'better-sqlite3',
+    'pg',
+  ],
+  experimental: {
+    // forbidden() / unauthorized() render app/forbidden.tsx with a real 403.
+    authInterrupts: true,
+  },
+  webpack(config, { isServer }) {
+    if (!isServer) {
+      // Codec glue in the imaging libraries imports these; browsers have neither.
+      config.resolve.fallback = { ...config.resolve.fallback, fs: false, path: false };
+    }
+    return config;
+  },
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

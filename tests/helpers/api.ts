@@ -1,0 +1,67 @@
+/**
+ * Drives Cohort's real route handlers in-process with real Requests: Better Auth signs users in and
+ * sets real session cookies, and the route modules are the ones Next serves.
+ */
+import { getAuth } from '@/lib/auth/auth';
+
+export const ORIGIN = 'http://localhost:3000';
+
+export type Session = { cookie: string };
+
+export async function signIn(email: string, password: string, headers: Record<string, string> = {}) {
+  const res = await getAuth().handler(
+    new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN, ...headers },
+      body: JSON.stringify({ email, password }),
+    }),
+  );
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { res, session: res.ok ? ({ cookie } satisfies Session) : null };
+}
+
+export async function signInOrThrow(email: string, password: string): Promise<Session> {
+  const { res, session } = await signIn(email, password);
+  if (!session) throw new Error(`sign-in failed for ${email}: ${res.status} ${await res.text()}`);
+  return session;
+}
+
+type RouteModule = Record<string, unknown>;
+type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export type CallOptions = {
+  session?: Session | null;
+  params?: Record<string, string>;
+  body?: unknown;
+  /** Raw body text (bypasses JSON encoding), e.g. broken JSON. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
+
+/** Calls `method` of a route module as Next would, for the URL path `path`. */
+export async function callRoute(mod: RouteModule, method: string, path: string, options: CallOptions = {}) {
+  const handler = mod[method] as RouteHandler | undefined;
+  if (!handler) throw new Error(`route has no ${method} handler`);
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.session) headers.cookie = options.session.cookie;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  if (method !== 'GET' && method !== 'HEAD') headers.origin ??= ORIGIN;
+  const req = new Request(`${ORIGIN}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const res = await handler(req, { params: Promise.resolve(options.params ?? {}) });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, json: json as Record<string, unknown> & { [k: string]: unknown }, text, headers: res.headers };
+}

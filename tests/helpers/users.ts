@@ -1,0 +1,22 @@
+import { getDb } from '@/lib/db/client';
+import type { Role } from '@/lib/auth/roles';
+import { createUser } from '@/lib/users/create-user';
+
+let counter = 0;
+
+/** A user who can sign in at once (no temporary password), with the given roles. */
+export async function makeUser(roles: Role[], overrides: { email?: string; password?: string; temporary?: boolean } = {}) {
+  counter++;
+  const email = overrides.email ?? `user${counter}-${roles.join('-') || 'none'}@test.local`;
+  const password = overrides.password ?? `correct-horse-${counter}-battery`;
+  const { user } = await createUser({
+    input: { name: `Test ${roles.join(' ') || 'nobody'} ${counter}`, email, roles, password },
+    actorId: null,
+    temporary: overrides.temporary ?? false,
+  });
+  return { ...user, password };
+}
+
+export async function expireSessionsOf(userId: string) {
+  await getDb().session.updateMany({ where: { userId }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+}
