@@ -4,6 +4,7 @@ import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { env } from '@/lib/config/env';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db/client';
+import { log } from '@/lib/log/logger';
 import { consumeAccountAttempt } from './account-throttle';
 
 export const AUTH_BASE_PATH = '/api/auth';
@@ -51,6 +52,8 @@ function createAuth() {
       },
     },
     advanced: {
+      // Explicit: Better Auth would otherwise skip the origin check whenever NODE_ENV=test.
+      disableOriginCheck: false,
       cookiePrefix: 'cohort',
       useSecureCookies: env.appUrl.startsWith('https://'),
       database: { generateId: 'uuid' },
@@ -97,6 +100,11 @@ function createAuth() {
         const userId = ctx.context.session?.user.id;
         if (userId) await db.user.update({ where: { id: userId }, data: { mustChangePassword: false } });
       }),
+    },
+    // Failed sign-ins and the like go to our log, in its format and at its level.
+    logger: {
+      level: 'info',
+      log: (level, message, ...args) => log[level](`auth: ${message}`, args.length ? { details: args } : undefined),
     },
     telemetry: { enabled: false },
   });

@@ -76,11 +76,13 @@ async function clearFailedMigrations(
 ): Promise<string[]> {
   const diagnosis = await diagnose(engine, migrationsList);
   if (!diagnosis) return [];
-  if (diagnosis.editedMigrationNames.length > 0) {
+  // A failed migration is meant to be fixed, so only edits to successfully applied ones count.
+  const edited = diagnosis.editedMigrationNames.filter((n) => !diagnosis.failedMigrationNames.includes(n));
+  if (edited.length > 0) {
     throw new MigrationError(
-      `Applied migration(s) were edited afterwards: ${diagnosis.editedMigrationNames.join(', ')}. ` +
+      `Applied migration(s) were edited afterwards: ${edited.join(', ')}. ` +
         'Restore the original files and add a new migration instead.',
-      diagnosis.editedMigrationNames[0],
+      edited[0],
     );
   }
   for (const name of diagnosis.failedMigrationNames) {

@@ -1,4 +1,5 @@
 import { getDb, type Prisma } from '@/lib/db/client';
+import { containsInsensitive } from '@/lib/db/contains-insensitive';
 import type { FindUsersQuery } from './schemas';
 import { toUserView, USER_VIEW_SELECT, type UserView } from './user-view';
 
@@ -7,7 +8,7 @@ export const USERS_PAGE_SIZE = 200;
 /** Users matching a name/email fragment, role and status, newest first. */
 export async function findUsers(query: FindUsersQuery = {}): Promise<UserView[]> {
   const where: Prisma.UserWhereInput = {};
-  if (query.q) where.OR = [{ name: { contains: query.q } }, { email: { contains: query.q.toLowerCase() } }];
+  if (query.q) where.OR = [{ name: containsInsensitive(query.q) }, { email: containsInsensitive(query.q) }];
   if (query.role) where.roles = { some: { role: query.role } };
   if (query.status) where.deactivatedAt = query.status === 'active' ? null : { not: null };
   const rows = await getDb().user.findMany({

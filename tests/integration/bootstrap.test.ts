@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db/client';
+import { bootstrap, formatBootstrapReport } from '@/lib/setup/bootstrap';
+import { DEMO_USERS } from '@/lib/setup/demo-users';
+import { ensureInitialAdmin } from '@/lib/setup/ensure-initial-admin';
+import { signIn } from '../helpers/api';
+
+describe('first start', () => {
+  it('creates one admin with a generated password, printed once, and demo users for every other role', async () => {
+    const first = await bootstrap({ demo: true });
+    expect(first.initialAdmin).toMatchObject({ email: 'admin@test.local', generated: true });
+    const password = first.initialAdmin!.password;
+    expect(password).toMatch(/^([a-z2-9]{4}-){4}[a-z2-9]{4}$/);
+    const banner = formatBootstrapReport(first)!;
+    expect(banner).toContain(password);
+    for (const demo of DEMO_USERS) expect(banner).toContain(demo.email);
+
+    // Signing in works for the admin and each demo user, none of whom is an admin.
+    expect((await signIn('admin@test.local', password)).res.status).toBe(200);
+    for (const demo of DEMO_USERS) {
+      expect((await signIn(demo.email, demo.password, { 'x-forwarded-for': `192.0.2.${DEMO_USERS.indexOf(demo) + 1}` })).res.status).toBe(200);
+      expect(demo.roles).not.toContain('admin');
+    }
+
+    const second = await bootstrap({ demo: true });
+    expect(second).toEqual({ migrationsApplied: [], initialAdmin: null, demoUsersCreated: [] });
+    expect(formatBootstrapReport(second)).toBeNull();
+    expect(await getDb().userRole.count({ where: { role: 'admin' } })).toBe(1);
+  });
+
+  it('uses the operator-chosen admin password from the environment, and never prints it', async () => {
+    await getDb().userRole.deleteMany({ where: { role: 'admin' } });
+    const created = await ensureInitialAdmin({ email: 'chosen@test.local', password: 'operator-chosen-passphrase' });
+    expect(created).toMatchObject({ generated: false });
+    const banner = formatBootstrapReport({ migrationsApplied: [], initialAdmin: created, demoUsersCreated: [] })!;
+    expect(banner).not.toContain('operator-chosen-passphrase');
+    expect(banner).toContain('COHORT_ADMIN_PASSWORD');
+    expect((await signIn('chosen@test.local', 'operator-chosen-passphrase')).res.status).toBe(200);
+  });
+});

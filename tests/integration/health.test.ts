@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import * as healthRoute from '@/app/api/health/route';
+import { createDb } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/db/errors';
+import { callRoute } from '../helpers/api';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+
+const provider = process.env.COHORT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
+
+describe('GET /api/health', () => {
+  it('reports database, storage and version without a session', async () => {
+    const res = await callRoute(healthRoute, 'GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.json).toMatchObject({
+      status: 'ok',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      db: { ok: true, provider, latencyMs: expect.any(Number) },
+      storage: { ok: true, freeBytes: expect.any(Number) },
+    });
+  });
+});
+
+describe.runIf(provider === 'postgresql')('when PostgreSQL goes away', () => {
+  it('health says so with 503, queries fail as "unavailable", the process survives, and it recovers', async () => {
+    const real = new URL(process.env.DATABASE_URL!);
+    const proxy = await startTcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    const viaProxy = new URL(real);
+    viaProxy.port = String(proxy.port);
+    // The app's own client, pointed at the relay instead of the server.
+    const db = createDb(viaProxy.toString());
+    const globals = globalThis as { __cohortDb?: { url: string; db: unknown } };
+    const previous = globals.__cohortDb;
+    globals.__cohortDb = { url: process.env.DATABASE_URL!, db };
+    try {
+      expect((await callRoute(healthRoute, 'GET', '/api/health')).status).toBe(200);
+
+      await proxy.cut();
+      const down = await callRoute(healthRoute, 'GET', '/api/health');
+      expect(down.status).toBe(503);
+      expect(down.json).toMatchObject({ status: 'degraded', db: { ok: false, error: 'unreachable' }, storage: { ok: true } });
+      expect(down.text).not.toMatch(/127\.0\.0\.1|cohort_test|password/);
+      const failure = await db.user.count().catch((e: unknown) => e);
+      expect(isDatabaseUnavailable(failure)).toBe(true);
+
+      await proxy.restore();
+      await expect.poll(async () => (await callRoute(healthRoute, 'GET', '/api/health')).status, { timeout: 15_000 }).toBe(200);
+      expect(await db.user.count()).toBeGreaterThanOrEqual(0);
+    } finally {
+      globals.__cohortDb = previous;
+      await db.$disconnect();
+      await proxy.cut().catch(() => {});
+    }
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * Every route handler × every kind of caller. A route added under app/ without a row here fails the
+ * first test, so no route ships without its session and role checks being exercised.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@/lib/auth/roles';
+import { setUserActive } from '@/lib/users/set-user-active';
+import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { expireSessionsOf, makeUser } from '../helpers/users';
+
+type Access = 'public' | 'signed-in' | 'signed-in-pending-ok' | Role[];
+type Ctx = { targetUserId: () => Promise<string> };
+type RouteCase = {
+  method: string;
+  template: string;
+  access: Access;
+  ok: number;
+  params?: (ctx: Ctx) => Promise<Record<string, string>>;
+  body?: () => unknown;
+};
+
+let unique = 0;
+const ROUTES: RouteCase[] = [
+  { method: 'GET', template: '/api/health', access: 'public', ok: 200 },
+  { method: 'GET', template: '/api/me', access: 'signed-in-pending-ok', ok: 200 },
+  { method: 'GET', template: '/api/notifications', access: 'signed-in', ok: 200 },
+  { method: 'POST', template: '/api/notifications/read', access: 'signed-in', ok: 200, body: () => ({}) },
+  { method: 'GET', template: '/api/admin/users', access: ['admin'], ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/admin/users',
+    access: ['admin'],
+    ok: 201,
+    body: () => ({ name: 'Matrix Made', email: `matrix-${++unique}@test.local`, roles: ['radiologist'] }),
+  },
+  { method: 'GET', template: '/api/admin/users/[userId]', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
+  {
+    method: 'PATCH',
+    template: '/api/admin/users/[userId]',
+    access: ['admin'],
+    ok: 200,
+    params: async (c) => ({ userId: await c.targetUserId() }),
+    body: () => ({ name: 'Renamed Person' }),
+  },
+  { method: 'POST', template: '/api/admin/users/[userId]/deactivate', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
+  { method: 'POST', template: '/api/admin/users/[userId]/reactivate', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
+  { method: 'POST', template: '/api/admin/users/[userId]/reset-password', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
+  { method: 'GET', template: '/api/admin/settings', access: ['admin'], ok: 200 },
+  { method: 'PATCH', template: '/api/admin/settings', access: ['admin'], ok: 200, body: () => ({ 'instance.name': 'Matrix Hospital' }) },
+  { method: 'POST', template: '/api/admin/announcements', access: ['admin'], ok: 201, body: () => ({ title: 'Hello', body: 'Matrix test' }) },
+];
+
+/** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */
+const EXEMPT = new Set(['/api/auth/[...all]']);
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+function routeFiles(dir = path.join(process.cwd(), 'app')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return routeFiles(full);
+    return e.name === 'route.ts' ? [full] : [];
+  });
+}
+
+function templateOf(file: string): string {
+  const rel = path.relative(path.join(process.cwd(), 'app'), path.dirname(file));
+  // Route groups "(name)" do not appear in URLs.
+  return '/' + rel.split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join('/');
+}
+
+async function moduleFor(template: string): Promise<Record<string, unknown>> {
+  const file = routeFiles().find((f) => templateOf(f) === template);
+  if (!file) throw new Error(`no route file for ${template}`);
+  return import(file);
+}
+
+type Principal = { label: string; session: Session | null; roles: Role[]; kind: 'anonymous' | 'dead' | 'pending' | 'member' };
+const principals: Principal[] = [];
+let admin: Awaited<ReturnType<typeof makeUser>>;
+
+beforeAll(async () => {
+  admin = await makeUser(['admin']);
+  principals.push({ label: 'anonymous', session: null, roles: [], kind: 'anonymous' });
+  for (const role of ['admin', 'radiologist', 'ml_engineer', 'patient'] as const) {
+    const u = role === 'admin' ? admin : await makeUser([role]);
+    principals.push({ label: role, session: await signInOrThrow(u.email, u.password), roles: [role], kind: 'member' });
+  }
+  const several = await makeUser(['radiologist', 'ml_engineer']);
+  principals.push({ label: 'radiologist+ml_engineer', session: await signInOrThrow(several.email, several.password), roles: ['radiologist', 'ml_engineer'], kind: 'member' });
+  const expired = await makeUser(['admin']);
+  const expiredSession = await signInOrThrow(expired.email, expired.password);
+  await expireSessionsOf(expired.id);
+  principals.push({ label: 'expired admin session', session: expiredSession, roles: ['admin'], kind: 'dead' });
+  const gone = await makeUser(['admin']);
+  const goneSession = await signInOrThrow(gone.email, gone.password);
+  await setUserActive({ userId: gone.id, active: false, actorId: admin.id });
+  principals.push({ label: 'deactivated admin', session: goneSession, roles: ['admin'], kind: 'dead' });
+  const pending = await makeUser(['admin'], { temporary: true });
+  principals.push({ label: 'admin on a temporary password', session: await signInOrThrow(pending.email, pending.password), roles: ['admin'], kind: 'pending' });
+  const forged = { cookie: 'cohort.session_token=forged.c2lnbmF0dXJl' };
+  principals.push({ label: 'forged cookie', session: forged, roles: [], kind: 'dead' });
+});
+
+function expectedStatus(route: RouteCase, p: Principal): number {
+  if (route.access === 'public') return route.ok;
+  if (p.kind === 'anonymous' || p.kind === 'dead') return 401;
+  if (p.kind === 'pending') return route.access === 'signed-in-pending-ok' ? route.ok : 403;
+  if (route.access === 'signed-in' || route.access === 'signed-in-pending-ok') return route.ok;
+  return route.access.some((r) => p.roles.includes(r)) ? route.ok : 403;
+}
+
+describe('route × role matrix', () => {
+  it('lists every route handler in app/ (no route without an access test)', async () => {
+    const found: string[] = [];
+    for (const file of routeFiles()) {
+      const template = templateOf(file);
+      if (EXEMPT.has(template)) continue;
+      const mod = await import(file);
+      for (const method of HTTP_METHODS) if (typeof mod[method] === 'function') found.push(`${method} ${template}`);
+    }
+    expect(found.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.template}`).sort());
+  });
+
+  for (const route of ROUTES) {
+    it(`${route.method} ${route.template}`, async () => {
+      const mod = await moduleFor(route.template);
+      const ctx: Ctx = { targetUserId: async () => (await makeUser(['patient'])).id };
+      const outcomes: string[] = [];
+      const expected: string[] = [];
+      for (const p of principals) {
+        const params = route.params ? await route.params(ctx) : {};
+        const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '');
+        const res = await callRoute(mod, route.method, urlPath, { session: p.session, params, body: route.body?.() });
+        outcomes.push(`${p.label}: ${res.status}`);
+        expected.push(`${p.label}: ${expectedStatus(route, p)}`);
+        if (res.status >= 400) expect(res.json, `${p.label} gets a JSON error`).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }
+      expect(outcomes).toEqual(expected);
+    });
+  }
+
+  it('answers 404 (not 500) for a user id that does not exist', async () => {
+    const adminSession = principals.find((p) => p.label === 'admin')!.session;
+    for (const template of ['/api/admin/users/[userId]', '/api/admin/users/[userId]/deactivate', '/api/admin/users/[userId]/reset-password']) {
+      const mod = await moduleFor(template);
+      const route = ROUTES.find((r) => r.template === template)!;
+      const res = await callRoute(mod, route.method, template.replace('[userId]', 'no-such-id'), {
+        session: adminSession,
+        params: { userId: 'no-such-id' },
+        body: route.body?.(),
+      });
+      expect(res.status, template).toBe(404);
+    }
+  });
+
+  it('refuses a cookie-bearing write from a foreign origin (CSRF)', async () => {
+    const adminSession = principals.find((p) => p.label === 'admin')!.session;
+    const mod = await moduleFor('/api/admin/settings');
+    const res = await callRoute(mod, 'PATCH', '/api/admin/settings', {
+      session: adminSession,
+      body: { 'instance.name': 'Hijacked' },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    const after = await callRoute(mod, 'GET', '/api/admin/settings', { session: adminSession });
+    expect(after.json['instance.name']).not.toBe('Hijacked');
+  });
+});
