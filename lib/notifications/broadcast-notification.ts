@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { getDb } from '@/lib/db/client';
-import { createManyInChunks } from '@/lib/db/create-many-in-chunks';
+import { insertRows } from '@/lib/db/insert-rows';
 import type { BroadcastInput } from './schemas';
 
 /**
@@ -8,6 +9,7 @@ import type { BroadcastInput } from './schemas';
  */
 export async function broadcastNotification(input: BroadcastInput): Promise<{ recipients: number }> {
   const db = getDb();
+  // Large installations broadcast to tens of thousands of patients; the default 5 s would cut it short.
   return db.$transaction(async (tx) => {
     const users = await tx.user.findMany({
       where: {
@@ -17,14 +19,12 @@ export async function broadcastNotification(input: BroadcastInput): Promise<{ re
       select: { id: true },
     });
     const createdAt = new Date();
-    const rows = users.map((u) => ({
-      userId: u.id,
-      kind: 'announcement',
-      title: input.title,
-      body: input.body,
-      createdAt,
-    }));
-    const recipients = await createManyInChunks(rows, (chunk) => tx.notification.createMany({ data: chunk }));
+    const recipients = await insertRows(
+      tx,
+      'notification',
+      ['id', 'user_id', 'kind', 'title', 'body', 'created_at'],
+      users.map((u) => [randomUUID(), u.id, 'announcement', input.title, input.body, createdAt]),
+    );
     return { recipients };
-  });
+  }, { timeout: 60_000 });
 }
