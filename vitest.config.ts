@@ -15,6 +15,8 @@ export default defineConfig({
     pool: 'forks',
     // Each test file gets its own process: its own env, database and module state.
     isolate: true,
+    // CI has 2 cores; PostgreSQL files each create a database, so more workers thrash rather than help.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NEXT_TELEMETRY_DISABLED: '1', COHORT_LOG_LEVEL: 'silent' },
@@ -30,8 +32,6 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           setupFiles: ['tests/integration/setup.ts'],
           env: { COHORT_TEST_DB: provider },
-          // PostgreSQL files each create a database; two at a time keeps CI's 2 cores busy, not thrashing.
-          maxWorkers: 2,
         },
       })),
     ],
