@@ -1,12 +1,11 @@
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { signInPath } from '@/app/_lib/page-guard';
+import { getRequestUser, signInPath } from '@/app/_lib/page-guard';
 import { AppShell } from '@/components/shell/AppShell';
 import { ServiceUnavailable } from '@/components/shell/ServiceUnavailable';
 import { areasFor } from '@/lib/auth/areas';
 import { ROLE_LABELS } from '@/lib/auth/roles';
-import { getSessionUser } from '@/lib/auth/session-user';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { countUnreadNotifications } from '@/lib/notifications/find-notifications';
 import { getSettings } from '@/lib/settings/get-settings';
@@ -14,9 +13,8 @@ import { getSettings } from '@/lib/settings/get-settings';
 export default async function AppLayout({ children }: { children: ReactNode }) {
   let shell;
   try {
-    const h = await headers();
-    const user = await getSessionUser(h);
-    if (!user) redirect(signInPath(h));
+    const user = await getRequestUser();
+    if (!user) redirect(signInPath(await headers()));
     const [settings, unread] = await Promise.all([getSettings(), countUnreadNotifications(user.id)]);
     shell = { user, settings, unread };
   } catch (err) {

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/Alert';
 import { Button, ButtonLink } from '@/components/ui/Button';
 import { TextField } from '@/components/ui/TextField';
+import { useActionRunner } from '@/components/ui/use-action-runner';
 import type { Role } from '@/lib/auth/roles';
 import type { Action } from '@/lib/http/action-result';
 import { OneTimePassword } from './OneTimePassword';
@@ -14,29 +15,15 @@ type Input = { name: string; email: string; roles: Role[]; password?: string };
 
 export function CreateUserForm({ roleOptions, action }: { roleOptions: RoleOption[]; action: Action<Input, Created> }) {
   const [roles, setRoles] = useState<Role[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string[] | undefined>>({});
   const [created, setCreated] = useState<Created | null>(null);
+  const { busy, message, fields, run } = useActionRunner();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const password = String(form.get('password') ?? '');
-    setBusy(true);
-    const result = await action({
-      name: String(form.get('name')),
-      email: String(form.get('email')),
-      roles,
-      ...(password ? { password } : {}),
-    });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      setFields(result.error.fields ?? {});
-      return;
-    }
-    setCreated(result.data);
+    const input = { name: String(form.get('name')), email: String(form.get('email')), roles, ...(password ? { password } : {}) };
+    setCreated(await run(() => action(input)));
   }
 
   if (created) {
@@ -57,7 +44,7 @@ export function CreateUserForm({ roleOptions, action }: { roleOptions: RoleOptio
 
   return (
     <form onSubmit={onSubmit} className="max-w-lg space-y-5" noValidate>
-      {error && <Alert tone="error">{error}</Alert>}
+      {message && <Alert tone={message.tone}>{message.text}</Alert>}
       <TextField id="name" name="name" label="Full name" required error={fields.name?.[0]} />
       <TextField id="email" name="email" type="email" label="Email" required autoComplete="off" error={fields.email?.[0]} />
       <RoleCheckboxes options={roleOptions} value={roles} onChange={setRoles} error={fields.roles?.[0]} />

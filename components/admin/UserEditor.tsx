@@ -7,8 +7,9 @@ import { Badge } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { TextField } from '@/components/ui/TextField';
+import { useActionRunner } from '@/components/ui/use-action-runner';
 import type { Role } from '@/lib/auth/roles';
-import type { Action, ActionResult } from '@/lib/http/action-result';
+import type { Action } from '@/lib/http/action-result';
 import type { UserView } from '@/lib/users/user-view';
 import { OneTimePassword } from './OneTimePassword';
 import { RoleCheckboxes, type RoleOption } from './RoleCheckboxes';
@@ -32,25 +33,13 @@ export function UserEditor({
 }) {
   const router = useRouter();
   const [roles, setRoles] = useState<Role[]>(user.roles);
-  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
-  const [fields, setFields] = useState<Record<string, string[] | undefined>>({});
-  const [busy, setBusy] = useState(false);
   const [password, setPassword] = useState<string | null>(null);
+  const { busy, message, fields, run: runAction } = useActionRunner();
 
-  async function run<T>(work: () => Promise<ActionResult<T>>, success: string) {
-    setBusy(true);
-    setMessage(null);
-    const result = await work();
-    setBusy(false);
-    if (!result.ok) {
-      setFields(result.error.fields ?? {});
-      setMessage({ tone: 'error', text: result.error.message });
-      return null;
-    }
-    setFields({});
-    setMessage({ tone: 'success', text: success });
-    router.refresh();
-    return result.data;
+  async function run<T>(work: Parameters<typeof runAction<T>>[0], success: string) {
+    const data = await runAction(work, success);
+    if (data) router.refresh();
+    return data;
   }
 
   async function onSave(event: FormEvent<HTMLFormElement>) {

@@ -5,7 +5,7 @@ import { env } from '@/lib/config/env';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db/client';
 import { log } from '@/lib/log/logger';
-import { consumeAccountAttempt } from './account-throttle';
+import { checkAccountThrottle, recordFailedSignIn } from './account-throttle';
 
 export const AUTH_BASE_PATH = '/api/auth';
 export const DEACTIVATED_CODE = 'ACCOUNT_DEACTIVATED';
@@ -84,21 +84,23 @@ function createAuth() {
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
-        const email = typeof ctx.body?.email === 'string' ? ctx.body.email : '';
-        const decision = await consumeAccountAttempt(db, email);
+        const decision = await checkAccountThrottle(db, signInEmail(ctx.body));
         if (!decision.allowed) {
           throw new APIError(
             'TOO_MANY_REQUESTS',
-            { code: 'ACCOUNT_THROTTLED', message: 'Too many sign-in attempts for this account.' },
+            { code: 'ACCOUNT_THROTTLED', message: 'Too many failed sign-ins for this account.' },
             { 'X-Retry-After': String(decision.retryAfterSeconds) },
           );
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
+        const failed = ctx.context.returned instanceof APIError ? ctx.context.returned.statusCode : null;
+        if (ctx.path === '/sign-in/email' && failed === 401) await recordFailedSignIn(db, signInEmail(ctx.body));
         // A temporary password is cleared only by a successful change through Better Auth itself.
-        if (ctx.path !== '/change-password' || ctx.context.returned instanceof Error) return;
-        const userId = ctx.context.session?.user.id;
-        if (userId) await db.user.update({ where: { id: userId }, data: { mustChangePassword: false } });
+        if (ctx.path === '/change-password' && !(ctx.context.returned instanceof Error)) {
+          const userId = ctx.context.session?.user.id;
+          if (userId) await db.user.update({ where: { id: userId }, data: { mustChangePassword: false } });
+        }
       }),
     },
     // Failed sign-ins and the like go to our log, in its format and at its level.
@@ -108,6 +110,11 @@ function createAuth() {
     },
     telemetry: { enabled: false },
   });
+}
+
+function signInEmail(body: unknown): string {
+  const email = (body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email : '';
 }
 
 export type Auth = ReturnType<typeof createAuth>;

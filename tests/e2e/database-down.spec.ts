@@ -39,6 +39,8 @@ test.beforeAll(async () => {
       COHORT_ADMIN_PASSWORD: ADMIN.password,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so the server under npx is stopped with it.
+    detached: true,
   });
   server.stdout?.on('data', (d) => (serverLog += d));
   server.stderr?.on('data', (d) => (serverLog += d));
@@ -48,7 +50,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  server?.kill('SIGTERM');
+  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
   await proxy?.cut().catch(() => {});
   await database?.drop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consumeAccountAttempt } from '@/lib/auth/account-throttle';
+import { accountThrottleKey, checkAccountThrottle, recordFailedSignIn } from '@/lib/auth/account-throttle';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { signIn } from '../helpers/api';
@@ -21,7 +21,7 @@ describe('sign-in rate limits', () => {
     expect((await signIn(user.email, user.password, { 'x-forwarded-for': '203.0.113.8' })).res.status).toBe(200);
   });
 
-  it('limits guesses at one account even when every attempt claims a different address', async () => {
+  it('limits failed guesses at one account even when every attempt claims a different address', async () => {
     const user = await makeUser(['admin']);
     const statuses: number[] = [];
     for (let i = 0; i < 22; i++) {
@@ -34,12 +34,23 @@ describe('sign-in rate limits', () => {
     expect(await locked.res.json()).toMatchObject({ code: 'ACCOUNT_THROTTLED' });
   });
 
-  it('counts concurrent attempts exactly (no lost updates) and opens a new window after it ends', async () => {
+  it('does not count successful sign-ins against the account', async () => {
+    const user = await makeUser(['radiologist']);
+    for (let i = 0; i < 24; i++) {
+      expect((await signIn(user.email, user.password, { 'x-forwarded-for': `198.18.0.${i + 1}` })).res.status).toBe(200);
+    }
+  });
+
+  it('counts concurrent failures exactly (no lost updates) and opens a new window after it ends', async () => {
     const db = getDb();
     const rule = { max: 5, windowMs: 60_000 };
     const now = Date.now();
-    const decisions = await Promise.all(Array.from({ length: 12 }, () => consumeAccountAttempt(db, 'race@test.local', rule, now)));
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
-    expect((await consumeAccountAttempt(db, 'race@test.local', rule, now + 61_000)).allowed).toBe(true);
+    await Promise.all(Array.from({ length: 12 }, () => recordFailedSignIn(db, 'race@test.local', rule, now)));
+    const row = await db.rateLimit.findUniqueOrThrow({ where: { key: accountThrottleKey('race@test.local') } });
+    expect(row.count).toBe(12);
+    expect(await checkAccountThrottle(db, 'RACE@test.local ', rule, now + 1000)).toEqual({ allowed: false, retryAfterSeconds: 59 });
+    expect((await checkAccountThrottle(db, 'race@test.local', rule, now + 61_000)).allowed).toBe(true);
+    await recordFailedSignIn(db, 'race@test.local', rule, now + 61_000);
+    expect((await db.rateLimit.findUniqueOrThrow({ where: { id: row.id } })).count).toBe(1);
   });
 });
