@@ -5,8 +5,7 @@ import { cache } from 'react';
 import { canAccessArea, type AreaKey } from '@/lib/auth/areas';
 import type { Role } from '@/lib/auth/roles';
 import { getSessionUser, hasRole, type SessionUser } from '@/lib/auth/session-user';
-
-const PATH_HEADER = 'x-cohort-path';
+import { PATH_HEADER } from '@/proxy';
 
 /** /sign-in, returning to the page asked for (the path comes from proxy.ts, never from the client). */
 export function signInPath(h: Headers): string {

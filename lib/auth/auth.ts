@@ -5,7 +5,7 @@ import { env } from '@/lib/config/env';
 import { getSecrets } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db/client';
 import { log } from '@/lib/log/logger';
-import { checkAccountThrottle, recordFailedSignIn } from './account-throttle';
+import { releaseSignInAttempt, reserveSignInAttempt } from './account-throttle';
 
 export const AUTH_BASE_PATH = '/api/auth';
 export const DEACTIVATED_CODE = 'ACCOUNT_DEACTIVATED';
@@ -30,7 +30,9 @@ function createAuth() {
     },
     session: {
       expiresIn: env.COHORT_SESSION_HOURS * 3600,
-      updateAge: 3600,
+      // Absolute lifetime (a shift), not sliding: pages read the session server-side, where a refreshed
+      // cookie could not be sent back anyway, and no request pays for a session write.
+      disableSessionRefresh: true,
       // No cookie cache: deactivating a user or revoking a session takes effect on the next request.
       cookieCache: { enabled: false },
     },
@@ -65,12 +67,12 @@ function createAuth() {
     databaseHooks: {
       session: {
         create: {
-          // Every sign-in passes here: a deactivated account never gets a session.
-          async before(session) {
-            const user = await db.user.findUnique({
-              where: { id: session.userId },
-              select: { deactivatedAt: true },
-            });
+          // Every sign-in passes here: a deactivated account never gets a session. Read through Better
+          // Auth's adapter, which joins the transaction this may run in (e.g. change-password).
+          async before(session, ctx) {
+            const user = ctx
+              ? ((await ctx.context.internalAdapter.findUserById(session.userId)) as { deactivatedAt?: Date | null } | null)
+              : await db.user.findUnique({ where: { id: session.userId }, select: { deactivatedAt: true } });
             if (!user || user.deactivatedAt) {
               throw APIError.from('FORBIDDEN', {
                 code: DEACTIVATED_CODE,
@@ -84,7 +86,7 @@ function createAuth() {
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return;
-        const decision = await checkAccountThrottle(db, signInEmail(ctx.body));
+        const decision = await reserveSignInAttempt(db, signInEmail(ctx.body));
         if (!decision.allowed) {
           throw new APIError(
             'TOO_MANY_REQUESTS',
@@ -94,8 +96,9 @@ function createAuth() {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
-        const failed = ctx.context.returned instanceof APIError ? ctx.context.returned.statusCode : null;
-        if (ctx.path === '/sign-in/email' && failed === 401) await recordFailedSignIn(db, signInEmail(ctx.body));
+        // Runs only when the endpoint ran, i.e. after a successful reservation above.
+        const status = ctx.context.returned instanceof APIError ? ctx.context.returned.statusCode : 200;
+        if (ctx.path === '/sign-in/email' && status !== 401) await releaseSignInAttempt(db, signInEmail(ctx.body));
         // A temporary password is cleared only by a successful change through Better Auth itself.
         if (ctx.path === '/change-password' && !(ctx.context.returned instanceof Error)) {
           const userId = ctx.context.session?.user.id;

@@ -35,7 +35,7 @@ const ZEnv = z.object({
   COHORT_TRUSTED_PROXIES: z.string().default(''),
   /** Secret that signs session cookies. Generated into the data directory when unset. */
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  COHORT_ADMIN_EMAIL: z.email().default('admin@cohort.local'),
+  COHORT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).default('admin@cohort.local'),
   /** Initial admin password; generated and printed once when unset. */
   COHORT_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   /** Seed the demo users on start (`npm run setup` seeds them regardless). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { log } from '@/lib/log/logger';
 import { env } from './env';
 
 const ZSecretsFile = z.object({ authSecret: z.string().min(32) });
@@ -15,6 +16,11 @@ const SECRETS_FILE = 'secrets.json';
  */
 export function getSecrets(dataDir: string = env.dataDir): Secrets {
   if (env.BETTER_AUTH_SECRET) return { authSecret: env.BETTER_AUTH_SECRET };
+  if (env.databaseProvider === 'postgresql') {
+    // Several web processes usually share a PostgreSQL database; each would generate its own secret
+    // and reject the others' session cookies.
+    log.warn('BETTER_AUTH_SECRET is not set: using the secret generated in the data directory. Set it, identically, for every Cohort process sharing this database.');
+  }
   const file = path.join(dataDir, SECRETS_FILE);
   const existing = readSecretsFile(file);
   if (existing) return existing;

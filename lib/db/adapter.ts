@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { log } from '@/lib/log/logger';
 import { providerOf, sqliteFilePath } from './provider';
+import { serializeSqliteAdapter } from './serialized-sqlite';
 
 /** How long a SQLite writer waits for another writer's lock before failing (ms). */
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -29,8 +30,9 @@ export function createPgAdapter(pool: pg.Pool) {
   });
 }
 
+/** The application's adapter: SQLite serialized around transactions (see serialized-sqlite.ts), or pg. */
 export function createAdapter(databaseUrl: string) {
   return providerOf(databaseUrl) === 'sqlite'
-    ? createSqliteAdapter(databaseUrl)
+    ? serializeSqliteAdapter(createSqliteAdapter(databaseUrl))
     : createPgAdapter(createPgPool(databaseUrl));
 }

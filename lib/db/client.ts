@@ -21,23 +21,19 @@ export function createDb(databaseUrl: string): Db {
     : (new PostgresClient({ adapter }) as unknown as Db);
 }
 
-type DbCache = { url: string; db: Db };
-const globalForDb = globalThis as typeof globalThis & { __cohortDb?: DbCache };
+const globalForDb = globalThis as typeof globalThis & { __cohortDb?: Db };
 
 /**
  * The process-wide client, created on first use (never at import: Next's build workers import
  * modules too) and kept on globalThis so dev hot reloads reuse one connection pool.
  */
 export function getDb(): Db {
-  const cached = globalForDb.__cohortDb;
-  if (cached && cached.url === env.databaseUrl) return cached.db;
-  const db = createDb(env.databaseUrl);
-  globalForDb.__cohortDb = { url: env.databaseUrl, db };
-  return db;
+  globalForDb.__cohortDb ??= createDb(env.databaseUrl);
+  return globalForDb.__cohortDb;
 }
 
 export async function closeDb(): Promise<void> {
-  const cached = globalForDb.__cohortDb;
+  const db = globalForDb.__cohortDb;
   globalForDb.__cohortDb = undefined;
-  await cached?.db.$disconnect();
+  await db?.$disconnect();
 }

@@ -1,5 +1,6 @@
 import { createMigrationAdapterFactory } from './migration-adapter';
 import { withMigrationLock } from './migration-lock';
+import type { MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { loadMigrations, MIGRATIONS_ROOT } from './migrations-dir';
 import { providerOf } from './provider';
 import { createSchemaEngine, NO_FILTERS, type SchemaEngine } from './schema-engine';
@@ -37,35 +38,87 @@ export async function migrateDatabase({
 }: MigrateOptions): Promise<MigrateResult> {
   const provider = providerOf(databaseUrl);
   const migrationsList = loadMigrations(provider, migrationsRoot);
-  const unreadable = migrationsList.migrationDirectories.find((d) => d.migrationFile.content.tag === 'error');
-  if (unreadable) throw new MigrationError(`Migration "${unreadable.path}" has no migration.sql`, unreadable.path);
+  assertMigrationsAtomic(migrationsList);
 
+  return withEngine(databaseUrl, async (engine) => {
+    const retried = await clearFailedMigrations(engine, migrationsList, log);
+    try {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+      for (const name of appliedMigrationNames) log(`applied migration ${name}`);
+      return { applied: appliedMigrationNames, retried };
+    } catch (err) {
+      const failed = await failedMigrationNames(engine, migrationsList).catch(() => []);
+      const name = failed[0];
+      const reason = errorText(err);
+      throw new MigrationError(
+        name
+          ? `Migration "${name}" failed and was rolled back; the schema is as it was before it. ${reason} ` +
+              `(If its changes are in fact already there, e.g. after a crash right after it ran, ` +
+              `check by hand and run: npm run db:migrate -- --mark-applied ${name})`
+          : `Applying migrations failed: ${reason}`,
+        name,
+      );
+    }
+  });
+}
+
+/**
+ * Records a migration's outcome by hand, for an operator who checked the schema after an interrupted
+ * run: `applied` (its changes are there) or `rolled-back` (they are not; it will run again).
+ */
+export async function markMigration({
+  databaseUrl,
+  migrationName,
+  as,
+  migrationsRoot = MIGRATIONS_ROOT,
+}: {
+  databaseUrl: string;
+  migrationName: string;
+  as: 'applied' | 'rolled-back';
+  migrationsRoot?: string;
+}): Promise<void> {
+  const migrationsList = loadMigrations(providerOf(databaseUrl), migrationsRoot);
+  await withEngine(databaseUrl, async (engine) => {
+    if (as === 'applied') await engine.markMigrationApplied({ migrationName, migrationsList });
+    else await engine.markMigrationRolledBack({ migrationName });
+  });
+}
+
+/** The schema engine on this database, under the migration lock, always released. */
+async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   return withMigrationLock(databaseUrl, async () => {
     const factory = createMigrationAdapterFactory(databaseUrl);
     let engine: SchemaEngine | undefined;
     try {
-      engine = await createSchemaEngine(schemaForProvider(provider), factory);
-      const retried = await clearFailedMigrations(engine, migrationsList, log);
-      try {
-        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-        for (const name of appliedMigrationNames) log(`applied migration ${name}`);
-        return { applied: appliedMigrationNames, retried };
-      } catch (err) {
-        const failed = await failedMigrationNames(engine, migrationsList).catch(() => []);
-        const name = failed[0];
-        const reason = errorText(err);
-        throw new MigrationError(
-          name
-            ? `Migration "${name}" failed and was rolled back; the schema is as it was before it. ${reason}`
-            : `Applying migrations failed: ${reason}`,
-          name,
-        );
-      }
+      engine = await createSchemaEngine(schemaForProvider(providerOf(databaseUrl)), factory);
+      return await fn(engine);
     } finally {
       engine?.free();
       await factory.close();
     }
   });
+}
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|END|START\s+TRANSACTION|SAVEPOINT|RELEASE)\b/im;
+const NON_TRANSACTIONAL = /\bCONCURRENTLY\b|\bVACUUM\b/i;
+
+/**
+ * Each migration runs as one transaction (migration-adapter.ts); a file that commits on its own, or
+ * uses statements PostgreSQL refuses inside a transaction, would break that promise. Refuse it up front.
+ */
+function assertMigrationsAtomic(migrationsList: MigrationList) {
+  for (const dir of migrationsList.migrationDirectories) {
+    const content = dir.migrationFile.content;
+    if (content.tag === 'error') throw new MigrationError(`Migration "${dir.path}" has no migration.sql`, dir.path);
+    const sql = content.value.replace(/--[^\n]*/g, '');
+    if (TRANSACTION_CONTROL.test(sql) || NON_TRANSACTIONAL.test(sql)) {
+      throw new MigrationError(
+        `Migration "${dir.path}" controls transactions itself (BEGIN/COMMIT, CONCURRENTLY, VACUUM); ` +
+          'Cohort runs each migration as one transaction. Split or rewrite it.',
+        dir.path,
+      );
+    }
+  }
 }
 
 /** Marks earlier failed migrations rolled back (they were atomic, so they are) and names them. */

@@ -117,12 +117,18 @@ function postgresFactory(databaseUrl: string): MigrationAdapterFactory {
       url.pathname = `/${name}`;
       const shadowPool = new CatalogFriendlyPool({ connectionString: url.toString(), max: 2 });
       shadowPool.on('error', () => {});
-      const adapter = await new PrismaPg(shadowPool).connect();
+      const dropDatabase = async () => {
+        await shadowPool.end().catch(() => {});
+        await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      };
+      const adapter = await new PrismaPg(shadowPool).connect().catch(async (err: unknown) => {
+        await dropDatabase().catch(() => {}); // nothing of a failed shadow is left behind
+        throw err;
+      });
       const drop = async () => {
         shadows.delete(drop);
         await adapter.dispose();
-        await shadowPool.end();
-        await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropDatabase();
       };
       shadows.add(drop);
       return withOverrides(adapter, {

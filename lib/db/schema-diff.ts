@@ -1,7 +1,7 @@
 import { createMigrationAdapterFactory } from './migration-adapter';
 import { loadMigrations, MIGRATIONS_ROOT } from './migrations-dir';
 import { providerOf } from './provider';
-import { createSchemaEngine, NO_FILTERS } from './schema-engine';
+import { createSchemaEngine, NO_FILTERS, type SchemaEngine } from './schema-engine';
 import { schemaForProvider } from './schema-source';
 
 const EMPTY_MIGRATION = /^\s*(-- This is an empty migration\.)?\s*$/;
@@ -23,8 +23,9 @@ export async function diffMigrationsToSchema({
   const provider = providerOf(databaseUrl);
   const target = schemaForProvider(provider, schemaText === undefined ? {} : { schemaText });
   const factory = createMigrationAdapterFactory(databaseUrl);
-  const engine = await createSchemaEngine(target, factory);
+  let engine: SchemaEngine | undefined;
   try {
+    engine = await createSchemaEngine(target, factory);
     const { stdout } = await engine.diff({
       from: { tag: 'migrations', ...loadMigrations(provider, migrationsRoot) },
       to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: target }] },
@@ -34,7 +35,7 @@ export async function diffMigrationsToSchema({
     });
     return stdout && !EMPTY_MIGRATION.test(stdout) ? stdout : null;
   } finally {
-    engine.free();
+    engine?.free();
     await factory.close();
   }
 }

@@ -46,11 +46,12 @@ export function withErrors<P = Record<string, never>>(handler: (args: { req: Req
 }
 
 /**
- * Browsers send Origin on every cross-origin and same-origin write; a cookie-bearing write from a
- * foreign page is CSRF. Clients without Origin (curl, scripts) are not browsers and pass.
+ * A cookie-bearing write from a foreign page is CSRF. Browsers say where a request comes from in
+ * Sec-Fetch-Site and (on writes) Origin; clients sending neither (curl, scripts) are not browsers.
  */
 function assertSameOrigin(req: Request) {
   if (SAFE_METHODS.has(req.method)) return;
+  if (req.headers.get('sec-fetch-site') === 'cross-site') throw new AppError('FORBIDDEN', 'Cross-origin request refused.');
   const origin = req.headers.get('origin');
   if (!origin) return;
   const allowed = [env.appUrl, ...env.trustedOrigins, new URL(req.url).origin];

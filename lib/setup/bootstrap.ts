@@ -36,7 +36,7 @@ export function formatBootstrapReport(report: BootstrapReport): string | null {
     lines.push(`  email     ${report.initialAdmin.email}`);
     if (report.initialAdmin.generated) {
       lines.push(`  password  ${report.initialAdmin.password}`);
-      lines.push('  This password is shown only now. Store it safely; change it under Account after signing in.');
+      lines.push('  Shown only now, and temporary: you choose your own password at first sign-in.');
       lines.push('  (Lost it? npm run user:reset-password -- <email>)');
     } else {
       lines.push('  password  (from COHORT_ADMIN_PASSWORD)');

@@ -1,4 +1,5 @@
 import { getDb } from '@/lib/db/client';
+import { isAppError } from '@/lib/errors/app-error';
 import { createUser } from '@/lib/users/create-user';
 
 export type InitialAdmin = { email: string; password: string; generated: boolean };
@@ -17,11 +18,18 @@ export async function ensureInitialAdmin({
 }): Promise<InitialAdmin | null> {
   const admins = await getDb().userRole.count({ where: { role: 'admin' } });
   if (admins > 0) return null;
-  const created = await createUser({
-    input: { name: 'Administrator', email, roles: ['admin'], ...(password ? { password } : {}) },
-    actorId: null,
-    // A generated password is strong and shown once; one from env was chosen by the operator.
-    temporary: false,
-  });
-  return { email, password: created.password, generated: !password };
+  try {
+    const created = await createUser({
+      input: { name: 'Administrator', email, roles: ['admin'], ...(password ? { password } : {}) },
+      actorId: null,
+      // A generated password went through the console (and so the logs): it must be replaced at
+      // first sign-in. One from the environment was chosen by the operator.
+      temporary: !password,
+    });
+    return { email: created.user.email, password: created.password, generated: !password };
+  } catch (err) {
+    // Another process starting at the same moment created it first.
+    if (isAppError(err, 'CONFLICT')) return null;
+    throw err;
+  }
 }

@@ -53,25 +53,26 @@ export class LocalBlobStore {
         await file.write(chunk);
       }
       await file.sync();
+      await file.close();
     } catch (err) {
       await file.close().catch(() => {});
       await fs.rm(tmpPath, { force: true });
       throw err;
     }
-    await file.close();
     const sha256 = hash.digest('hex');
-    let settled = false;
+    let state: 'staged' | 'committed' | 'discarded' = 'staged';
     return {
       sha256,
       size,
       commit: async () => {
-        if (settled) throw new Error('staged blob already committed or discarded');
-        settled = true;
-        return this.#moveIntoPlace(tmpPath, sha256);
+        if (state !== 'staged') throw new Error(`staged blob already ${state}`);
+        const result = await this.#moveIntoPlace(tmpPath, sha256); // on failure it stays staged: discard() cleans up
+        state = 'committed';
+        return result;
       },
       discard: async () => {
-        if (settled) return;
-        settled = true;
+        if (state !== 'staged') return;
+        state = 'discarded';
         await fs.rm(tmpPath, { force: true });
       },
     };
@@ -146,17 +147,21 @@ export class LocalBlobStore {
 
   async #moveIntoPlace(tmpPath: string, sha256: string): Promise<{ created: boolean }> {
     const target = this.pathOf(sha256);
-    if (await this.exists(sha256)) {
-      await fs.rm(tmpPath, { force: true });
-      return { created: false };
-    }
     const dir = path.dirname(target);
     await fs.mkdir(dir, { recursive: true });
     await fs.chmod(tmpPath, 0o444);
-    // Same filesystem, so rename is atomic; a concurrent writer of the same content renames identical bytes.
-    await fs.rename(tmpPath, target);
-    await syncDir(dir);
-    return { created: true };
+    // link() is atomic and never replaces: exactly one of several concurrent writers of the same
+    // content creates the blob, and the others learn it already exists.
+    let created = true;
+    try {
+      await fs.link(tmpPath, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      created = false;
+    }
+    await fs.rm(tmpPath, { force: true });
+    if (created) await syncDir(dir);
+    return { created };
   }
 
   async #statOrNotFound(file: string) {

@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { AppError } from '@/lib/errors/app-error';
 import { notifyUser } from '@/lib/notifications/notify-user';
-import type { CreateUserInput } from './schemas';
+import { ZCreateUserInput, type CreateUserInput } from './schemas';
 import { toUserView, USER_VIEW_SELECT, type UserView } from './user-view';
 
 export type CreateUserOptions = {
@@ -21,10 +21,13 @@ export type CreateUserOptions = {
  * password in the input a temporary one is generated; it is returned once and stored only hashed.
  */
 export async function createUser({
-  input,
+  input: raw,
   actorId,
   temporary = true,
 }: CreateUserOptions): Promise<{ user: UserView; password: string }> {
+  // Parsed here too: start-up and scripts call this with values from env (e.g. a mixed-case email
+  // that Better Auth, which looks emails up in lower case, would otherwise never find).
+  const input = ZCreateUserInput.parse(raw);
   const password = input.password ?? generateTemporaryPassword();
   const passwordHash = await hashPassword(password);
   const id = randomUUID();

@@ -77,3 +77,10 @@ test('an announcement reaches the chosen role\'s inbox', async ({ page, browser 
   await expect(rad.getByRole('button', { name: 'Mark all read' })).toHaveCount(0);
   await ctx.close();
 });
+
+test('the admin overview warns while demo accounts with public passwords are active', async ({ page }) => {
+  await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto('/admin');
+  await expect(page.getByTestId('demo-warning')).toContainText(/demo accounts? (is|are) active/);
+  await expect(page.getByTestId('system-health')).toContainText('Database (sqlite)');
+});

@@ -8,11 +8,19 @@ export const ORIGIN = 'http://localhost:3000';
 
 export type Session = { cookie: string };
 
+let clientCounter = 0;
+
+/**
+ * Signs in through Better Auth's real endpoint. Each call comes from its own client address unless
+ * `x-forwarded-for` is given, so tests do not share (and exhaust) one address's sign-in budget.
+ */
 export async function signIn(email: string, password: string, headers: Record<string, string> = {}) {
+  clientCounter++;
+  const address = `10.${(clientCounter >> 16) & 255}.${(clientCounter >> 8) & 255}.${clientCounter & 255}`;
   const res = await getAuth().handler(
     new Request(`${ORIGIN}/api/auth/sign-in/email`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: ORIGIN, ...headers },
+      headers: { 'content-type': 'application/json', origin: ORIGIN, 'x-forwarded-for': address, ...headers },
       body: JSON.stringify({ email, password }),
     }),
   );
@@ -54,6 +62,7 @@ export async function callRoute(mod: RouteModule, method: string, path: string, 
     headers['content-type'] ??= 'application/json';
   }
   if (method !== 'GET' && method !== 'HEAD') headers.origin ??= ORIGIN;
+  if (headers.origin === '') delete headers.origin; // '' means: send no Origin at all
   const req = new Request(`${ORIGIN}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const res = await handler(req, { params: Promise.resolve(options.params ?? {}) });
   const text = await res.text();

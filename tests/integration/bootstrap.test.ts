@@ -15,8 +15,10 @@ describe('first start', () => {
     expect(banner).toContain(password);
     for (const demo of DEMO_USERS) expect(banner).toContain(demo.email);
 
-    // Signing in works for the admin and each demo user, none of whom is an admin.
+    // Signing in works for the admin (who must then replace the printed password) and each demo user,
+    // none of whom is an admin.
     expect((await signIn('admin@test.local', password)).res.status).toBe(200);
+    expect((await getDb().user.findUniqueOrThrow({ where: { email: 'admin@test.local' } })).mustChangePassword).toBe(true);
     for (const demo of DEMO_USERS) {
       expect((await signIn(demo.email, demo.password, { 'x-forwarded-for': `192.0.2.${DEMO_USERS.indexOf(demo) + 1}` })).res.status).toBe(200);
       expect(demo.roles).not.toContain('admin');
@@ -30,11 +32,19 @@ describe('first start', () => {
 
   it('uses the operator-chosen admin password from the environment, and never prints it', async () => {
     await getDb().userRole.deleteMany({ where: { role: 'admin' } });
-    const created = await ensureInitialAdmin({ email: 'chosen@test.local', password: 'operator-chosen-passphrase' });
-    expect(created).toMatchObject({ generated: false });
+    const created = await ensureInitialAdmin({ email: ' Chosen@Test.Local', password: 'operator-chosen-passphrase' });
+    expect(created).toMatchObject({ email: 'chosen@test.local', generated: false });
+    expect((await getDb().user.findUniqueOrThrow({ where: { email: 'chosen@test.local' } })).mustChangePassword).toBe(false);
     const banner = formatBootstrapReport({ migrationsApplied: [], initialAdmin: created, demoUsersCreated: [] })!;
     expect(banner).not.toContain('operator-chosen-passphrase');
     expect(banner).toContain('COHORT_ADMIN_PASSWORD');
-    expect((await signIn('chosen@test.local', 'operator-chosen-passphrase')).res.status).toBe(200);
+    expect((await signIn('CHOSEN@test.local', 'operator-chosen-passphrase')).res.status).toBe(200);
+  });
+
+  it('tolerates two processes creating the first admin at the same moment', async () => {
+    await getDb().userRole.deleteMany({ where: { role: 'admin' } });
+    const results = await Promise.all([1, 2].map(() => ensureInitialAdmin({ email: 'twin@test.local' })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await getDb().user.count({ where: { email: 'twin@test.local' } })).toBe(1);
   });
 });

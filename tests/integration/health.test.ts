@@ -29,9 +29,9 @@ describe.runIf(provider === 'postgresql')('when PostgreSQL goes away', () => {
     viaProxy.port = String(proxy.port);
     // The app's own client, pointed at the relay instead of the server.
     const db = createDb(viaProxy.toString());
-    const globals = globalThis as { __cohortDb?: { url: string; db: unknown } };
+    const globals = globalThis as { __cohortDb?: unknown };
     const previous = globals.__cohortDb;
-    globals.__cohortDb = { url: process.env.DATABASE_URL!, db };
+    globals.__cohortDb = db;
     try {
       expect((await callRoute(healthRoute, 'GET', '/api/health')).status).toBe(200);
 

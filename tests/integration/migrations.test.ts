@@ -2,7 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, MigrationError } from '@/lib/db/migrate';
+import { spawn } from 'node:child_process';
+import { markMigration, migrateDatabase, MigrationError } from '@/lib/db/migrate';
 import { MIGRATIONS_ROOT } from '@/lib/db/migrations-dir';
 import { providerOf } from '@/lib/db/provider';
 import { diffMigrationsToSchema } from '@/lib/db/schema-diff';
@@ -69,6 +70,44 @@ describe(`migrations on ${provider}`, () => {
     const file = path.join(root, provider, init!, 'migration.sql');
     writeFileSync(file, readFileSync(file, 'utf8') + '\n-- an afterthought\n');
     await expect(migrateDatabase({ databaseUrl: db.url, migrationsRoot: root })).rejects.toThrow(/edited afterwards.*Restore/);
+  });
+
+  it('refuses, before touching the database, a migration that controls transactions itself', async () => {
+    const db = await freshDatabase();
+    const root = migrationsWith({ '20991231000000_own_tx': 'BEGIN;\nCREATE TABLE own_tx (id INTEGER);\nCOMMIT;\n' });
+    await expect(migrateDatabase({ databaseUrl: db.url, migrationsRoot: root })).rejects.toThrow(/"20991231000000_own_tx" controls transactions/);
+    expect(await tableNames(db.url)).toEqual([]);
+  });
+
+  it('lets an operator mark an interrupted migration as applied after checking the schema', async () => {
+    const db = await freshDatabase();
+    const name = '20991231000000_manual';
+    const root = migrationsWith({ [name]: 'CREATE TABLE manual_probe (id INTEGER);\n' });
+    await migrateDatabase({ databaseUrl: db.url });
+    // Its change is already there (as after a crash right after it ran): re-running it would fail.
+    await rawQuery(db.url, 'CREATE TABLE manual_probe (id INTEGER)');
+    await expect(migrateDatabase({ databaseUrl: db.url, migrationsRoot: root })).rejects.toThrow(/--mark-applied 20991231000000_manual/);
+    await markMigration({ databaseUrl: db.url, migrationName: name, as: 'applied', migrationsRoot: root });
+    expect(await migrateDatabase({ databaseUrl: db.url, migrationsRoot: root })).toEqual({ applied: [], retried: [] });
+    expect((await appliedRows(db.url)).filter((r) => r.migration_name === name && r.finished_at !== null)).toHaveLength(1);
+  });
+
+  it.runIf(provider === 'sqlite')('is not blocked by a migration lock whose holder was killed', async () => {
+    const db = await freshDatabase();
+    const lockFile = `${db.url.slice('file:'.length)}.migrate.lock`;
+    // Another process takes the lock, says so, and is then killed without a chance to release it.
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(lockFile)});d.exec('BEGIN EXCLUSIVE');console.log('locked');setInterval(()=>{},1000)`],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+    let done = false;
+    const migrating = migrateDatabase({ databaseUrl: db.url }).then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(done).toBe(false); // waits while the holder lives
+    holder.kill('SIGKILL');
+    expect((await migrating).applied.length).toBeGreaterThan(0);
   });
 
   it('refuses a migration folder without migration.sql', async () => {

@@ -156,7 +156,7 @@ describe('route × role matrix', () => {
     }
   });
 
-  it('refuses a cookie-bearing write from a foreign origin (CSRF)', async () => {
+  it('refuses a cookie-bearing write from a foreign site (CSRF), by Origin or by Sec-Fetch-Site', async () => {
     const adminSession = principals.find((p) => p.label === 'admin')!.session;
     const mod = await moduleFor('/api/admin/settings');
     const res = await callRoute(mod, 'PATCH', '/api/admin/settings', {
@@ -165,6 +165,15 @@ describe('route × role matrix', () => {
       headers: { origin: 'https://evil.example' },
     });
     expect(res.status).toBe(403);
+    const target = (await makeUser(['radiologist'])).id;
+    const deactivate = await moduleFor('/api/admin/users/[userId]/deactivate');
+    // A body-less form POST: no JSON content type to force a preflight.
+    const bodyless = await callRoute(deactivate, 'POST', `/api/admin/users/${target}/deactivate`, {
+      session: adminSession,
+      params: { userId: target },
+      headers: { 'sec-fetch-site': 'cross-site', origin: '' },
+    });
+    expect(bodyless.status).toBe(403);
     const after = await callRoute(mod, 'GET', '/api/admin/settings', { session: adminSession });
     expect(after.json['instance.name']).not.toBe('Hijacked');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountThrottleKey, checkAccountThrottle, recordFailedSignIn } from '@/lib/auth/account-throttle';
+import { accountThrottleKey, releaseSignInAttempt, reserveSignInAttempt } from '@/lib/auth/account-throttle';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { signIn } from '../helpers/api';
@@ -41,16 +41,26 @@ describe('sign-in rate limits', () => {
     }
   });
 
-  it('counts concurrent failures exactly (no lost updates) and opens a new window after it ends', async () => {
+  it('lets exactly `max` of a burst of parallel attempts through, and opens a new window after it ends', async () => {
     const db = getDb();
     const rule = { max: 5, windowMs: 60_000 };
     const now = Date.now();
-    await Promise.all(Array.from({ length: 12 }, () => recordFailedSignIn(db, 'race@test.local', rule, now)));
-    const row = await db.rateLimit.findUniqueOrThrow({ where: { key: accountThrottleKey('race@test.local') } });
-    expect(row.count).toBe(12);
-    expect(await checkAccountThrottle(db, 'RACE@test.local ', rule, now + 1000)).toEqual({ allowed: false, retryAfterSeconds: 59 });
-    expect((await checkAccountThrottle(db, 'race@test.local', rule, now + 61_000)).allowed).toBe(true);
-    await recordFailedSignIn(db, 'race@test.local', rule, now + 61_000);
-    expect((await db.rateLimit.findUniqueOrThrow({ where: { id: row.id } })).count).toBe(1);
+    const decisions = await Promise.all(Array.from({ length: 12 }, () => reserveSignInAttempt(db, 'race@test.local', rule, now)));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    expect(decisions.find((d) => !d.allowed)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect((await db.signInThrottle.findUniqueOrThrow({ where: { key: accountThrottleKey('RACE@test.local ') } })).failures).toBe(5);
+    // A released slot (a correct password) can be taken again; then the window is full.
+    await releaseSignInAttempt(db, 'race@test.local');
+    expect((await reserveSignInAttempt(db, 'race@test.local', rule, now + 1000)).allowed).toBe(true);
+    expect((await reserveSignInAttempt(db, 'race@test.local', rule, now + 1000)).allowed).toBe(false);
+    expect((await reserveSignInAttempt(db, 'race@test.local', rule, now + 61_000)).allowed).toBe(true);
+    expect((await db.signInThrottle.findUniqueOrThrow({ where: { key: accountThrottleKey('race@test.local') } })).failures).toBe(1);
+  });
+
+  it('keeps counting across Better Auth\'s own rate-limit pruning (a separate table)', async () => {
+    const user = await makeUser(['radiologist']);
+    for (let i = 0; i < 3; i++) await signIn(user.email, `wrong-guess-${i}-xx`, { 'x-forwarded-for': `198.19.0.${i + 1}` });
+    await getDb().rateLimit.deleteMany(); // what Better Auth does to rows older than its windows
+    expect((await getDb().signInThrottle.findUniqueOrThrow({ where: { key: accountThrottleKey(user.email) } })).failures).toBe(3);
   });
 });

@@ -3,8 +3,11 @@ import * as usersRoute from '@/app/api/admin/users/route';
 import * as userRoute from '@/app/api/admin/users/[userId]/route';
 import * as resetRoute from '@/app/api/admin/users/[userId]/reset-password/route';
 import * as deactivateRoute from '@/app/api/admin/users/[userId]/deactivate/route';
+import * as reactivateRoute from '@/app/api/admin/users/[userId]/reactivate/route';
+import * as meRoute from '@/app/api/me/route';
 import { getDb } from '@/lib/db/client';
 import { findNotifications } from '@/lib/notifications/find-notifications';
+import { assertAdminRemains } from '@/lib/users/assert-admin-remains';
 import { createUser } from '@/lib/users/create-user';
 import { findUsers } from '@/lib/users/find-users';
 import { setUserActive } from '@/lib/users/set-user-active';
@@ -97,6 +100,39 @@ describe('changing users', () => {
     await updateUser({ userId: admin.id, input: { roles: ['radiologist'] }, actorId: helper.id });
   });
 
+  it('keeps one admin when the last two demote each other at the same moment', async () => {
+    const db = getDb();
+    await db.user.updateMany({ where: { roles: { some: { role: 'admin' } } }, data: { deactivatedAt: new Date() } });
+    const a = await makeUser(['admin']);
+    const b = await makeUser(['admin']);
+    let aChecked!: () => void;
+    let aMayCommit!: () => void;
+    const aCheckedP = new Promise<void>((r) => (aChecked = r));
+    const aMayCommitP = new Promise<void>((r) => (aMayCommit = r));
+    // A: passes the check (b is still an admin) and demotes a, then waits before committing.
+    const demoteA = db.$transaction(async (tx) => {
+      await assertAdminRemains(tx, a.id);
+      await tx.userRole.deleteMany({ where: { userId: a.id, role: 'admin' } });
+      aChecked();
+      await aMayCommitP;
+    });
+    await aCheckedP;
+    // B, meanwhile: would see a as an admin still (A has not committed) and demote b too, without a lock.
+    let bSettled = false;
+    const demoteB = db
+      .$transaction(async (tx) => {
+        await assertAdminRemains(tx, b.id);
+        await tx.userRole.deleteMany({ where: { userId: b.id, role: 'admin' } });
+      })
+      .finally(() => (bSettled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bSettled).toBe(false); // B waits for A
+    aMayCommit();
+    await demoteA;
+    await expect(demoteB).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await db.user.count({ where: { deactivatedAt: null, roles: { some: { role: 'admin' } } } })).toBe(1);
+  });
+
   it('replaces roles, records who granted them, and tells the user', async () => {
     const admin = await makeUser(['admin']);
     const user = await makeUser(['patient']);
@@ -117,7 +153,8 @@ describe('changing users', () => {
     const res = await callRoute(resetRoute, 'POST', `/api/admin/users/${user.id}/reset-password`, { session, params: { userId: user.id } });
     expect(res.status).toBe(200);
     const { password } = res.json as { password: string };
-    expect(await getDb().session.count({ where: { token: { contains: userSession.cookie.split('=')[1]!.split('.')[0]! } } })).toBe(0);
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+    expect((await callRoute(meRoute, 'GET', '/api/me', { session: userSession })).status).toBe(401);
     expect((await signIn(user.email, user.password)).res.status).toBe(401);
     expect((await signIn(user.email, password)).res.status).toBe(200);
     expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).mustChangePassword).toBe(true);
@@ -131,6 +168,11 @@ describe('changing users', () => {
     expect((await findUsers({ status: 'deactivated' })).map((u) => u.id)).toContain(user.id);
     const got = await callRoute(userRoute, 'GET', `/api/admin/users/${user.id}`, { session, params: { userId: user.id } });
     expect(got.json).toMatchObject({ email: user.email, status: 'deactivated' });
+    expect((await signIn(user.email, user.password)).res.status).toBe(403);
+
+    const back = await callRoute(reactivateRoute, 'POST', `/api/admin/users/${user.id}/reactivate`, { session, params: { userId: user.id } });
+    expect(back.json).toMatchObject({ status: 'active', roles: ['ml_engineer'] });
+    expect((await signIn(user.email, user.password)).res.status).toBe(200);
   });
 
   it('finds users by name or email fragment, role and status', async () => {

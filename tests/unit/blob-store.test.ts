@@ -83,7 +83,7 @@ describe('LocalBlobStore', () => {
     const bytes = randomBytes(200_000);
     const results = await Promise.all([1, 2, 3, 4].map(() => store.put(bytes)));
     expect(new Set(results.map((r) => r.sha256)).size).toBe(1);
-    expect(results.filter((r) => r.created).length).toBeGreaterThanOrEqual(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
     expect((await store.put(bytes)).created).toBe(false);
     expect(readdirSync(path.dirname(store.pathOf(results[0]!.sha256)))).toHaveLength(1);
     expect(tmpFiles(store)).toEqual([]);
@@ -96,7 +96,7 @@ describe('LocalBlobStore', () => {
     expect(await store.exists(staged.sha256)).toBe(false);
     expect(await staged.commit()).toEqual({ created: true });
     expect(await store.exists(staged.sha256)).toBe(true);
-    await expect(staged.commit()).rejects.toThrow(/already/);
+    await expect(staged.commit()).rejects.toThrow(/already committed/);
     const b = await store.stage(randomBytes(1000));
     await b.discard();
     expect(await store.exists(b.sha256)).toBe(false);

@@ -4,6 +4,26 @@ import { describe, expect, it } from 'vitest';
 
 const APP_GROUP = path.join(process.cwd(), 'app', '(app)');
 
+/** What each signed-in page must pass to requirePageUser. Pages open to any signed-in user: ''. */
+const EXPECTED_GUARD: Record<string, string> = {
+  'page.tsx': '',
+  'account/page.tsx': '',
+  'account/password/page.tsx': 'allowPendingPasswordChange: true',
+  'notifications/page.tsx': '',
+  'worklist/page.tsx': "area: 'worklist'",
+  'projects/page.tsx': "area: 'projects'",
+  'models/page.tsx': "area: 'models'",
+  'datasets/page.tsx': "area: 'datasets'",
+  'ledger/page.tsx': "area: 'ledger'",
+  'me/page.tsx': "area: 'me'",
+  'admin/page.tsx': "area: 'admin'",
+  'admin/users/page.tsx': "area: 'admin'",
+  'admin/users/new/page.tsx': "area: 'admin'",
+  'admin/users/[userId]/page.tsx': "area: 'admin'",
+  'admin/settings/page.tsx': "area: 'admin'",
+  'admin/announcements/page.tsx': "area: 'admin'",
+};
+
 function pages(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
@@ -12,10 +32,15 @@ function pages(dir: string): string[] {
 }
 
 describe('signed-in pages', () => {
-  it('each guards itself with requirePageUser (layouts do not re-run on client navigation)', () => {
-    const found = pages(APP_GROUP);
-    expect(found.length).toBeGreaterThan(10);
-    const unguarded = found.filter((file) => !/await requirePageUser\(/.test(readFileSync(file, 'utf8')));
-    expect(unguarded.map((f) => path.relative(process.cwd(), f))).toEqual([]);
+  it('each guards itself with the right requirePageUser call (layouts do not re-run on client navigation)', () => {
+    const found = pages(APP_GROUP).map((f) => path.relative(APP_GROUP, f));
+    expect(found.sort()).toEqual(Object.keys(EXPECTED_GUARD).sort());
+    for (const page of found) {
+      const source = readFileSync(path.join(APP_GROUP, page), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+      const call = source.match(/await requirePageUser\(([^)]*)\)/);
+      expect(call, page).not.toBeNull();
+      const args = call![1]!.replace(/[{}\s]/g, '');
+      expect(args, page).toBe(EXPECTED_GUARD[page]!.replace(/\s/g, ''));
+    }
   });
 });

@@ -4,7 +4,24 @@ import { generateTemporaryPassword } from '@/lib/auth/temporary-password';
 
 describe('safeNextPath', () => {
   it('never redirects off-site after sign-in', () => {
-    for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '', null, undefined]) {
+    const bad = [
+      'https://evil.example/',
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      '/%09/evil.example'.replace('%09', '\t'),
+      ' //evil.example',
+      'javascript:alert(1)',
+      '',
+      null,
+      undefined,
+    ];
+    for (const next of bad) {
+      const target = safeNextPath(next);
+      expect(new URL(target, 'https://cohort.example').origin, String(next)).toBe('https://cohort.example');
+    }
+    for (const bad of ['https://evil.example/', '//evil.example', 'javascript:alert(1)', '', null, undefined]) {
       expect(safeNextPath(bad)).toBe('/');
     }
     expect(safeNextPath('/sign-in?next=/admin')).toBe('/');

@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
+import { ThemeToggle } from '@/components/theme/ThemeToggle';
 import { ROLE_LABELS } from '@/lib/auth/roles';
 
 export const metadata: Metadata = { title: 'Account' };
@@ -32,6 +33,13 @@ export default async function AccountPage() {
           <ButtonLink href="/account/password" variant="secondary">
             Change password
           </ButtonLink>
+        </div>
+      </Card>
+      {/* Also here because small screens hide the sidebar's theme switch. */}
+      <Card className="mt-4 max-w-xl">
+        <h2 className="mb-3 font-semibold">Appearance</h2>
+        <div className="max-w-xs">
+          <ThemeToggle />
         </div>
       </Card>
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageUser } from '@/app/_lib/page-guard';
+import { Alert } from '@/components/ui/Alert';
 import { Badge } from '@/components/ui/Badge';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
@@ -32,6 +33,17 @@ export default async function AdminPage() {
   return (
     <>
       <PageHeader title="Admin" description="Run this Cohort installation." />
+      {counts.activeDemo > 0 && (
+        <div className="mb-6" data-testid="demo-warning">
+          <Alert tone="warning" title={`${counts.activeDemo} demo account${counts.activeDemo === 1 ? ' is' : 's are'} active`}>
+            Their passwords are published in the README. Deactivate them in{' '}
+            <Link href="/admin/users?q=demo.cohort.local" className="font-medium underline">
+              Users
+            </Link>{' '}
+            before this installation holds real data.
+          </Alert>
+        </div>
+      )}
       <div className="grid gap-4 md:grid-cols-3">
         {links.map((l) => (
           <Link key={l.href} href={l.href} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-500 dark:border-slate-800 dark:bg-slate-900">

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { isDatabaseUnavailable } from '@/lib/db/errors';
+import { AppError, type ErrorCode } from '@/lib/errors/app-error';
+import { log } from '@/lib/log/logger';
+
+export type ClassifiedError = {
+  code: ErrorCode;
+  message: string;
+  fields?: Record<string, string[] | undefined>;
+  details?: Record<string, unknown>;
+};
+
+/**
+ * What a client may learn about a failure, for route handlers and server actions alike: validation
+ * errors with their fields, our own AppErrors, "database unreachable", and otherwise only that
+ * something went wrong (the error itself is logged, never sent).
+ */
+export function classifyError(err: unknown, where: string): ClassifiedError {
+  if (err instanceof z.ZodError) {
+    const { fieldErrors, formErrors } = z.flattenError(err);
+    return {
+      code: 'BAD_REQUEST',
+      message: formErrors[0] ?? 'Check the highlighted fields.',
+      fields: fieldErrors as Record<string, string[] | undefined>,
+    };
+  }
+  if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (isDatabaseUnavailable(err)) {
+    log.error(`database unavailable in ${where}`, { err });
+    return { code: 'SERVICE_UNAVAILABLE', message: 'The database is unreachable. Try again shortly.' };
+  }
+  log.error(`unhandled error in ${where}`, { err });
+  return { code: 'INTERNAL', message: 'Something went wrong on our side. It has been logged.' };
+}
