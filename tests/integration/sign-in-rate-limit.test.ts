@@ -34,6 +34,16 @@ describe('sign-in rate limits', () => {
     expect(await locked.res.json()).toMatchObject({ code: 'ACCOUNT_THROTTLED' });
   });
 
+  it('does not pool clients with unverifiable forwarded chains into one bucket anyone could exhaust', async () => {
+    const { max } = env.COHORT_SIGNIN_RATE_LIMIT;
+    for (let i = 0; i < max + 3; i++) {
+      const { res } = await signIn(`stranger${i}@test.local`, 'wrong-password-guess', { 'x-forwarded-for': `192.0.2.9, 198.51.100.${i}` });
+      expect(res.status).toBe(401);
+    }
+    const user = await makeUser(['patient']);
+    expect((await signIn(user.email, user.password, { 'x-forwarded-for': '192.0.2.10, 198.51.100.77' })).res.status).toBe(200);
+  });
+
   it('does not count successful sign-ins against the account', async () => {
     const user = await makeUser(['radiologist']);
     for (let i = 0; i < 24; i++) {
