@@ -2,7 +2,7 @@ import { betterAuth } from 'better-auth';
 import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { env } from '@/lib/config/env';
-import { getSecrets } from '@/lib/config/secrets';
+import { getAuthSecret } from '@/lib/config/secrets';
 import { getDb } from '@/lib/db/client';
 import { log } from '@/lib/log/logger';
 import { releaseSignInAttempt, reserveSignInAttempt } from './account-throttle';
@@ -16,7 +16,7 @@ function createAuth() {
     appName: 'Cohort',
     baseURL: env.appUrl,
     basePath: AUTH_BASE_PATH,
-    secret: getSecrets().authSecret,
+    secret: getAuthSecret(),
     // Cookie-bearing POSTs from any other origin are refused (CSRF).
     trustedOrigins: [env.appUrl, ...env.trustedOrigins],
     database: prismaAdapter(db, { provider: env.databaseProvider, transaction: true }),

@@ -35,6 +35,10 @@ const ZEnv = z.object({
   COHORT_TRUSTED_PROXIES: z.string().default(''),
   /** Secret that signs session cookies. Generated into the data directory when unset. */
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Keys the pseudonyms of people in the ledger. Generated into the data directory when unset; never rotate. */
+  COHORT_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The ledger's Ed25519 signing key (C2SP "PRIVATE+KEY+..." form). Generated when unset. */
+  COHORT_LEDGER_SIGNING_KEY: z.string().startsWith('PRIVATE+KEY+').optional(),
   COHORT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).default('admin@cohort.local'),
   /** Initial admin password; generated and printed once when unset. */
   COHORT_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

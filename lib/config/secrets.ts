@@ -1,52 +1,59 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { log } from '@/lib/log/logger';
 import { env } from './env';
 
-const ZSecretsFile = z.object({ authSecret: z.string().min(32) });
-type Secrets = z.infer<typeof ZSecretsFile>;
-
-const SECRETS_FILE = 'secrets.json';
-
 /**
- * Secrets from env, or generated once into `<dataDir>/secrets.json` (mode 0600) for local use so a fresh
- * install is safe without configuration and nothing secret is ever committed.
+ * A secret from the environment, or generated once into `<dataDir>/secrets/<name>` (mode 0600) so a
+ * fresh install is safe without configuration and nothing secret is ever committed. Concurrent first
+ * starts agree: the file is created exclusively and whoever loses the race reads the winner's.
  */
-export function getSecrets(dataDir: string = env.dataDir): Secrets {
-  if (env.BETTER_AUTH_SECRET) return { authSecret: env.BETTER_AUTH_SECRET };
-  if (env.databaseProvider === 'postgresql') {
-    // Several web processes usually share a PostgreSQL database; each would generate its own secret
-    // and reject the others' session cookies.
-    log.warn('BETTER_AUTH_SECRET is not set: using the secret generated in the data directory. Set it, identically, for every Cohort process sharing this database.');
-  }
-  const file = path.join(dataDir, SECRETS_FILE);
-  const existing = readSecretsFile(file);
-  if (existing) return existing;
-  mkdirSync(dataDir, { recursive: true });
-  const generated: Secrets = { authSecret: randomBytes(32).toString('base64url') };
+export function generatedSecret(
+  name: string,
+  create: () => string,
+  { fromEnv, dataDir = env.dataDir }: { fromEnv?: string | undefined; dataDir?: string } = {},
+): string {
+  if (fromEnv) return fromEnv;
+  const dir = path.join(dataDir, 'secrets');
+  const file = path.join(dir, name);
+  const existing = readSecret(file);
+  if (existing !== null) return existing;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const value = create();
   try {
-    // 'wx' fails if another process created it first; then theirs wins and we read it.
-    writeFileSync(file, JSON.stringify(generated, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    return generated;
+    writeFileSync(file, value + '\n', { mode: 0o600, flag: 'wx' });
+    return value;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const raced = readSecretsFile(file);
-    if (!raced) throw new Error(`${file} exists but is not a valid secrets file`, { cause: err });
-    return raced;
+    return readSecret(file) ?? value;
   }
 }
 
-function readSecretsFile(file: string): Secrets | null {
-  let text: string;
+function readSecret(file: string): string | null {
   try {
-    text = readFileSync(file, 'utf8');
+    const value = readFileSync(file, 'utf8').trim();
+    if (!value) throw new Error(`${file} is empty; delete it to generate a new secret`);
+    return value;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  const parsed = ZSecretsFile.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a valid secrets file; delete it to regenerate`);
-  return parsed.data;
+}
+
+const randomSecret = () => randomBytes(32).toString('base64url');
+
+/** Signs session cookies. */
+export function getAuthSecret(dataDir?: string): string {
+  if (!env.BETTER_AUTH_SECRET && env.databaseProvider === 'postgresql') {
+    // Several web processes usually share a PostgreSQL database; each would generate its own secret
+    // and reject the others' session cookies.
+    log.warn('BETTER_AUTH_SECRET is not set: using the secret generated in the data directory. Set it, identically, for every Cohort process sharing this database.');
+  }
+  return generatedSecret('auth-secret', randomSecret, { fromEnv: env.BETTER_AUTH_SECRET, ...(dataDir ? { dataDir } : {}) });
+}
+
+/** Keys the pseudonyms that stand for people in the ledger (lib/ledger/pseudonym.ts). Never rotate it. */
+export function getPseudonymKey(dataDir?: string): string {
+  return generatedSecret('pseudonym-key', randomSecret, { fromEnv: env.COHORT_PSEUDONYM_KEY, ...(dataDir ? { dataDir } : {}) });
 }

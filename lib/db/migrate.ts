@@ -99,7 +99,8 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
   });
 }
 
-const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|END|START\s+TRANSACTION|SAVEPOINT|RELEASE)\b/im;
+// A statement of its own (`BEGIN;`, `COMMIT TRANSACTION;`...), not the BEGIN/END of a trigger or function body.
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|END|START\s+TRANSACTION)(\s+(TRANSACTION|WORK))?\s*;|^\s*(SAVEPOINT|RELEASE)\b/im;
 const NON_TRANSACTIONAL = /\bCONCURRENTLY\b|\bVACUUM\b/i;
 
 /**

@@ -1,26 +1,35 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getSecrets } from '@/lib/config/secrets';
+import { generatedSecret } from '@/lib/config/secrets';
 
 const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'cohort-secrets-'));
+let n = 0;
+const create = () => `generated-${++n}-${'x'.repeat(40)}`;
 
-describe('getSecrets', () => {
-  it('refuses a corrupted secrets file instead of silently replacing it', () => {
+describe('generatedSecret', () => {
+  it('refuses an empty secret file instead of silently replacing it', () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify({ authSecret: 'short' }));
-    expect(() => getSecrets(dir)).toThrow(/not a valid secrets file/);
+    mkdirSync(path.join(dir, 'secrets'));
+    writeFileSync(path.join(dir, 'secrets', 'auth-secret'), '\n');
+    expect(() => generatedSecret('auth-secret', create, { dataDir: dir })).toThrow(/is empty/);
+  });
+
+  it('prefers the environment and then writes nothing', () => {
+    const dir = tempDir();
+    expect(generatedSecret('auth-secret', create, { dataDir: dir, fromEnv: 'from-env' })).toBe('from-env');
+    expect(() => statSync(path.join(dir, 'secrets', 'auth-secret'))).toThrow();
   });
 
   it('generates a secret once, private to the owner, and reuses it', () => {
     const dir = path.join(tempDir(), 'nested', 'data');
-    const first = getSecrets(dir);
-    expect(first.authSecret.length).toBeGreaterThanOrEqual(43);
-    const file = path.join(dir, 'secrets.json');
+    const first = generatedSecret('auth-secret', create, { dataDir: dir });
+    const file = path.join(dir, 'secrets', 'auth-secret');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(getSecrets(dir)).toEqual(first);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(first);
-    expect(getSecrets(tempDir()).authSecret).not.toBe(first.authSecret);
+    expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(generatedSecret('auth-secret', create, { dataDir: dir })).toBe(first);
+    expect(readFileSync(file, 'utf8').trim()).toBe(first);
+    expect(generatedSecret('other', create, { dataDir: dir })).not.toBe(first);
   });
 });

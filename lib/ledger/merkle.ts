@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * RFC 6962 / RFC 9162 Merkle tree over SHA-256, without I/O. The ledger stores leaf hashes and every
+ * perfect (power-of-two, aligned) subtree hash, and never anything else: every root and proof
+ * element is the hash of a range whose decomposition into perfect subtrees folds, right to left,
+ * into its RFC hash. A proof is therefore computed in three steps: plan the ranges
+ * (`inclusionProofRanges`, `consistencyProofRanges`), fetch the stored nodes they need in one batch
+ * (`nodesForRanges`), then hash (`buildProof`). Sizes and indexes are JS numbers: exact up to 2^53.
+ */
+
+/** Bytes in a SHA-256 hash: every leaf, node and root hash has this length. */
+export const HASH_SIZE = 32;
+
+/** The perfect, aligned subtree covering leaves [index·2^level, (index+1)·2^level). Level 0 = leaf hashes. */
+export type NodeRef = { level: number; index: number };
+
+/** A half-open range of leaves [begin, end). */
+export type Range = { begin: number; end: number };
+
+/** Returns the stored hash of a perfect subtree; throws if the store does not have it. */
+export type NodeLookup = (ref: NodeRef) => Uint8Array;
+
+/** A node that became complete when a leaf was appended, for the store to keep. */
+export type CompletedNode = { ref: NodeRef; hash: Buffer };
+
+export type InclusionCheck = {
+  leafHash: Uint8Array;
+  index: number;
+  size: number;
+  proof: readonly Uint8Array[];
+  root: Uint8Array;
+};
+
+export type ConsistencyCheck = {
+  size1: number;
+  size2: number;
+  proof: readonly Uint8Array[];
+  root1: Uint8Array;
+  root2: Uint8Array;
+};
+
+// Domain separation (RFC 6962 §2.1): a leaf can never be passed off as an interior node.
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+/** MTH({}) = SHA-256 of nothing: the root of the empty tree. */
+export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+
+export function leafHash(data: Uint8Array): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+}
+
+export function nodeKey(ref: NodeRef): string {
+  return `${ref.level}:${ref.index}`;
+}
+
+/** The maximal aligned perfect subtrees that exactly cover `range`, left to right (its "compact range"). */
+export function perfectSubtrees(range: Range): NodeRef[] {
+  assertRange(range);
+  const refs: NodeRef[] = [];
+  let at = range.begin;
+  while (at < range.end) {
+    let level = 0;
+    let width = 1;
+    // Grow while the doubled subtree still starts at `at` (alignment) and ends inside the range.
+    while (at % (width * 2) === 0 && at + width * 2 <= range.end) {
+      width *= 2;
+      level += 1;
+    }
+    refs.push({ level, index: at / width });
+    at += width;
+  }
+  return refs;
+}
+
+/**
+ * True when MTH(D[begin:end)) can be computed from stored perfect subtrees: their sizes strictly
+ * decrease, so each RFC split ("largest power of two smaller than n") falls on a subtree boundary.
+ * Holds for every prefix [0, n) and every node of an RFC tree, i.e. every range a proof needs.
+ */
+export function isFoldableRange(range: Range): boolean {
+  return levelsStrictlyDecrease(perfectSubtrees(range));
+}
+
+/** MTH(D[begin:end)) per RFC 6962 §2.1, from stored perfect subtrees. Throws for ranges it cannot hash. */
+export function hashRange(range: Range, lookup: NodeLookup): Buffer {
+  const refs = perfectSubtrees(range);
+  const last = refs.at(-1);
+  if (!last) return Buffer.from(EMPTY_ROOT);
+  if (!levelsStrictlyDecrease(refs)) {
+    throw new RangeError(`MTH of [${range.begin}, ${range.end}) does not split on perfect subtrees`);
+  }
+  let acc: Buffer = Buffer.from(storedHash(lookup, last));
+  // Fold from the right: the leftmost subtree is the RFC's left half, the rest its right half.
+  for (let i = refs.length - 2; i >= 0; i--) acc = nodeHash(storedHash(lookup, refs[i] as NodeRef), acc);
+  return acc;
+}
+
+export function rootRange(size: number): Range {
+  return { begin: 0, end: size };
+}
+
+export function root(size: number, lookup: NodeLookup): Buffer {
+  return hashRange(rootRange(size), lookup); // size 0 → EMPTY_ROOT
+}
+
+/** The ranges whose hashes form PATH(index, D[0:size]) (RFC 9162 §2.1.3.1), nearest the leaf first. */
+export function inclusionProofRanges(index: number, size: number): Range[] {
+  assertCount('size', size);
+  assertCount('index', index);
+  if (size === 0 || index >= size) throw new RangeError(`no leaf ${index} in a tree of size ${size}`);
+  const fromRoot: Range[] = [];
+  let begin = 0;
+  let end = size;
+  while (end - begin > 1) {
+    const split = begin + largestPowerOfTwoBelow(end - begin);
+    if (index < split) {
+      fromRoot.push({ begin: split, end });
+      end = split;
+    } else {
+      fromRoot.push({ begin, end: split });
+      begin = split;
+    }
+  }
+  return fromRoot.reverse();
+}
+
+/** The ranges whose hashes form PROOF(size1, D[0:size2]) (RFC 9162 §2.1.4.1), in proof order. */
+export function consistencyProofRanges(size1: number, size2: number): Range[] {
+  assertCount('size1', size1);
+  assertCount('size2', size2);
+  if (size1 === 0 || size1 > size2) throw new RangeError(`no consistency proof from size ${size1} to ${size2}`);
+  // SUBPROOF unrolled: each step appends the sibling after the deeper result, so collect and reverse.
+  const fromRoot: Range[] = [];
+  let begin = 0;
+  let end = size2;
+  let oldRootKnown = true; // the RFC's `b`: the subtree is the whole old tree, whose root the verifier has
+  while (size1 < end) {
+    const split = begin + largestPowerOfTwoBelow(end - begin);
+    if (size1 <= split) {
+      fromRoot.push({ begin: split, end });
+      end = split;
+    } else {
+      fromRoot.push({ begin, end: split });
+      begin = split;
+      oldRootKnown = false;
+    }
+  }
+  if (!oldRootKnown) fromRoot.push({ begin, end });
+  return fromRoot.reverse();
+}
+
+/** Every stored node needed to hash `ranges`, each once: what the caller fetches in one query. */
+export function nodesForRanges(ranges: readonly Range[]): NodeRef[] {
+  const needed = new Map<string, NodeRef>();
+  for (const range of ranges) for (const ref of perfectSubtrees(range)) needed.set(nodeKey(ref), ref);
+  return [...needed.values()];
+}
+
+export function buildProof(ranges: readonly Range[], lookup: NodeLookup): Buffer[] {
+  return ranges.map((range) => hashRange(range, lookup));
+}
+
+/** A lookup over nodes fetched in one batch, keyed by `nodeKey`; a missing node is a planning bug. */
+export function lookupFromMap(nodes: ReadonlyMap<string, Uint8Array>): NodeLookup {
+  return (ref) => {
+    const hash = nodes.get(nodeKey(ref));
+    if (!hash) throw new RangeError(`node ${nodeKey(ref)} was not fetched`);
+    return hash;
+  };
+}
+
+/** RFC 9162 §2.1.3.2. Any malformed input is a failed verification, never an exception. */
+export function verifyInclusion({ leafHash: hash, index, size, proof, root: expected }: InclusionCheck): boolean {
+  if (!isCount(index) || !isCount(size) || index >= size) return false;
+  if (!isHash(hash) || !isHash(expected) || !Array.isArray(proof) || !proof.every(isHash)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r: Uint8Array = hash;
+  for (const p of proof) {
+    if (sn === 0) return false; // more elements than the tree has levels on this path
+    if (isOdd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      // Skip levels where this node is a right-edge node with no sibling.
+      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      r = nodeHash(r, p);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && sameBytes(r, expected);
+}
+
+/**
+ * RFC 9162 §2.1.4.2, with the edge cases of transparency-dev/merkle (the reference the probes come
+ * from): size1 = 0 fails (proves nothing); equal sizes need an empty proof and byte-equal roots.
+ */
+export function verifyConsistency({ size1, size2, proof, root1, root2 }: ConsistencyCheck): boolean {
+  if (!isCount(size1) || !isCount(size2) || size1 === 0 || size1 > size2) return false;
+  if (!Array.isArray(proof) || !proof.every(isHash)) return false;
+  if (size1 === size2) return proof.length === 0 && isBytes(root1) && isBytes(root2) && sameBytes(root1, root2);
+  if (!isHash(root1) || !isHash(root2) || proof.length === 0) return false;
+  // A power-of-two old tree is a node of the new one; its root is the proof's implicit first element.
+  const path: readonly Uint8Array[] = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (isOdd(fn)) [fn, sn] = [half(fn), half(sn)];
+  let fr = path[0] as Uint8Array;
+  let sr = fr;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (isOdd(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (!isOdd(fn) && fn !== 0) [fn, sn] = [half(fn), half(sn)];
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    [fn, sn] = [half(fn), half(sn)];
+  }
+  return sn === 0 && sameBytes(fr, root1) && sameBytes(sr, root2);
+}
+
+/** The perfect subtrees of [0, size): the only nodes that appending the next leaf can build on. */
+export function frontier(size: number): NodeRef[] {
+  return perfectSubtrees(rootRange(size));
+}
+
+/**
+ * Every node completed by appending leaf number `size`: the leaf itself, then each parent whose left
+ * sibling is on the frontier. `frontierHashes` are the hashes of `frontier(size)`, in order. A store
+ * that saves all of them holds every perfect subtree, so it can answer any root or proof later.
+ */
+export function appendLeaf(size: number, leaf: Uint8Array, frontierHashes: readonly Uint8Array[]): CompletedNode[] {
+  assertCount('size', size);
+  if (size >= Number.MAX_SAFE_INTEGER) throw new RangeError('the tree is full');
+  if (!isHash(leaf)) throw new TypeError(`a leaf hash is ${HASH_SIZE} bytes`);
+  // frontier(size) has one subtree per set bit of size; counting bits avoids building the refs.
+  if (frontierHashes.length !== bitCount(size)) {
+    throw new RangeError(`a tree of size ${size} has ${bitCount(size)} frontier nodes, got ${frontierHashes.length}`);
+  }
+  let node: CompletedNode = { ref: { level: 0, index: size }, hash: Buffer.from(leaf) };
+  const completed = [node];
+  // The frontier ends with the smallest subtree, which is the left sibling of a right child.
+  for (let f = frontierHashes.length - 1; isOdd(node.ref.index); f--) {
+    const sibling = frontierHashes[f] as Uint8Array;
+    if (!isHash(sibling)) throw new TypeError(`frontier hash ${f} is not ${HASH_SIZE} bytes`);
+    node = { ref: { level: node.ref.level + 1, index: half(node.ref.index) }, hash: nodeHash(sibling, node.hash) };
+    completed.push(node);
+  }
+  return completed;
+}
+
+/**
+ * An in-memory store of every perfect subtree, for tests and benchmarks. Each level is one growable
+ * buffer of 32-byte slots, so a million leaves cost a few allocations rather than millions.
+ */
+export class MemoryTree {
+  #levels: Buffer[] = [];
+  #frontier: Buffer[] = [];
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  append(leaf: Uint8Array): void {
+    const completed = appendLeaf(this.#size, leaf, this.#frontier);
+    for (const { ref, hash } of completed) this.#store(ref, hash);
+    // Nodes that just gained a parent leave the frontier; the topmost completed node joins it.
+    this.#frontier.length -= completed.length - 1;
+    this.#frontier.push((completed.at(-1) as CompletedNode).hash);
+    this.#size += 1;
+  }
+
+  /** A copy, so callers cannot alter the store. Arrow property: it is passed around as a NodeLookup. */
+  lookup = (ref: NodeRef): Buffer => {
+    const { level, index } = ref;
+    const stored = this.#levels[level];
+    if (!isCount(level) || !isCount(index) || !stored || (index + 1) * 2 ** level > this.#size) {
+      throw new RangeError(`node ${nodeKey(ref)} is not in a tree of size ${this.#size}`);
+    }
+    return Buffer.from(stored.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE));
+  };
+
+  root(size: number = this.#size): Buffer {
+    this.#assertSize(size);
+    return root(size, this.lookup);
+  }
+
+  inclusionProof(index: number, size: number = this.#size): Buffer[] {
+    this.#assertSize(size);
+    return this.#prove(inclusionProofRanges(index, size));
+  }
+
+  consistencyProof(size1: number, size2: number = this.#size): Buffer[] {
+    this.#assertSize(size2);
+    return this.#prove(consistencyProofRanges(size1, size2));
+  }
+
+  // The same plan → batch fetch → hash path the database store takes.
+  #prove(ranges: Range[]): Buffer[] {
+    const nodes = new Map(nodesForRanges(ranges).map((ref) => [nodeKey(ref), this.lookup(ref)] as const));
+    return buildProof(ranges, lookupFromMap(nodes));
+  }
+
+  #store(ref: NodeRef, hash: Buffer): void {
+    const needed = (ref.index + 1) * HASH_SIZE;
+    let stored = this.#levels[ref.level];
+    if (!stored || stored.length < needed) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * (stored?.length ?? 0), 64 * HASH_SIZE));
+      stored?.copy(grown);
+      this.#levels[ref.level] = stored = grown;
+    }
+    hash.copy(stored, ref.index * HASH_SIZE);
+  }
+
+  #assertSize(size: number): void {
+    assertCount('size', size);
+    if (size > this.#size) throw new RangeError(`size ${size} is beyond the tree's ${this.#size} leaves`);
+  }
+}
+
+function levelsStrictlyDecrease(refs: readonly NodeRef[]): boolean {
+  return refs.every((ref, i) => i === 0 || ref.level < (refs[i - 1] as NodeRef).level);
+}
+
+function storedHash(lookup: NodeLookup, ref: NodeRef): Uint8Array {
+  const hash = lookup(ref);
+  // A short or long stored value would silently yield a valid-looking but wrong root.
+  if (!isHash(hash)) throw new TypeError(`stored node ${nodeKey(ref)} is not ${HASH_SIZE} bytes`);
+  return hash;
+}
+
+function largestPowerOfTwoBelow(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+// Arithmetic rather than bit operators: those truncate to 32 bits, and sizes go up to 2^53.
+function isOdd(n: number): boolean {
+  return n % 2 === 1;
+}
+
+function half(n: number): number {
+  return Math.floor(n / 2);
+}
+
+function isPowerOfTwo(n: number): boolean {
+  let k = 1;
+  while (k < n) k *= 2;
+  return k === n;
+}
+
+function bitCount(n: number): number {
+  let bits = 0;
+  for (let rest = n; rest > 0; rest = half(rest)) bits += rest % 2;
+  return bits;
+}
+
+function isCount(n: unknown): n is number {
+  return Number.isSafeInteger(n) && (n as number) >= 0;
+}
+
+function assertCount(name: string, n: number): void {
+  if (!isCount(n)) throw new RangeError(`${name} must be a non-negative safe integer, got ${n}`);
+}
+
+function assertRange(range: Range): void {
+  assertCount('begin', range.begin);
+  assertCount('end', range.end);
+  if (range.begin > range.end) throw new RangeError(`range [${range.begin}, ${range.end}) is reversed`);
+}
+
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array;
+}
+
+function isHash(value: unknown): value is Uint8Array {
+  return isBytes(value) && value.length === HASH_SIZE;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(a, b) === 0;
+}

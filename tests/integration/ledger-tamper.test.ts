@@ -1,0 +1,156 @@
+/**
+ * Every kind of tampering someone with direct database access could do is found by verifyLedger,
+ * which names the first bad entry or checkpoint and why. Each case gets a ledger of its own.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDb, type Db } from '@/lib/db/client';
+import { migrateDatabase } from '@/lib/db/migrate';
+import { canonicalize } from '@/lib/ledger/canonical-json';
+import { signCheckpoint } from '@/lib/ledger/checkpoint';
+import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
+import { getLogKey } from '@/lib/ledger/log-key';
+import { leafHash, MemoryTree, nodeHash } from '@/lib/ledger/merkle';
+import { generateSignerKey, parseSignerKey } from '@/lib/ledger/signed-note';
+import { verifyLedger } from '@/lib/ledger/verify-ledger';
+import { allowTampering, appendSamples } from '../helpers/ledger';
+import { rawQuery } from '../helpers/raw-sql';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+
+const provider = process.env.COHORT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
+const globals = globalThis as { __cohortDb?: Db };
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+/** A fresh database with `size` entries and checkpoints at sizes 4 and `size`, used by the app's getDb(). */
+async function ledgerOf(size: number): Promise<{ url: string; db: Db }> {
+  const database: TestDatabase = await createTestDatabase(provider);
+  await migrateDatabase({ databaseUrl: database.url });
+  const db = createDb(database.url);
+  const previous = globals.__cohortDb;
+  globals.__cohortDb = db;
+  cleanups.push(async () => {
+    globals.__cohortDb = previous;
+    await db.$disconnect();
+    await database.drop();
+  });
+  await appendSamples(4);
+  await createCheckpoint();
+  await appendSamples(size - 4, 4);
+  await createCheckpoint();
+  expect(await verifyLedger()).toMatchObject({ ok: true, entries: size, checkpoints: 2 });
+  await allowTampering(database.url);
+  return { url: database.url, db };
+}
+
+const bytes = (hex: string) => (provider === 'sqlite' ? `X'${hex}'` : `'\\x${hex}'::bytea`);
+
+describe(`tampering with the ledger (${provider})`, () => {
+  it('an entry whose payload was changed', async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, `UPDATE ledger_entry SET canonical = REPLACE(canonical, 'research', 'commercial') WHERE seq = 5`);
+    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/does not match its leaf hash/) } });
+  });
+
+  it('an entry changed together with its leaf hash', async () => {
+    const { url, db } = await ledgerOf(12);
+    const row = await db.ledgerEntry.findUniqueOrThrow({ where: { seq: 5 } });
+    const forged = row.canonical.replace('research', 'commercial');
+    const hex = leafHash(Buffer.from(forged)).toString('hex');
+    await rawQuery(url, `UPDATE ledger_entry SET canonical = '${forged}', leaf_hash = ${bytes(hex)} WHERE seq = 5`);
+    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 6, reason: expect.stringMatching(/chain is broken/) } });
+  });
+
+  it('an entry deleted', async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq = 5');
+    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: 'entry 5 is missing (the next one is 6)' } });
+  });
+
+  it('two entries swapped', async () => {
+    const { url, db } = await ledgerOf(12);
+    const [a, b] = await Promise.all([3, 4].map((seq) => db.ledgerEntry.findUniqueOrThrow({ where: { seq } })));
+    await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq IN (3, 4)');
+    for (const [row, seq] of [[a!, 4], [b!, 3]] as const) {
+      await rawQuery(
+        url,
+        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical) VALUES (${seq}, '${row.type}', '${row.actor}', ${provider === 'sqlite' ? `'${row.recordedAt.toISOString().replace('Z', '+00:00')}'` : `'${row.recordedAt.toISOString()}'`}, ${bytes(Buffer.from(row.leafHash).toString('hex'))}, ${bytes(Buffer.from(row.prevHash).toString('hex'))}, '${row.canonical}')`,
+      );
+    }
+    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 3, reason: 'its content says it is entry 4: entries were moved' } });
+  });
+
+  it('an entry inserted in the middle, with the whole history re-hashed to match (but not re-signed)', async () => {
+    const { url, db } = await ledgerOf(12);
+    const rows = await db.ledgerEntry.findMany({ orderBy: { seq: 'asc' } });
+    const forgedContent = { ...JSON.parse(rows[6]!.canonical), payload: { purpose: 'commercial', n: 666 } };
+    const contents = [...rows.slice(0, 6).map((r) => JSON.parse(r.canonical)), forgedContent, ...rows.slice(6).map((r) => JSON.parse(r.canonical))];
+    await rawQuery(url, 'DELETE FROM ledger_entry');
+    await rawQuery(url, 'DELETE FROM ledger_node');
+    const tree = new MemoryTree();
+    let prev: Buffer = Buffer.alloc(32);
+    for (const [seq, content] of contents.entries()) {
+      const canonical = canonicalize({ ...content, seq, prev: prev.toString('hex') });
+      const leaf = leafHash(Buffer.from(canonical));
+      await rawQuery(
+        url,
+        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical) VALUES (${seq}, '${content.type}', '${content.actor}', '${provider === 'sqlite' ? content.time.replace('Z', '+00:00') : content.time}', ${bytes(leaf.toString('hex'))}, ${bytes(prev.toString('hex'))}, '${canonical}')`,
+      );
+      tree.append(leaf);
+      prev = leaf;
+    }
+    for (let level = 0; 2 ** level <= tree.size; level++) {
+      for (let idx = 0; (idx + 1) * 2 ** level <= tree.size; idx++) {
+        await rawQuery(url, `INSERT INTO ledger_node (level, idx, hash) VALUES (${level}, ${idx}, ${bytes(tree.lookup({ level, index: idx }).toString('hex'))})`);
+      }
+    }
+    expect(await verifyLedger()).toEqual({
+      ok: false,
+      failure: { phase: 'checkpoints', treeSize: 12, reason: expect.stringMatching(/size 12: its root does not match the entries/) },
+    });
+  });
+
+  it('the log truncated', async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq >= 9');
+    // Remove the Merkle nodes that covered the removed entries too, as a careful forger would.
+    await rawQuery(url, 'DELETE FROM ledger_node WHERE (idx + 1) * (1 << level) > 9');
+    expect(await verifyLedger()).toEqual({
+      ok: false,
+      failure: { phase: 'checkpoints', treeSize: 12, reason: 'checkpoint at size 12: covers 12 entries but the ledger has only 9: entries were removed' },
+    });
+  });
+
+  it('a stored Merkle node changed', async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, `UPDATE ledger_node SET hash = ${bytes('00'.repeat(32))} WHERE level = 2 AND idx = 1`);
+    expect(await verifyLedger()).toMatchObject({ ok: false, failure: { phase: 'nodes', reason: 'stored node 2/1 does not match the entries' } });
+  });
+
+  it('a checkpoint re-signed with another key', async () => {
+    const { url, db } = await ledgerOf(12);
+    const { origin } = getLogKey();
+    const impostor = parseSignerKey(generateSignerKey(origin).skey);
+    const latest = await db.ledgerCheckpoint.findUniqueOrThrow({ where: { treeSize: 12 } });
+    const note = signCheckpoint({ origin, size: 12, rootHash: latest.rootHash, extensions: ['Timestamp: 2026-01-01T00:00:00.000Z'] }, impostor);
+    await rawQuery(url, `UPDATE ledger_checkpoint SET note = '${note}' WHERE tree_size = 12`);
+    expect(await verifyLedger()).toMatchObject({
+      ok: false,
+      failure: { phase: 'checkpoints', treeSize: 12, reason: expect.stringMatching(/not signed by the log's key/) },
+    });
+  });
+
+  it('a fork: a checkpoint, properly signed, of a history that is not this one', async () => {
+    const { url } = await ledgerOf(12);
+    // What a compromised server might show some users: size 8 with a different root.
+    const { origin, signer } = getLogKey();
+    const otherRoot = nodeHash(Buffer.alloc(32, 1), Buffer.alloc(32, 2));
+    const note = signCheckpoint({ origin, size: 8, rootHash: otherRoot, extensions: ['Timestamp: 2026-01-01T00:00:00.000Z'] }, signer);
+    await rawQuery(url, `INSERT INTO ledger_checkpoint (tree_size, root_hash, created_at, note) VALUES (8, ${bytes(otherRoot.toString('hex'))}, ${provider === 'sqlite' ? "'2026-01-01T00:00:00.000+00:00'" : "'2026-01-01T00:00:00Z'"}, '${note}')`);
+    expect(await verifyLedger()).toEqual({
+      ok: false,
+      failure: { phase: 'checkpoints', treeSize: 8, reason: 'checkpoint at size 8: its root does not match the entries: history was rewritten or forked' },
+    });
+  });
+});

@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db/client';
+import { appendEntry } from '@/lib/ledger/append-entry';
+import { canonicalize } from '@/lib/ledger/canonical-json';
+import { openCheckpoint } from '@/lib/ledger/checkpoint';
+import { createCheckpoint, getLatestCheckpoint } from '@/lib/ledger/create-checkpoint';
+import { verifyEntryProof } from '@/lib/ledger/entry-proof-bundle';
+import { getEntryProofBundle } from '@/lib/ledger/get-entry-proof-bundle';
+import { ledgerRoot } from '@/lib/ledger/ledger-root';
+import { getLogKey } from '@/lib/ledger/log-key';
+import { leafHash, MemoryTree, verifyConsistency, verifyInclusion } from '@/lib/ledger/merkle';
+import { ledgerSize } from '@/lib/ledger/node-store';
+import { getConsistencyProof, getInclusionProof } from '@/lib/ledger/proofs';
+import { pseudonymOf } from '@/lib/ledger/pseudonym';
+import { parseVerifierKey } from '@/lib/ledger/signed-note';
+import { verifyLedger } from '@/lib/ledger/verify-ledger';
+import { rawQuery } from '../helpers/raw-sql';
+import { appendSamples, sampleEntry, TEST_ACTOR } from '../helpers/ledger';
+import { makeUser } from '../helpers/users';
+
+const databaseUrl = () => process.env.DATABASE_URL!;
+const b64 = (s: string) => Buffer.from(s, 'base64');
+
+describe('ledger', () => {
+  it('refuses entries that could carry PHI or are not attributable to a pseudonym, writing nothing', async () => {
+    const db = getDb();
+    const before = await ledgerSize(db);
+    const bad = [
+      { ...sampleEntry(0), payload: { note: 'John Smith, born 1960' } },
+      { ...sampleEntry(0), payload: { email: 'john@example.org' } },
+      { ...sampleEntry(0), actor: 'john@example.org' },
+      { ...sampleEntry(0), subjects: ['Patient Name'] },
+      { ...sampleEntry(0), type: 'user.login' },
+      { ...sampleEntry(0), payload: { nested: { deep: 'x' } } },
+    ];
+    for (const entry of bad) {
+      await expect(db.$transaction((tx) => appendEntry(tx, entry as never))).rejects.toThrow();
+    }
+    expect(await ledgerSize(db)).toBe(before);
+    expect(pseudonymOf('user-1')).toMatch(/^p_[a-z2-7]{26}$/);
+    expect(pseudonymOf('user-1')).toBe(pseudonymOf('user-1'));
+    expect(pseudonymOf('user-2')).not.toBe(pseudonymOf('user-1'));
+  });
+
+  it('commits the fact and its entry together or not at all', async () => {
+    const db = getDb();
+    const user = await makeUser(['patient']);
+    const before = await ledgerSize(db);
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.notification.create({ data: { userId: user.id, kind: 'account', title: 'fact', body: '' } });
+        await appendEntry(tx, sampleEntry(1));
+        throw new Error('the fact fails after its entry was written');
+      }),
+    ).rejects.toThrow();
+    expect(await ledgerSize(db)).toBe(before);
+    expect(await db.notification.count({ where: { title: 'fact' } })).toBe(0);
+    expect(await db.ledgerNode.count()).toBe(countNodes(before));
+  });
+
+  it('appends a gap-free hash chain whose stored tree gives the same roots and proofs as a reference tree', async () => {
+    const db = getDb();
+    const start = await ledgerSize(db);
+    const appended = await appendSamples(37, start);
+    const rows = await db.ledgerEntry.findMany({ orderBy: { seq: 'asc' } });
+    const reference = new MemoryTree();
+    let prev: Buffer = Buffer.alloc(32);
+    for (const row of rows) {
+      const parsed = JSON.parse(row.canonical);
+      expect(canonicalize(parsed)).toBe(row.canonical);
+      expect(parsed).toMatchObject({ v: 1, seq: row.seq, prev: prev.toString('hex'), time: row.recordedAt.toISOString() });
+      const leaf = leafHash(Buffer.from(row.canonical));
+      expect(Buffer.from(row.leafHash).equals(leaf)).toBe(true);
+      reference.append(leaf);
+      prev = leaf;
+    }
+    expect(appended.map((a) => a.seq)).toEqual(Array.from({ length: 37 }, (_, i) => start + i));
+    const size = reference.size;
+    for (const n of [1, 2, 7, 16, size]) expect((await ledgerRoot(db, n)).equals(reference.root(n))).toBe(true);
+    for (const seq of [0, 5, size - 1]) {
+      const { proof, leafHash: leaf } = await getInclusionProof(seq, size);
+      expect(verifyInclusion({ leafHash: b64(leaf), index: seq, size, proof: proof.map(b64), root: reference.root(size) })).toBe(true);
+    }
+    const consistency = await getConsistencyProof(3, size);
+    expect(verifyConsistency({ size1: 3, size2: size, proof: consistency.proof.map(b64), root1: reference.root(3), root2: reference.root(size) })).toBe(true);
+  });
+
+  it('serializes many concurrent appenders: no gaps, no forks, verification passes', async () => {
+    const db = getDb();
+    const start = await ledgerSize(db);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => db.$transaction((tx) => appendEntry(tx, sampleEntry(1000 + i)), { timeout: 30_000 })),
+    );
+    expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => start + i));
+    const report = await verifyLedger();
+    expect(report).toMatchObject({ ok: true, entries: start + 40 });
+  });
+
+  it('rejects proof requests out of range with a reason', async () => {
+    const size = await ledgerSize(getDb());
+    await expect(getInclusionProof(size, size)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /seq must be between 0/ });
+    await expect(getInclusionProof(0, size + 1)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /size must be between 1/ });
+    await expect(getConsistencyProof(0, size)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(getConsistencyProof(5, 4)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('signs checkpoints in the C2SP formats with the log key, once per tree size', async () => {
+    await appendSamples(2, 2000);
+    const first = await createCheckpoint();
+    expect(await createCheckpoint()).toEqual(first);
+    const { verifierKey, origin } = getLogKey();
+    const opened = openCheckpoint(first.note, parseVerifierKey(verifierKey), origin);
+    expect(opened.size).toBe(first.treeSize);
+    expect(opened.rootHash.toString('base64')).toBe(first.rootHash);
+    expect(opened.extensions[0]).toMatch(/^Timestamp: \d{4}-\d\d-\d\dT/);
+    expect(first.note.split('\n')[0]).toBe(origin);
+    expect(await getLatestCheckpoint()).toEqual(first);
+    await appendSamples(1, 2002);
+    expect((await createCheckpoint()).treeSize).toBe(first.treeSize + 1);
+  });
+
+  it('gives a proof bundle that verifies offline, and fails when anything in it is changed', async () => {
+    const [appended] = await appendSamples(1, 3000);
+    const bundle = await getEntryProofBundle(appended!.seq);
+    const verdict = verifyEntryProof(bundle, { trustedVerifierKey: getLogKey().verifierKey });
+    expect(verdict).toMatchObject({ ok: true, entry: { seq: appended!.seq, type: 'consent.granted', actor: TEST_ACTOR } });
+    const tampered = [
+      { ...bundle, entry: { ...bundle.entry, canonical: bundle.entry.canonical.replace('research', 'commercial') } },
+      { ...bundle, entry: { ...bundle.entry, seq: bundle.entry.seq + 1 } },
+      { ...bundle, inclusion: { ...bundle.inclusion, proof: [...bundle.inclusion.proof].reverse().concat(bundle.inclusion.proof.length ? [] : ['AAAA']) } },
+      { ...bundle, checkpoint: bundle.checkpoint.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 1}\n`) },
+    ];
+    for (const t of tampered) expect(verifyEntryProof(t, { trustedVerifierKey: getLogKey().verifierKey }).ok).toBe(false);
+    // A bundle signed by another key is refused when the trusted key is pinned.
+    const other = 'someone.else/ledger+00000000+AQ' + 'A'.repeat(42) + '=';
+    expect(verifyEntryProof({ ...bundle, verifierKey: other }, { trustedVerifierKey: getLogKey().verifierKey }).ok).toBe(true);
+  });
+
+  it('refuses UPDATE and DELETE on every ledger table, even as raw SQL', async () => {
+    await appendSamples(1, 4000);
+    await createCheckpoint();
+    const statements = [
+      `UPDATE ledger_entry SET type = 'dataset.published'`,
+      `DELETE FROM ledger_entry`,
+      `UPDATE ledger_node SET idx = idx + 1`,
+      `DELETE FROM ledger_node`,
+      `UPDATE ledger_checkpoint SET note = 'forged'`,
+      `DELETE FROM ledger_checkpoint`,
+    ];
+    for (const sql of statements) await expect(rawQuery(databaseUrl(), sql), sql).rejects.toThrow(/append-only/);
+    if (!databaseUrl().startsWith('file:')) await expect(rawQuery(databaseUrl(), 'TRUNCATE ledger_entry CASCADE')).rejects.toThrow(/append-only/);
+    expect((await verifyLedger()).ok).toBe(true);
+  });
+
+  it('keeps neither the fact nor its entry when the process is killed mid-transaction', async () => {
+    const db = getDb();
+    const user = await makeUser(['patient']);
+    const before = await ledgerSize(db);
+    const child = spawn(process.execPath, [path.join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), 'tests/helpers/append-then-hang.ts'], {
+      env: { ...process.env, HANG_USER_ID: user.id },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // tsx runs the script in a child of its own: kill the whole group
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d) => String(d).includes('inside') && resolve());
+      child.on('exit', (code) => reject(new Error(`child exited (${code}) before appending: ${stderr}`)));
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    expect(await db.notification.count({ where: { title: 'killed mid-append' } })).toBe(0);
+    expect(await ledgerSize(db)).toBe(before);
+    const next = await db.$transaction((tx) => appendEntry(tx, sampleEntry(5000)));
+    expect(next.seq).toBe(before);
+    expect((await verifyLedger()).ok).toBe(true);
+  });
+});
+
+function countNodes(n: number): number {
+  let total = 0;
+  for (let width = 1; width <= n; width *= 2) total += Math.floor(n / width);
+  return total;
+}
