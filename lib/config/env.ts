@@ -39,6 +39,10 @@ const ZEnv = z.object({
   COHORT_PSEUDONYM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The ledger's Ed25519 signing key (C2SP "PRIVATE+KEY+..." form). Generated when unset. */
   COHORT_LEDGER_SIGNING_KEY: z.string().startsWith('PRIVATE+KEY+').optional(),
+  /** SQLite fsync policy per commit: NORMAL (default, see lib/db/adapter.ts) or FULL. */
+  COHORT_SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL', 'normal', 'full']).default('NORMAL').transform((v) => v.toUpperCase() as 'NORMAL' | 'FULL'),
+  /** How often the server signs a checkpoint of the ledger when it has grown (minutes; 0 = never). */
+  COHORT_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(24 * 60).default(60),
   COHORT_ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).default('admin@cohort.local'),
   /** Initial admin password; generated and printed once when unset. */
   COHORT_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { providerOf, sqliteFilePath } from './provider';
 import { serializeSqliteAdapter } from './serialized-sqlite';
@@ -30,9 +31,17 @@ export function createPgAdapter(pool: pg.Pool) {
   });
 }
 
+/**
+ * SQLite durability per connection. In WAL mode NORMAL keeps the database consistent through any
+ * crash and never loses a commit when Cohort itself dies; only an OS crash or power cut may undo the
+ * last commits (all of a transaction or none of it). It spares an fsync per commit (0.7 ms here).
+ * Signing a ledger checkpoint first forces everything to disk (lib/ledger/create-checkpoint.ts).
+ */
+const SQLITE_CONNECTION_PRAGMAS = `PRAGMA synchronous = ${env.COHORT_SQLITE_SYNCHRONOUS}`;
+
 /** The application's adapter: SQLite serialized around transactions (see serialized-sqlite.ts), or pg. */
 export function createAdapter(databaseUrl: string) {
   return providerOf(databaseUrl) === 'sqlite'
-    ? serializeSqliteAdapter(createSqliteAdapter(databaseUrl))
+    ? serializeSqliteAdapter(createSqliteAdapter(databaseUrl), SQLITE_CONNECTION_PRAGMAS)
     : createPgAdapter(createPgPool(databaseUrl));
 }

@@ -7,14 +7,30 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@pr
  * This wrapper makes every query wait for the open transaction to finish, giving each transaction
  * the isolation its caller assumes. SQLite has one writer anyway; PostgreSQL does not need this.
  */
-export function serializeSqliteAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function serializeSqliteAdapter(factory: SqlDriverAdapterFactory, connectionScript?: string): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
     async connect() {
-      return serialized(await factory.connect());
+      const adapter = await factory.connect();
+      if (connectionScript) await adapter.executeScript(connectionScript);
+      beginImmediate(adapter);
+      return serialized(adapter);
     },
   };
+}
+
+/**
+ * The adapter opens transactions with a deferred BEGIN: one that reads and then writes while another
+ * process (the CLI, a second server) holds or just held the write lock fails at once with SQLITE_BUSY,
+ * without waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies and the
+ * transaction waits its turn instead. (A shim on the adapter's driver: it offers no option for this.)
+ */
+function beginImmediate(adapter: SqlDriverAdapter) {
+  const driver = (adapter as unknown as { client?: { prepare: (sql: string) => unknown } }).client;
+  if (!driver || typeof driver.prepare !== 'function') throw new Error('unexpected better-sqlite3 adapter internals: cannot set BEGIN IMMEDIATE');
+  const prepare = driver.prepare.bind(driver);
+  driver.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
 }
 
 function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {

@@ -20,7 +20,7 @@ export function classifyError(err: unknown, where: string): ClassifiedError {
     const { fieldErrors, formErrors } = z.flattenError(err);
     return {
       code: 'BAD_REQUEST',
-      message: formErrors[0] ?? 'Check the highlighted fields.',
+      message: formErrors[0] ?? 'Some fields are not valid.',
       fields: fieldErrors as Record<string, string[] | undefined>,
     };
   }

@@ -1,3 +1,4 @@
+import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { signCheckpoint } from './checkpoint';
@@ -16,6 +17,9 @@ export async function createCheckpoint(): Promise<CheckpointView> {
   const size = await ledgerSize(db);
   const existing = await db.ledgerCheckpoint.findUnique({ where: { treeSize: size } });
   if (existing) return toCheckpointView(existing);
+  // What is signed must be on disk: with SQLite's synchronous=NORMAL the last commits may still be only
+  // in the OS cache, and a power cut must never leave a signed checkpoint covering lost entries.
+  if (env.databaseProvider === 'sqlite') await db.$queryRawUnsafe('PRAGMA wal_checkpoint(PASSIVE)');
   const rootHash = await ledgerRoot(db, size);
   const createdAt = new Date();
   const { origin, signer } = getLogKey();

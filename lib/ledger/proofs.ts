@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
-import { buildProof, consistencyProofRanges, inclusionProofRanges, nodesForRanges, type Range } from './merkle';
+import { buildProof, consistencyProofRanges, inclusionProofRanges, nodesForRanges } from './merkle';
 import { ledgerSize, loadNodes } from './node-store';
 
 export type InclusionProof = { seq: number; treeSize: number; leafHash: string; proof: string[] };
@@ -12,8 +12,12 @@ export async function getInclusionProof(seq: number, treeSize: number): Promise<
   const size = await ledgerSize(db);
   if (treeSize < 1 || treeSize > size) throw new AppError('BAD_REQUEST', `size must be between 1 and ${size} (the ledger's size).`);
   if (seq < 0 || seq >= treeSize) throw new AppError('BAD_REQUEST', `seq must be between 0 and ${treeSize - 1} for a tree of size ${treeSize}.`);
-  const entry = await db.ledgerEntry.findUniqueOrThrow({ where: { seq }, select: { leafHash: true } });
-  return { seq, treeSize, leafHash: Buffer.from(entry.leafHash).toString('base64'), proof: await proofFor(inclusionProofRanges(seq, treeSize)) };
+  const ranges = inclusionProofRanges(seq, treeSize);
+  const leaf = { level: 0, index: seq };
+  // One query for the leaf hash and every node the proof needs.
+  const lookup = await loadNodes(db, [leaf, ...nodesForRanges(ranges)]);
+  const proof = buildProof(ranges, lookup).map((h) => h.toString('base64'));
+  return { seq, treeSize, leafHash: Buffer.from(lookup(leaf)).toString('base64'), proof };
 }
 
 /** RFC 9162 consistency proof between the trees of `from` and `to` entries (hashes base64). */
@@ -21,10 +25,7 @@ export async function getConsistencyProof(from: number, to: number): Promise<Con
   const size = await ledgerSize(getDb());
   if (to < 1 || to > size) throw new AppError('BAD_REQUEST', `to must be between 1 and ${size} (the ledger's size).`);
   if (from < 1 || from > to) throw new AppError('BAD_REQUEST', `from must be between 1 and ${to}.`);
-  return { from, to, proof: await proofFor(consistencyProofRanges(from, to)) };
-}
-
-async function proofFor(ranges: Range[]): Promise<string[]> {
+  const ranges = consistencyProofRanges(from, to);
   const lookup = await loadNodes(getDb(), nodesForRanges(ranges));
-  return buildProof(ranges, lookup).map((h) => h.toString('base64'));
+  return { from, to, proof: buildProof(ranges, lookup).map((h) => h.toString('base64')) };
 }

@@ -24,8 +24,11 @@ afterEach(async () => {
 });
 
 /** A fresh database with `size` entries and checkpoints at sizes 4 and `size`, used by the app's getDb(). */
+let current = '';
+
 async function ledgerOf(size: number): Promise<{ url: string; db: Db }> {
   const database: TestDatabase = await createTestDatabase(provider);
+  current = database.url;
   await migrateDatabase({ databaseUrl: database.url });
   const db = createDb(database.url);
   const previous = globals.__cohortDb;
@@ -39,7 +42,7 @@ async function ledgerOf(size: number): Promise<{ url: string; db: Db }> {
   await createCheckpoint();
   await appendSamples(size - 4, 4);
   await createCheckpoint();
-  expect(await verifyLedger()).toMatchObject({ ok: true, entries: size, checkpoints: 2 });
+  expect(await verifyLedger({ databaseUrl: current })).toMatchObject({ ok: true, entries: size, checkpoints: 2 });
   await allowTampering(database.url);
   return { url: database.url, db };
 }
@@ -50,7 +53,7 @@ describe(`tampering with the ledger (${provider})`, () => {
   it('an entry whose payload was changed', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, `UPDATE ledger_entry SET canonical = REPLACE(canonical, 'research', 'commercial') WHERE seq = 5`);
-    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/does not match its leaf hash/) } });
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/does not match its leaf hash/) } });
   });
 
   it('an entry changed together with its leaf hash', async () => {
@@ -59,13 +62,13 @@ describe(`tampering with the ledger (${provider})`, () => {
     const forged = row.canonical.replace('research', 'commercial');
     const hex = leafHash(Buffer.from(forged)).toString('hex');
     await rawQuery(url, `UPDATE ledger_entry SET canonical = '${forged}', leaf_hash = ${bytes(hex)} WHERE seq = 5`);
-    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 6, reason: expect.stringMatching(/chain is broken/) } });
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 6, reason: expect.stringMatching(/chain is broken/) } });
   });
 
   it('an entry deleted', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq = 5');
-    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: 'entry 5 is missing (the next one is 6)' } });
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: 'entry 5 is missing (the next one is 6)' } });
   });
 
   it('two entries swapped', async () => {
@@ -78,7 +81,7 @@ describe(`tampering with the ledger (${provider})`, () => {
         `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical) VALUES (${seq}, '${row.type}', '${row.actor}', ${provider === 'sqlite' ? `'${row.recordedAt.toISOString().replace('Z', '+00:00')}'` : `'${row.recordedAt.toISOString()}'`}, ${bytes(Buffer.from(row.leafHash).toString('hex'))}, ${bytes(Buffer.from(row.prevHash).toString('hex'))}, '${row.canonical}')`,
       );
     }
-    expect(await verifyLedger()).toEqual({ ok: false, failure: { phase: 'entries', seq: 3, reason: 'its content says it is entry 4: entries were moved' } });
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 3, reason: 'its content says it is entry 4: entries were moved' } });
   });
 
   it('an entry inserted in the middle, with the whole history re-hashed to match (but not re-signed)', async () => {
@@ -105,7 +108,7 @@ describe(`tampering with the ledger (${provider})`, () => {
         await rawQuery(url, `INSERT INTO ledger_node (level, idx, hash) VALUES (${level}, ${idx}, ${bytes(tree.lookup({ level, index: idx }).toString('hex'))})`);
       }
     }
-    expect(await verifyLedger()).toEqual({
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: expect.stringMatching(/size 12: its root does not match the entries/) },
     });
@@ -116,7 +119,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq >= 9');
     // Remove the Merkle nodes that covered the removed entries too, as a careful forger would.
     await rawQuery(url, 'DELETE FROM ledger_node WHERE (idx + 1) * (1 << level) > 9');
-    expect(await verifyLedger()).toEqual({
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: 'checkpoint at size 12: covers 12 entries but the ledger has only 9: entries were removed' },
     });
@@ -125,7 +128,7 @@ describe(`tampering with the ledger (${provider})`, () => {
   it('a stored Merkle node changed', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, `UPDATE ledger_node SET hash = ${bytes('00'.repeat(32))} WHERE level = 2 AND idx = 1`);
-    expect(await verifyLedger()).toMatchObject({ ok: false, failure: { phase: 'nodes', reason: 'stored node 2/1 does not match the entries' } });
+    expect(await verifyLedger({ databaseUrl: current })).toMatchObject({ ok: false, failure: { phase: 'nodes', reason: 'stored node 2/1 does not match the entries' } });
   });
 
   it('a checkpoint re-signed with another key', async () => {
@@ -135,7 +138,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     const latest = await db.ledgerCheckpoint.findUniqueOrThrow({ where: { treeSize: 12 } });
     const note = signCheckpoint({ origin, size: 12, rootHash: latest.rootHash, extensions: ['Timestamp: 2026-01-01T00:00:00.000Z'] }, impostor);
     await rawQuery(url, `UPDATE ledger_checkpoint SET note = '${note}' WHERE tree_size = 12`);
-    expect(await verifyLedger()).toMatchObject({
+    expect(await verifyLedger({ databaseUrl: current })).toMatchObject({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: expect.stringMatching(/not signed by the log's key/) },
     });
@@ -148,7 +151,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     const otherRoot = nodeHash(Buffer.alloc(32, 1), Buffer.alloc(32, 2));
     const note = signCheckpoint({ origin, size: 8, rootHash: otherRoot, extensions: ['Timestamp: 2026-01-01T00:00:00.000Z'] }, signer);
     await rawQuery(url, `INSERT INTO ledger_checkpoint (tree_size, root_hash, created_at, note) VALUES (8, ${bytes(otherRoot.toString('hex'))}, ${provider === 'sqlite' ? "'2026-01-01T00:00:00.000+00:00'" : "'2026-01-01T00:00:00Z'"}, '${note}')`);
-    expect(await verifyLedger()).toEqual({
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 8, reason: 'checkpoint at size 8: its root does not match the entries: history was rewritten or forked' },
     });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@/lib/auth/roles';
 import { setUserActive } from '@/lib/users/set-user-active';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { appendSamples } from '../helpers/ledger';
 import { expireSessionsOf, makeUser } from '../helpers/users';
 
 type Access = 'public' | 'signed-in' | 'signed-in-pending-ok' | Role[];
@@ -15,6 +16,7 @@ type Ctx = { targetUserId: () => Promise<string> };
 type RouteCase = {
   method: string;
   template: string;
+  query?: string;
   access: Access;
   ok: number;
   params?: (ctx: Ctx) => Promise<Record<string, string>>;
@@ -50,6 +52,14 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/admin/settings', access: ['admin'], ok: 200 },
   { method: 'PATCH', template: '/api/admin/settings', access: ['admin'], ok: 200, body: () => ({ 'instance.name': 'Matrix Hospital' }) },
   { method: 'POST', template: '/api/admin/announcements', access: ['admin'], ok: 201, body: () => ({ title: 'Hello', body: 'Matrix test' }) },
+  { method: 'GET', template: '/api/ledger/key', access: 'public', ok: 200 },
+  { method: 'GET', template: '/api/ledger/checkpoint', access: 'signed-in', ok: 200 },
+  { method: 'POST', template: '/api/ledger/checkpoint', access: ['admin'], ok: 201 },
+  { method: 'GET', template: '/api/ledger/entries', access: 'signed-in', ok: 200, query: '?type=consent.granted&limit=5' },
+  { method: 'GET', template: '/api/ledger/entries/[seq]/proof', access: 'signed-in', ok: 200, params: async () => ({ seq: '0' }) },
+  { method: 'GET', template: '/api/ledger/proof/inclusion', access: 'signed-in', ok: 200, query: '?seq=0&size=1' },
+  { method: 'GET', template: '/api/ledger/proof/consistency', access: 'signed-in', ok: 200, query: '?from=1&to=1' },
+  { method: 'GET', template: '/api/ledger/verify', access: ['admin', 'ml_engineer', 'radiologist'], ok: 200 },
 ];
 
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */
@@ -82,6 +92,7 @@ const principals: Principal[] = [];
 let admin: Awaited<ReturnType<typeof makeUser>>;
 
 beforeAll(async () => {
+  await appendSamples(1); // the ledger routes need an entry to prove
   admin = await makeUser(['admin']);
   principals.push({ label: 'anonymous', session: null, roles: [], kind: 'anonymous' });
   for (const role of ['admin', 'radiologist', 'ml_engineer', 'patient'] as const) {
@@ -132,7 +143,7 @@ describe('route × role matrix', () => {
       const expected: string[] = [];
       for (const p of principals) {
         const params = route.params ? await route.params(ctx) : {};
-        const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '');
+        const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '') + (route.query ?? '');
         const res = await callRoute(mod, route.method, urlPath, { session: p.session, params, body: route.body?.() });
         outcomes.push(`${p.label}: ${res.status}`);
         expected.push(`${p.label}: ${expectedStatus(route, p)}`);
