@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CheckpointError,
@@ -9,6 +7,7 @@ import {
   signCheckpoint,
 } from '@/lib/ledger/checkpoint';
 import { NoteError, generateSignerKey, parseSignerKey, parseVerifierKey } from '@/lib/ledger/signed-note';
+import { LEDGER_VECTORS } from '../helpers/ledger-vectors';
 
 interface CheckpointVectors {
   checkpoint_bodies: {
@@ -25,9 +24,7 @@ interface CheckpointVectors {
   sumdb_checkpoints: { vkey: string; notes: string[] };
 }
 
-const vectors = JSON.parse(
-  readFileSync(path.join(process.cwd(), '..', 'shared', 'ledger-test-vectors', 'vectors.json'), 'utf8'),
-) as CheckpointVectors;
+const vectors = LEDGER_VECTORS as CheckpointVectors;
 const cases = vectors.checkpoint_bodies.cases;
 const sumdb = vectors.sumdb_checkpoints;
 const SUMDB_ORIGIN = 'go.sum database tree';

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   appendLeaf,
@@ -23,6 +21,7 @@ import {
   verifyInclusion,
   type NodeRef,
 } from '@/lib/ledger/merkle';
+import { LEDGER_VECTORS } from '../helpers/ledger-vectors';
 
 type InclusionProbe = { file: string; leafIdx: number; treeSize: number; root: string; leafHash: string; proof: string[]; wantErr: boolean };
 type ConsistencyProbe = { file: string; size1: number; size2: number; root1: string; root2: string; proof: string[]; wantErr: boolean };
@@ -38,9 +37,7 @@ type Vectors = {
   tdev_probes: { inclusion: InclusionProbe[]; consistency: ConsistencyProbe[] };
 };
 
-const vectors = JSON.parse(
-  readFileSync(path.join(process.cwd(), '..', 'shared', 'ledger-test-vectors', 'vectors.json'), 'utf8'),
-) as Vectors;
+const vectors = LEDGER_VECTORS as Vectors;
 const ct = vectors.ct_reference_tree;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const b64 = (s: string) => Buffer.from(s, 'base64');

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   NoteError,
@@ -11,6 +9,7 @@ import {
   verifierKeyOf,
   type Signer,
 } from '@/lib/ledger/signed-note';
+import { LEDGER_VECTORS } from '../helpers/ledger-vectors';
 
 interface SignedNoteVectors {
   signed_notes: {
@@ -22,9 +21,7 @@ interface SignedNoteVectors {
   sumdb_checkpoints: { vkey: string; notes: string[] };
 }
 
-const vectors = JSON.parse(
-  readFileSync(path.join(process.cwd(), '..', 'shared', 'ledger-test-vectors', 'vectors.json'), 'utf8'),
-) as SignedNoteVectors;
+const vectors = LEDGER_VECTORS as SignedNoteVectors;
 const { go_example: goExample, go_bad_vkeys: badVkeys, c2sp_example: c2spExample, formats_key_pairs: keyPairs } =
   vectors.signed_notes;
 const sumdb = vectors.sumdb_checkpoints;
