@@ -1,4 +1,4 @@
-import type { LedgerCheckpoint } from '@/lib/db/generated/sqlite/client';
+import type { LedgerCheckpoint } from '@/lib/db/client';
 
 /** A checkpoint as the API and pages show it: hashes in base64, the signed note verbatim. */
 export type CheckpointView = { treeSize: number; rootHash: string; createdAt: string; note: string };

@@ -73,22 +73,21 @@ async function verifySnapshot(
   // 2. Stored Merkle nodes: each must be what the entries give, and none may be missing.
   const expectedNodes = countNodes(tree.size);
   let nodes = 0;
-  for (let level = 0; ; level++) {
-    let any = false;
-    for (let from = 0; ; ) {
-      const rows = await db.query<{ idx: number; hash: Uint8Array }>('SELECT idx, hash FROM ledger_node WHERE level = ? AND idx >= ? ORDER BY idx LIMIT ?', [level, from, batchSize]);
-      if (rows.length === 0) break;
-      any = true;
+  // Every stored node, in (level, idx) order: one that lies beyond the entries is found too.
+  for (let after = { level: 0, idx: -1 }; ; ) {
+    const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
+      'SELECT level, idx, hash FROM ledger_node WHERE level > ? OR (level = ? AND idx > ?) ORDER BY level, idx LIMIT ?',
+      [after.level, after.level, after.idx, batchSize],
+    );
+    if (rows.length === 0) break;
+    for (const { level, idx, hash } of rows) {
       const width = 2 ** level;
-      for (const row of rows) {
-        if ((row.idx + 1) * width > tree.size) fail('nodes', undefined, `stored node ${level}/${row.idx} lies beyond the ledger's ${tree.size} entries`);
-        if (!tree.lookup({ level, index: row.idx }).equals(row.hash)) fail('nodes', row.idx * width, `stored node ${level}/${row.idx} does not match the entries`);
-        nodes++;
-      }
-      from = rows.at(-1)!.idx + 1;
-      onProgress({ phase: 'nodes', done: nodes, total: expectedNodes });
+      if ((idx + 1) * width > tree.size) fail('nodes', undefined, `stored node ${level}/${idx} lies beyond the ledger's ${tree.size} entries`);
+      if (!tree.lookup({ level, index: idx }).equals(hash)) fail('nodes', idx * width, `stored node ${level}/${idx} does not match the entries`);
+      nodes++;
     }
-    if (!any && 2 ** level > tree.size) break;
+    after = rows.at(-1)!;
+    onProgress({ phase: 'nodes', done: nodes, total: expectedNodes });
   }
   if (nodes !== expectedNodes) fail('nodes', undefined, `${expectedNodes - nodes} stored Merkle node(s) are missing`);
 

@@ -131,6 +131,15 @@ describe(`tampering with the ledger (${provider})`, () => {
     expect(await verifyLedger({ databaseUrl: current })).toMatchObject({ ok: false, failure: { phase: 'nodes', reason: 'stored node 2/1 does not match the entries' } });
   });
 
+  it('a Merkle node added beyond the entries', async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, `INSERT INTO ledger_node (level, idx, hash) VALUES (30, 0, ${bytes('11'.repeat(32))})`);
+    expect(await verifyLedger({ databaseUrl: current })).toMatchObject({
+      ok: false,
+      failure: { phase: 'nodes', reason: "stored node 30/0 lies beyond the ledger's 12 entries" },
+    });
+  });
+
   it('a checkpoint re-signed with another key', async () => {
     const { url, db } = await ledgerOf(12);
     const { origin } = getLogKey();

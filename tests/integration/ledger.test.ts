@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { appendEntry } from '@/lib/ledger/append-entry';
 import { canonicalize } from '@/lib/ledger/canonical-json';
-import { openCheckpoint } from '@/lib/ledger/checkpoint';
+import { openCheckpoint, signCheckpoint } from '@/lib/ledger/checkpoint';
 import { createCheckpoint, getLatestCheckpoint } from '@/lib/ledger/create-checkpoint';
 import { verifyEntryProof } from '@/lib/ledger/entry-proof-bundle';
 import { getEntryProofBundle } from '@/lib/ledger/get-entry-proof-bundle';
@@ -14,7 +14,7 @@ import { leafHash, MemoryTree, verifyConsistency, verifyInclusion } from '@/lib/
 import { ledgerSize } from '@/lib/ledger/node-store';
 import { getConsistencyProof, getInclusionProof } from '@/lib/ledger/proofs';
 import { pseudonymOf } from '@/lib/ledger/pseudonym';
-import { parseVerifierKey } from '@/lib/ledger/signed-note';
+import { generateSignerKey, parseSignerKey, parseVerifierKey } from '@/lib/ledger/signed-note';
 import { verifyLedger } from '@/lib/ledger/verify-ledger';
 import { rawQuery } from '../helpers/raw-sql';
 import { appendSamples, sampleEntry, TEST_ACTOR } from '../helpers/ledger';
@@ -130,12 +130,25 @@ describe('ledger', () => {
       { ...bundle, entry: { ...bundle.entry, canonical: bundle.entry.canonical.replace('research', 'commercial') } },
       { ...bundle, entry: { ...bundle.entry, seq: bundle.entry.seq + 1 } },
       { ...bundle, inclusion: { ...bundle.inclusion, proof: [...bundle.inclusion.proof].reverse().concat(bundle.inclusion.proof.length ? [] : ['AAAA']) } },
+      { ...bundle, inclusion: { ...bundle.inclusion, proof: [flipFirstByte(bundle.inclusion.proof[0]!), ...bundle.inclusion.proof.slice(1)] } },
       { ...bundle, checkpoint: bundle.checkpoint.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 1}\n`) },
     ];
     for (const t of tampered) expect(verifyEntryProof(t, { trustedVerifierKey: getLogKey().verifierKey }).ok).toBe(false);
-    // A bundle signed by another key is refused when the trusted key is pinned.
+    expect(bundle.inclusion.proof.length).toBeGreaterThan(1);
+    // The pinned key decides, whatever key the bundle claims.
     const other = 'someone.else/ledger+00000000+AQ' + 'A'.repeat(42) + '=';
     expect(verifyEntryProof({ ...bundle, verifierKey: other }, { trustedVerifierKey: getLogKey().verifierKey }).ok).toBe(true);
+    // A checkpoint re-signed by an impostor (who ships their own key in the bundle) passes only if that
+    // key is trusted, which is why consumers pin the log's key.
+    const { origin } = getLogKey();
+    const impostor = generateSignerKey(origin);
+    const forged = {
+      ...bundle,
+      checkpoint: signCheckpoint(openCheckpoint(bundle.checkpoint, parseVerifierKey(getLogKey().verifierKey), origin), parseSignerKey(impostor.skey)),
+      verifierKey: impostor.vkey,
+    };
+    expect(verifyEntryProof(forged).ok).toBe(true);
+    expect(verifyEntryProof(forged, { trustedVerifierKey: getLogKey().verifierKey })).toMatchObject({ ok: false, reason: expect.stringMatching(/^checkpoint: /) });
   });
 
   it('refuses UPDATE and DELETE on every ledger table, even as raw SQL', async () => {
@@ -179,6 +192,12 @@ describe('ledger', () => {
     expect((await verifyLedger()).ok).toBe(true);
   });
 });
+
+function flipFirstByte(b64hash: string): string {
+  const bytes = Buffer.from(b64hash, 'base64');
+  bytes[0] = bytes[0]! ^ 0xff;
+  return bytes.toString('base64');
+}
 
 function countNodes(n: number): number {
   let total = 0;
