@@ -6,6 +6,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@pr
  * transaction is open, runs *inside* it (sees its uncommitted rows, and is undone by its rollback).
  * This wrapper makes every query wait for the open transaction to finish, giving each transaction
  * the isolation its caller assumes. SQLite has one writer anyway; PostgreSQL does not need this.
+ * It also opens transactions with BEGIN IMMEDIATE and caches prepared statements (see patchDriver).
  */
 export function serializeSqliteAdapter(factory: SqlDriverAdapterFactory, connectionScript?: string): SqlDriverAdapterFactory {
   return {
@@ -14,23 +15,60 @@ export function serializeSqliteAdapter(factory: SqlDriverAdapterFactory, connect
     async connect() {
       const adapter = await factory.connect();
       if (connectionScript) await adapter.executeScript(connectionScript);
-      beginImmediate(adapter);
+      patchDriver(adapter);
       return serialized(adapter);
     },
   };
 }
 
+/** Prepared statements kept per connection: the adapter prepares every query anew, triggers and all. */
+const STATEMENT_CACHE_SIZE = 256;
+
+type Statement = { reader: boolean; run(...params: unknown[]): unknown; all(...params: unknown[]): unknown[]; columns(): unknown[]; raw(on?: boolean): Statement };
+type Driver = { prepare(sql: string): Statement };
+
 /**
- * The adapter opens transactions with a deferred BEGIN: one that reads and then writes while another
- * process (the CLI, a second server) holds or just held the write lock fails at once with SQLITE_BUSY,
- * without waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies and the
- * transaction waits its turn instead. (A shim on the adapter's driver: it offers no option for this.)
+ * Two shims on the adapter's better-sqlite3 driver (it offers options for neither):
+ * - BEGIN IMMEDIATE. The adapter opens transactions with a deferred BEGIN: one that reads and then
+ *   writes while another process (the CLI, a second server) holds or just held the write lock fails
+ *   at once with SQLITE_BUSY, without waiting. BEGIN IMMEDIATE takes the write lock up front, so the
+ *   busy timeout applies and the transaction waits its turn instead.
+ * - A statement cache. Preparing (parsing, planning, compiling triggers) costs as much as running a
+ *   small statement, and the adapter prepares every query anew. The adapter only ever binds, then
+ *   runs or reads all rows at once, so one statement per SQL text can serve every call.
  */
-function beginImmediate(adapter: SqlDriverAdapter) {
-  const driver = (adapter as unknown as { client?: { prepare: (sql: string) => unknown } }).client;
-  if (!driver || typeof driver.prepare !== 'function') throw new Error('unexpected better-sqlite3 adapter internals: cannot set BEGIN IMMEDIATE');
+function patchDriver(adapter: SqlDriverAdapter) {
+  const driver = (adapter as unknown as { client?: Driver }).client;
+  if (!driver || typeof driver.prepare !== 'function') throw new Error('unexpected better-sqlite3 adapter internals: cannot patch prepare');
   const prepare = driver.prepare.bind(driver);
-  driver.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+  const cache = new Map<string, Statement>();
+  driver.prepare = (sql: string) => {
+    const text = sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql;
+    let statement = cache.get(text);
+    if (statement) {
+      cache.delete(text); // re-inserted below: most recently used last
+    } else {
+      statement = prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(text, statement);
+    return bindable(statement);
+  };
+}
+
+/** A cached statement as the adapter uses it: `bind(params)` then `run()`, `columns()` or `raw().all()`. */
+function bindable(statement: Statement, params: unknown[] = []): Statement & { bind(params: unknown[]): Statement } {
+  return {
+    reader: statement.reader,
+    bind: (bound: unknown[]) => bindable(statement, bound),
+    run: () => statement.run(params),
+    all: () => statement.all(params),
+    columns: () => statement.columns(),
+    raw() {
+      statement.raw(true);
+      return this;
+    },
+  };
 }
 
 function serialized(adapter: SqlDriverAdapter): SqlDriverAdapter {

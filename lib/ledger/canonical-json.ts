@@ -10,44 +10,63 @@ export class CanonicalJsonError extends Error {
   override name = 'CanonicalJsonError';
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Where in the value we are, kept as a stack and joined only for an error message (this is a hot path). */
+type Path = (string | number)[];
 
 export function canonicalize(value: unknown): string {
-  return serialize(value, '$');
+  return serialize(value, []);
 }
 
-function serialize(value: unknown, path: string): string {
+function serialize(value: unknown, path: Path): string {
   if (value === null || value === true || value === false) return String(value);
   switch (typeof value) {
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalJsonError(`${path}: ${value} is not a JSON number`);
+      if (!Number.isFinite(value)) throw refuse(path, `${value} is not a JSON number`);
       return JSON.stringify(value); // ECMAScript Number-to-String, as RFC 8785 §3.2.2.3 requires; -0 → 0
     case 'string':
       return serializeString(value, path);
     case 'object':
-      if (Array.isArray(value)) return `[${value.map((v, i) => serialize(v, `${path}[${i}]`)).join(',')}]`;
-      return serializeObject(value as object, path);
+      return Array.isArray(value) ? serializeArray(value, path) : serializeObject(value as object, path);
     default:
-      throw new CanonicalJsonError(`${path}: ${typeof value} is not JSON`);
+      throw refuse(path, `${typeof value} is not JSON`);
   }
 }
 
-function serializeString(value: string, path: string): string {
-  if (LONE_SURROGATE.test(value)) throw new CanonicalJsonError(`${path}: string has a lone surrogate`);
+function serializeString(value: string, path: Path): string {
+  if (!value.isWellFormed()) throw refuse(path, 'string has a lone surrogate');
   return JSON.stringify(value);
 }
 
-function serializeObject(value: object, path: string): string {
+function serializeArray(value: readonly unknown[], path: Path): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i++) {
+    path.push(i);
+    out += (i === 0 ? '' : ',') + serialize(value[i], path);
+    path.pop();
+  }
+  return `${out}]`;
+}
+
+function serializeObject(value: object, path: Path): string {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    throw new CanonicalJsonError(`${path}: ${proto?.constructor?.name ?? 'object'} is not a plain JSON object`);
+    throw refuse(path, `${proto?.constructor?.name ?? 'object'} is not a plain JSON object`);
   }
   const record = value as Record<string, unknown>;
   // Default sort compares UTF-16 code units, exactly the order RFC 8785 §3.2.3 prescribes.
   const keys = Object.keys(record).sort();
-  const members = keys.map((key) => {
-    if (record[key] === undefined) throw new CanonicalJsonError(`${path}.${key}: undefined is not JSON`);
-    return `${serializeString(key, path)}:${serialize(record[key], `${path}.${key}`)}`;
-  });
-  return `{${members.join(',')}}`;
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    path.push(key);
+    if (record[key] === undefined) throw refuse(path, 'undefined is not JSON');
+    out += `${i === 0 ? '' : ','}${serializeString(key, path)}:${serialize(record[key], path)}`;
+    path.pop();
+  }
+  return `${out}}`;
+}
+
+function refuse(path: Path, reason: string): CanonicalJsonError {
+  const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+  return new CanonicalJsonError(`$${where}: ${reason}`);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 
 /**
  * RFC 6962 / RFC 9162 Merkle tree over SHA-256, without I/O. The ledger stores leaf hashes and every
@@ -41,18 +41,42 @@ export type ConsistencyCheck = {
 };
 
 // Domain separation (RFC 6962 §2.1): a leaf can never be passed off as an interior node.
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+const LEAF_PREFIX = 0x00;
+const NODE_PREFIX = 0x01;
 
 /** MTH({}) = SHA-256 of nothing: the root of the empty tree. */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
+// Hash inputs are assembled in one reused buffer and hashed one-shot: on entry-sized inputs this is
+// twice as fast as createHash().update() with fresh buffers. Safe: hashing is synchronous. (One-shot
+// crypto.hash needs Node ≥ 20.12; a proof-bundle consumer on an older Node gets the same result.)
+const scratch = Buffer.allocUnsafe(64 * 1024);
+const sha256: (algorithm: 'sha256', data: Uint8Array, encoding: 'buffer') => Buffer =
+  typeof crypto.hash === 'function' ? crypto.hash : (algorithm, data) => createHash(algorithm).update(data).digest();
+
 export function leafHash(data: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  const input = 1 + data.length <= scratch.length ? scratch.subarray(0, 1 + data.length) : Buffer.allocUnsafe(1 + data.length);
+  input[0] = LEAF_PREFIX;
+  input.set(data, 1);
+  return sha256('sha256', input, 'buffer');
+}
+
+/** leafHash of a string's UTF-8 bytes, encoded straight into the hash input. */
+export function leafHashOfText(text: string): Buffer {
+  // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+  if (1 + 3 * text.length > scratch.length) return leafHash(Buffer.from(text, 'utf8'));
+  scratch[0] = LEAF_PREFIX;
+  const written = scratch.write(text, 1, 'utf8');
+  return sha256('sha256', scratch.subarray(0, 1 + written), 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  const size = 1 + left.length + right.length;
+  const input = size <= scratch.length ? scratch.subarray(0, size) : Buffer.allocUnsafe(size);
+  input[0] = NODE_PREFIX;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return sha256('sha256', input, 'buffer');
 }
 
 export function nodeKey(ref: NodeRef): string {
@@ -226,6 +250,22 @@ export function verifyConsistency({ size1, size2, proof, root1, root2 }: Consist
   return sn === 0 && sameBytes(fr, root1) && sameBytes(sr, root2);
 }
 
+/** The frontier after appending a leaf, from the frontier before and the nodes that append completed. */
+export function nextFrontier(frontierHashes: readonly Uint8Array[], completed: readonly CompletedNode[]): Uint8Array[] {
+  // Nodes that just gained a parent leave the frontier; the topmost completed node joins it.
+  return [...frontierHashes.slice(0, frontierHashes.length - (completed.length - 1)), (completed.at(-1) as CompletedNode).hash];
+}
+
+/** The leaf whose append completed node `ref`: its last leaf, (index+1)·2^level − 1. */
+export function nodeOwner(ref: NodeRef): number {
+  return (ref.index + 1) * 2 ** ref.level - 1;
+}
+
+/** The hashes `appendLeaf` completed above the leaf, level 1 upward, as one buffer: what an entry stores. */
+export function packCompleted(completed: readonly CompletedNode[]): Buffer {
+  return Buffer.concat(completed.slice(1).map((node) => node.hash));
+}
+
 /** The perfect subtrees of [0, size): the only nodes that appending the next leaf can build on. */
 export function frontier(size: number): NodeRef[] {
   return perfectSubtrees(rootRange(size));
@@ -269,13 +309,15 @@ export class MemoryTree {
     return this.#size;
   }
 
-  append(leaf: Uint8Array): void {
+  /** Appends a leaf; returns the nodes it completed (see appendLeaf). */
+  append(leaf: Uint8Array): CompletedNode[] {
     const completed = appendLeaf(this.#size, leaf, this.#frontier);
     for (const { ref, hash } of completed) this.#store(ref, hash);
     // Nodes that just gained a parent leave the frontier; the topmost completed node joins it.
     this.#frontier.length -= completed.length - 1;
     this.#frontier.push((completed.at(-1) as CompletedNode).hash);
     this.#size += 1;
+    return completed;
   }
 
   /** A copy, so callers cannot alter the store. Arrow property: it is passed around as a NodeLookup. */

@@ -3,7 +3,7 @@ import { withReadSnapshot, type Snapshot } from '@/lib/db/read-snapshot';
 import { canonicalize } from './canonical-json';
 import { CheckpointError, openCheckpoint } from './checkpoint';
 import { getLogKey } from './log-key';
-import { leafHash, MemoryTree, verifyConsistency } from './merkle';
+import { HASH_SIZE, leafHashOfText, MemoryTree, packCompleted, verifyConsistency, type CompletedNode } from './merkle';
 import { NoteError, parseVerifierKey } from './signed-note';
 
 export type VerifyPhase = 'entries' | 'nodes' | 'checkpoints';
@@ -47,49 +47,41 @@ async function verifySnapshot(
   const tree = new MemoryTree();
   let bytes = 0;
 
-  // 1. Entries, in sequence order.
+  // 1. Entries, in sequence order: content, canonical form, hash chain, leaf hashes, and the Merkle
+  // nodes stored with each entry, which must be those its append completed.
   const [{ total }] = (await db.query<{ total: number | string }>('SELECT COUNT(*) AS total FROM ledger_entry')) as [{ total: number | string }];
-  let prev: Buffer = Buffer.alloc(32);
+  // Hashes travel as hex text: reading a million rows, one buffer per value would cost more than hashing.
+  let prevHex = GENESIS_PREV_HEX;
+  let nodes = 0;
+  const select = `SELECT seq, ${db.hex('leaf_hash')}, ${db.hex('prev_hash')}, canonical, ${db.hex('nodes')} FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT ?`;
   for (let from = 0; ; ) {
-    const rows = await db.query<EntryRow>(
-      `SELECT seq, type, actor, ${db.isoTime('recorded_at')} AS time, leaf_hash, prev_hash, canonical FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT ?`,
-      [from, batchSize],
-    );
+    const rows = await db.values<EntryRow>(select, [from, batchSize]);
     if (rows.length === 0) break;
-    for (const row of rows) {
+    for (const [rawSeq, storedLeaf, storedPrev, canonical, storedNodes] of rows) {
       const seq = tree.size;
-      if (row.seq !== seq) fail('entries', seq, `entry ${seq} is missing (the next one is ${row.seq})`);
-      checkEntry(row, prev);
-      const leaf = leafHash(Buffer.from(row.canonical, 'utf8'));
-      if (!leaf.equals(row.leaf_hash)) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
-      tree.append(leaf);
-      prev = leaf;
-      bytes += row.canonical.length;
+      if (Number(rawSeq) !== seq) fail('entries', seq, `entry ${seq} is missing (the next one is ${rawSeq})`);
+      checkContent(seq, canonical, prevHex);
+      if (storedPrev !== prevHex) fail('entries', seq, CHAIN_BROKEN);
+      const leaf = leafHashOfText(canonical);
+      const leafHex = leaf.toString('hex');
+      if (leafHex !== storedLeaf) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
+      const completed = tree.append(leaf);
+      const expectedNodes = completed.length === 1 ? '' : packCompleted(completed).toString('hex');
+      if (storedNodes !== expectedNodes) fail('nodes', seq, whyNodesDiffer(Buffer.from(storedNodes, 'hex'), completed));
+      nodes += completed.length;
+      prevHex = leafHex;
+      bytes += canonical.length;
     }
-    from = rows.at(-1)!.seq + 1;
+    from = tree.size;
     onProgress({ phase: 'entries', done: tree.size, total: Number(total) });
   }
-
-  // 2. Stored Merkle nodes: each must be what the entries give, and none may be missing.
-  const expectedNodes = countNodes(tree.size);
-  let nodes = 0;
-  // Every stored node, in (level, idx) order: one that lies beyond the entries is found too.
-  for (let after = { level: 0, idx: -1 }; ; ) {
-    const rows = await db.query<{ level: number; idx: number; hash: Uint8Array }>(
-      'SELECT level, idx, hash FROM ledger_node WHERE level > ? OR (level = ? AND idx > ?) ORDER BY level, idx LIMIT ?',
-      [after.level, after.level, after.idx, batchSize],
-    );
-    if (rows.length === 0) break;
-    for (const { level, idx, hash } of rows) {
-      const width = 2 ** level;
-      if ((idx + 1) * width > tree.size) fail('nodes', undefined, `stored node ${level}/${idx} lies beyond the ledger's ${tree.size} entries`);
-      if (!tree.lookup({ level, index: idx }).equals(hash)) fail('nodes', idx * width, `stored node ${level}/${idx} does not match the entries`);
-      nodes++;
-    }
-    after = rows.at(-1)!;
-    onProgress({ phase: 'nodes', done: nodes, total: expectedNodes });
-  }
-  if (nodes !== expectedNodes) fail('nodes', undefined, `${expectedNodes - nodes} stored Merkle node(s) are missing`);
+  // 2. The indexed columns (what the ledger page filters on) must say what the content says. In SQL,
+  // as one scan: every entry's content is known to be JSON by now.
+  const [mismatch] = await db.values<[number | string]>(
+    `SELECT seq FROM ledger_entry WHERE type <> ${db.jsonText('canonical', 'type')} OR actor <> ${db.jsonText('canonical', 'actor')}
+       OR ${db.isoTime('recorded_at')} <> ${db.jsonText('canonical', 'time')} ORDER BY seq LIMIT 1`,
+  );
+  if (mismatch) fail('entries', Number(mismatch[0]), 'its type, actor or time columns differ from its content');
 
   // 3. Checkpoints, oldest first.
   const verifier = parseVerifierKey(verifierKey);
@@ -118,33 +110,40 @@ async function verifySnapshot(
   return { ok: true, entries: tree.size, nodes, checkpoints: checkpoints.length, root: tree.root().toString('base64'), bytes };
 }
 
-type EntryRow = { seq: number; type: string; actor: string; time: string; leaf_hash: Uint8Array; prev_hash: Uint8Array; canonical: string };
+/** Hashes as lowercase hex (see Snapshot.hex). */
+type EntryRow = [seq: number | string, leafHash: string, prevHash: string, canonical: string, nodes: string];
 
-function checkEntry(row: EntryRow, prev: Buffer) {
+const GENESIS_PREV_HEX = '00'.repeat(HASH_SIZE);
+
+/** Why an entry's stored `nodes` are not the hashes its append completed above the leaf (see packCompleted). */
+function whyNodesDiffer(stored: Buffer, completed: readonly CompletedNode[]): string {
+  const expected = completed.length - 1;
+  if (stored.length !== expected * HASH_SIZE) {
+    return `it stores ${stored.length / HASH_SIZE} Merkle node hash(es) where its append completed ${expected}`;
+  }
+  const wrong = completed.slice(1).find(({ hash }, i) => !hash.equals(stored.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)));
+  return `the Merkle node ${wrong?.ref.level}/${wrong?.ref.index} stored with it does not match the entries`;
+}
+
+const CHAIN_BROKEN = "it does not name the previous entry's hash: the chain is broken (an entry was inserted, removed or changed before it)";
+
+function checkContent(seq: number, canonical: string, prevHex: string) {
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(row.canonical) as Record<string, unknown>;
+    parsed = JSON.parse(canonical) as Record<string, unknown>;
   } catch {
-    return fail('entries', row.seq, 'its content is not JSON');
+    return fail('entries', seq, 'its content is not JSON');
   }
-  if (canonicalize(parsed) !== row.canonical) fail('entries', row.seq, 'its content is not in canonical (RFC 8785) form');
-  if (parsed.v !== 1) fail('entries', row.seq, `unknown entry version ${String(parsed.v)}`);
-  if (parsed.seq !== row.seq) fail('entries', row.seq, `its content says it is entry ${String(parsed.seq)}: entries were moved`);
-  if (parsed.type !== row.type || parsed.actor !== row.actor || parsed.time !== row.time) {
-    fail('entries', row.seq, 'its type, actor or time columns differ from its content');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('entries', seq, 'its content is not a JSON object');
+  if (canonicalize(parsed) !== canonical) fail('entries', seq, 'its content is not in canonical (RFC 8785) form');
+  if (parsed.v !== 1) fail('entries', seq, `unknown entry version ${String(parsed.v)}`);
+  if (parsed.seq !== seq) fail('entries', seq, `its content says it is entry ${String(parsed.seq)}: entries were moved`);
+  if (typeof parsed.type !== 'string' || typeof parsed.actor !== 'string' || typeof parsed.time !== 'string') {
+    fail('entries', seq, 'its content lacks a type, actor or time');
   }
-  if (parsed.prev !== prev.toString('hex') || !prev.equals(row.prev_hash)) {
-    fail('entries', row.seq, 'it does not name the previous entry\'s hash: the chain is broken (an entry was inserted, removed or changed before it)');
-  }
+  if (parsed.prev !== prevHex) fail('entries', seq, CHAIN_BROKEN);
 }
 
 function fail(phase: VerifyPhase, seq: number | undefined, reason: string, treeSize?: number): never {
   throw new Failed({ phase, reason, ...(seq !== undefined ? { seq } : {}), ...(treeSize !== undefined ? { treeSize } : {}) });
-}
-
-/** Perfect subtrees in a tree of n leaves: Σ floor(n / 2^level). */
-function countNodes(n: number): number {
-  let total = 0;
-  for (let width = 1; width <= n; width *= 2) total += Math.floor(n / width);
-  return total;
 }

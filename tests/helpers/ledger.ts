@@ -17,14 +17,15 @@ export async function appendSamples(count: number, offset = 0) {
   return appended;
 }
 
-/** Switches off the append-only triggers, as someone with direct database access could. */
+/** Switches off the append-only and chain triggers, as someone with direct database access could. */
 export async function allowTampering(databaseUrl: string) {
-  const tables = ['ledger_entry', 'ledger_node', 'ledger_checkpoint'];
+  const tables = ['ledger_entry', 'ledger_checkpoint'];
   if (databaseUrl.startsWith('file:')) {
     for (const t of tables) {
       await rawQuery(databaseUrl, `DROP TRIGGER IF EXISTS "${t}_no_update"`);
       await rawQuery(databaseUrl, `DROP TRIGGER IF EXISTS "${t}_no_delete"`);
     }
+    await rawQuery(databaseUrl, 'DROP TRIGGER IF EXISTS "ledger_entry_chain"');
   } else {
     for (const t of tables) await rawQuery(databaseUrl, `ALTER TABLE "${t}" DISABLE TRIGGER USER`);
   }

@@ -9,7 +9,7 @@ import { canonicalize } from '@/lib/ledger/canonical-json';
 import { signCheckpoint } from '@/lib/ledger/checkpoint';
 import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
 import { getLogKey } from '@/lib/ledger/log-key';
-import { leafHash, MemoryTree, nodeHash } from '@/lib/ledger/merkle';
+import { leafHash, MemoryTree, nodeHash, packCompleted } from '@/lib/ledger/merkle';
 import { generateSignerKey, parseSignerKey } from '@/lib/ledger/signed-note';
 import { verifyLedger } from '@/lib/ledger/verify-ledger';
 import { allowTampering, appendSamples } from '../helpers/ledger';
@@ -47,6 +47,8 @@ async function ledgerOf(size: number): Promise<{ url: string; db: Db }> {
   return { url: database.url, db };
 }
 
+const hexOfNodes = (seq: number) =>
+  provider === 'sqlite' ? `SELECT lower(hex(nodes)) AS h FROM ledger_entry WHERE seq = ${seq}` : `SELECT encode(nodes, 'hex') AS h FROM ledger_entry WHERE seq = ${seq}`;
 const bytes = (hex: string) => (provider === 'sqlite' ? `X'${hex}'` : `'\\x${hex}'::bytea`);
 
 describe(`tampering with the ledger (${provider})`, () => {
@@ -58,11 +60,12 @@ describe(`tampering with the ledger (${provider})`, () => {
 
   it('an entry changed together with its leaf hash', async () => {
     const { url, db } = await ledgerOf(12);
-    const row = await db.ledgerEntry.findUniqueOrThrow({ where: { seq: 5 } });
+    // Entry 4 completes no Merkle node of its own, so the next entry's link is the first thing that breaks.
+    const row = await db.ledgerEntry.findUniqueOrThrow({ where: { seq: 4 } });
     const forged = row.canonical.replace('research', 'commercial');
     const hex = leafHash(Buffer.from(forged)).toString('hex');
-    await rawQuery(url, `UPDATE ledger_entry SET canonical = '${forged}', leaf_hash = ${bytes(hex)} WHERE seq = 5`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 6, reason: expect.stringMatching(/chain is broken/) } });
+    await rawQuery(url, `UPDATE ledger_entry SET canonical = '${forged}', leaf_hash = ${bytes(hex)} WHERE seq = 4`);
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/chain is broken/) } });
   });
 
   it('an entry deleted', async () => {
@@ -78,7 +81,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     for (const [row, seq] of [[a!, 4], [b!, 3]] as const) {
       await rawQuery(
         url,
-        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical) VALUES (${seq}, '${row.type}', '${row.actor}', ${provider === 'sqlite' ? `'${row.recordedAt.toISOString().replace('Z', '+00:00')}'` : `'${row.recordedAt.toISOString()}'`}, ${bytes(Buffer.from(row.leafHash).toString('hex'))}, ${bytes(Buffer.from(row.prevHash).toString('hex'))}, '${row.canonical}')`,
+        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical, nodes) VALUES (${seq}, '${row.type}', '${row.actor}', ${provider === 'sqlite' ? `'${row.recordedAt.toISOString().replace('Z', '+00:00')}'` : `'${row.recordedAt.toISOString()}'`}, ${bytes(Buffer.from(row.leafHash).toString('hex'))}, ${bytes(Buffer.from(row.prevHash).toString('hex'))}, '${row.canonical}', ${bytes(Buffer.from(row.nodes).toString('hex'))})`,
       );
     }
     expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 3, reason: 'its content says it is entry 4: entries were moved' } });
@@ -90,23 +93,17 @@ describe(`tampering with the ledger (${provider})`, () => {
     const forgedContent = { ...JSON.parse(rows[6]!.canonical), payload: { purpose: 'commercial', n: 666 } };
     const contents = [...rows.slice(0, 6).map((r) => JSON.parse(r.canonical)), forgedContent, ...rows.slice(6).map((r) => JSON.parse(r.canonical))];
     await rawQuery(url, 'DELETE FROM ledger_entry');
-    await rawQuery(url, 'DELETE FROM ledger_node');
     const tree = new MemoryTree();
     let prev: Buffer = Buffer.alloc(32);
     for (const [seq, content] of contents.entries()) {
       const canonical = canonicalize({ ...content, seq, prev: prev.toString('hex') });
       const leaf = leafHash(Buffer.from(canonical));
+      const nodes = packCompleted(tree.append(leaf));
       await rawQuery(
         url,
-        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical) VALUES (${seq}, '${content.type}', '${content.actor}', '${provider === 'sqlite' ? content.time.replace('Z', '+00:00') : content.time}', ${bytes(leaf.toString('hex'))}, ${bytes(prev.toString('hex'))}, '${canonical}')`,
+        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical, nodes) VALUES (${seq}, '${content.type}', '${content.actor}', '${provider === 'sqlite' ? content.time.replace('Z', '+00:00') : content.time}', ${bytes(leaf.toString('hex'))}, ${bytes(prev.toString('hex'))}, '${canonical}', ${bytes(nodes.toString('hex'))})`,
       );
-      tree.append(leaf);
       prev = leaf;
-    }
-    for (let level = 0; 2 ** level <= tree.size; level++) {
-      for (let idx = 0; (idx + 1) * 2 ** level <= tree.size; idx++) {
-        await rawQuery(url, `INSERT INTO ledger_node (level, idx, hash) VALUES (${level}, ${idx}, ${bytes(tree.lookup({ level, index: idx }).toString('hex'))})`);
-      }
     }
     expect(await verifyLedger({ databaseUrl: current })).toEqual({
       ok: false,
@@ -116,27 +113,50 @@ describe(`tampering with the ledger (${provider})`, () => {
 
   it('the log truncated', async () => {
     const { url } = await ledgerOf(12);
-    await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq >= 9');
-    // Remove the Merkle nodes that covered the removed entries too, as a careful forger would.
-    await rawQuery(url, 'DELETE FROM ledger_node WHERE (idx + 1) * (1 << level) > 9');
+    await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq >= 9'); // its Merkle nodes go with it
     expect(await verifyLedger({ databaseUrl: current })).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: 'checkpoint at size 12: covers 12 entries but the ledger has only 9: entries were removed' },
     });
   });
 
-  it('a stored Merkle node changed', async () => {
+  it('stored Merkle nodes removed', async () => {
     const { url } = await ledgerOf(12);
-    await rawQuery(url, `UPDATE ledger_node SET hash = ${bytes('00'.repeat(32))} WHERE level = 2 AND idx = 1`);
-    expect(await verifyLedger({ databaseUrl: current })).toMatchObject({ ok: false, failure: { phase: 'nodes', reason: 'stored node 2/1 does not match the entries' } });
+    // Entry 7 (0b111) completes nodes 1/3, 2/1 and 3/0: keep only the first.
+    const [row] = await rawQuery<{ h: string }>(url, hexOfNodes(7));
+    await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes(row!.h.slice(0, 64))} WHERE seq = 7`);
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+      ok: false,
+      failure: { phase: 'nodes', seq: 7, reason: 'it stores 1 Merkle node hash(es) where its append completed 3' },
+    });
   });
 
-  it('a Merkle node added beyond the entries', async () => {
+  it('a stored Merkle node changed in place', async () => {
     const { url } = await ledgerOf(12);
-    await rawQuery(url, `INSERT INTO ledger_node (level, idx, hash) VALUES (30, 0, ${bytes('11'.repeat(32))})`);
-    expect(await verifyLedger({ databaseUrl: current })).toMatchObject({
+    const [row] = await rawQuery<{ h: string }>(url, hexOfNodes(7));
+    const forged = `${row!.h.slice(0, 64)}${'00'.repeat(32)}${row!.h.slice(128)}`; // node 2/1
+    await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes(forged)} WHERE seq = 7`);
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
       ok: false,
-      failure: { phase: 'nodes', reason: "stored node 30/0 lies beyond the ledger's 12 entries" },
+      failure: { phase: 'nodes', seq: 7, reason: 'the Merkle node 2/1 stored with it does not match the entries' },
+    });
+  });
+
+  it('a Merkle node added to an entry that completes none', async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes('11'.repeat(32))} WHERE seq = 4`);
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+      ok: false,
+      failure: { phase: 'nodes', seq: 4, reason: 'it stores 1 Merkle node hash(es) where its append completed 0' },
+    });
+  });
+
+  it("an entry's indexed type column changed, its content not", async () => {
+    const { url } = await ledgerOf(12);
+    await rawQuery(url, `UPDATE ledger_entry SET type = 'dataset.published' WHERE seq = 9`);
+    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+      ok: false,
+      failure: { phase: 'entries', seq: 9, reason: 'its type, actor or time columns differ from its content' },
     });
   });
 

@@ -57,7 +57,10 @@ describe('ledger', () => {
     ).rejects.toThrow();
     expect(await ledgerSize(db)).toBe(before);
     expect(await db.notification.count({ where: { title: 'fact' } })).toBe(0);
-    expect(await db.ledgerNode.count()).toBe(countNodes(before));
+    // This process remembered the rolled-back entry as the ledger's tip: the next append must not build on it.
+    const next = await db.$transaction((tx) => appendEntry(tx, sampleEntry(2)));
+    expect(next.seq).toBe(before);
+    expect(await verifyLedger()).toMatchObject({ ok: true, entries: before + 1 });
   });
 
   it('appends a gap-free hash chain whose stored tree gives the same roots and proofs as a reference tree', async () => {
@@ -157,14 +160,31 @@ describe('ledger', () => {
     const statements = [
       `UPDATE ledger_entry SET type = 'dataset.published'`,
       `DELETE FROM ledger_entry`,
-      `UPDATE ledger_node SET idx = idx + 1`,
-      `DELETE FROM ledger_node`,
+      `UPDATE ledger_entry SET nodes = leaf_hash`,
       `UPDATE ledger_checkpoint SET note = 'forged'`,
       `DELETE FROM ledger_checkpoint`,
     ];
     for (const sql of statements) await expect(rawQuery(databaseUrl(), sql), sql).rejects.toThrow(/append-only/);
     if (!databaseUrl().startsWith('file:')) await expect(rawQuery(databaseUrl(), 'TRUNCATE ledger_entry CASCADE')).rejects.toThrow(/append-only/);
     expect((await verifyLedger()).ok).toBe(true);
+  });
+
+  it('refuses, in the database itself, an entry that is not the next link of the chain', async () => {
+    const [head] = await appendSamples(1, 4100);
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    const bytes = (h: string) => (databaseUrl().startsWith('file:') ? `X'${h}'` : `'\\x${h}'::bytea`);
+    const insert = (seq: number, prev: string, leaf: string) =>
+      rawQuery(
+        databaseUrl(),
+        `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical, nodes) VALUES (${seq}, 'consent.granted', '${TEST_ACTOR}', '2026-11-28T12:00:00.000Z', ${bytes(leaf)}, ${bytes(prev)}, '{}', ${bytes('')})`,
+      );
+    const next = head!.seq + 1;
+    await expect(insert(next + 1, hex(head!.leafHash), 'aa'.repeat(32)), 'a gap').rejects.toThrow(/not the next entry of the chain/);
+    await expect(insert(next, 'bb'.repeat(32), 'aa'.repeat(32)), 'a wrong previous hash').rejects.toThrow(/not the next entry of the chain/);
+    await expect(insert(head!.seq, hex(head!.leafHash), 'aa'.repeat(32)), 'a second entry n').rejects.toThrow(/not the next entry of the chain/);
+    expect(await ledgerSize(getDb())).toBe(next);
+    // The app's own next append is unaffected.
+    expect((await getDb().$transaction((tx) => appendEntry(tx, sampleEntry(4101)))).seq).toBe(next);
   });
 
   it('keeps neither the fact nor its entry when the process is killed mid-transaction', async () => {
@@ -197,10 +217,4 @@ function flipFirstByte(b64hash: string): string {
   const bytes = Buffer.from(b64hash, 'base64');
   bytes[0] = bytes[0]! ^ 0xff;
   return bytes.toString('base64');
-}
-
-function countNodes(n: number): number {
-  let total = 0;
-  for (let width = 1; width <= n; width *= 2) total += Math.floor(n / width);
-  return total;
 }
