@@ -51,6 +51,8 @@ const ZEnv = z.object({
   COHORT_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** Sign-in attempts allowed per client address and window: "<max>/<seconds>". */
   COHORT_SIGNIN_RATE_LIMIT: ZRateLimit.default({ max: 10, window: 60 }),
+  /** Largest DICOM file accepted (bytes; up to 2 GiB − 1). Larger uploads are cut off as they stream. */
+  COHORT_MAX_DICOM_BYTES: z.coerce.number().int().min(1024).max(2 ** 31 - 1).default(1024 ** 3),
   COHORT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -9,19 +9,32 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
  * installation can say who it is (the key and the user table stay private).
  */
 export function pseudonymOf(userId: string, key: string = getPseudonymKey()): string {
-  const mac = createHmac('sha256', key).update(`cohort-actor\0${userId}`).digest();
+  return `p_${keyedToken('cohort-actor', userId, key)}`;
+}
+
+/**
+ * How the ledger names a study: `s_` + a keyed hash of its Study Instance UID. A UID can identify a
+ * patient's examination to anyone holding the hospital's records, so it never appears in an entry.
+ */
+export function studyReference(studyInstanceUid: string, key: string = getPseudonymKey()): string {
+  return `s_${keyedToken('cohort-study', studyInstanceUid, key)}`;
+}
+
+/** 26 base32 characters (130 bits) of HMAC-SHA-256(key, domain \0 value). */
+function keyedToken(domain: string, value: string, key: string): string {
+  const mac = createHmac('sha256', key).update(`${domain}\0${value}`).digest();
   let bits = 0;
-  let value = 0;
+  let acc = 0;
   let out = '';
   for (const byte of mac) {
-    value = (value << 8) | byte;
+    acc = (acc << 8) | byte;
     bits += 8;
     while (bits >= 5 && out.length < 26) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
+      out += BASE32[(acc >>> (bits - 5)) & 31];
       bits -= 5;
     }
   }
-  return `p_${out}`;
+  return out;
 }
 
 /** The actor of facts Cohort records by itself (start-up, scheduled checkpoints). */

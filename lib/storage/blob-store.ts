@@ -11,6 +11,8 @@ export type PutOptions = { /** Refuse (and keep nothing of) a stream longer than
 
 /** A blob hashed and written to a temp file, not yet visible under its address. */
 export type StagedBlob = BlobRef & {
+  /** The temp file, for reading before the commit (e.g. to parse a header); gone after commit or discard. */
+  path: string;
   /** Atomically moves it to its address; `created` is false when identical content was already there. */
   commit(): Promise<{ created: boolean }>;
   discard(): Promise<void>;
@@ -64,6 +66,7 @@ export class LocalBlobStore {
     return {
       sha256,
       size,
+      path: tmpPath,
       commit: async () => {
         if (state !== 'staged') throw new Error(`staged blob already ${state}`);
         const result = await this.#moveIntoPlace(tmpPath, sha256); // on failure it stays staged: discard() cleans up
