@@ -10,5 +10,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!api/|_next/|favicon.ico).*)'],
+  // Not /dicomweb: uploads there are streamed, and the proxy would buffer them.
+  matcher: ['/((?!api/|dicomweb/|_next/|favicon.ico).*)'],
 };

@@ -22,6 +22,10 @@ export const FAILURE_REASON = {
 export type FailureReason = (typeof FAILURE_REASON)[keyof typeof FAILURE_REASON];
 
 export class DicomRejection extends AppError {
+  /** The object's UIDs when it was read far enough to know them, so a response can name it. */
+  sopInstanceUid?: string;
+  sopClassUid?: string;
+
   constructor(
     readonly failureReason: FailureReason,
     message: string,

@@ -62,6 +62,20 @@ const SEQUENCE_DELIMITER = 0xfffee0dd;
  */
 export async function readDicomHeader(source: ByteSource): Promise<DicomHeader> {
   const dataSet = await readDataSet(source);
+  try {
+    return await headerOf(dataSet, source);
+  } catch (err) {
+    // Name the object in the refusal when its UIDs could be read.
+    if (err instanceof DicomRejection) {
+      const [sopClassUid, sopInstanceUid] = [text(dataSet, 'x00080016'), text(dataSet, 'x00080018')];
+      if (checkUid(sopInstanceUid).ok) err.sopInstanceUid = sopInstanceUid;
+      if (checkUid(sopClassUid).ok) err.sopClassUid = sopClassUid;
+    }
+    throw err;
+  }
+}
+
+async function headerOf(dataSet: DataSet, source: ByteSource): Promise<DicomHeader> {
   const warnings = [...dataSet.warnings];
   const tsUid = text(dataSet, 'x00020010');
   if (!tsUid) throw cannotUnderstand('Its file meta information has no Transfer Syntax UID (0002,0010).');

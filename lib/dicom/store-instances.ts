@@ -282,5 +282,11 @@ function rejection(header: DicomHeader, failureReason: FailureReason, reason: st
 
 /** The outcome for a file refused before it could be staged (not DICOM, truncated, too large). */
 export function rejectedOutcome(err: DicomRejection): RejectedOutcome {
-  return { status: 'rejected', failureReason: err.failureReason, reason: err.message };
+  return {
+    status: 'rejected',
+    ...(err.sopInstanceUid ? { sopInstanceUid: err.sopInstanceUid } : {}),
+    ...(err.sopClassUid ? { sopClassUid: err.sopClassUid } : {}),
+    failureReason: err.failureReason,
+    reason: err.message,
+  };
 }

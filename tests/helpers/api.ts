@@ -44,8 +44,8 @@ export type CallOptions = {
   session?: Session | null;
   params?: Record<string, string>;
   body?: unknown;
-  /** Raw body text (bypasses JSON encoding), e.g. broken JSON. */
-  rawBody?: string;
+  /** A raw body (bypasses JSON encoding): broken JSON, multipart bytes, a stream. */
+  rawBody?: string | Uint8Array | ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
 };
 
@@ -55,7 +55,7 @@ export async function callRoute(mod: RouteModule, method: string, path: string, 
   if (!handler) throw new Error(`route has no ${method} handler`);
   const headers: Record<string, string> = { ...options.headers };
   if (options.session) headers.cookie = options.session.cookie;
-  let body: string | undefined;
+  let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
@@ -63,7 +63,9 @@ export async function callRoute(mod: RouteModule, method: string, path: string, 
   }
   if (method !== 'GET' && method !== 'HEAD') headers.origin ??= ORIGIN;
   if (headers.origin === '') delete headers.origin; // '' means: send no Origin at all
-  const req = new Request(`${ORIGIN}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  // duplex: a streamed request body must say so.
+  const init = { method, headers, ...(body !== undefined ? { body: body as BodyInit, duplex: 'half' } : {}) } as RequestInit;
+  const req = new Request(`${ORIGIN}${path}`, init);
   const res = await handler(req, { params: Promise.resolve(options.params ?? {}) });
   const text = await res.text();
   let json: unknown = undefined;

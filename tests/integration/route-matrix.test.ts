@@ -2,13 +2,17 @@
  * Every route handler × every kind of caller. A route added under app/ without a row here fails the
  * first test, so no route ships without its session and role checks being exercised.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@/lib/auth/roles';
+import { bufferSource } from '@/lib/dicom/byte-source';
+import { readDicomHeader } from '@/lib/dicom/read-header';
 import { setUserActive } from '@/lib/users/set-user-active';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { sample } from '../helpers/dicom-samples';
 import { appendSamples } from '../helpers/ledger';
+import { stowBody } from '../helpers/multipart';
 import { expireSessionsOf, makeUser } from '../helpers/users';
 
 type Access = 'public' | 'signed-in' | 'signed-in-pending-ok' | Role[];
@@ -21,7 +25,12 @@ type RouteCase = {
   ok: number;
   params?: (ctx: Ctx) => Promise<Record<string, string>>;
   body?: () => unknown;
+  /** A non-JSON body (multipart DICOM for STOW-RS). */
+  raw?: () => { body: Uint8Array; contentType: string };
 };
+
+const stowFile = () => stowBody([new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154')))]);
+const stowStudy = async () => ({ study: (await readDicomHeader(bufferSource(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))))).studyInstanceUid });
 
 let unique = 0;
 const ROUTES: RouteCase[] = [
@@ -60,6 +69,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/ledger/proof/inclusion', access: 'signed-in', ok: 200, query: '?seq=0&size=1' },
   { method: 'GET', template: '/api/ledger/proof/consistency', access: 'signed-in', ok: 200, query: '?from=1&to=1' },
   { method: 'GET', template: '/api/ledger/verify', access: ['admin', 'ml_engineer', 'radiologist'], ok: 200 },
+  { method: 'POST', template: '/dicomweb/studies', access: ['admin'], ok: 200, raw: stowFile },
+  { method: 'POST', template: '/dicomweb/studies/[study]', access: ['admin'], ok: 200, params: stowStudy, raw: stowFile },
 ];
 
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */
@@ -144,7 +155,13 @@ describe('route × role matrix', () => {
       for (const p of principals) {
         const params = route.params ? await route.params(ctx) : {};
         const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '') + (route.query ?? '');
-        const res = await callRoute(mod, route.method, urlPath, { session: p.session, params, body: route.body?.() });
+        const raw = route.raw?.();
+        const res = await callRoute(mod, route.method, urlPath, {
+          session: p.session,
+          params,
+          body: route.body?.(),
+          ...(raw ? { rawBody: raw.body, headers: { 'content-type': raw.contentType } } : {}),
+        });
         outcomes.push(`${p.label}: ${res.status}`);
         expected.push(`${p.label}: ${expectedStatus(route, p)}`);
         if (res.status >= 400) expect(res.json, `${p.label} gets a JSON error`).toMatchObject({ error: expect.any(String), message: expect.any(String) });

@@ -1,0 +1,17 @@
+import { dicomJsonResponse } from '@/lib/dicomweb/dicom-json-response';
+import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
+import { withAuth } from '@/lib/http/with-auth';
+
+/** STOW-RS into one study: instances of any other study are refused (PS3.18 §10.5). */
+export const POST = withAuth<{ study: string }>(
+  async ({ req, user, params }) => {
+    const { status, json } = await storeStowRequest({
+      body: req.body,
+      contentType: req.headers.get('content-type'),
+      studyInstanceUid: params.study,
+      actorUserId: user.id,
+    });
+    return dicomJsonResponse(json, status);
+  },
+  { roles: ['admin'] },
+);

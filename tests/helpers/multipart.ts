@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
+/** A multipart/related body of application/dicom parts, as a STOW-RS client sends it. */
+export function stowBody(files: Uint8Array[], { boundary = `cohort-${randomBytes(8).toString('hex')}` } = {}) {
+  const chunks: Buffer[] = [Buffer.from('preamble, ignored\r\n')];
+  for (const file of files) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`), Buffer.from(file), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: new Uint8Array(Buffer.concat(chunks)), contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
+}
