@@ -5,6 +5,8 @@
  *   ledger verify --bundle <file> [--key <vkey>]
  *                                         check one entry's proof bundle offline (pin the log key with --key)
  *   ledger checkpoint                     sign a checkpoint of the ledger as it is now
+ *   ingest <folder|zip|file>... [--as <admin email>]
+ *                                         store the DICOM files found there; exit 0 only if none was refused
  */
 import { readFileSync } from 'node:fs';
 
@@ -19,8 +21,55 @@ async function main(): Promise<number> {
   if (area === 'ledger' && command === 'verify' && option('--bundle')) return verifyBundle(option('--bundle')!, option('--key'));
   if (area === 'ledger' && command === 'verify') return verifyWholeLedger();
   if (area === 'ledger' && command === 'checkpoint') return signCheckpointNow();
-  process.stderr.write('usage: cohort ledger verify [--bundle <file> [--key <vkey>]] | cohort ledger checkpoint\n');
+  if (area === 'ingest' && args.length > 1) return ingest(operands(args.slice(1)), option('--as'));
+  process.stderr.write(
+    'usage: cohort ledger verify [--bundle <file> [--key <vkey>]] | cohort ledger checkpoint | cohort ingest <folder|zip|file>... [--as <admin email>]\n',
+  );
   return 2;
+}
+
+/** Arguments that are neither options nor option values. */
+function operands(list: string[]): string[] {
+  return list.filter((a, i) => !a.startsWith('--') && !list[i - 1]?.startsWith('--'));
+}
+
+async function ingest(paths: string[], asEmail: string | undefined): Promise<number> {
+  const { env } = await import('../lib/config/env');
+  const { migrateDatabase } = await import('../lib/db/migrate');
+  const { getDb, closeDb } = await import('../lib/db/client');
+  const { recoverIngestJournal } = await import('../lib/dicom/ingest-journal');
+  const { ingestFiles } = await import('../lib/dicom/ingest-files');
+  const { pathFiles } = await import('../lib/dicom/path-files');
+  const { formatBytes } = await import('../lib/format/format-bytes');
+  const { bar, progressLine } = await import('./progress-line');
+  await migrateDatabase({ databaseUrl: env.databaseUrl });
+  await recoverIngestJournal();
+  const email = (asEmail ?? env.COHORT_ADMIN_EMAIL).toLowerCase();
+  const user = await getDb().user.findUnique({ where: { email }, select: { id: true, deactivatedAt: true, roles: { select: { role: true } } } });
+  if (!user || user.deactivatedAt || !user.roles.some((r) => r.role === 'admin')) {
+    await closeDb();
+    process.stderr.write(`No active admin account ${email}: run npm run setup first, or name an admin with --as <email>.\n`);
+    return 2;
+  }
+  const line = progressLine();
+  const started = performance.now();
+  const outcomes = await ingestFiles(pathFiles(paths, { maxEntryBytes: env.COHORT_MAX_DICOM_BYTES, maxTotalBytes: env.COHORT_MAX_ARCHIVE_BYTES }), {
+    actorUserId: user.id,
+    onProgress: (p) =>
+      line.update(
+        p.phase === 'receiving'
+          ? `reading  ${p.files} file(s), ${formatBytes(p.bytes)}`
+          : `storing  ${bar(p.done, p.files)} ${p.done}/${p.files}`,
+      ),
+  });
+  line.done();
+  await closeDb();
+  const count = (status: string) => outcomes.filter((o) => o.status === status).length;
+  const rejected = outcomes.filter((o) => o.status === 'rejected');
+  for (const o of rejected) process.stdout.write(`refused  ${o.name ?? '?'}: ${o.status === 'rejected' ? o.reason : ''}\n`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`${outcomes.length} file(s) in ${seconds}s: ${count('stored')} stored, ${count('duplicate')} already stored, ${rejected.length} refused\n`);
+  return rejected.length === 0 ? 0 : 1;
 }
 
 async function verifyWholeLedger(): Promise<number> {

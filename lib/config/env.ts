@@ -53,6 +53,8 @@ const ZEnv = z.object({
   COHORT_SIGNIN_RATE_LIMIT: ZRateLimit.default({ max: 10, window: 60 }),
   /** Largest DICOM file accepted (bytes; up to 2 GiB − 1). Larger uploads are cut off as they stream. */
   COHORT_MAX_DICOM_BYTES: z.coerce.number().int().min(1024).max(2 ** 31 - 1).default(1024 ** 3),
+  /** Most bytes a zip archive may unpack to, all members together. */
+  COHORT_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 ** 3),
   COHORT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

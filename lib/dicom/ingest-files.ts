@@ -5,7 +5,8 @@ import type { DicomHeader } from './read-header';
 import { stageInstance, type StagedInstance } from './stage-instance';
 import { rejectedOutcome, storeInstances, type InstanceOutcome, type RejectedOutcome } from './store-instances';
 
-export type IncomingFile = { name?: string; body: BlobSource };
+/** A file to ingest, or one its source already refused (a zip member too large to unpack, say). */
+export type IncomingFile = { name?: string; body: BlobSource } | { name?: string; rejected: DicomRejection };
 export type FileOutcome = InstanceOutcome & { name?: string };
 export type IngestProgress = { phase: 'receiving' | 'storing'; files: number; bytes: number; done: number };
 
@@ -31,10 +32,12 @@ export async function ingestFiles(files: AsyncIterable<IncomingFile>, options: I
   const staged: { index: number; name?: string; item: StagedInstance }[] = [];
   let bytes = 0;
   try {
-    for await (const { name, body } of files) {
+    for await (const file of files) {
+      const { name } = file;
       const index = outcomes.length;
       try {
-        const item = await stageInstance(body, { maxBytes });
+        if ('rejected' in file) throw file.rejected;
+        const item = await stageInstance(file.body, { maxBytes });
         bytes += item.blob.size;
         const refusal = screen?.(item.header);
         if (refusal) {

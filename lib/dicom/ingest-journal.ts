@@ -87,10 +87,21 @@ async function isStale(file: string, pid: number): Promise<boolean> {
   if (live.has(file)) return false;
   const { mtimeMs } = await fs.stat(file);
   if (Date.now() - mtimeMs > STALE_AFTER_MS || pid === process.pid) return true;
+  return !(await isAlive(pid));
+}
+
+/** Whether a process runs: a zombie (killed, not yet reaped) does not. */
+async function isAlive(pid: number): Promise<boolean> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    return !/^\S+ \(.*\) [ZX]/s.test(stat);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (await fs.stat('/proc/self').then(() => true, () => false))) return false;
+  }
   try {
     process.kill(pid, 0); // signal 0: only asks whether the process exists
-    return false;
+    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

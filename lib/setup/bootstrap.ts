@@ -1,5 +1,6 @@
 import { env } from '@/lib/config/env';
 import { migrateDatabase } from '@/lib/db/migrate';
+import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DEMO_USERS } from './demo-users';
@@ -14,12 +15,14 @@ export type BootstrapReport = {
 
 /**
  * Brings an installation to a usable state; idempotent, run on every start and by `npm run setup`:
- * migrations, leftover temp blobs swept, a first admin if there is none, demo users when asked.
+ * migrations, leftover temp blobs swept, blobs of interrupted ingests removed, a first admin if there
+ * is none, demo users when asked.
  */
 export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } = {}): Promise<BootstrapReport> {
   const { applied } = await migrateDatabase({ databaseUrl: env.databaseUrl, log: (m) => log.info(m) });
   const swept = await getBlobStore().sweepTemp();
   if (swept) log.info(`removed ${swept} interrupted upload(s) from the blob store`);
+  await recoverIngestJournal();
   const initialAdmin = await ensureInitialAdmin({
     email: env.COHORT_ADMIN_EMAIL,
     ...(env.COHORT_ADMIN_PASSWORD ? { password: env.COHORT_ADMIN_PASSWORD } : {}),

@@ -1,7 +1,9 @@
 import { env } from '@/lib/config/env';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
+import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
 import { log } from '@/lib/log/logger';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { bootstrap, formatBootstrapReport } from './bootstrap';
 import { setBootstrapState } from './bootstrap-state';
 
@@ -29,11 +31,28 @@ function scheduleCheckpoints() {
   setInterval(sign, env.COHORT_CHECKPOINT_MINUTES * 60_000).unref();
 }
 
+/**
+ * Hourly: temp files of uploads that died more than an hour ago, and blobs of ingests whose process
+ * was killed (bootstrap does the same at start, but another process, such as the CLI, may crash later).
+ */
+function scheduleCleanup() {
+  const clean = async () => {
+    try {
+      await getBlobStore().sweepTemp();
+      await recoverIngestJournal();
+    } catch (err) {
+      log.warn('blob store clean-up failed', { err: (err as Error).message });
+    }
+  };
+  setInterval(() => void clean(), 60 * 60_000).unref();
+}
+
 async function attempt(nextDelayMs: number): Promise<void> {
   try {
     const report = await bootstrap();
     setBootstrapState({ status: 'ready', at: new Date() });
     scheduleCheckpoints();
+    scheduleCleanup();
     const banner = formatBootstrapReport(report);
     if (banner) process.stdout.write(`\n${banner}\n\n`);
   } catch (err) {

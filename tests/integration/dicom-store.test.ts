@@ -2,6 +2,7 @@
  * Storing real DICOM files: every valid sample is indexed and kept byte for byte, re-sending is
  * idempotent, a different object under a stored UID is refused, and each study's ingest is in the ledger.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
@@ -11,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { DicomRejection } from '@/lib/dicom/dicom-rejection';
+import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { stageInstance } from '@/lib/dicom/stage-instance';
 import { storeInstances, type InstanceOutcome } from '@/lib/dicom/store-instances';
 import { studyReference } from '@/lib/ledger/pseudonym';
@@ -129,6 +131,39 @@ describe('storing DICOM instances', () => {
     }
     expect(await getDb().instance.count()).toBe(instances);
     expect(await tmpFiles()).toEqual([]);
+  });
+
+  it('keeps no rows, entries or blobs of a batch killed before it committed, and the ingest can be run again', async () => {
+    const admin = await makeUser(['admin']);
+    // Files accepted but not stored by the tests above.
+    const files = ['invalid/ours/rows_exceed_pixeldata.dcm', 'invalid/ours/odd_length_element.dcm', 'invalid/ours/meta_sop_uid_mismatch.dcm', 'invalid/real/pydicom/J2K_pixelrep_mismatch.dcm'].map(sample);
+    const [instances, ledger] = [await getDb().instance.count(), await getDb().ledgerEntry.count()];
+    const child = spawn(process.execPath, [path.join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), 'tests/helpers/ingest-then-hang.ts'], {
+      env: { ...process.env, HANG_USER_ID: admin.id, HANG_FILES: files.join('\n') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // tsx runs the script in a child of its own: kill the whole group
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d) => String(d).includes('inside') && resolve());
+      child.on('exit', (code) => reject(new Error(`child exited (${code}) before storing: ${stderr}`)));
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    const firstBlob = hashOf(files[0]!);
+    expect(await getBlobStore().exists(firstBlob)).toBe(true); // moved in, but its rows never committed
+    // What start-up does: the killed writer's journal undoes its blob; its unfinished temp files go too.
+    expect(await recoverIngestJournal()).toBe(1);
+    await getBlobStore().sweepTemp(0);
+    expect(await getBlobStore().exists(firstBlob)).toBe(false);
+    expect(await getDb().instance.count()).toBe(instances);
+    expect(await getDb().ledgerEntry.count()).toBe(ledger);
+    // Run again, the ingest stores everything once.
+    expect((await ingest(files, admin.id)).map((o) => o.status)).toEqual(files.map(() => 'stored'));
+    expect(await getBlobStore().exists(firstBlob)).toBe(true);
+    expect((await verifyLedger()).ok).toBe(true);
   });
 
   it('cuts off a file over the size limit as it streams', async () => {
