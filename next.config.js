@@ -26,6 +26,10 @@ const nextConfig = {
     }
     return config;
   },
+  async redirects() {
+    // The worklist grew into the study list.
+    return [{ source: '/worklist', destination: '/studies', permanent: false }];
+  },
   async rewrites() {
     // Where verifiers look for the ledger's public key without knowing Cohort's API.
     return [{ source: '/.well-known/cohort-ledger-key', destination: '/api/ledger/key' }];

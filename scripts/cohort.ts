@@ -40,7 +40,7 @@ async function ingest(paths: string[], asEmail: string | undefined): Promise<num
   const { recoverIngestJournal } = await import('../lib/dicom/ingest-journal');
   const { ingestFiles } = await import('../lib/dicom/ingest-files');
   const { pathFiles } = await import('../lib/dicom/path-files');
-  const { formatBytes } = await import('../lib/format/format-bytes');
+  const { formatBytes } = await import('../lib/format/format-bytes.client');
   const { bar, progressLine } = await import('./progress-line');
   await migrateDatabase({ databaseUrl: env.databaseUrl });
   await recoverIngestJournal();

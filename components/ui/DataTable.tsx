@@ -8,7 +8,8 @@ export function DataTable({
   bodyClassName,
   children,
 }: {
-  columns: string[];
+  /** Header cells: text, or a node such as a sort link. */
+  columns: ReactNode[];
   testId?: string;
   bodyClassName?: string;
   children: ReactNode;
@@ -18,8 +19,8 @@ export function DataTable({
       <table className="min-w-full text-left text-sm" data-testid={testId}>
         <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase dark:border-slate-800 dark:text-slate-400">
           <tr>
-            {columns.map((c) => (
-              <th key={c} className="px-4 py-3 font-medium">
+            {columns.map((c, i) => (
+              <th key={i} className="px-4 py-3 font-medium">
                 {c}
               </th>
             ))}

@@ -10,7 +10,7 @@ function Icon({ children, size = 24 }: { children: ReactNode; size?: number }) {
 }
 
 export const icons = {
-  worklist: (s?: number) => (
+  studies: (s?: number) => (
     <Icon size={s}>
       <rect x="4" y="3" width="16" height="18" rx="2" />
       <path d="M8 8h8M8 12h8M8 16h5" />

@@ -5,11 +5,11 @@ import type { Role } from './roles';
  * so a link is shown exactly when following it is allowed.
  */
 export const AREAS = {
-  worklist: {
-    href: '/worklist',
-    label: 'Worklist',
+  studies: {
+    href: '/studies',
+    label: 'Studies',
     roles: ['radiologist', 'admin'],
-    summary: 'Studies waiting to be read and labeled.',
+    summary: 'The worklist: every stored study, searchable, with its series.',
   },
   projects: {
     href: '/projects',

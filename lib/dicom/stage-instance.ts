@@ -1,7 +1,7 @@
 import type { BlobSource, StagedBlob } from '@/lib/storage/blob-store';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { isAppError } from '@/lib/errors/app-error';
-import { formatBytes } from '@/lib/format/format-bytes';
+import { formatBytes } from '@/lib/format/format-bytes.client';
 import { openFileSource } from './byte-source';
 import { DicomRejection, FAILURE_REASON } from './dicom-rejection';
 import { readDicomHeader, type DicomHeader } from './read-header';

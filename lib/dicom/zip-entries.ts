@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { AppError } from '@/lib/errors/app-error';
-import { formatBytes } from '@/lib/format/format-bytes';
+import { formatBytes } from '@/lib/format/format-bytes.client';
 import { DicomRejection, FAILURE_REASON } from './dicom-rejection';
 import type { IncomingFile } from './ingest-files';
 

@@ -25,21 +25,21 @@ test('an admin creates a user, who replaces the temporary password and is later 
   await theirSignIn.signIn('rosalind@e2e.local', temporary);
   await expect(them).toHaveURL(/\/account\/password/);
   expect(await new Shell(them).navLabels()).toEqual(['Home']);
-  await them.goto('/worklist');
+  await them.goto('/studies');
   await expect(them).toHaveURL(/\/account\/password/);
   await them.getByLabel('Temporary password').fill(temporary);
   await them.getByLabel('New password', { exact: true }).fill('double-helix-photo-51');
   await them.getByLabel('New password again').fill('double-helix-photo-51');
   await them.getByRole('button', { name: 'Change password' }).click();
   await expect(them.getByRole('heading', { level: 1 })).toContainText('Welcome, Rosalind');
-  expect(await new Shell(them).navLabels()).toEqual(['Home', 'Worklist', 'Projects', 'Models', 'Datasets', 'Ledger']);
+  expect(await new Shell(them).navLabels()).toEqual(['Home', 'Studies', 'Projects', 'Models', 'Datasets', 'Ledger']);
 
   // The admin deactivates them; their open session stops working at once.
   await page.goto('/admin/users?q=rosalind');
   await page.getByRole('link', { name: 'Rosalind Franklin' }).click();
   await page.getByRole('button', { name: 'Deactivate' }).click();
   await expect(page.getByText('Deactivated and signed out.')).toBeVisible();
-  await them.goto('/worklist');
+  await them.goto('/studies');
   await expect(them).toHaveURL(/\/sign-in/);
   await theirSignIn.signIn('rosalind@e2e.local', 'double-helix-photo-51');
   await expect(theirSignIn.error).toContainText('deactivated');

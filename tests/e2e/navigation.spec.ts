@@ -6,11 +6,11 @@ import { Shell, SignInPage } from './pages';
 const SCREENSHOTS = 'tests/.artifacts/screenshots';
 
 const PEOPLE = [
-  { role: 'admin', email: E2E_ADMIN.email, password: E2E_ADMIN.password, nav: ['Home', 'Worklist', 'Projects', 'Models', 'Datasets', 'Ledger', 'Admin'], forbidden: '/me' },
-  { role: 'radiologist', email: 'radiologist@demo.cohort.local', password: 'demo-radiologist', nav: ['Home', 'Worklist', 'Projects', 'Ledger'], forbidden: '/admin' },
-  { role: 'ml_engineer', email: 'ml@demo.cohort.local', password: 'demo-ml-engineer', nav: ['Home', 'Projects', 'Models', 'Datasets', 'Ledger'], forbidden: '/worklist' },
+  { role: 'admin', email: E2E_ADMIN.email, password: E2E_ADMIN.password, nav: ['Home', 'Studies', 'Projects', 'Models', 'Datasets', 'Ledger', 'Admin'], forbidden: '/me' },
+  { role: 'radiologist', email: 'radiologist@demo.cohort.local', password: 'demo-radiologist', nav: ['Home', 'Studies', 'Projects', 'Ledger'], forbidden: '/admin' },
+  { role: 'ml_engineer', email: 'ml@demo.cohort.local', password: 'demo-ml-engineer', nav: ['Home', 'Projects', 'Models', 'Datasets', 'Ledger'], forbidden: '/studies' },
   { role: 'patient', email: 'patient@demo.cohort.local', password: 'demo-patient-01', nav: ['Home', 'My studies'], forbidden: '/admin/users' },
-  { role: 'radiologist+ml_engineer', email: 'lead@demo.cohort.local', password: 'demo-research-lead', nav: ['Home', 'Worklist', 'Projects', 'Models', 'Datasets', 'Ledger'], forbidden: '/me' },
+  { role: 'radiologist+ml_engineer', email: 'lead@demo.cohort.local', password: 'demo-research-lead', nav: ['Home', 'Studies', 'Projects', 'Models', 'Datasets', 'Ledger'], forbidden: '/me' },
 ];
 
 test.beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));

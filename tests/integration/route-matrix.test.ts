@@ -69,6 +69,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/ledger/proof/inclusion', access: 'signed-in', ok: 200, query: '?seq=0&size=1' },
   { method: 'GET', template: '/api/ledger/proof/consistency', access: 'signed-in', ok: 200, query: '?from=1&to=1' },
   { method: 'GET', template: '/api/ledger/verify', access: ['admin', 'ml_engineer', 'radiologist'], ok: 200 },
+  { method: 'POST', template: '/api/ingest', access: ['admin'], ok: 200, raw: () => ({ body: stowFile().body, contentType: 'application/octet-stream' }) },
   { method: 'POST', template: '/dicomweb/studies', access: ['admin'], ok: 200, raw: stowFile },
   { method: 'POST', template: '/dicomweb/studies/[study]', access: ['admin'], ok: 200, params: stowStudy, raw: stowFile },
 ];

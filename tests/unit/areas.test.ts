@@ -14,15 +14,15 @@ describe('areas', () => {
       expect(canAccessArea([role], 'me')).toBe(false);
     }
     expect(canAccessArea(['radiologist'], 'admin')).toBe(false);
-    expect(canAccessArea(['ml_engineer'], 'worklist')).toBe(false);
+    expect(canAccessArea(['ml_engineer'], 'studies')).toBe(false);
   });
 
   it('shows each role its own areas and unions several roles', () => {
-    expect(areasFor(['radiologist']).map((a) => a.key)).toEqual(['worklist', 'projects', 'ledger']);
+    expect(areasFor(['radiologist']).map((a) => a.key)).toEqual(['studies', 'projects', 'ledger']);
     expect(areasFor(['ml_engineer']).map((a) => a.key)).toEqual(['projects', 'models', 'datasets', 'ledger']);
-    expect(areasFor(['admin']).map((a) => a.key)).toEqual(['worklist', 'projects', 'models', 'datasets', 'ledger', 'admin']);
+    expect(areasFor(['admin']).map((a) => a.key)).toEqual(['studies', 'projects', 'models', 'datasets', 'ledger', 'admin']);
     expect(areasFor(['radiologist', 'ml_engineer']).map((a) => a.key)).toEqual([
-      'worklist',
+      'studies',
       'projects',
       'models',
       'datasets',

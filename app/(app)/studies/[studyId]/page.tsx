@@ -1,0 +1,62 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { requirePageUser } from '@/app/_lib/page-guard';
+import { Badge } from '@/components/ui/Badge';
+import { Card } from '@/components/ui/Card';
+import { DataTable } from '@/components/ui/DataTable';
+import { PageHeader } from '@/components/ui/PageHeader';
+import { formatDicomDate, formatDicomTime, formatPersonName } from '@/lib/dicom/display.client';
+import { getStudy } from '@/lib/dicom/get-study';
+import { isAppError } from '@/lib/errors/app-error';
+
+export const metadata: Metadata = { title: 'Study' };
+
+export default async function StudyPage({ params }: { params: Promise<{ studyId: string }> }) {
+  await requirePageUser({ area: 'studies' });
+  const { studyId } = await params;
+  const study = await getStudy(studyId).catch((err: unknown) => {
+    if (isAppError(err, 'NOT_FOUND')) notFound();
+    throw err;
+  });
+  const { patient } = study;
+  const facts: [string, string][] = [
+    ['Patient', `${formatPersonName(patient.name) || 'Unnamed'}${patient.name.includes('=') ? ` (${patient.name.split('=').slice(1).filter(Boolean).join(' / ')})` : ''}`],
+    ['Patient ID', patient.patientKey.startsWith('study:') ? '—' : patient.patientKey],
+    ['Born', formatDicomDate(patient.birthDate) || '—'],
+    ['Sex', patient.sex || '—'],
+    ['Study date', [formatDicomDate(study.studyDate), formatDicomTime(study.studyTime)].filter(Boolean).join(' ') || '—'],
+    ['Accession', study.accessionNumber || '—'],
+    ['Referring physician', formatPersonName(study.referringPhysician) || '—'],
+    ['Study Instance UID', study.studyInstanceUid],
+  ];
+  return (
+    <>
+      <PageHeader title={study.description || 'Study without description'} description={`${study.seriesCount} series, ${study.instanceCount} instances`} />
+      <Card className="mb-6">
+        <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="study-facts">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-xs text-slate-500 uppercase">{label}</dt>
+              <dd className="break-all">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+      <h2 className="mb-3 text-lg font-semibold">Series</h2>
+      <DataTable columns={['#', 'Modality', 'Description', 'Body part', 'Instances', 'Series Instance UID']} testId="series-table">
+        {study.series.map((s) => (
+          <tr key={s.id}>
+            <td className="px-4 py-2 tabular-nums">{s.seriesNumber ?? '—'}</td>
+            <td className="px-4 py-2">
+              <Badge tone="brand">{s.modality || '?'}</Badge>
+            </td>
+            <td className="px-4 py-2">{s.description || '—'}</td>
+            <td className="px-4 py-2">{s.bodyPart || '—'}</td>
+            <td className="px-4 py-2 tabular-nums">{s.instanceCount}</td>
+            <td className="px-4 py-2 font-mono text-xs break-all text-slate-500">{s.seriesInstanceUid}</td>
+          </tr>
+        ))}
+      </DataTable>
+    </>
+  );
+}

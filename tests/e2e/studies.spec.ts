@@ -1,0 +1,46 @@
+import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { sample } from '../helpers/dicom-samples';
+import { SignInPage } from './pages';
+
+test('an admin uploads a folder, a broken file and a zip bomb, then finds the study in the study list', async ({ page }) => {
+  await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto('/studies');
+  await page.getByRole('link', { name: /Upload DICOM/ }).first().click();
+  await expect(page).toHaveURL(/\/studies\/upload$/);
+
+  await page.getByTestId('folder-input').setInputFiles(sample('valid/pydicom/dicomdirtests/98892003/MR700'));
+  await page.getByTestId('file-input').setInputFiles([sample('invalid/ours/trunc_in_pixeldata.dcm'), sample('invalid/ours/zip_bomb_200MiB.zip')]);
+  await expect(page.getByTestId('upload-summary')).toHaveText('7 stored · 0 already stored · 2 refused', { timeout: 30_000 });
+  await expect(page.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuenow', '100');
+  const broken = page.getByTestId('upload-row').filter({ hasText: 'trunc_in_pixeldata.dcm' });
+  await expect(broken).toHaveAttribute('data-status', 'rejected');
+  await expect(broken).toContainText('It is truncated: its Pixel Data declares 512 bytes but only 256 follow.');
+  await expect(page.getByTestId('upload-row').filter({ hasText: 'zip_bomb' })).toContainText('likely zip bomb');
+
+  // The same folder again: nothing new.
+  await page.getByRole('button', { name: 'Clear finished' }).click();
+  await page.getByTestId('folder-input').setInputFiles(sample('valid/pydicom/dicomdirtests/98892003/MR700'));
+  await expect(page.getByTestId('upload-summary')).toHaveText('0 stored · 7 already stored · 0 refused');
+
+  await page.goto('/studies');
+  await page.getByLabel('Search').fill('doe');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const row = page.getByTestId('study-table').locator('tbody tr').filter({ hasText: 'MR' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Doe, Peter');
+  await expect(row).toContainText('1 / 7');
+  await row.getByRole('link', { name: 'Doe, Peter' }).click();
+  await expect(page.getByTestId('study-facts')).toContainText('Doe, Peter');
+  await expect(page.getByTestId('series-table').locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByTestId('series-table')).toContainText('MR');
+});
+
+test('a radiologist sees the study list but cannot upload', async ({ page }) => {
+  await new SignInPage(page).signInAs('radiologist@demo.cohort.local', 'demo-radiologist');
+  await page.goto('/studies');
+  await expect(page.getByRole('heading', { name: 'Studies' })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Upload DICOM/ })).toHaveCount(0);
+  const res = await page.goto('/studies/upload');
+  expect(res?.status()).toBe(403);
+});
