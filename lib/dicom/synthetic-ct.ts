@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import dcmjs from 'dcmjs';
+import { EXPLICIT_VR_LITTLE_ENDIAN } from './transfer-syntaxes';
+
+const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
+const SIZE = 512;
+const PIXEL_MM = 500 / SIZE;
+
+export type SyntheticCtOptions = {
+  slices: number;
+  /** Slice spacing and thickness, mm. */
+  spacing?: number;
+  patient?: { name: string; id: string; birthDate: string; sex: 'F' | 'M' | 'O' };
+  studyDescription?: string;
+  accessionNumber?: string;
+  studyDate?: string;
+  /** Seeds the noise, so the same options give the same pixels. */
+  seed?: number;
+};
+
+/**
+ * A CT series of an anatomy-like phantom as DICOM Part-10 files (explicit VR little endian, 512², 16-bit
+ * signed, HU = stored − 1024): air, a body outline, lungs, heart, liver, spine and aorta that change
+ * along the table, a few lesions to label, and a little noise. Headers like a scanner's: UIDs, geometry
+ * (position, orientation, spacing), rescale and a soft-tissue window. For demo data, tests and benchmarks.
+ */
+export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
+  const { slices, spacing = 5, seed = 1 } = options;
+  const patient = options.patient ?? { name: 'Phantom^Demo', id: 'DEMO-CT-0001', birthDate: '19700101', sex: 'O' as const };
+  const study = { uid: uid(), date: options.studyDate ?? today(), time: '093000', accession: options.accessionNumber ?? 'DEMO0001' };
+  const series = { uid: uid(), frameOfReference: uid() };
+  const random = prng(seed);
+  const files: Uint8Array[] = [];
+  for (let i = 0; i < slices; i++) {
+    const z = -i * spacing; // head first, from the top of the chest down
+    const t = slices > 1 ? i / (slices - 1) : 0.5; // 0 at the apex of the lungs, 1 below the liver
+    const sop = uid();
+    const dataset = {
+      SpecificCharacterSet: 'ISO_IR 192',
+      ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
+      SOPClassUID: CT_IMAGE_STORAGE,
+      SOPInstanceUID: sop,
+      StudyDate: study.date,
+      SeriesDate: study.date,
+      StudyTime: study.time,
+      AccessionNumber: study.accession,
+      Modality: 'CT',
+      Manufacturer: 'Cohort',
+      ManufacturerModelName: 'Synthetic phantom',
+      ReferringPhysicianName: 'Demo^Referrer',
+      StudyDescription: options.studyDescription ?? 'CT CHEST ABDOMEN (synthetic phantom)',
+      SeriesDescription: `Axial ${spacing} mm soft tissue`,
+      PatientName: patient.name,
+      PatientID: patient.id,
+      PatientBirthDate: patient.birthDate,
+      PatientSex: patient.sex,
+      BodyPartExamined: 'CHEST',
+      SliceThickness: spacing,
+      KVP: 120,
+      StudyInstanceUID: study.uid,
+      SeriesInstanceUID: series.uid,
+      StudyID: '1',
+      SeriesNumber: 2,
+      InstanceNumber: i + 1,
+      ImagePositionPatient: [-250, -250, z],
+      ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+      FrameOfReferenceUID: series.frameOfReference,
+      PositionReferenceIndicator: '',
+      SliceLocation: z,
+      SamplesPerPixel: 1,
+      PhotometricInterpretation: 'MONOCHROME2',
+      Rows: SIZE,
+      Columns: SIZE,
+      PixelSpacing: [PIXEL_MM, PIXEL_MM],
+      BitsAllocated: 16,
+      BitsStored: 16,
+      HighBit: 15,
+      PixelRepresentation: 1,
+      WindowCenter: 40,
+      WindowWidth: 400,
+      RescaleIntercept: -1024,
+      RescaleSlope: 1,
+      RescaleType: 'HU',
+      PixelData: phantomSlice(t, random).buffer,
+      _vrMap: { PixelData: 'OW' },
+    };
+    const meta = {
+      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+      MediaStorageSOPClassUID: CT_IMAGE_STORAGE,
+      MediaStorageSOPInstanceUID: sop,
+      TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
+      ImplementationClassUID: '2.25.153270219434232131546254322617446519251',
+      ImplementationVersionName: 'COHORT_SYNTH_1',
+    };
+    const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+    const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+    dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+    files.push(new Uint8Array(dict.write()));
+  }
+  return files;
+}
+
+/** One axial slice at relative table position t (0..1), as stored values (HU + 1024). */
+function phantomSlice(t: number, random: () => number): Int16Array {
+  const pixels = new Int16Array(SIZE * SIZE);
+  const lungs = t < 0.6 ? Math.sin((Math.PI * (t + 0.1)) / 0.7) : 0; // grow, then shrink to nothing
+  const heart = t > 0.25 && t < 0.55 ? Math.sin((Math.PI * (t - 0.25)) / 0.3) : 0;
+  const liver = t > 0.45 ? Math.min(1, (t - 0.45) / 0.2) : 0;
+  const lesions = [
+    { x: 150, y: 220, r: 14, at: 0.3, hu: -400 }, // lung nodule, part-solid
+    { x: 330, y: 300, r: 18, at: 0.75, hu: 10 }, // liver lesion, hypodense
+    { x: 175, y: 180, r: 9, at: 0.45, hu: 40 }, // small solid nodule
+  ];
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      let hu = -1000;
+      if (inEllipse(x, y, 256, 256, 210, 160)) {
+        hu = -80; // subcutaneous fat
+        if (inEllipse(x, y, 256, 256, 195, 145)) hu = 40; // muscle and organs
+        if (lungs > 0 && (inEllipse(x, y, 175, 235, 70 * lungs, 95 * lungs) || inEllipse(x, y, 337, 235, 70 * lungs, 95 * lungs))) hu = -850;
+        if (heart > 0 && inEllipse(x, y, 270, 250, 62 * heart, 55 * heart)) hu = 45;
+        if (liver > 0 && inEllipse(x, y, 320, 270, 95 * liver, 75 * liver)) hu = 60;
+        if (inEllipse(x, y, 256, 330, 22, 22)) hu = inEllipse(x, y, 256, 330, 12, 12) ? 300 : 700; // vertebral body
+        if (inEllipse(x, y, 245, 300, 11, 11)) hu = 200; // aorta, contrast-enhanced
+        for (const l of lesions) {
+          const r = l.r * Math.max(0, 1 - Math.abs(t - l.at) * 12);
+          if (r > 0 && inEllipse(x, y, l.x, l.y, r, r)) hu = l.hu;
+        }
+        hu += Math.round((random() - 0.5) * 24);
+      }
+      pixels[y * SIZE + x] = hu + 1024;
+    }
+  }
+  return pixels;
+}
+
+function inEllipse(x: number, y: number, cx: number, cy: number, rx: number, ry: number): boolean {
+  const dx = (x - cx) / rx;
+  const dy = (y - cy) / ry;
+  return dx * dx + dy * dy <= 1;
+}
+
+/** A UID from a random UUID (PS3.5 B.2: "2.25." + the UUID as a decimal integer). */
+function uid(): string {
+  return `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`).toString()}`;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+function prng(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
