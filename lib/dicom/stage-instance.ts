@@ -17,7 +17,8 @@ export type StagedInstance = { blob: StagedBlob; header: DicomHeader };
 export async function stageInstance(source: BlobSource, { maxBytes }: { maxBytes: number }): Promise<StagedInstance> {
   let blob: StagedBlob;
   try {
-    blob = await getBlobStore().stage(source, { maxBytes });
+    // Made durable with its batch, just before the batch commits (storeInstances).
+    blob = await getBlobStore().stage(source, { maxBytes, durable: false });
   } catch (err) {
     if (isAppError(err, 'PAYLOAD_TOO_LARGE')) throw new DicomRejection(FAILURE_REASON.OUT_OF_RESOURCES, `It is larger than this installation accepts (${formatBytes(maxBytes)}).`);
     throw err;

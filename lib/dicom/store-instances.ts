@@ -74,6 +74,8 @@ async function attempt(staged: readonly StagedInstance[], { actorUserId }: Store
         if (toCommit.length > 0) {
           journal = await journalBlobCommit(toCommit.map(({ blob }) => blob.sha256));
           for (const { blob } of toCommit) await blob.commit();
+          // The files reach the disk before the rows that point at them commit.
+          await getBlobStore().syncBlobs(toCommit.map(({ blob }) => blob.sha256));
         }
         return outcomes;
       },

@@ -7,7 +7,15 @@ import { AppError } from '@/lib/errors/app-error';
 
 export type BlobSource = Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 export type BlobRef = { sha256: string; size: number };
-export type PutOptions = { /** Refuse (and keep nothing of) a stream longer than this. */ maxBytes?: number };
+export type PutOptions = {
+  /** Refuse (and keep nothing of) a stream longer than this. */
+  maxBytes?: number;
+  /**
+   * Make the blob durable before `commit` returns (default). Batch writers (ingest) pass false and
+   * call `syncBlobs` once for the batch, before committing what refers to it: one wait, not one per file.
+   */
+  durable?: boolean;
+};
 
 /** A blob hashed and written to a temp file, not yet visible under its address. */
 export type StagedBlob = BlobRef & {
@@ -40,7 +48,7 @@ export class LocalBlobStore {
    * Writes `source` to a temp file while hashing it. Callers that must commit a database row and the
    * blob together (ingest) stage first, write their rows, then commit the blob in the same unit.
    */
-  async stage(source: BlobSource, { maxBytes = Number.POSITIVE_INFINITY }: PutOptions = {}): Promise<StagedBlob> {
+  async stage(source: BlobSource, { maxBytes = Number.POSITIVE_INFINITY, durable = true }: PutOptions = {}): Promise<StagedBlob> {
     const tmpDir = path.join(this.root, 'tmp');
     await fs.mkdir(tmpDir, { recursive: true });
     const tmpPath = path.join(tmpDir, randomUUID());
@@ -54,7 +62,7 @@ export class LocalBlobStore {
         hash.update(chunk);
         await file.write(chunk);
       }
-      await file.sync();
+      if (durable) await file.sync();
       await file.close();
     } catch (err) {
       await file.close().catch(() => {});
@@ -69,7 +77,7 @@ export class LocalBlobStore {
       path: tmpPath,
       commit: async () => {
         if (state !== 'staged') throw new Error(`staged blob already ${state}`);
-        const result = await this.#moveIntoPlace(tmpPath, sha256); // on failure it stays staged: discard() cleans up
+        const result = await this.#moveIntoPlace(tmpPath, sha256, durable); // on failure it stays staged: discard() cleans up
         state = 'committed';
         return result;
       },
@@ -148,7 +156,18 @@ export class LocalBlobStore {
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
-  async #moveIntoPlace(tmpPath: string, sha256: string): Promise<{ created: boolean }> {
+  /**
+   * Forces blobs and their directory entries to disk, all at once (the kernel merges concurrent
+   * flushes): what a batch staged with `durable: false` does before it commits rows pointing at them.
+   */
+  async syncBlobs(sha256s: readonly string[]): Promise<void> {
+    const files = sha256s.map((sha) => this.pathOf(sha));
+    const dirs = [...new Set(files.map((f) => path.dirname(f)))];
+    for (let i = 0; i < files.length; i += SYNC_PARALLELISM) await Promise.all(files.slice(i, i + SYNC_PARALLELISM).map(syncFile));
+    for (let i = 0; i < dirs.length; i += SYNC_PARALLELISM) await Promise.all(dirs.slice(i, i + SYNC_PARALLELISM).map(syncDir));
+  }
+
+  async #moveIntoPlace(tmpPath: string, sha256: string, durable = true): Promise<{ created: boolean }> {
     const target = this.pathOf(sha256);
     const dir = path.dirname(target);
     await fs.mkdir(dir, { recursive: true });
@@ -163,7 +182,7 @@ export class LocalBlobStore {
       created = false;
     }
     await fs.rm(tmpPath, { force: true });
-    if (created) await syncDir(dir);
+    if (created && durable) await syncDir(dir);
     return { created };
   }
 
@@ -183,6 +202,17 @@ async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
     return;
   }
   yield* source as AsyncIterable<Uint8Array>;
+}
+
+const SYNC_PARALLELISM = 64;
+
+async function syncFile(file: string) {
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Makes a rename durable: the directory entry reaches the disk, not only the file's bytes. */
