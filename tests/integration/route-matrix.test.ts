@@ -30,7 +30,11 @@ type RouteCase = {
 };
 
 const stowFile = () => stowBody([new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154')))]);
-const stowStudy = async () => ({ study: (await readDicomHeader(bufferSource(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))))).studyInstanceUid });
+const stowUids = async () => {
+  const h = await readDicomHeader(bufferSource(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))));
+  return { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid };
+};
+const stowStudy = async () => ({ study: (await stowUids()).study });
 
 let unique = 0;
 const ROUTES: RouteCase[] = [
@@ -72,6 +76,13 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/ingest', access: ['admin'], ok: 200, raw: () => ({ body: stowFile().body, contentType: 'application/octet-stream' }) },
   { method: 'POST', template: '/dicomweb/studies', access: ['admin'], ok: 200, raw: stowFile },
   { method: 'POST', template: '/dicomweb/studies/[study]', access: ['admin'], ok: 200, params: stowStudy, raw: stowFile },
+  // Reads of what the rows above stored.
+  { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, query: '?PatientName=doe*' },
+  { method: 'GET', template: '/dicomweb/studies/[study]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
 ];
 
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */

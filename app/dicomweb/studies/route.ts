@@ -1,6 +1,14 @@
 import { dicomJsonResponse } from '@/lib/dicomweb/dicom-json-response';
+import { qidoResponse } from '@/lib/dicomweb/qido-response';
+import { searchStudies } from '@/lib/dicomweb/qido-rs';
 import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
 import { withAuth } from '@/lib/http/with-auth';
+
+/** The roles that may see imaging with its PHI (the study list's). */
+const READERS = ['radiologist', 'admin'] as const;
+
+/** QIDO-RS SearchForStudies (PS3.18 §10.6). */
+export const GET = withAuth(async ({ req }) => qidoResponse(await searchStudies(new URL(req.url).searchParams)), { roles: [...READERS] });
 
 /** STOW-RS: store the DICOM files of a multipart/related request (PS3.18 §10.5). */
 export const POST = withAuth(

@@ -1,5 +1,6 @@
 import { dicomJsonResponse } from '@/lib/dicomweb/dicom-json-response';
 import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
+import { retrieveInstances } from '@/lib/dicomweb/wado-rs';
 import { withAuth } from '@/lib/http/with-auth';
 
 /** STOW-RS into one study: instances of any other study are refused (PS3.18 §10.5). */
@@ -15,3 +16,6 @@ export const POST = withAuth<{ study: string }>(
   },
   { roles: ['admin'] },
 );
+
+/** WADO-RS RetrieveStudy: every stored file of the study, as multipart/related. */
+export const GET = withAuth<{ study: string }>(async ({ params }) => retrieveInstances({ study: params.study }), { roles: ['radiologist', 'admin'] });

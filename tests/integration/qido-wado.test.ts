@@ -1,0 +1,134 @@
+/**
+ * QIDO-RS and WADO-RS over real files: standard matching (wildcards, case, date ranges, UID lists,
+ * modalities, paging), DICOM JSON answers, and retrieval that returns the stored bytes exactly.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as studiesRoute from '@/app/dicomweb/studies/route';
+import * as studyRoute from '@/app/dicomweb/studies/[study]/route';
+import * as seriesListRoute from '@/app/dicomweb/studies/[study]/series/route';
+import * as seriesRoute from '@/app/dicomweb/studies/[study]/series/[series]/route';
+import * as instancesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/route';
+import * as instanceRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/route';
+import { bufferSource } from '@/lib/dicom/byte-source';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { readDicomHeader } from '@/lib/dicom/read-header';
+import { multipartBoundary, readMultipart } from '@/lib/dicomweb/multipart';
+import { callRoute, signInOrThrow, ORIGIN, type Session } from '../helpers/api';
+import { sample, samplesUnder } from '../helpers/dicom-samples';
+import { makeUser } from '../helpers/users';
+
+let reader: Session;
+const MR700 = samplesUnder('valid/pydicom/dicomdirtests/98892003/MR700');
+const CT2 = samplesUnder('valid/pydicom/dicomdirtests/77654033/CT2');
+const OTHERS = ['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm'].map(sample);
+
+beforeAll(async () => {
+  const admin = await makeUser(['admin']);
+  const outcomes = await ingestFiles(
+    (async function* () {
+      for (const file of [...MR700, ...CT2, ...OTHERS]) yield { name: file, body: createReadStream(file) };
+    })(),
+    { actorUserId: admin.id },
+  );
+  expect(outcomes.every((o) => o.status === 'stored')).toBe(true);
+  const radiologist = await makeUser(['radiologist']);
+  reader = await signInOrThrow(radiologist.email, radiologist.password);
+});
+
+type Json = Record<string, { vr: string; Value?: unknown[] }>[];
+const header = (file: string) => readDicomHeader(bufferSource(readFileSync(file)));
+const studies = async (query: string) => {
+  const res = await callRoute(studiesRoute, 'GET', `/dicomweb/studies${query}`, { session: reader });
+  return { ...res, list: res.json as unknown as Json };
+};
+const value = (item: Json[number], tag: string) => item[tag]?.Value?.[0];
+
+describe('QIDO-RS', () => {
+  it('searches studies by patient name with wildcards, ignoring case, and answers in DICOM JSON', async () => {
+    const res = await studies('?PatientName=doe*');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/dicom+json');
+    expect(res.list.map((s) => (value(s, '00100010') as { Alphabetic: string }).Alphabetic).sort()).toEqual(['Doe^Archibald', 'Doe^Peter']);
+    const mr = res.list.find((s) => (value(s, '00100010') as { Alphabetic: string }).Alphabetic === 'Doe^Peter')!;
+    const h = await header(MR700[0]!);
+    expect(mr['0020000D']).toEqual({ vr: 'UI', Value: [h.studyInstanceUid] });
+    expect(mr['00080061']).toEqual({ vr: 'CS', Value: ['MR'] });
+    expect(mr['00201206']).toEqual({ vr: 'IS', Value: [1] });
+    expect(mr['00201208']).toEqual({ vr: 'IS', Value: [7] });
+    expect(value(mr, '00081190')).toBe(`${ORIGIN}/dicomweb/studies/${h.studyInstanceUid}`);
+    expect((await studies('?PatientName=D?E^PETER')).list).toHaveLength(1);
+    expect((await studies('?00100010=nobody*')).list).toEqual([]);
+  });
+
+  it('matches ideographic names, modalities, UID lists, date ranges, and pages', async () => {
+    const jp = (await studies(`?PatientName=${encodeURIComponent('Yamada*')}`)).list;
+    expect(value(jp[0]!, '00100010')).toEqual({ Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' });
+    expect((await studies('?ModalitiesInStudy=CT')).list.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = await Promise.all([header(MR700[0]!), header(CT2[0]!)]);
+    expect((await studies(`?StudyInstanceUID=${a.studyInstanceUid},${b.studyInstanceUid}`)).list).toHaveLength(2);
+    const date = a.study.date;
+    expect((await studies(`?StudyDate=${date}-${date}`)).list.every((s) => value(s, '00080020') === date)).toBe(true);
+    expect((await studies(`?StudyDate=-19000101`)).list).toEqual([]);
+    const all = (await studies('')).list;
+    const page = (await studies('?limit=2&offset=1')).list;
+    expect(page.map((s) => value(s, '0020000D'))).toEqual(all.slice(1, 3).map((s) => value(s, '0020000D')));
+  });
+
+  it('ignores unsupported keys with a Warning, and refuses malformed values (400)', async () => {
+    const res = await studies('?PatientName=doe*&OtherPatientIDs=x&includefield=all');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('warning')).toMatch(/OtherPatientIDs/);
+    expect((await studies('?StudyDate=yesterday')).status).toBe(400);
+    expect((await studies('?limit=-1')).status).toBe(400);
+  });
+
+  it('lists the series of a study and the instances of a series, in order', async () => {
+    const h = await header(MR700[0]!);
+    const series = await callRoute(seriesListRoute, 'GET', `/dicomweb/studies/${h.studyInstanceUid}/series`, { session: reader, params: { study: h.studyInstanceUid } });
+    expect(series.json).toEqual([expect.objectContaining({ '00080060': { vr: 'CS', Value: ['MR'] }, '00201209': { vr: 'IS', Value: [7] } })]);
+    const instances = await callRoute(instancesRoute, 'GET', `/dicomweb/studies/${h.studyInstanceUid}/series/${h.seriesInstanceUid}/instances`, {
+      session: reader,
+      params: { study: h.studyInstanceUid, series: h.seriesInstanceUid },
+    });
+    const list = instances.json as unknown as Json;
+    expect(list).toHaveLength(7);
+    const numbers = list.map((i) => value(i, '00200013') as number);
+    expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+    expect(list[0]!['00280010']).toEqual({ vr: 'US', Value: [16] });
+  });
+});
+
+describe('WADO-RS', () => {
+  async function parts(res: Response) {
+    const out: { type: string; sha256: string }[] = [];
+    for await (const part of readMultipart(res.body as unknown as AsyncIterable<Uint8Array>, multipartBoundary(res.headers.get('content-type')))) {
+      const hash = createHash('sha256');
+      for await (const chunk of part.body) hash.update(chunk);
+      out.push({ type: part.headers.get('content-type')!, sha256: hash.digest('hex') });
+    }
+    return out;
+  }
+  const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+  const call = (mod: Record<string, unknown>, params: Record<string, string>) =>
+    (mod.GET as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>)(
+      new Request(`${ORIGIN}/dicomweb/x`, { headers: { cookie: reader.cookie } }),
+      { params: Promise.resolve(params) },
+    );
+
+  it('returns an instance, a series and a study as the stored bytes, part by part', async () => {
+    const h = await header(MR700[2]!);
+    const one = await parts(await call(instanceRoute, { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid }));
+    expect(one).toEqual([{ type: 'application/dicom; transfer-syntax=1.2.840.10008.1.2.1', sha256: sha(MR700[2]!) }]);
+    const series = await parts(await call(seriesRoute, { study: h.studyInstanceUid, series: h.seriesInstanceUid }));
+    expect(series.map((p) => p.sha256).sort()).toEqual(MR700.map(sha).sort());
+    const study = await parts(await call(studyRoute, { study: h.studyInstanceUid }));
+    expect(study).toHaveLength(7);
+  });
+
+  it('answers 404 for what is not stored', async () => {
+    const res = await call(studyRoute, { study: '1.2.3.4.5' });
+    expect(res.status).toBe(404);
+  });
+});
