@@ -13,7 +13,12 @@ declare module 'dcmjs' {
         denaturalizeDataset(dataset: NaturalDataset): Record<string, unknown>;
         naturalizeDataset(dataset: Record<string, unknown>): NaturalDataset;
       };
-      DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Record<string, unknown>; dict: Record<string, unknown> } };
+      DicomMessage: {
+        readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean; includeUntilTagValue?: boolean }): {
+          meta: Record<string, unknown>;
+          dict: Record<string, unknown>;
+        };
+      };
     };
   };
   export default dcmjs;

@@ -11,6 +11,10 @@ import * as seriesListRoute from '@/app/dicomweb/studies/[study]/series/route';
 import * as seriesRoute from '@/app/dicomweb/studies/[study]/series/[series]/route';
 import * as instancesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/route';
 import * as instanceRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/route';
+import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/route';
+import * as instanceMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata/route';
+import * as seriesMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/metadata/route';
+import dicomParser from 'dicom-parser';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { readDicomHeader } from '@/lib/dicom/read-header';
@@ -22,7 +26,7 @@ import { makeUser } from '../helpers/users';
 let reader: Session;
 const MR700 = samplesUnder('valid/pydicom/dicomdirtests/98892003/MR700');
 const CT2 = samplesUnder('valid/pydicom/dicomdirtests/77654033/CT2');
-const OTHERS = ['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm'].map(sample);
+const OTHERS = ['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm', 'valid/dcm_qa_ts/1.dcm', 'valid/dcm_qa_ts/3.dcm', 'valid/pydicom/examples_ybr_color.dcm'].map(sample);
 
 beforeAll(async () => {
   const admin = await makeUser(['admin']);
@@ -111,11 +115,74 @@ describe('WADO-RS', () => {
     return out;
   }
   const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-  const call = (mod: Record<string, unknown>, params: Record<string, string>) =>
+  const call = (mod: Record<string, unknown>, params: Record<string, string>, headers: Record<string, string> = {}) =>
     (mod.GET as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>)(
-      new Request(`${ORIGIN}/dicomweb/x`, { headers: { cookie: reader.cookie } }),
+      new Request(`${ORIGIN}/dicomweb/x`, { headers: { cookie: reader.cookie, ...headers } }),
       { params: Promise.resolve(params) },
     );
+  async function frameBytes(res: Response) {
+    const out: { type: string; bytes: Buffer }[] = [];
+    for await (const part of readMultipart(res.body as unknown as AsyncIterable<Uint8Array>, multipartBoundary(res.headers.get('content-type')))) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of part.body) chunks.push(Buffer.from(chunk));
+      out.push({ type: part.headers.get('content-type')!, bytes: Buffer.concat(chunks) });
+    }
+    return out;
+  }
+  const uids = async (file: string) => {
+    const h = await header(file);
+    return { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid };
+  };
+
+  it('serves metadata as DICOM JSON without the pixels, in the data set\'s own script', async () => {
+    const { study, series } = await uids(MR700[0]!);
+    const res = await call(seriesMetadataRoute, { study, series });
+    expect(res.headers.get('content-type')).toBe('application/dicom+json');
+    const list = (await res.json()) as Json;
+    expect(list).toHaveLength(7);
+    for (const item of list) {
+      expect(item['0020000E']).toEqual({ vr: 'UI', Value: [series] });
+      expect(item['00280010']).toEqual({ vr: 'US', Value: [16] });
+      expect(item['00083002']).toEqual({ vr: 'UI', Value: ['1.2.840.10008.1.2.1'] });
+      expect(item['7FE00010']).toBeUndefined();
+      expect(item['00200032']!.Value).toHaveLength(3);
+    }
+    const jp = await uids(sample('valid/pydicom/chrH31.dcm'));
+    const [one] = (await (await call(instanceMetadataRoute, jp)).json()) as Json;
+    expect(one!['00100010']).toEqual({ vr: 'PN', Value: [{ Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' }] });
+  });
+
+  it('serves native frames as stored, or as explicit little endian: a big-endian file gives the pixels of its little-endian twin', async () => {
+    const little = await uids(sample('valid/dcm_qa_ts/1.dcm'));
+    const big = await uids(sample('valid/dcm_qa_ts/3.dcm'));
+    const [asStored] = await frameBytes(await call(framesRoute, { ...little, frames: '1' }));
+    const file = readFileSync(sample('valid/dcm_qa_ts/1.dcm'));
+    const pixels = dicomParser.parseDicom(file).elements.x7fe00010!;
+    expect(asStored!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
+    expect(asStored!.bytes.equals(file.subarray(pixels.dataOffset, pixels.dataOffset + pixels.length))).toBe(true);
+    const [converted] = await frameBytes(
+      await call(framesRoute, { ...big, frames: '1' }, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' }),
+    );
+    expect(converted!.bytes.equals(asStored!.bytes)).toBe(true);
+    const [raw] = await frameBytes(await call(framesRoute, { ...big, frames: '1' }));
+    expect(raw!.type).toContain('transfer-syntax=1.2.840.10008.1.2.2');
+    expect(raw!.bytes.equals(asStored!.bytes)).toBe(false); // byte-swapped as stored
+  });
+
+  it('serves compressed frames as their fragments, and refuses what it cannot give', async () => {
+    const file = sample('valid/pydicom/examples_ybr_color.dcm');
+    const ids = await uids(file);
+    const parts = await frameBytes(await call(framesRoute, { ...ids, frames: '5,30' }));
+    const dataSet = dicomParser.parseDicom(readFileSync(file));
+    for (const [i, frame] of [4, 29].entries()) {
+      const expected = Buffer.from(dicomParser.readEncapsulatedImageFrame(dataSet, dataSet.elements.x7fe00010!, frame));
+      expect(parts[i]!.bytes.equals(expected)).toBe(true);
+      expect(parts[i]!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50');
+    }
+    expect((await call(framesRoute, { ...ids, frames: '31' })).status).toBe(400);
+    const jpegAsked = await call(framesRoute, { ...(await uids(sample('valid/dcm_qa_ts/1.dcm'))), frames: '1' }, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.4.50' });
+    expect(jpegAsked.status).toBe(406);
+  });
 
   it('returns an instance, a series and a study as the stored bytes, part by part', async () => {
     const h = await header(MR700[2]!);

@@ -83,6 +83,16 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/metadata', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/metadata', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  {
+    method: 'GET',
+    template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]',
+    access: ['radiologist', 'admin'],
+    ok: 200,
+    params: async () => ({ ...(await stowUids()), frames: '1' }),
+  },
 ];
 
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */
