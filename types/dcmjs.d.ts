@@ -1,14 +1,13 @@
 /** The part of dcmjs (which ships no types) that Cohort uses: writing Part-10 files from naturalized data sets. */
 declare module 'dcmjs' {
   type NaturalDataset = Record<string, unknown>;
-  class DicomDict {
-    constructor(meta: Record<string, unknown>);
+  interface DicomDict {
     dict: Record<string, unknown>;
     write(options?: Record<string, unknown>): ArrayBuffer;
   }
   const dcmjs: {
     data: {
-      DicomDict: typeof DicomDict;
+      DicomDict: new (meta: Record<string, unknown>) => DicomDict;
       DicomMetaDictionary: {
         denaturalizeDataset(dataset: NaturalDataset): Record<string, unknown>;
         naturalizeDataset(dataset: Record<string, unknown>): NaturalDataset;

@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/Badge';
 import { DataTable } from '@/components/ui/DataTable';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import type { StudyListRow } from '@/lib/dicom/find-studies';
+import { Thumbnail } from './Thumbnail';
 
 /** The worklist's rows: who, when, what, how much; each row opens the study. */
 export function StudyTable({ rows, sortHeader }: { rows: StudyListRow[]; sortHeader: (column: 'patient' | 'date' | 'received', label: string) => ReactNode }) {
@@ -11,6 +12,7 @@ export function StudyTable({ rows, sortHeader }: { rows: StudyListRow[]; sortHea
     <DataTable
       testId="study-table"
       columns={[
+        '',
         sortHeader('patient', 'Patient'),
         sortHeader('date', 'Study date'),
         'Modality',
@@ -24,6 +26,11 @@ export function StudyTable({ rows, sortHeader }: { rows: StudyListRow[]; sortHea
     >
       {rows.map((s) => (
         <tr key={s.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
+          <td className="py-1 pl-3">
+            {s.firstSeriesUid ? (
+              <Thumbnail src={`/dicomweb/studies/${s.studyInstanceUid}/series/${s.firstSeriesUid}/thumbnail`} label={s.firstSeriesModality || '?'} size={48} />
+            ) : null}
+          </td>
           <td className="px-4 py-2">
             <Link href={`/studies/${s.id}`} className="font-medium text-brand-700 hover:underline dark:text-brand-500" title={s.patientName}>
               {formatPersonName(s.patientName) || 'Unnamed patient'}

@@ -17,6 +17,9 @@ export type StudyListRow = {
   seriesCount: number;
   instanceCount: number;
   receivedAt: Date;
+  /** The first series (by number), for a thumbnail. */
+  firstSeriesUid: string | null;
+  firstSeriesModality: string;
 };
 
 export type StudyListPage = { rows: StudyListRow[]; total: number; page: number; pageSize: number };
@@ -58,7 +61,10 @@ export async function findStudies(query: StudyQuery): Promise<StudyListPage> {
       orderBy: [...orderBy, { id: 'asc' }],
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
-      include: { patient: { select: { name: true, patientKey: true, birthDate: true } } },
+      include: {
+        patient: { select: { name: true, patientKey: true, birthDate: true } },
+        series: { select: { seriesInstanceUid: true, modality: true }, orderBy: [{ seriesNumber: 'asc' }, { createdAt: 'asc' }], take: 1 },
+      },
     }),
   ]);
   return {
@@ -80,6 +86,8 @@ export async function findStudies(query: StudyQuery): Promise<StudyListPage> {
       seriesCount: s.seriesCount,
       instanceCount: s.instanceCount,
       receivedAt: s.createdAt,
+      firstSeriesUid: s.series[0]?.seriesInstanceUid ?? null,
+      firstSeriesModality: s.series[0]?.modality ?? '',
     })),
   };
 }

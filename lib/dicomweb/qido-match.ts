@@ -75,8 +75,14 @@ function dateRange(field: MatchField, value: string): SqlCondition {
   if (!dash) return { sql: `${field.column} = ?`, params: [from] };
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (from) parts.push(`${field.column} >= ?`), params.push(from);
-  if (to) parts.push(`${field.column} <= ?`, `${field.column} <> ''`), params.push(to);
+  if (from) {
+    parts.push(`${field.column} >= ?`);
+    params.push(from);
+  }
+  if (to) {
+    parts.push(`${field.column} <= ?`, `${field.column} <> ''`);
+    params.push(to);
+  }
   return { sql: parts.join(' AND '), params };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { getDb } from '@/lib/db/client';
+import { readNativeFrame, type NativePixels } from '@/lib/dicom/read-native-frame';
 import { EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
@@ -58,25 +59,8 @@ function requestedTransferSyntax(accept: string | null): string | undefined {
   return undefined;
 }
 
-type PixelRow = { rows: number | null; columns: number | null; samplesPerPixel: number | null; bitsAllocated: number | null; pixelDataOffset: number | null; pixelDataLength: number | null; frames: number; photometricInterpretation: string };
-
-async function nativeFrames(file: fs.FileHandle, row: PixelRow, frames: number[], swap: boolean): Promise<Buffer[]> {
-  const { rows, columns, bitsAllocated } = row;
-  if (!rows || !columns || !bitsAllocated) throw new AppError('NOT_FOUND', 'This instance does not say how its pixels are laid out.');
-  const samples = row.photometricInterpretation === 'YBR_FULL_422' ? 2 : (row.samplesPerPixel ?? 1);
-  const frameBytes = Math.ceil((rows * columns * samples * bitsAllocated) / 8);
-  if (bitsAllocated === 1 && row.frames > 1) throw new AppError('NOT_FOUND', 'Frames of 1-bit multi-frame pixel data are not served yet.');
-  return Promise.all(
-    frames.map(async (n) => {
-      const start = row.pixelDataOffset! + (n - 1) * frameBytes;
-      const available = Math.max(0, Math.min(frameBytes, row.pixelDataOffset! + (row.pixelDataLength ?? 0) - start));
-      const out = Buffer.alloc(frameBytes); // a short Pixel Data (tolerated at ingest) reads as zeros past its end
-      await file.read(out, 0, available, start);
-      if (swap && bitsAllocated === 16) out.swap16();
-      if (swap && bitsAllocated === 32) out.swap32();
-      return out;
-    }),
-  );
+async function nativeFrames(file: fs.FileHandle, row: NativePixels, frames: number[], swap: boolean): Promise<Buffer[]> {
+  return Promise.all(frames.map((n) => readNativeFrame(file, row, n, swap)));
 }
 
 /** Fragments (offset, length) after the Basic Offset Table, and the table's frame offsets. */
@@ -105,7 +89,7 @@ async function fragmentTable(file: fs.FileHandle, start: number) {
   return { offsets, fragments };
 }
 
-async function encapsulatedFrames(file: fs.FileHandle, row: PixelRow, frames: number[]): Promise<Buffer[]> {
+async function encapsulatedFrames(file: fs.FileHandle, row: { pixelDataOffset: number | null; frames: number }, frames: number[]): Promise<Buffer[]> {
   const { offsets, fragments } = await fragmentTable(file, row.pixelDataOffset!);
   // Which fragments make each frame: by the offset table; else one fragment per frame; else one frame of all.
   const groups: (typeof fragments)[] =

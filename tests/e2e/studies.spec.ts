@@ -34,6 +34,10 @@ test('an admin uploads a folder, a broken file and a zip bomb, then finds the st
   await expect(page.getByTestId('study-facts')).toContainText('Doe, Peter');
   await expect(page.getByTestId('series-table').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('series-table')).toContainText('MR');
+  // The series thumbnail, rendered by the server from the stored pixels.
+  const thumbnail = page.getByTestId('series-table').getByRole('img', { name: 'MR preview' });
+  await expect(thumbnail).toBeVisible();
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 });
 
 test('a radiologist sees the study list but cannot upload', async ({ page }) => {

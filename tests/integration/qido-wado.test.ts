@@ -15,6 +15,10 @@ import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/ins
 import * as instanceMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata/route';
 import * as seriesMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/metadata/route';
 import dicomParser from 'dicom-parser';
+import * as renderedRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered/route';
+import * as seriesThumbnailRoute from '@/app/dicomweb/studies/[study]/series/[series]/thumbnail/route';
+import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
+import { decodePng } from '../helpers/decode-png';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { readDicomHeader } from '@/lib/dicom/read-header';
@@ -26,6 +30,7 @@ import { makeUser } from '../helpers/users';
 let reader: Session;
 const MR700 = samplesUnder('valid/pydicom/dicomdirtests/98892003/MR700');
 const CT2 = samplesUnder('valid/pydicom/dicomdirtests/77654033/CT2');
+const PHANTOM = syntheticCtSeries({ slices: 5, seed: 7 });
 const OTHERS = ['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm', 'valid/dcm_qa_ts/1.dcm', 'valid/dcm_qa_ts/3.dcm', 'valid/pydicom/examples_ybr_color.dcm'].map(sample);
 
 beforeAll(async () => {
@@ -33,6 +38,7 @@ beforeAll(async () => {
   const outcomes = await ingestFiles(
     (async function* () {
       for (const file of [...MR700, ...CT2, ...OTHERS]) yield { name: file, body: createReadStream(file) };
+      for (const bytes of PHANTOM) yield { body: bytes };
     })(),
     { actorUserId: admin.id },
   );
@@ -167,6 +173,33 @@ describe('WADO-RS', () => {
     const [raw] = await frameBytes(await call(framesRoute, { ...big, frames: '1' }));
     expect(raw!.type).toContain('transfer-syntax=1.2.840.10008.1.2.2');
     expect(raw!.bytes.equals(asStored!.bytes)).toBe(false); // byte-swapped as stored
+  });
+
+  it('renders a CT frame to PNG with the window asked for, and series thumbnails', async () => {
+    const h = await readDicomHeader(bufferSource(PHANTOM[2]!));
+    const ids = { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid };
+    const res = (window: string) =>
+      (renderedRoute.GET as unknown as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>)(
+        new Request(`${ORIGIN}/dicomweb/x?window=${window}`, { headers: { cookie: reader.cookie, accept: 'image/png' } }),
+        { params: Promise.resolve(ids) },
+      );
+    const soft = await res('40,400');
+    expect(soft.headers.get('content-type')).toBe('image/png');
+    const png = decodePng(Buffer.from(await soft.arrayBuffer()));
+    expect([png.width, png.height, png.channels]).toEqual([512, 512, 1]);
+    const at = (x: number, y: number) => png.pixels[y * 512 + x]!;
+    expect(at(2, 2)).toBe(0); // air, -1000 HU: below the window
+    expect(at(256, 330)).toBe(255); // vertebral body, 300 HU and more: above it
+    expect(Math.abs(at(256, 120) - 128)).toBeLessThan(15); // soft tissue, 40 HU ± noise: mid-grey
+    const lung = decodePng(Buffer.from(await (await res('-600,1500')).arrayBuffer()));
+    expect(lung.pixels[120 * 512 + 256]!).toBeGreaterThan(at(256, 120)); // a wider, lower window brightens tissue
+    expect((await res('40,0')).status).toBe(400);
+    const thumb = await call(seriesThumbnailRoute, { study: ids.study, series: ids.series });
+    expect(decodePng(Buffer.from(await thumb.arrayBuffer()))).toMatchObject({ width: 128, height: 128 });
+    const jpeg = await uids(sample('valid/dcm_qa_ts/1.dcm'));
+    expect((await call(renderedRoute, jpeg)).status).toBe(200);
+    const compressed = await call(seriesThumbnailRoute, await uids(sample('valid/pydicom/examples_ybr_color.dcm')));
+    expect(compressed.status).toBe(406);
   });
 
   it('serves compressed frames as their fragments, and refuses what it cannot give', async () => {

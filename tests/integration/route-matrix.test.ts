@@ -93,6 +93,9 @@ const ROUTES: RouteCase[] = [
     ok: 200,
     params: async () => ({ ...(await stowUids()), frames: '1' }),
   },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
 ];
 
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/app/_lib/page-guard';
+import { Thumbnail } from '@/components/studies/Thumbnail';
 import { Badge } from '@/components/ui/Badge';
 import { Card } from '@/components/ui/Card';
 import { DataTable } from '@/components/ui/DataTable';
@@ -43,9 +44,12 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
         </dl>
       </Card>
       <h2 className="mb-3 text-lg font-semibold">Series</h2>
-      <DataTable columns={['#', 'Modality', 'Description', 'Body part', 'Instances', 'Series Instance UID']} testId="series-table">
+      <DataTable columns={['', '#', 'Modality', 'Description', 'Body part', 'Instances', 'Series Instance UID']} testId="series-table">
         {study.series.map((s) => (
           <tr key={s.id}>
+            <td className="py-1 pl-3">
+              <Thumbnail src={`/dicomweb/studies/${study.studyInstanceUid}/series/${s.seriesInstanceUid}/thumbnail`} label={s.modality || '?'} size={96} />
+            </td>
             <td className="px-4 py-2 tabular-nums">{s.seriesNumber ?? '—'}</td>
             <td className="px-4 py-2">
               <Badge tone="brand">{s.modality || '?'}</Badge>
