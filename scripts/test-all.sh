@@ -10,15 +10,18 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "System packages (PostgreSQL, Chromium)"
+step "System packages (PostgreSQL, Chromium, Orthanc)"
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# A real PACS for the import tests; started by the tests themselves, on loopback only.
+[ -x /usr/sbin/Orthanc ] || missing+=(orthanc)
+[ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || missing+=(orthanc-dicomweb)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-echo "ok: $(psql --version), $(/usr/bin/chromium --version 2>/dev/null)"
+echo "ok: $(psql --version), $(/usr/bin/chromium --version 2>/dev/null), Orthanc $(/usr/sbin/Orthanc --version 2>/dev/null | head -1)"
 
 step "PostgreSQL server and test role"
 pg_version=$(ls /etc/postgresql | sort -n | tail -1)

@@ -2,6 +2,7 @@ import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
+import { markInterruptedImports } from '@/lib/pacs/run-import-job';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DEMO_USERS } from './demo-users';
@@ -26,6 +27,8 @@ export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } =
   const swept = await getBlobStore().sweepTemp();
   if (swept) log.info(`removed ${swept} interrupted upload(s) from the blob store`);
   await recoverIngestJournal();
+  const interrupted = await markInterruptedImports();
+  if (interrupted) log.warn(`${interrupted} PACS import(s) were cut off by the restart; resume them under Admin > PACS import`);
   const initialAdmin = await ensureInitialAdmin({
     email: env.COHORT_ADMIN_EMAIL,
     ...(env.COHORT_ADMIN_PASSWORD ? { password: env.COHORT_ADMIN_PASSWORD } : {}),

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@/lib/auth/roles';
+import { getDb } from '@/lib/db/client';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { readDicomHeader } from '@/lib/dicom/read-header';
 import { setUserActive } from '@/lib/users/set-user-active';
@@ -73,6 +74,27 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/ledger/proof/inclusion', access: 'signed-in', ok: 200, query: '?seq=0&size=1' },
   { method: 'GET', template: '/api/ledger/proof/consistency', access: 'signed-in', ok: 200, query: '?from=1&to=1' },
   { method: 'GET', template: '/api/ledger/verify', access: ['admin', 'ml_engineer', 'radiologist'], ok: 200 },
+  // No PACS answers here (tests/integration/pacs-import.test.ts runs a real Orthanc): the admin gets
+  // past the checks to the handler, which says the PACS cannot be reached (502).
+  { method: 'POST', template: '/api/admin/pacs/search', access: ['admin'], ok: 502, body: () => ({ source: { baseUrl: 'http://127.0.0.1:9/dicom-web' }, query: {} }) },
+  { method: 'GET', template: '/api/admin/pacs/imports', access: ['admin'], ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/admin/pacs/imports',
+    access: ['admin'],
+    ok: 202,
+    body: () => ({ source: { baseUrl: 'http://127.0.0.1:9/dicom-web' }, studyInstanceUids: ['1.2.3'] }),
+  },
+  {
+    method: 'POST',
+    template: '/api/admin/pacs/imports/[jobId]/resume',
+    access: ['admin'],
+    ok: 202,
+    params: async () => ({
+      jobId: (await getDb().importJob.create({ data: { sourceUrl: 'http://127.0.0.1:9/dicom-web', studyUids: '["1.2.3"]', studiesTotal: 1, status: 'failed' } })).id,
+    }),
+    body: () => ({ source: { baseUrl: 'http://127.0.0.1:9/dicom-web' } }),
+  },
   { method: 'POST', template: '/api/ingest', access: ['admin'], ok: 200, raw: () => ({ body: stowFile().body, contentType: 'application/octet-stream' }) },
   { method: 'POST', template: '/dicomweb/studies', access: ['admin'], ok: 200, raw: stowFile },
   { method: 'POST', template: '/dicomweb/studies/[study]', access: ['admin'], ok: 200, params: stowStudy, raw: stowFile },

@@ -24,6 +24,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'admin/users/[userId]/page.tsx': "area: 'admin'",
   'admin/settings/page.tsx': "area: 'admin'",
   'admin/announcements/page.tsx': "area: 'admin'",
+  'admin/pacs/page.tsx': "area: 'admin'",
 };
 
 function pages(dir: string): string[] {

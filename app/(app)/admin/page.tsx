@@ -6,21 +6,11 @@ import { Badge } from '@/components/ui/Badge';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { ROLE_LABELS, ROLES } from '@/lib/auth/roles';
+import { formatBytes } from '@/lib/format/format-bytes.client';
 import { checkHealth } from '@/lib/health/check-health';
 import { countUsers } from '@/lib/users/count-users';
 
 export const metadata: Metadata = { title: 'Admin' };
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value >= 10 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 export default async function AdminPage() {
   await requirePageUser({ area: 'admin' });
@@ -29,6 +19,8 @@ export default async function AdminPage() {
     { href: '/admin/users', title: 'Users and roles', text: 'Create accounts, set roles, deactivate, reset passwords.' },
     { href: '/admin/settings', title: 'Settings', text: 'Installation name and the support contact shown at sign-in.' },
     { href: '/admin/announcements', title: 'Announcements', text: 'Send a message to every user, or to some roles.' },
+    { href: '/studies/upload', title: 'Upload DICOM', text: 'Files, folders or zip archives from this computer.' },
+    { href: '/admin/pacs', title: 'PACS import', text: 'Search the hospital PACS over DICOMweb and import studies.' },
   ];
   return (
     <>
