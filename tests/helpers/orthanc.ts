@@ -12,6 +12,8 @@ export type Orthanc = {
   authorization?: string;
   /** Stores files through Orthanc's own REST API (as a modality would fill a PACS). */
   upload(files: string[]): Promise<void>;
+  /** What Orthanc wrote to stderr so far (its log), for failure messages. */
+  log(): string;
   stop(): Promise<void>;
 };
 
@@ -36,7 +38,7 @@ export async function startOrthanc({ user }: { user?: { name: string; password: 
     StableAge: 1,
   };
   writeFileSync(path.join(dir, 'orthanc.json'), JSON.stringify(config));
-  const child: ChildProcess = spawn('/usr/sbin/Orthanc', [path.join(dir, 'orthanc.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/sbin/Orthanc', ['--verbose', path.join(dir, 'orthanc.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const restUrl = `http://127.0.0.1:${port}`;
@@ -61,6 +63,7 @@ export async function startOrthanc({ user }: { user?: { name: string; password: 
         if (!res.ok) throw new Error(`Orthanc refused ${file}: ${res.status} ${await res.text()}`);
       }
     },
+    log: () => stderr,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
