@@ -8,6 +8,7 @@ import { rejectedOutcome, storeInstances, type InstanceOutcome, type RejectedOut
 /** A file to ingest, or one its source already refused (a zip member too large to unpack, say). */
 export type IncomingFile = { name?: string; body: BlobSource } | { name?: string; rejected: DicomRejection };
 export type FileOutcome = InstanceOutcome & { name?: string };
+/** `files`: received so far (receiving), or accepted and to be stored (storing); `done` of those. */
 export type IngestProgress = { phase: 'receiving' | 'storing'; files: number; bytes: number; done: number };
 
 export type IngestFilesOptions = {
@@ -69,7 +70,7 @@ export async function ingestFiles(files: AsyncIterable<IncomingFile>, options: I
       throw err;
     }
     for (const [k, { index, name }] of batch.entries()) outcomes[index] = { ...results[k]!, name };
-    onProgress({ phase: 'storing', files: outcomes.length, bytes, done: Math.min(i + batchSize, staged.length) });
+    onProgress({ phase: 'storing', files: staged.length, bytes, done: Math.min(i + batchSize, staged.length) });
   }
   return outcomes as FileOutcome[];
 }
