@@ -60,16 +60,20 @@ export async function recoverIngestJournal(): Promise<number> {
       continue;
     }
     if (!(await isStale(file, note.pid))) continue;
-    const { blobs } = note;
-    const referenced = new Set(
-      (await getDb().instance.findMany({ where: { sha256: { in: blobs } }, select: { sha256: true } })).map((i) => i.sha256),
-    );
-    for (const sha256 of blobs) {
-      if (!referenced.has(sha256) && (await getBlobStore().delete(sha256))) removed++;
-    }
+    removed += await removeUnreferencedBlobs(note.blobs);
     await fs.rm(file, { force: true });
   }
   if (removed > 0) log.warn(`removed ${removed} blob(s) left by an interrupted ingest`);
+  return removed;
+}
+
+/** Deletes those of `sha256s` no instance refers to (blobs of a batch that did not commit); returns how many. */
+export async function removeUnreferencedBlobs(sha256s: readonly string[]): Promise<number> {
+  const referenced = new Set(
+    (await getDb().instance.findMany({ where: { sha256: { in: [...sha256s] } }, select: { sha256: true } })).map((i) => i.sha256),
+  );
+  let removed = 0;
+  for (const sha256 of sha256s) if (!referenced.has(sha256) && (await getBlobStore().delete(sha256))) removed++;
   return removed;
 }
 

@@ -1,5 +1,6 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import { decodeText, encodingOf } from './character-set';
+import { samplesStored } from './read-native-frame';
 import { DicomRejection, FAILURE_REASON } from './dicom-rejection';
 import { transferSyntaxOf, type TransferSyntax } from './transfer-syntaxes';
 import { checkUid } from './uid';
@@ -207,10 +208,9 @@ async function checkPixelData(
   if (element.length !== 0xffffffff) {
     const end = element.dataOffset + element.length;
     if (end > size) throw truncated(`its Pixel Data declares ${element.length} bytes but only ${Math.max(0, size - element.dataOffset)} follow`);
-    const { rows, columns, samplesPerPixel, bitsAllocated, frames, photometricInterpretation } = instance;
+    const { rows, columns, bitsAllocated, frames } = instance;
     if (!transferSyntax.encapsulated && rows && columns && bitsAllocated) {
-      // YBR_FULL_422 stores two luminance samples per chroma pair: 2 samples per pixel, not 3.
-      const samples = photometricInterpretation === 'YBR_FULL_422' ? 2 : (samplesPerPixel ?? 1);
+      const samples = samplesStored(instance);
       const needed = Math.ceil((rows * columns * samples * bitsAllocated * frames) / 8);
       if (element.length < needed) {
         warnings.push(`Its Pixel Data has ${element.length} bytes where ${rows}×${columns}×${samples} samples of ${bitsAllocated} bits × ${frames} frame(s) need ${needed}.`);

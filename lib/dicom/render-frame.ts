@@ -4,9 +4,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { encodePng } from '@/lib/format/encode-png';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { readNativeFrame } from './read-native-frame';
-import { EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transfer-syntaxes';
-
-const NATIVE = new Set([IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN]);
+import { EXPLICIT_VR_BIG_ENDIAN, isNativeOnDisk } from './transfer-syntaxes';
 
 export type RenderOptions = {
   frame?: number;
@@ -34,7 +32,7 @@ export async function renderInstance(sopInstanceUid: string, options: RenderOpti
 }
 
 export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize }: RenderOptions): Promise<Buffer> {
-  if (!NATIVE.has(row.transferSyntaxUid) || !/^MONOCHROME[12]$/.test(row.photometricInterpretation) || row.pixelDataOffset === null) {
+  if (!isNativeOnDisk(row.transferSyntaxUid) || !/^MONOCHROME[12]$/.test(row.photometricInterpretation) || row.pixelDataOffset === null) {
     throw new AppError('NOT_ACCEPTABLE', 'Only uncompressed grayscale images are rendered on the server; open it in the viewer.');
   }
   if (!row.rows || !row.columns || (row.bitsAllocated !== 8 && row.bitsAllocated !== 16)) {

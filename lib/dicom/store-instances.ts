@@ -5,7 +5,7 @@ import { appendEntries } from '@/lib/ledger/append-entry';
 import { pseudonymOf, studyReference } from '@/lib/ledger/pseudonym';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DicomRejection, FAILURE_REASON, type FailureReason } from './dicom-rejection';
-import { journalBlobCommit } from './ingest-journal';
+import { journalBlobCommit, removeUnreferencedBlobs } from './ingest-journal';
 import type { DicomHeader } from './read-header';
 import { isSameDataSet } from './same-data-set';
 import type { StagedInstance } from './stage-instance';
@@ -258,13 +258,6 @@ async function recordInLedger(tx: Tx, added: readonly StagedInstance[], actorUse
       },
     })),
   );
-}
-
-async function removeUnreferencedBlobs(sha256s: string[]) {
-  const referenced = new Set(
-    (await getDb().instance.findMany({ where: { sha256: { in: sha256s } }, select: { sha256: true } })).map((i) => i.sha256),
-  );
-  for (const sha256 of sha256s) if (!referenced.has(sha256)) await getBlobStore().delete(sha256);
 }
 
 function stored(status: 'stored' | 'duplicate', header: DicomHeader): StoredOutcome {

@@ -67,3 +67,9 @@ const BY_UID = new Map(SYNTAXES.map((ts) => [ts.uid, ts]));
 export function transferSyntaxOf(uid: string): TransferSyntax | undefined {
   return BY_UID.get(uid);
 }
+
+/** Pixel Data stored as one plain value in the file: readable (and convertible) without a codec. */
+export function isNativeOnDisk(uid: string): boolean {
+  const ts = BY_UID.get(uid);
+  return !!ts && !ts.encapsulated && !ts.deflated;
+}

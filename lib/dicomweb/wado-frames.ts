@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { getDb } from '@/lib/db/client';
 import { readNativeFrame, type NativePixels } from '@/lib/dicom/read-native-frame';
-import { EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, isNativeOnDisk, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { contentTypeParameter } from './multipart';
 
 export type FramesRequest = { study: string; series: string; instance: string; frames: number[]; accept: string | null };
 
-const NATIVE = new Set([IMPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN]);
 const ITEM = 0xfffee000;
 const SEQUENCE_DELIMITER = 0xfffee0dd;
 
@@ -31,14 +30,14 @@ export async function retrieveFrames({ study, series, instance, frames, accept }
   const stored = row.transferSyntaxUid;
   const wanted = requestedTransferSyntax(accept) ?? stored;
   const convert = wanted !== stored;
-  if (convert && !(wanted === EXPLICIT_VR_LITTLE_ENDIAN && NATIVE.has(stored))) {
+  if (convert && !(wanted === EXPLICIT_VR_LITTLE_ENDIAN && isNativeOnDisk(stored))) {
     throw new AppError('NOT_ACCEPTABLE', `The frames are stored as ${transferSyntaxOf(stored)?.name ?? stored}; Cohort sends them as stored, or native ones as explicit VR little endian.`);
   }
 
   const file = await fs.open(getBlobStore().pathOf(row.sha256), 'r');
   let parts: Buffer[];
   try {
-    parts = NATIVE.has(stored) ? await nativeFrames(file, row, frames, stored === EXPLICIT_VR_BIG_ENDIAN && convert) : await encapsulatedFrames(file, row, frames);
+    parts = isNativeOnDisk(stored) ? await nativeFrames(file, row, frames, stored === EXPLICIT_VR_BIG_ENDIAN && convert) : await encapsulatedFrames(file, row, frames);
   } finally {
     await file.close();
   }

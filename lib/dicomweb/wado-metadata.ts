@@ -4,10 +4,9 @@ import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { decodeText, encodingOf } from '@/lib/dicom/character-set';
 import { IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
-import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { attr, type DicomJsonDataset } from './dicom-json';
-import type { RetrieveTarget } from './wado-rs';
+import { instancesOf, notFoundFor, type RetrieveTarget } from './wado-rs';
 
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
 /** Binary values up to this size travel inline (base64); larger ones (pixels, overlays) are left out. */
@@ -19,21 +18,18 @@ const TEXT_VRS = new Set(['PN', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC']);
  * the stored file only up to its Pixel Data (the pixels are fetched as frames). Small binary values
  * come inline; Pixel Data and other large binaries are left out.
  */
-export async function retrieveMetadata({ study, series, instance }: RetrieveTarget): Promise<DicomJsonDataset[]> {
+export async function retrieveMetadata(target: RetrieveTarget): Promise<DicomJsonDataset[]> {
   const rows = await getDb().instance.findMany({
-    where: {
-      ...(instance ? { sopInstanceUid: instance } : {}),
-      series: { ...(series ? { seriesInstanceUid: series } : {}), study: { studyInstanceUid: study } },
-    },
+    where: instancesOf(target),
     select: { sopInstanceUid: true, sha256: true, size: true, transferSyntaxUid: true, pixelDataOffset: true, series: { select: { seriesInstanceUid: true } } },
     orderBy: [{ seriesId: 'asc' }, { instanceNumber: 'asc' }, { id: 'asc' }],
   });
-  if (rows.length === 0) throw new AppError('NOT_FOUND', instance ? 'No such instance.' : series ? 'No such series.' : 'No such study.');
+  if (rows.length === 0) throw notFoundFor(target);
   const out: DicomJsonDataset[] = [];
   for (const row of rows) {
     const dataset = await readDataSetJson(getBlobStore().pathOf(row.sha256), row);
     dataset['00083002'] = attr('UI', row.transferSyntaxUid);
-    dataset['00081190'] = attr('UR', `${env.appUrl}/dicomweb/studies/${study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`);
+    dataset['00081190'] = attr('UR', `${env.appUrl}/dicomweb/studies/${target.study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`);
     out.push(dataset);
   }
   return out;

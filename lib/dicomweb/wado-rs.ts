@@ -5,21 +5,30 @@ import { getBlobStore } from '@/lib/storage/get-blob-store';
 
 export type RetrieveTarget = { study: string; series?: string; instance?: string };
 
+/** The instances a study, series or instance URL names (for retrieve and metadata alike). */
+export function instancesOf({ study, series, instance }: RetrieveTarget) {
+  return {
+    ...(instance ? { sopInstanceUid: instance } : {}),
+    series: { ...(series ? { seriesInstanceUid: series } : {}), study: { studyInstanceUid: study } },
+  };
+}
+
+export function notFoundFor({ series, instance }: RetrieveTarget): AppError {
+  return new AppError('NOT_FOUND', instance ? 'No such instance.' : series ? 'No such series.' : 'No such study.');
+}
+
 /**
  * WADO-RS RetrieveStudy / RetrieveSeries / RetrieveInstance (PS3.18 §10.4): the stored files, byte
  * for byte as they arrived, as one multipart/related response streamed from the blob store, each part
  * labelled with its transfer syntax. NOT_FOUND when nothing matches.
  */
-export async function retrieveInstances({ study, series, instance }: RetrieveTarget): Promise<Response> {
+export async function retrieveInstances(target: RetrieveTarget): Promise<Response> {
   const instances = await getDb().instance.findMany({
-    where: {
-      ...(instance ? { sopInstanceUid: instance } : {}),
-      series: { ...(series ? { seriesInstanceUid: series } : {}), study: { studyInstanceUid: study } },
-    },
+    where: instancesOf(target),
     select: { sha256: true, size: true, transferSyntaxUid: true },
     orderBy: [{ seriesId: 'asc' }, { instanceNumber: 'asc' }, { id: 'asc' }],
   });
-  if (instances.length === 0) throw new AppError('NOT_FOUND', instance ? 'No such instance.' : series ? 'No such series.' : 'No such study.');
+  if (instances.length === 0) throw notFoundFor(target);
   const boundary = `cohort-${randomUUID()}`;
   const encoder = new TextEncoder();
   const blobs = getBlobStore();

@@ -2,14 +2,11 @@
  * Storing real DICOM files: every valid sample is indexed and kept byte for byte, re-sending is
  * idempotent, a different object under a stored UID is refused, and each study's ingest is in the ledger.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { DicomRejection } from '@/lib/dicom/dicom-rejection';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
@@ -19,6 +16,8 @@ import { studyReference } from '@/lib/ledger/pseudonym';
 import { verifyLedger } from '@/lib/ledger/verify-ledger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { sample, samplesUnder } from '../helpers/dicom-samples';
+import { killMidTransaction } from '../helpers/kill-mid-transaction';
+import { blobTempFiles } from '../helpers/blob-temp';
 import { makeUser } from '../helpers/users';
 
 const MAX = 64 * 1024 * 1024;
@@ -29,7 +28,6 @@ async function ingest(files: string[], actorUserId: string): Promise<InstanceOut
   return storeInstances(staged, { actorUserId });
 }
 
-const tmpFiles = async () => readdir(path.join(env.blobDir, 'tmp')).catch(() => []);
 
 describe('storing DICOM instances', () => {
   it('stores every valid sample, byte for byte, indexed by patient, study, series and instance', async () => {
@@ -62,7 +60,7 @@ describe('storing DICOM instances', () => {
     const ctSmall = await db.study.findFirstOrThrow({ where: { series: { some: { instances: { some: { sha256: hashOf(sample('valid/pydicom/CT_small.dcm')) } } } } } });
     expect(ctSmall.modalities).toBe('OT\\SR');
     expect([ctSmall.seriesCount, ctSmall.instanceCount]).toEqual([2, 3]);
-    expect(await tmpFiles()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 
   it('records one PHI-free study.ingested entry per study, and the ledger verifies', async () => {
@@ -90,7 +88,7 @@ describe('storing DICOM instances', () => {
     expect(again.map((o) => o.status)).toEqual(['duplicate', 'duplicate']);
     expect(await getDb().instance.count()).toBe(count);
     expect(await getDb().ledgerEntry.count()).toBe(ledger);
-    expect(await tmpFiles()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 
   it('refuses a different object under a stored SOP Instance UID, keeping the first', async () => {
@@ -130,7 +128,7 @@ describe('storing DICOM instances', () => {
       expect((error as DicomRejection).message.length, name).toBeGreaterThan(10);
     }
     expect(await getDb().instance.count()).toBe(instances);
-    expect(await tmpFiles()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 
   it('keeps no rows, entries or blobs of a batch killed before it committed, and the ingest can be run again', async () => {
@@ -138,20 +136,7 @@ describe('storing DICOM instances', () => {
     // Files accepted but not stored by the tests above.
     const files = ['invalid/ours/rows_exceed_pixeldata.dcm', 'invalid/ours/odd_length_element.dcm', 'invalid/ours/meta_sop_uid_mismatch.dcm', 'invalid/real/pydicom/J2K_pixelrep_mismatch.dcm'].map(sample);
     const [instances, ledger] = [await getDb().instance.count(), await getDb().ledgerEntry.count()];
-    const child = spawn(process.execPath, [path.join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), 'tests/helpers/ingest-then-hang.ts'], {
-      env: { ...process.env, HANG_USER_ID: admin.id, HANG_FILES: files.join('\n') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // tsx runs the script in a child of its own: kill the whole group
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d) => String(d).includes('inside') && resolve());
-      child.on('exit', (code) => reject(new Error(`child exited (${code}) before storing: ${stderr}`)));
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
+    await killMidTransaction('tests/helpers/ingest-then-hang.ts', { HANG_USER_ID: admin.id, HANG_FILES: files.join('\n') });
     const firstBlob = hashOf(files[0]!);
     expect(await getBlobStore().exists(firstBlob)).toBe(true); // moved in, but its rows never committed
     // What start-up does: the killed writer's journal undoes its blob; its unfinished temp files go too.
@@ -170,7 +155,7 @@ describe('storing DICOM instances', () => {
     const error = await stageInstance(createReadStream(sample('valid/pydicom/CT_small.dcm')), { maxBytes: 4096 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DicomRejection);
     expect((error as DicomRejection).failureReason).toBe(0xa700);
-    expect(await tmpFiles()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 });
 

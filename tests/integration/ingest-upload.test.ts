@@ -1,15 +1,14 @@
 /** The browser's upload endpoint and the study list it fills: real files, real zips, real queries. */
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ingestRoute from '@/app/api/ingest/route';
-import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { findStudies } from '@/lib/dicom/find-studies';
 import { ZStudyQuery } from '@/lib/dicom/schemas';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
+import { blobTempFiles } from '../helpers/blob-temp';
 import { makeUser } from '../helpers/users';
 
 let admin: Session;
@@ -47,7 +46,7 @@ describe('POST /api/ingest', () => {
     const traversal = await upload(sample('invalid/ours/zip_path_traversal.zip'), 'application/zip');
     expect(traversal.status).toBe(400);
     expect(traversal.json.message).toMatch(/points outside it/);
-    expect(await readdir(path.join(env.blobDir, 'tmp')).catch(() => [])).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 });
 

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { appendEntry } from '@/lib/ledger/append-entry';
@@ -18,6 +16,7 @@ import { generateSignerKey, parseSignerKey, parseVerifierKey } from '@/lib/ledge
 import { verifyLedger } from '@/lib/ledger/verify-ledger';
 import { rawQuery } from '../helpers/raw-sql';
 import { appendSamples, sampleEntry, TEST_ACTOR } from '../helpers/ledger';
+import { killMidTransaction } from '../helpers/kill-mid-transaction';
 import { makeUser } from '../helpers/users';
 
 const databaseUrl = () => process.env.DATABASE_URL!;
@@ -191,20 +190,7 @@ describe('ledger', () => {
     const db = getDb();
     const user = await makeUser(['patient']);
     const before = await ledgerSize(db);
-    const child = spawn(process.execPath, [path.join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), 'tests/helpers/append-then-hang.ts'], {
-      env: { ...process.env, HANG_USER_ID: user.id },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // tsx runs the script in a child of its own: kill the whole group
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d) => String(d).includes('inside') && resolve());
-      child.on('exit', (code) => reject(new Error(`child exited (${code}) before appending: ${stderr}`)));
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
+    await killMidTransaction('tests/helpers/append-then-hang.ts', { HANG_USER_ID: user.id });
     expect(await db.notification.count({ where: { title: 'killed mid-append' } })).toBe(0);
     expect(await ledgerSize(db)).toBe(before);
     const next = await db.$transaction((tx) => appendEntry(tx, sampleEntry(5000)));

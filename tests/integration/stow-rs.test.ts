@@ -3,10 +3,7 @@
  * wrong media types, and a client that disconnects halfway (nothing stored, nothing left behind).
  */
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { readDicomHeader } from '@/lib/dicom/read-header';
@@ -15,6 +12,7 @@ import * as studyRoute from '@/app/dicomweb/studies/[study]/route';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample, samplesUnder } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
+import { blobTempFiles } from '../helpers/blob-temp';
 import { makeUser } from '../helpers/users';
 
 let admin: Session;
@@ -31,7 +29,6 @@ const stow = (files: Uint8Array[], { study, contentType }: { study?: string; con
     : callRoute(studiesRoute, 'POST', '/dicomweb/studies', { session: admin, rawBody: body, headers: { 'content-type': contentType ?? type } });
 };
 const seqItems = (json: Record<string, unknown>, tag: string) => ((json[tag] as { Value?: Record<string, { Value: unknown[] }>[] } | undefined)?.Value ?? []);
-const leftovers = async () => readdir(path.join(env.blobDir, 'tmp')).catch(() => []);
 
 describe('STOW-RS POST /dicomweb/studies', () => {
   it('stores a series and answers with ReferencedSOPSequence and retrieve URLs (200)', async () => {
@@ -62,7 +59,7 @@ describe('STOW-RS POST /dicomweb/studies', () => {
     expect(failed.map((f) => f['00091001']!.Value[0])).toEqual([expect.stringMatching(/truncated/), expect.stringMatching(/JPEG image/), expect.stringMatching(/no Series Instance UID/)]);
     expect(failed[2]!['00081155']!.Value[0]).toMatch(/^[\d.]+$/); // read far enough to name the instance
     expect(await getDb().instance.count()).toBe(before + 1);
-    expect(await leftovers()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 
   it('answers 409 when nothing could be stored, and refuses a conflicting object', async () => {
@@ -91,7 +88,7 @@ describe('STOW-RS POST /dicomweb/studies', () => {
     expect(cut.status).toBe(400);
     expect(cut.json.message).toMatch(/cut off/);
     expect(await getDb().instance.count()).toBe(before);
-    expect(await leftovers()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 
   it('stores nothing when the client disconnects midway, even files that arrived whole', async () => {
@@ -110,6 +107,6 @@ describe('STOW-RS POST /dicomweb/studies', () => {
     expect((res as { status?: number }).status ?? 500).toBeGreaterThanOrEqual(400);
     expect(await getDb().instance.count()).toBe(before);
     expect(await getDb().ledgerEntry.count()).toBe(ledger);
-    expect(await leftovers()).toEqual([]);
+    expect(await blobTempFiles()).toEqual([]);
   });
 });
