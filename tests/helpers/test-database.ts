@@ -33,10 +33,26 @@ export async function createTestDatabase(provider: 'sqlite' | 'postgresql'): Pro
     url: url.toString(),
     dataDir,
     drop: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await dropDatabase(name);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) ends our own leftover connections, but a non-superuser cannot end an
+ * autovacuum worker that a test's many writes woke on that database: wait for it to finish instead.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 40 || (code !== '42501' && code !== '55006')) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 export async function adminQuery(sql: string): Promise<void> {
