@@ -1,23 +1,31 @@
 /**
- * Ingest benchmarks, each beside a baseline measured in the same run:
- * - ingest.stow: a 300-slice 512² CT (~150 MiB) stored over STOW-RS through HTTP on loopback (our
- *   multipart reader, staging, header validation, one transaction per 100 files, ledger entries) vs
- *   plain SHA-256 of the same bytes in memory;
+ * Ingest benchmarks, each beside baselines measured in the same run:
+ * - ingest.stow: a 300-slice 512² CT (~150 MiB) stored over STOW-RS on loopback (our multipart
+ *   reader, validation, staging, one transaction per 100 files, ledger entries), sent by a client in
+ *   a process of its own (bench/stow-client.ts), median of 3 runs, each a new series. Baselines: plain
+ *   SHA-256 of the same bytes in memory; Orthanc's STOW-RS (Debian's orthanc + orthanc-dicomweb,
+ *   default settings) storing the same files from the same client; and the same request into an HTTP
+ *   server that only discards it, which is the ceiling loopback HTTP sets on this machine;
  * - ingest.memory: peak RSS growth of a process ingesting 1 GiB of DICOM from a folder vs the size of
  *   what it ingested (the pipeline streams: it should hold little of it at once).
  * The HTTP server here is node:http handing the request to the STOW-RS handler in lib/ (no Next, no
- * session check), so the figure is the ingest pipeline's, not the framework's.
+ * session check), so the figure is the ingest pipeline's, not the framework's. Both servers get one
+ * small warm-up request first, as a running server has had.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { entry, report } from './harness';
+import { promisify } from 'node:util';
+import { startOrthanc } from '../tests/helpers/orthanc';
+import { entry, report, type BenchEntry } from './harness';
 
 const MIB = 1024 * 1024;
+const run = promisify(execFile);
+const RUNS = 3;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohort-bench-ingest-'));
 process.env.COHORT_DATA_DIR = dataDir;
 process.env.DATABASE_URL = `file:${path.join(dataDir, 'cohort.db')}`;
@@ -30,14 +38,30 @@ await migrateDatabase({ databaseUrl: process.env.DATABASE_URL });
 const actorUserId = 'bench-admin';
 
 // ---- ingest.stow ----
-const files = syntheticCtSeries({ slices: 300, spacing: 1.25 });
-const boundary = 'cohort-bench-boundary';
-const parts: Buffer[] = [];
-for (const f of files) parts.push(Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`), Buffer.from(f), Buffer.from('\r\n'));
-parts.push(Buffer.from(`--${boundary}--\r\n`));
-const totalBytes = files.reduce((n, f) => n + f.length, 0);
+/** A folder of one new series (new UIDs every call). */
+function seriesFolder(name: string, slices: number): { folder: string; bytes: Buffer[] } {
+  const folder = path.join(dataDir, name);
+  mkdirSync(folder);
+  const bytes = syntheticCtSeries({ slices, spacing: 1.25 }).map((f) => Buffer.from(f));
+  bytes.forEach((f, i) => writeFileSync(path.join(folder, `${String(i).padStart(4, '0')}.dcm`), f));
+  return { folder, bytes };
+}
 
-const server = http.createServer(async (req, res) => {
+/** Sends a folder with bench/stow-client.ts; its wall time in ms. (Not spawnSync: our server answers on this event loop.) */
+async function stow(folder: string, url: string, authorization?: string): Promise<number> {
+  const { stdout, stderr } = await run(process.execPath, [path.join(process.cwd(), 'node_modules/tsx/dist/cli.mjs'), 'bench/stow-client.ts', folder, url, ...(authorization ? [authorization] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MIB,
+  });
+  const line = stdout.split('\n').find((l) => l.startsWith('STOW '));
+  const result = line ? (JSON.parse(line.slice(5)) as { ms: number; status: number }) : null;
+  if (result?.status !== 200) throw new Error(`STOW to ${url} failed: ${stdout}${stderr}`);
+  return result.ms;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const cohort = http.createServer(async (req, res) => {
   try {
     const { status, json } = await storeStowRequest({
       body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
@@ -49,30 +73,54 @@ const server = http.createServer(async (req, res) => {
     res.writeHead(500).end(String(err));
   }
 });
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const { port } = server.address() as { port: number };
-const started = performance.now();
-const res = await fetch(`http://127.0.0.1:${port}/dicomweb/studies`, {
-  method: 'POST',
-  headers: { 'content-type': `multipart/related; type="application/dicom"; boundary=${boundary}` },
-  body: Readable.toWeb(Readable.from(parts)) as ReadableStream<Uint8Array>,
-  duplex: 'half',
-} as RequestInit);
-const body = await res.text();
-const stowMs = performance.now() - started;
-server.close();
-if (res.status !== 200 || (await getDb().instance.count()) !== files.length) throw new Error(`STOW failed: ${res.status} ${body.slice(0, 300)}`);
+const discarding = http.createServer(async (req, res) => {
+  for await (const chunk of req) void chunk;
+  res.writeHead(200).end('{}');
+});
+const urlOf = async (server: http.Server) => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}/dicomweb/studies`;
+};
+const [cohortUrl, discardUrl] = [await urlOf(cohort), await urlOf(discarding)];
+const orthanc = existsSync('/usr/sbin/Orthanc') ? await startOrthanc({ quiet: true }) : null;
+if (!orthanc) process.stderr.write('Orthanc is not installed (apt-get install orthanc orthanc-dicomweb): no Orthanc baseline.\n');
+
+const warmUp = seriesFolder('warm-up', 2).folder;
+await stow(warmUp, cohortUrl);
+if (orthanc) await stow(warmUp, `${orthanc.dicomWebUrl}/studies`, orthanc.authorization);
+
+const times = { cohort: [] as number[], orthanc: [] as number[], discard: [] as number[] };
+let seriesBytes: Buffer[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const { folder, bytes } = seriesFolder(`run-${run}`, 300);
+  seriesBytes = bytes;
+  times.discard.push(await stow(folder, discardUrl));
+  times.cohort.push(await stow(folder, cohortUrl));
+  if (orthanc) times.orthanc.push(await stow(folder, `${orthanc.dicomWebUrl}/studies`, orthanc.authorization));
+  rmSync(folder, { recursive: true });
+}
+cohort.close();
+discarding.close();
+await orthanc?.stop();
+if ((await getDb().instance.count()) !== RUNS * 300 + 2) throw new Error('STOW did not store every file');
 
 const hashRuns: number[] = [];
 for (let run = 0; run < 3; run++) {
   const t = performance.now();
   const hash = createHash('sha256');
-  for (const f of files) hash.update(f);
+  for (const f of seriesBytes) hash.update(f);
   hash.digest();
   hashRuns.push(performance.now() - t);
 }
-const hashMs = hashRuns.sort((a, b) => a - b)[1]!;
 await closeDb();
+const totalBytes = seriesBytes.reduce((n, f) => n + f.length, 0);
+const mibPerSecond = (ms: number) => totalBytes / MIB / (ms / 1000);
+const stowName = `ingest.stow: ${seriesBytes.length}-slice 512² CT over STOW-RS on loopback`;
+const stowEntries: BenchEntry[] = [
+  entry(stowName, 'MiB/s', mibPerSecond(median(times.cohort)), 'SHA-256 of the same bytes in memory', mibPerSecond(median(hashRuns))),
+  ...(orthanc ? [entry(stowName, 'MiB/s', mibPerSecond(median(times.cohort)), "Orthanc's STOW-RS of the same files, same client", mibPerSecond(median(times.orthanc)))] : []),
+  entry(stowName, 'MiB/s', mibPerSecond(median(times.cohort)), 'the same request into an HTTP server that discards it', mibPerSecond(median(times.discard))),
+];
 
 // ---- ingest.memory: 1 GiB from a folder, in a process of its own ----
 const folder = path.join(dataDir, 'gigabyte');
@@ -96,6 +144,6 @@ if (stored * 0 !== 0 || stored < 1) throw new Error('memory child stored nothing
 rmSync(dataDir, { recursive: true, force: true });
 
 report([
-  entry(`ingest.stow: ${files.length}-slice 512² CT over STOW-RS on loopback`, 'MiB/s', totalBytes / MIB / (stowMs / 1000), 'SHA-256 of the same bytes in memory', totalBytes / MIB / (hashMs / 1000)),
+  ...stowEntries,
   entry(`ingest.memory: peak RSS growth ingesting ${Math.round(written / MIB)} MiB from a folder`, 'MiB', peakGrowth / MIB, 'the bytes ingested', written / MIB),
 ]);

@@ -1,4 +1,9 @@
-/** Prisma's P2002: a unique constraint refused the write. */
+/**
+ * A unique constraint refused the write: Prisma's P2002 for its own queries; for raw statements
+ * (insertRows) P2010 carrying the driver adapter's UniqueConstraintViolation.
+ */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, meta } = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }

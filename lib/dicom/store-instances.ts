@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { getDb, type Tx } from '@/lib/db/client';
+import { insertRows } from '@/lib/db/insert-rows';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { appendEntries } from '@/lib/ledger/append-entry';
 import { pseudonymOf, studyReference } from '@/lib/ledger/pseudonym';
@@ -44,12 +45,15 @@ export type StoreInstancesOptions = {
  */
 export async function storeInstances(staged: readonly StagedInstance[], options: StoreInstancesOptions): Promise<InstanceOutcome[]> {
   try {
-    return await attempt(staged, options);
-  } catch (err) {
-    // PostgreSQL: a concurrent request stored the same study, series or instance first. Once more:
-    // the rows it wrote are now found, and its instances become duplicates.
-    if (!isUniqueViolation(err)) throw err;
-    return attempt(staged, options);
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt(staged, options);
+      } catch (err) {
+        // PostgreSQL: a concurrent request stored the same study, series or instance first. Again:
+        // the rows it wrote are now found, and its instances become duplicates.
+        if (!isUniqueViolation(err) || tries === MAX_ATTEMPTS) throw err;
+      }
+    }
   } finally {
     // Whatever was not moved into the store (duplicates, conflicts, a rolled-back batch) is dropped.
     await Promise.all(staged.map(({ blob }) => blob.discard()));
@@ -73,9 +77,9 @@ async function attempt(staged: readonly StagedInstance[], { actorUserId }: Store
         await recordInLedger(tx, toCommit, actorUserId);
         if (toCommit.length > 0) {
           journal = await journalBlobCommit(toCommit.map(({ blob }) => blob.sha256));
-          for (const { blob } of toCommit) await blob.commit();
-          // The files reach the disk before the rows that point at them commit.
-          await getBlobStore().syncBlobs(toCommit.map(({ blob }) => blob.sha256));
+          await forEachConcurrently(toCommit, COMMIT_PARALLELISM, ({ blob }) => blob.commit());
+          // The files are on disk under their addresses before the rows that point at them commit.
+          await getBlobStore().syncDirectories(toCommit.map(({ blob }) => blob.sha256));
         }
         return outcomes;
       },
@@ -88,6 +92,29 @@ async function attempt(staged: readonly StagedInstance[], { actorUserId }: Store
   } finally {
     await (journal as { settle(): Promise<void> } | null)?.settle();
   }
+}
+
+/** Each lost race with a concurrent writer (see storeInstances) costs one attempt. */
+const MAX_ATTEMPTS = 5;
+
+/** Blob renames in flight at once: each is a few file-system calls, which the thread pool overlaps. */
+const COMMIT_PARALLELISM = 16;
+
+/** Runs `work` on every item, `parallelism` at a time; on a failure, waits for those running, then throws it. */
+async function forEachConcurrently<T>(items: readonly T[], parallelism: number, work: (item: T) => Promise<unknown>) {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      try {
+        await work(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallelism, items.length) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
 }
 
 /** Stored (new), duplicate or conflict, for each file, against the database and earlier files of the batch. */
@@ -124,6 +151,8 @@ async function writeRows(tx: Tx, fresh: readonly StagedInstance[]): Promise<Map<
   const refused = new Map<StagedInstance, RejectedOutcome>();
   const studyIds = new Map<string, string>();
   const seriesIds = new Map<string, string>();
+  const rows: unknown[][] = [];
+  const createdAt = new Date();
   for (const item of fresh) {
     const { header } = item;
     let studyId = studyIds.get(header.studyInstanceUid);
@@ -153,8 +182,9 @@ async function writeRows(tx: Tx, fresh: readonly StagedInstance[]): Promise<Map<
       seriesId = series.id;
       seriesIds.set(header.seriesInstanceUid, seriesId);
     }
-    await tx.instance.create({ data: instanceRow(item, seriesId) });
+    rows.push(instanceRow(item, seriesId, createdAt));
   }
+  await insertRows(tx, 'instance', INSTANCE_COLUMNS, rows);
   await updateCounts(tx, [...seriesIds.values()], [...studyIds.values()]);
   return refused;
 }
@@ -189,38 +219,26 @@ async function upsertStudy(tx: Tx, header: DicomHeader): Promise<string> {
   return id;
 }
 
-function instanceRow({ header, blob }: StagedInstance, seriesId: string) {
+/** The instance table's columns, in the order of instanceRow's values (written in bulk: one statement per batch). */
+const INSTANCE_COLUMNS = [
+  'id', 'sop_instance_uid', 'sop_class_uid', 'series_id', 'instance_number', 'transfer_syntax_uid', 'sha256', 'size',
+  'rows', 'columns', 'frames', 'bits_allocated', 'bits_stored', 'pixel_representation', 'samples_per_pixel',
+  'photometric_interpretation', 'image_position_patient', 'image_orientation_patient', 'pixel_spacing', 'slice_thickness',
+  'rescale_slope', 'rescale_intercept', 'window_center', 'window_width', 'pixel_data_offset', 'pixel_data_length',
+  'fragments', 'warnings', 'created_at',
+] as const;
+
+function instanceRow({ header, blob }: StagedInstance, seriesId: string, createdAt: Date): unknown[] {
   const { instance: i, pixelData } = header;
   const ds = (values: number[] | null) => (values ? values.join('\\') : null);
-  return {
-    sopInstanceUid: header.sopInstanceUid,
-    sopClassUid: header.sopClassUid,
-    seriesId,
-    instanceNumber: i.number,
-    transferSyntaxUid: header.transferSyntax.uid,
-    sha256: blob.sha256,
-    size: blob.size,
-    rows: i.rows,
-    columns: i.columns,
-    frames: i.frames,
-    bitsAllocated: i.bitsAllocated,
-    bitsStored: i.bitsStored,
-    pixelRepresentation: i.pixelRepresentation,
-    samplesPerPixel: i.samplesPerPixel,
-    photometricInterpretation: i.photometricInterpretation,
-    imagePositionPatient: ds(i.imagePositionPatient),
-    imageOrientationPatient: ds(i.imageOrientationPatient),
-    pixelSpacing: ds(i.pixelSpacing),
-    sliceThickness: i.sliceThickness,
-    rescaleSlope: i.rescaleSlope,
-    rescaleIntercept: i.rescaleIntercept,
-    windowCenter: i.windowCenter,
-    windowWidth: i.windowWidth,
-    pixelDataOffset: pixelData?.offset ?? null,
-    pixelDataLength: pixelData && !pixelData.encapsulated ? pixelData.length : null,
-    fragments: pixelData?.encapsulated ? pixelData.fragments : null,
-    warnings: JSON.stringify(header.warnings),
-  };
+  return [
+    randomUUID(), header.sopInstanceUid, header.sopClassUid, seriesId, i.number, header.transferSyntax.uid, blob.sha256, blob.size,
+    i.rows, i.columns, i.frames, i.bitsAllocated, i.bitsStored, i.pixelRepresentation, i.samplesPerPixel,
+    i.photometricInterpretation, ds(i.imagePositionPatient), ds(i.imageOrientationPatient), ds(i.pixelSpacing), i.sliceThickness,
+    i.rescaleSlope, i.rescaleIntercept, i.windowCenter, i.windowWidth, pixelData?.offset ?? null,
+    pixelData && !pixelData.encapsulated ? pixelData.length : null,
+    pixelData?.encapsulated ? pixelData.fragments : null, JSON.stringify(header.warnings), createdAt,
+  ];
 }
 
 /** Instance and series counts, and Modalities in Study, recounted for what this batch touched. */

@@ -139,8 +139,12 @@ class ChunkReader {
         if (last.length) yield last;
         return;
       }
-      // Everything but a possible partial marker at the end is part content.
-      const safe = this.#pending.length - marker.length + 1;
+      // Everything but a possible partial marker at the end is part content. The marker starts with
+      // CR, so without a CR among the last bytes nothing need be held back (and the next chunk is
+      // not copied to join it).
+      const tail = Math.max(0, this.#pending.length - marker.length + 1);
+      const cr = this.#pending.indexOf(marker[0]!, tail);
+      const safe = cr < 0 ? this.#pending.length : cr;
       if (safe > 0) {
         const out = this.#pending.subarray(0, safe);
         this.#pending = this.#pending.subarray(safe);

@@ -5,16 +5,19 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors/app-error';
 
-export type BlobSource = Uint8Array | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+/** Bytes to store: in memory (whole, or as chunks), or streaming. */
+export type BlobSource = Uint8Array | readonly Uint8Array[] | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 export type BlobRef = { sha256: string; size: number };
 export type PutOptions = {
   /** Refuse (and keep nothing of) a stream longer than this. */
   maxBytes?: number;
   /**
-   * Make the blob durable before `commit` returns (default). Batch writers (ingest) pass false and
-   * call `syncBlobs` once for the batch, before committing what refers to it: one wait, not one per file.
+   * When the blob is durable. `commit` (default): its bytes are synced as it is staged, and its
+   * directory entry when `commit` returns. `bytes`: only its bytes are synced; batch writers (ingest)
+   * commit many, then call `syncDirectories` once for all of them before committing what refers to
+   * them: one wait for the batch, not one per file.
    */
-  durable?: boolean;
+  durable?: 'commit' | 'bytes';
 };
 
 /** A blob hashed and written to a temp file, not yet visible under its address. */
@@ -48,21 +51,27 @@ export class LocalBlobStore {
    * Writes `source` to a temp file while hashing it. Callers that must commit a database row and the
    * blob together (ingest) stage first, write their rows, then commit the blob in the same unit.
    */
-  async stage(source: BlobSource, { maxBytes = Number.POSITIVE_INFINITY, durable = true }: PutOptions = {}): Promise<StagedBlob> {
-    const tmpDir = path.join(this.root, 'tmp');
-    await fs.mkdir(tmpDir, { recursive: true });
-    const tmpPath = path.join(tmpDir, randomUUID());
+  async stage(source: BlobSource, { maxBytes = Number.POSITIVE_INFINITY, durable = 'commit' }: PutOptions = {}): Promise<StagedBlob> {
+    const { file, tmpPath } = await this.#openTemp();
     const hash = createHash('sha256');
     let size = 0;
-    const file = await fs.open(tmpPath, 'wx', 0o600);
     try {
+      // Chunks are gathered and written together: one system call per WRITE_BATCH, not per chunk.
+      let batch: Uint8Array[] = [];
+      let batched = 0;
       for await (const chunk of chunksOf(source)) {
         size += chunk.byteLength;
         if (size > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The content is larger than ${maxBytes} bytes.`);
         hash.update(chunk);
-        await file.write(chunk);
+        batch.push(chunk);
+        batched += chunk.byteLength;
+        if (batched >= WRITE_BATCH) {
+          await writeAll(file, batch);
+          [batch, batched] = [[], 0];
+        }
       }
-      if (durable) await file.sync();
+      await writeAll(file, batch);
+      await file.sync();
       await file.close();
     } catch (err) {
       await file.close().catch(() => {});
@@ -77,7 +86,7 @@ export class LocalBlobStore {
       path: tmpPath,
       commit: async () => {
         if (state !== 'staged') throw new Error(`staged blob already ${state}`);
-        const result = await this.#moveIntoPlace(tmpPath, sha256, durable); // on failure it stays staged: discard() cleans up
+        const result = await this.#moveIntoPlace(tmpPath, sha256, durable === 'commit'); // on failure it stays staged: discard() cleans up
         state = 'committed';
         return result;
       },
@@ -151,23 +160,41 @@ export class LocalBlobStore {
     return removed;
   }
 
+  /** Whether `<root>/tmp` was created: checked once, not before every write. */
+  #tmpDirExists = false;
+
+  async #openTemp(): Promise<{ file: fs.FileHandle; tmpPath: string }> {
+    const dir = path.join(this.root, 'tmp');
+    const tmpPath = path.join(dir, randomUUID());
+    if (!this.#tmpDirExists) await fs.mkdir(dir, { recursive: true });
+    try {
+      const file = await fs.open(tmpPath, 'wx', 0o600);
+      this.#tmpDirExists = true;
+      return { file, tmpPath };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !this.#tmpDirExists) throw err;
+      // Removed since (a cleanup, a test): create it again.
+      this.#tmpDirExists = false;
+      return this.#openTemp();
+    }
+  }
+
   pathOf(sha256: string): string {
     if (!SHA256_HEX.test(sha256)) throw new AppError('BAD_REQUEST', 'Not a SHA-256 address.');
     return path.join(this.root, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
   /**
-   * Forces blobs and their directory entries to disk, all at once (the kernel merges concurrent
-   * flushes): what a batch staged with `durable: false` does before it commits rows pointing at them.
+   * Forces the directory entries of blobs committed with `durable: 'bytes'` to disk, all at once (the
+   * file system merges concurrent flushes): with their bytes synced when staged, the blobs are then
+   * durable, as a rename is once its directory is synced.
    */
-  async syncBlobs(sha256s: readonly string[]): Promise<void> {
-    const files = sha256s.map((sha) => this.pathOf(sha));
-    const dirs = [...new Set(files.map((f) => path.dirname(f)))];
-    for (let i = 0; i < files.length; i += SYNC_PARALLELISM) await Promise.all(files.slice(i, i + SYNC_PARALLELISM).map(syncFile));
+  async syncDirectories(sha256s: readonly string[]): Promise<void> {
+    const dirs = [...new Set(sha256s.map((sha) => path.dirname(this.pathOf(sha))))];
     for (let i = 0; i < dirs.length; i += SYNC_PARALLELISM) await Promise.all(dirs.slice(i, i + SYNC_PARALLELISM).map(syncDir));
   }
 
-  async #moveIntoPlace(tmpPath: string, sha256: string, durable = true): Promise<{ created: boolean }> {
+  async #moveIntoPlace(tmpPath: string, sha256: string, syncDirectory: boolean): Promise<{ created: boolean }> {
     const target = this.pathOf(sha256);
     const dir = path.dirname(target);
     await fs.mkdir(dir, { recursive: true });
@@ -182,7 +209,7 @@ export class LocalBlobStore {
       created = false;
     }
     await fs.rm(tmpPath, { force: true });
-    if (created && durable) await syncDir(dir);
+    if (created && syncDirectory) await syncDir(dir);
     return { created };
   }
 
@@ -197,21 +224,22 @@ export class LocalBlobStore {
 }
 
 async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
-  if (source instanceof Uint8Array) {
-    yield source;
-    return;
-  }
-  yield* source as AsyncIterable<Uint8Array>;
+  if (source instanceof Uint8Array) yield source;
+  else if (Array.isArray(source)) yield* source as readonly Uint8Array[];
+  else yield* source as AsyncIterable<Uint8Array>;
 }
 
 const SYNC_PARALLELISM = 64;
+const WRITE_BATCH = 1024 * 1024;
 
-async function syncFile(file: string) {
-  const handle = await fs.open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+/** Writes every byte of `chunks`, in as few system calls as the kernel allows. */
+async function writeAll(file: fs.FileHandle, chunks: Uint8Array[]) {
+  const rest = chunks.filter((c) => c.byteLength > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await file.writev(rest);
+    // A short write (rare on regular files): continue after what was written.
+    while (rest.length > 0 && bytesWritten >= rest[0]!.byteLength) bytesWritten -= rest.shift()!.byteLength;
+    if (bytesWritten > 0) rest[0] = rest[0]!.subarray(bytesWritten);
   }
 }
 

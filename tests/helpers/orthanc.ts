@@ -19,9 +19,10 @@ export type Orthanc = {
 
 /**
  * A real Orthanc (Debian's orthanc + orthanc-dicomweb), started for a test on a free loopback port
- * with its own storage, only reachable locally; optionally with HTTP basic authentication.
+ * with its own storage, only reachable locally; optionally with HTTP basic authentication. Verbose
+ * (its log helps a failing test) unless `quiet` (a benchmark).
  */
-export async function startOrthanc({ user }: { user?: { name: string; password: string } } = {}): Promise<Orthanc> {
+export async function startOrthanc({ user, quiet = false }: { user?: { name: string; password: string }; quiet?: boolean } = {}): Promise<Orthanc> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-orthanc-'));
   const [port, dicomPort] = [await freePort(), await freePort()];
   const config = {
@@ -38,7 +39,7 @@ export async function startOrthanc({ user }: { user?: { name: string; password: 
     StableAge: 1,
   };
   writeFileSync(path.join(dir, 'orthanc.json'), JSON.stringify(config));
-  const child: ChildProcess = spawn('/usr/sbin/Orthanc', ['--verbose', path.join(dir, 'orthanc.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('/usr/sbin/Orthanc', [...(quiet ? [] : ['--verbose']), path.join(dir, 'orthanc.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const restUrl = `http://127.0.0.1:${port}`;

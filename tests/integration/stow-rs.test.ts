@@ -1,6 +1,6 @@
 /**
  * STOW-RS over real DICOM files: the standard response, partial failures, the study in the URL,
- * wrong media types, and a client that disconnects halfway (nothing stored, nothing left behind).
+ * wrong media types, and a client that disconnects halfway (no partial batch, nothing left behind).
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ describe('STOW-RS POST /dicomweb/studies', () => {
     expect(await blobTempFiles()).toEqual([]);
   });
 
-  it('stores nothing when the client disconnects midway, even files that arrived whole', async () => {
+  it('drops every file not yet stored when the client disconnects midway (here, all of them: less than a batch)', async () => {
     const before = await getDb().instance.count();
     const ledger = await getDb().ledgerEntry.count();
     const { body, contentType } = stowBody([bytes('valid/pydicom/waveform_ecg.dcm'), bytes('valid/pydicom/rtdose.dcm'), bytes('valid/pydicom/reportsi.dcm')]);
