@@ -1,3 +1,4 @@
+import { accessTokenUser, bearerToken } from '@/lib/access-tokens/access-token-user';
 import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
 import type { Role } from '@/lib/auth/roles';
@@ -12,6 +13,8 @@ export type WithAuthOptions = {
   roles?: Role[];
   /** Let a user still on a temporary password through (only for "who am I"). */
   allowPendingPasswordChange?: boolean;
+  /** Accept `Authorization: Bearer <access token>` besides a session (routes programs call: DICOMweb). */
+  acceptAccessTokens?: boolean;
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,7 +27,7 @@ export function withAuth<P = Record<string, never>>(handler: Handler<P>, options
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
       assertSameOrigin(req);
-      const user = await requireUser(req.headers);
+      const user = await authenticate(req.headers, options.acceptAccessTokens ?? false);
       if (!options.allowPendingPasswordChange) requirePasswordChanged(user);
       if (options.roles) requireRole(user, ...options.roles);
       return await handler({ req, user, params: await ctx.params });
@@ -43,6 +46,16 @@ export function withErrors<P = Record<string, never>>(handler: (args: { req: Req
       return toErrorResponse(err);
     }
   };
+}
+
+/** The session's user, or the access token's where the route takes tokens. */
+async function authenticate(headers: Headers, acceptAccessTokens: boolean): Promise<SessionUser> {
+  const token = bearerToken(headers);
+  if (token === null) return requireUser(headers);
+  if (!acceptAccessTokens) throw new AppError('UNAUTHENTICATED', 'This route takes a signed-in session, not an access token.');
+  const user = await accessTokenUser(token);
+  if (!user) throw new AppError('UNAUTHENTICATED', 'The access token is unknown, expired or revoked.');
+  return user;
 }
 
 /**

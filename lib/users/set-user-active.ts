@@ -4,7 +4,7 @@ import { assertAdminRemains } from './assert-admin-remains';
 import { toUserView, USER_VIEW_SELECT, type UserView } from './user-view';
 
 /**
- * Deactivates (every session revoked, sign-in refused, data kept) or reactivates a user. Admins cannot
+ * Deactivates (every session and access token revoked, sign-in refused, data kept) or reactivates a user. Admins cannot
  * deactivate themselves or the last active admin.
  */
 export async function setUserActive({
@@ -23,6 +23,8 @@ export async function setUserActive({
       if (userId === actorId) throw new AppError('CONFLICT', 'You cannot deactivate your own account.');
       if (current.roles.some((r) => r.role === 'admin')) await assertAdminRemains(tx, userId);
       await tx.session.deleteMany({ where: { userId } });
+      // Revoked, not paused: reactivating someone must not bring old credentials back to life.
+      await tx.accessToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
     }
     const row = await tx.user.update({
       where: { id: userId },

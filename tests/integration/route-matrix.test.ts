@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAccessToken } from '@/lib/access-tokens/create-access-token';
+import { revokeAccessToken } from '@/lib/access-tokens/revoke-access-token';
 import type { Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
 import { bufferSource } from '@/lib/dicom/byte-source';
@@ -17,7 +19,8 @@ import { stowBody } from '../helpers/multipart';
 import { expireSessionsOf, makeUser } from '../helpers/users';
 
 type Access = 'public' | 'signed-in' | 'signed-in-pending-ok' | Role[];
-type Ctx = { targetUserId: () => Promise<string> };
+/** `userId`: the calling principal's user (a fresh one for callers without an account). */
+type Ctx = { targetUserId: () => Promise<string>; userId: string };
 type RouteCase = {
   method: string;
   template: string;
@@ -66,6 +69,16 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/admin/settings', access: ['admin'], ok: 200 },
   { method: 'PATCH', template: '/api/admin/settings', access: ['admin'], ok: 200, body: () => ({ 'instance.name': 'Matrix Hospital' }) },
   { method: 'POST', template: '/api/admin/announcements', access: ['admin'], ok: 201, body: () => ({ title: 'Hello', body: 'Matrix test' }) },
+  { method: 'GET', template: '/api/account/tokens', access: ['radiologist', 'admin'], ok: 200 },
+  { method: 'POST', template: '/api/account/tokens', access: ['radiologist', 'admin'], ok: 201, body: () => ({ name: 'Matrix viewer', expiresInDays: 30 }) },
+  {
+    method: 'DELETE',
+    template: '/api/account/tokens/[tokenId]',
+    access: ['radiologist', 'admin'],
+    ok: 204,
+    // A token of the caller's own: revoking someone else's is a 404 (access-tokens.test.ts).
+    params: async (c) => ({ tokenId: (await createAccessToken(c.userId, { name: 'Matrix', expiresInDays: 7 })).view.id }),
+  },
   { method: 'GET', template: '/api/ledger/key', access: 'public', ok: 200 },
   { method: 'GET', template: '/api/ledger/checkpoint', access: 'signed-in', ok: 200 },
   { method: 'POST', template: '/api/ledger/checkpoint', access: ['admin'], ok: 201 },
@@ -145,7 +158,7 @@ async function moduleFor(template: string): Promise<Record<string, unknown>> {
   return import(file);
 }
 
-type Principal = { label: string; session: Session | null; roles: Role[]; kind: 'anonymous' | 'dead' | 'pending' | 'member' };
+type Principal = { label: string; session: Session | null; roles: Role[]; kind: 'anonymous' | 'dead' | 'pending' | 'member' | 'token'; userId?: string; headers?: Record<string, string> };
 const principals: Principal[] = [];
 let admin: Awaited<ReturnType<typeof makeUser>>;
 
@@ -155,10 +168,10 @@ beforeAll(async () => {
   principals.push({ label: 'anonymous', session: null, roles: [], kind: 'anonymous' });
   for (const role of ['admin', 'radiologist', 'ml_engineer', 'patient'] as const) {
     const u = role === 'admin' ? admin : await makeUser([role]);
-    principals.push({ label: role, session: await signInOrThrow(u.email, u.password), roles: [role], kind: 'member' });
+    principals.push({ label: role, session: await signInOrThrow(u.email, u.password), roles: [role], kind: 'member', userId: u.id });
   }
   const several = await makeUser(['radiologist', 'ml_engineer']);
-  principals.push({ label: 'radiologist+ml_engineer', session: await signInOrThrow(several.email, several.password), roles: ['radiologist', 'ml_engineer'], kind: 'member' });
+  principals.push({ label: 'radiologist+ml_engineer', session: await signInOrThrow(several.email, several.password), roles: ['radiologist', 'ml_engineer'], kind: 'member', userId: several.id });
   const expired = await makeUser(['admin']);
   const expiredSession = await signInOrThrow(expired.email, expired.password);
   await expireSessionsOf(expired.id);
@@ -169,6 +182,15 @@ beforeAll(async () => {
   principals.push({ label: 'deactivated admin', session: goneSession, roles: ['admin'], kind: 'dead' });
   const pending = await makeUser(['admin'], { temporary: true });
   principals.push({ label: 'admin on a temporary password', session: await signInOrThrow(pending.email, pending.password), roles: ['admin'], kind: 'pending' });
+  // Access tokens: accepted by DICOMweb only, with their user's roles; a revoked one nowhere.
+  for (const role of ['radiologist', 'admin'] as const) {
+    const holder = await makeUser([role]);
+    const { token } = await createAccessToken(holder.id, { name: 'Matrix client', expiresInDays: 7 });
+    principals.push({ label: `${role} access token`, session: null, roles: [role], kind: 'token', userId: holder.id, headers: { authorization: `Bearer ${token}` } });
+  }
+  const revoked = await createAccessToken(admin.id, { name: 'Matrix revoked', expiresInDays: 7 });
+  await revokeAccessToken(admin.id, revoked.view.id);
+  principals.push({ label: 'revoked admin access token', session: null, roles: ['admin'], kind: 'dead', headers: { authorization: `Bearer ${revoked.token}` } });
   const forged = { cookie: 'cohort.session_token=forged.c2lnbmF0dXJl' };
   principals.push({ label: 'forged cookie', session: forged, roles: [], kind: 'dead' });
 });
@@ -176,6 +198,7 @@ beforeAll(async () => {
 function expectedStatus(route: RouteCase, p: Principal): number {
   if (route.access === 'public') return route.ok;
   if (p.kind === 'anonymous' || p.kind === 'dead') return 401;
+  if (p.kind === 'token' && !route.template.startsWith('/dicomweb/')) return 401;
   if (p.kind === 'pending') return route.access === 'signed-in-pending-ok' ? route.ok : 403;
   if (route.access === 'signed-in' || route.access === 'signed-in-pending-ok') return route.ok;
   return route.access.some((r) => p.roles.includes(r)) ? route.ok : 403;
@@ -196,18 +219,19 @@ describe('route × role matrix', () => {
   for (const route of ROUTES) {
     it(`${route.method} ${route.template}`, async () => {
       const mod = await moduleFor(route.template);
-      const ctx: Ctx = { targetUserId: async () => (await makeUser(['patient'])).id };
+      const targetUserId = async () => (await makeUser(['patient'])).id;
       const outcomes: string[] = [];
       const expected: string[] = [];
       for (const p of principals) {
-        const params = route.params ? await route.params(ctx) : {};
+        const params = route.params ? await route.params({ targetUserId, userId: p.userId ?? (await targetUserId()) }) : {};
         const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '') + (route.query ?? '');
         const raw = route.raw?.();
         const res = await callRoute(mod, route.method, urlPath, {
           session: p.session,
           params,
           body: route.body?.(),
-          ...(raw ? { rawBody: raw.body, headers: { 'content-type': raw.contentType } } : {}),
+          headers: { ...p.headers, ...(raw ? { 'content-type': raw.contentType } : {}) },
+          ...(raw ? { rawBody: raw.body } : {}),
         });
         outcomes.push(`${p.label}: ${res.status}`);
         expected.push(`${p.label}: ${expectedStatus(route, p)}`);

@@ -9,6 +9,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'page.tsx': '',
   'account/page.tsx': '',
   'account/password/page.tsx': 'allowPendingPasswordChange: true',
+  'account/tokens/page.tsx': 'roles: ACCESS_TOKEN_ROLES',
   'notifications/page.tsx': '',
   'studies/page.tsx': "area: 'studies'",
   'studies/[studyId]/page.tsx': "area: 'studies'",

@@ -5,7 +5,9 @@ import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { ThemeToggle } from '@/components/theme/ThemeToggle';
+import { ACCESS_TOKEN_ROLES } from '@/lib/access-tokens/access-token-roles';
 import { ROLE_LABELS } from '@/lib/auth/roles';
+import { hasRole } from '@/lib/auth/session-user';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -29,10 +31,15 @@ export default async function AccountPage() {
             ))}
           </dd>
         </dl>
-        <div className="mt-6">
+        <div className="mt-6 flex flex-wrap gap-2">
           <ButtonLink href="/account/password" variant="secondary">
             Change password
           </ButtonLink>
+          {hasRole(user, ...ACCESS_TOKEN_ROLES) && (
+            <ButtonLink href="/account/tokens" variant="secondary">
+              Access tokens
+            </ButtonLink>
+          )}
         </div>
       </Card>
       {/* Also here because small screens hide the sidebar's theme switch. */}

@@ -1,14 +1,12 @@
+import { DICOMWEB_READ, DICOMWEB_STORE } from '@/lib/dicomweb/dicomweb-access';
 import { dicomJsonResponse } from '@/lib/dicomweb/dicom-json-response';
 import { qidoResponse } from '@/lib/dicomweb/qido-response';
 import { searchStudies } from '@/lib/dicomweb/qido-rs';
 import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
 import { withAuth } from '@/lib/http/with-auth';
 
-/** The roles that may see imaging with its PHI (the study list's). */
-const READERS = ['radiologist', 'admin'] as const;
-
 /** QIDO-RS SearchForStudies (PS3.18 §10.6). */
-export const GET = withAuth(async ({ req }) => qidoResponse(await searchStudies(new URL(req.url).searchParams)), { roles: [...READERS] });
+export const GET = withAuth(async ({ req }) => qidoResponse(await searchStudies(new URL(req.url).searchParams)), DICOMWEB_READ);
 
 /** STOW-RS: store the DICOM files of a multipart/related request (PS3.18 §10.5). */
 export const POST = withAuth(
@@ -16,5 +14,5 @@ export const POST = withAuth(
     const { status, json } = await storeStowRequest({ body: req.body, contentType: req.headers.get('content-type'), actorUserId: user.id });
     return dicomJsonResponse(json, status);
   },
-  { roles: ['admin'] },
+  DICOMWEB_STORE,
 );

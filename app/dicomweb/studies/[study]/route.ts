@@ -1,3 +1,4 @@
+import { DICOMWEB_READ, DICOMWEB_STORE } from '@/lib/dicomweb/dicomweb-access';
 import { dicomJsonResponse } from '@/lib/dicomweb/dicom-json-response';
 import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
 import { retrieveInstances } from '@/lib/dicomweb/wado-rs';
@@ -14,8 +15,8 @@ export const POST = withAuth<{ study: string }>(
     });
     return dicomJsonResponse(json, status);
   },
-  { roles: ['admin'] },
+  DICOMWEB_STORE,
 );
 
 /** WADO-RS RetrieveStudy: every stored file of the study, as multipart/related. */
-export const GET = withAuth<{ study: string }>(async ({ params }) => retrieveInstances({ study: params.study }), { roles: ['radiologist', 'admin'] });
+export const GET = withAuth<{ study: string }>(async ({ params }) => retrieveInstances({ study: params.study }), DICOMWEB_READ);

@@ -1,3 +1,4 @@
+import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { renderedResponse } from '@/lib/dicomweb/wado-rendered';
 import { withAuth } from '@/lib/http/with-auth';
 
@@ -5,5 +6,5 @@ import { withAuth } from '@/lib/http/with-auth';
 export const GET = withAuth<{ study: string; series: string }>(
   async ({ req, params }) =>
     renderedResponse({ study: params.study, series: params.series, query: new URL(req.url).searchParams, accept: req.headers.get('accept'), thumbnail: true }),
-  { roles: ['radiologist', 'admin'] },
+  DICOMWEB_READ,
 );

@@ -1,3 +1,4 @@
+import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { renderedResponse } from '@/lib/dicomweb/wado-rendered';
 import { withAuth } from '@/lib/http/with-auth';
 
@@ -12,5 +13,5 @@ export const GET = withAuth<{ study: string; series: string; instance: string }>
       accept: req.headers.get('accept'),
       thumbnail: true,
     }),
-  { roles: ['radiologist', 'admin'] },
+  DICOMWEB_READ,
 );

@@ -1,3 +1,4 @@
+import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { retrieveFrames } from '@/lib/dicomweb/wado-frames';
 import { withAuth } from '@/lib/http/with-auth';
 
@@ -11,5 +12,5 @@ export const GET = withAuth<{ study: string; series: string; instance: string; f
       frames: params.frames.split(',').map((n) => Number(n.trim())),
       accept: req.headers.get('accept'),
     }),
-  { roles: ['radiologist', 'admin'] },
+  DICOMWEB_READ,
 );
