@@ -1,15 +1,22 @@
 /**
- * qido.search: p95 latency of QIDO-RS study searches (searchStudies, the handler's whole work: query
- * parsing, SQL, DICOM JSON) over 10,000 indexed studies, vs the same SQL run on the bare driver with
- * its result rows untouched. Searches mix what worklists and viewers send: name prefixes, date
- * ranges, modalities, accession numbers, UID lists, and paging.
+ * qido.search: p95 latency of QIDO-RS study searches over 10,000 indexed studies. Searches mix what
+ * worklists and viewers send: name prefixes, date ranges, modalities, accession numbers, UID lists,
+ * and paging. Two comparisons:
+ * - in process: searchStudies (the handler's whole work: query parsing, SQL, DICOM JSON) vs the same
+ *   SQL run on the bare driver with its result rows untouched;
+ * - over loopback HTTP, the same searches against Cohort's QIDO-RS and against Orthanc's (Debian's
+ *   orthanc + orthanc-dicomweb, default settings) holding the same 10,000 studies, one small DICOM
+ *   file each, made from the same rows.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { entry, report } from './harness';
+import dcmjs from 'dcmjs';
+import { startOrthanc } from '../tests/helpers/orthanc';
+import { entry, report, type BenchEntry } from './harness';
 
 const STUDIES = 10_000;
 const SEARCHES = 400;
@@ -34,6 +41,8 @@ const raw = new Database(dbFile);
 const now = new Date().toISOString().replace('Z', '+00:00');
 const uid = () => `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`)}`;
 const studyUids: string[] = [];
+type StudyRow = { patientName: string; patientId: string; birthDate: string; sex: string; studyUid: string; seriesUid: string; date: string; accession: string; modality: string };
+const rows: StudyRow[] = [];
 raw.transaction(() => {
   const patient = raw.prepare('INSERT INTO patient (id, patient_key, issuer, name, birth_date, sex, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const study = raw.prepare(
@@ -42,15 +51,18 @@ raw.transaction(() => {
   const series = raw.prepare('INSERT INTO series (id, series_instance_uid, study_id, modality, series_number, description, body_part, instance_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   for (let p = 0; p < STUDIES / 2; p++) {
     const patientId = randomUUID();
-    patient.run(patientId, `PID${String(p).padStart(7, '0')}`, '', `${pick(FAMILY)}^${pick(GIVEN)}`, `19${40 + Math.floor(random() * 60)}0101`, pick(['F', 'M']), now);
+    const person = { patientId: `PID${String(p).padStart(7, '0')}`, patientName: `${pick(FAMILY)}^${pick(GIVEN)}`, birthDate: `19${40 + Math.floor(random() * 60)}0101`, sex: pick(['F', 'M']) };
+    patient.run(patientId, person.patientId, '', person.patientName, person.birthDate, person.sex, now);
     for (let s = 0; s < 2; s++) {
       const id = randomUUID();
       const studyUid = uid();
       studyUids.push(studyUid);
       const modality = pick(MODALITIES);
       const date = `20${String(15 + Math.floor(random() * 11)).padStart(2, '0')}${String(1 + Math.floor(random() * 12)).padStart(2, '0')}${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+      const seriesUid = uid();
       study.run(id, studyUid, patientId, date, '101500', `${modality} study`, `ACC${p}${s}`, '', '1', modality, 1, 100, now, now);
-      series.run(randomUUID(), uid(), id, modality, 1, `${modality} series`, '', 100, now);
+      series.run(randomUUID(), seriesUid, id, modality, 1, `${modality} series`, '', 100, now);
+      rows.push({ ...person, studyUid, seriesUid, date, accession: `ACC${p}${s}`, modality });
     }
   }
 })();
@@ -79,6 +91,7 @@ for (const q of searches) {
   ours.push(performance.now() - t);
 }
 if (matched === 0) throw new Error('the searches matched nothing');
+const overHttp = await compareWithOrthanc();
 await closeDb();
 
 // Baseline: the same SQL on the bare driver (prepared), rows not turned into DICOM JSON.
@@ -103,4 +116,96 @@ for (const q of searches) {
 bare.close();
 rmSync(dataDir, { recursive: true, force: true });
 
-report([entry(`qido.search: p95 of ${SEARCHES} QIDO-RS study searches over ${STUDIES.toLocaleString('en')} studies (SQLite)`, 'ms', p95(ours), 'the same SQL on the bare driver', p95(baseline))]);
+report([entry(`qido.search: p95 of ${SEARCHES} QIDO-RS study searches over ${STUDIES.toLocaleString('en')} studies (SQLite)`, 'ms', p95(ours), 'the same SQL on the bare driver', p95(baseline)), ...overHttp]);
+
+/** The same searches over HTTP, against Cohort and against an Orthanc holding the same studies. */
+async function compareWithOrthanc(): Promise<BenchEntry[]> {
+  if (!existsSync('/usr/sbin/Orthanc')) {
+    process.stderr.write('Orthanc is not installed (apt-get install orthanc orthanc-dicomweb): no Orthanc baseline.\n');
+    return [];
+  }
+  const { qidoResponse } = await import('../lib/dicomweb/qido-response');
+  const server = http.createServer(async (req, res) => {
+    const answer = qidoResponse(await searchStudies(new URL(req.url!, 'http://x').searchParams));
+    res.writeHead(answer.status, Object.fromEntries(answer.headers)).end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const cohortUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/dicomweb`;
+  const orthanc = await startOrthanc({ quiet: true });
+  try {
+    // Orthanc learns the studies as a PACS does: one DICOM file per study, over its REST API, 4 at a time.
+    const files = rows.map(studyFile);
+    for (let i = 0; i < files.length; i += 4) {
+      await Promise.all(
+        files.slice(i, i + 4).map(async (body) => {
+          const res = await fetch(`${orthanc.restUrl}/instances`, { method: 'POST', body });
+          if (!res.ok) throw new Error(`Orthanc refused a study: ${res.status} ${await res.text()}`);
+        }),
+      );
+    }
+    const timed = async (base: string) => {
+      const times: number[] = [];
+      for (const q of searches.slice(0, 20)) await (await fetch(`${base}/studies?${q}`)).arrayBuffer(); // warm up
+      for (const q of searches) {
+        const t = performance.now();
+        const res = await fetch(`${base}/studies?${q}`, { headers: { accept: 'application/dicom+json' } });
+        await res.arrayBuffer();
+        if (!res.ok && res.status !== 204) throw new Error(`${base}/studies?${q}: ${res.status}`);
+        times.push(performance.now() - t);
+      }
+      return p95(times);
+    };
+    const [cohortP95, orthancP95] = [await timed(cohortUrl), await timed(orthanc.dicomWebUrl)];
+    return [entry(`qido.search: p95 of the same searches over loopback HTTP, same ${STUDIES.toLocaleString('en')} studies`, 'ms', cohortP95, "Orthanc's QIDO-RS", orthancP95)];
+  } finally {
+    server.close();
+    await orthanc.stop();
+  }
+}
+
+/** A small DICOM file (a 1×1 secondary capture) of one study row. */
+function studyFile(row: StudyRow): Uint8Array<ArrayBuffer> {
+  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+  const sop = uid();
+  const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
+  const dict = new DicomDict(
+    DicomMetaDictionary.denaturalizeDataset({
+      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+      MediaStorageSOPClassUID: SECONDARY_CAPTURE,
+      MediaStorageSOPInstanceUID: sop,
+      TransferSyntaxUID: '1.2.840.10008.1.2.1',
+      ImplementationClassUID: '2.25.153270219434232131546254322617446519251',
+    }),
+  );
+  dict.dict = DicomMetaDictionary.denaturalizeDataset({
+    SOPClassUID: SECONDARY_CAPTURE,
+    SOPInstanceUID: sop,
+    StudyInstanceUID: row.studyUid,
+    SeriesInstanceUID: row.seriesUid,
+    PatientName: row.patientName,
+    PatientID: row.patientId,
+    PatientBirthDate: row.birthDate,
+    PatientSex: row.sex,
+    StudyDate: row.date,
+    StudyTime: '101500',
+    StudyDescription: `${row.modality} study`,
+    AccessionNumber: row.accession,
+    ReferringPhysicianName: '',
+    StudyID: '1',
+    Modality: row.modality,
+    SeriesNumber: 1,
+    SeriesDescription: `${row.modality} series`,
+    InstanceNumber: 1,
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    Rows: 1,
+    Columns: 1,
+    BitsAllocated: 16,
+    BitsStored: 16,
+    HighBit: 15,
+    PixelRepresentation: 0,
+    PixelData: new Uint16Array([0]).buffer,
+    _vrMap: { PixelData: 'OW' },
+  });
+  return new Uint8Array(dict.write());
+}
