@@ -6,8 +6,9 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native addons and WebAssembly loaded from node_modules at run time, never bundled.
+  // Native addons, WebAssembly and asm.js (daikon's decoders) loaded from node_modules at run time, never bundled.
   serverExternalPackages: [
+    'daikon',
     '@prisma/schema-engine-wasm',
     '@prisma/adapter-better-sqlite3',
     '@prisma/adapter-pg',

@@ -1,10 +1,7 @@
-import fs from 'node:fs/promises';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
 import { encodePng } from '@/lib/format/encode-png';
-import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { readNativeFrame } from './read-native-frame';
-import { EXPLICIT_VR_BIG_ENDIAN, isNativeOnDisk } from './transfer-syntaxes';
+import { framePixels } from './frame-pixels';
 
 export type RenderOptions = {
   frame?: number;
@@ -22,8 +19,9 @@ async function findInstance(where: { sopInstanceUid: string }) {
 
 /**
  * A frame as a PNG for people to look at (WADO-RS /rendered and /thumbnail): modality rescale, a VOI
- * window (linear, PS3.3 C.11.2.1.2), MONOCHROME1 inverted, scaled down by area averaging. Native
- * grayscale only: compressed or colour frames are decoded in the viewer, never on the server (406).
+ * window (linear, PS3.3 C.11.2.1.2), MONOCHROME1 inverted, scaled down by area averaging. Grayscale
+ * images in any syntax framePixels decodes (native, deflated, JPEG, JPEG-LS, JPEG 2000, RLE); colour
+ * and HTJ2K images are decoded in the viewer (406 here).
  */
 export async function renderInstance(sopInstanceUid: string, options: RenderOptions = {}): Promise<Buffer> {
   const row = await findInstance({ sopInstanceUid });
@@ -32,31 +30,25 @@ export async function renderInstance(sopInstanceUid: string, options: RenderOpti
 }
 
 export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize }: RenderOptions): Promise<Buffer> {
-  if (!isNativeOnDisk(row.transferSyntaxUid) || !/^MONOCHROME[12]$/.test(row.photometricInterpretation) || row.pixelDataOffset === null) {
-    throw new AppError('NOT_ACCEPTABLE', 'Only uncompressed grayscale images are rendered on the server; open it in the viewer.');
+  if (!/^MONOCHROME[12]$/.test(row.photometricInterpretation) || row.pixelDataOffset === null) {
+    throw new AppError('NOT_ACCEPTABLE', 'Only grayscale images are rendered on the server; open it in the viewer.');
   }
   if (!row.rows || !row.columns || (row.bitsAllocated !== 8 && row.bitsAllocated !== 16)) {
     throw new AppError('NOT_ACCEPTABLE', 'This image\'s pixel layout is not rendered on the server; open it in the viewer.');
   }
   if (frame < 1 || frame > row.frames) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
-  const file = await fs.open(getBlobStore().pathOf(row.sha256), 'r');
-  let raw: Buffer;
-  try {
-    raw = await readNativeFrame(file, row, frame, row.transferSyntaxUid === EXPLICIT_VR_BIG_ENDIAN);
-  } finally {
-    await file.close();
-  }
+  const [raw] = await framePixels(row, [frame]);
   const { rows, columns } = row;
   const count = rows * columns;
   const signed = row.pixelRepresentation === 1;
   const slope = row.rescaleSlope ?? 1;
   const intercept = row.rescaleIntercept ?? 0;
   const values = new Float32Array(count);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const view = new DataView(raw!.buffer, raw!.byteOffset, raw!.byteLength);
   const bitsStored = row.bitsStored ?? row.bitsAllocated;
   const mask = bitsStored >= 16 ? 0xffff : (1 << bitsStored) - 1;
   for (let i = 0; i < count; i++) {
-    let v = row.bitsAllocated === 8 ? raw[i]! : view.getUint16(i * 2, true) & mask;
+    let v = row.bitsAllocated === 8 ? raw![i]! : view.getUint16(i * 2, true) & mask;
     if (signed && v & (1 << (bitsStored - 1))) v -= 1 << bitsStored; // sign-extend from Bits Stored
     values[i] = v * slope + intercept;
   }

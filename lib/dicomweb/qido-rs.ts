@@ -128,7 +128,8 @@ export async function searchInstances(studyInstanceUid: string, seriesInstanceUi
       '0020000D': attr('UI', r.study_instance_uid),
       '0020000E': attr('UI', r.series_instance_uid),
       '00200013': attr('IS', ...(r.instance_number === null ? [] : [Number(r.instance_number)])),
-      '00280008': attr('IS', Number(r.frames)),
+      // An instance that is no image (no Rows: a report, a waveform) has no frames, not one.
+      '00280008': attr('IS', ...(r.rows === null ? [] : [Number(r.frames)])),
       '00280010': attr('US', ...(r.rows === null ? [] : [Number(r.rows)])),
       '00280011': attr('US', ...(r.columns === null ? [] : [Number(r.columns)])),
       '00280100': attr('US', ...(r.bits_allocated === null ? [] : [Number(r.bits_allocated)])),

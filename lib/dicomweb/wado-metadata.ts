@@ -5,18 +5,21 @@ import { getDb } from '@/lib/db/client';
 import { decodeText, encodingOf } from '@/lib/dicom/character-set';
 import { IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { attr, type DicomJsonDataset } from './dicom-json';
+import { attr, type DicomJsonDataset, type DicomJsonValue } from './dicom-json';
 import { instancesOf, notFoundFor, type RetrieveTarget } from './wado-rs';
 
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
-/** Binary values up to this size travel inline (base64); larger ones (pixels, overlays) are left out. */
-const MAX_INLINE_BINARY = 64 * 1024;
 const TEXT_VRS = new Set(['PN', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC']);
+/** VRs whose Value Multiplicity is always 1 (PS3.5 §6.4): a backslash in them is a character, not a delimiter. */
+const SINGLE_VALUED = new Set(['LT', 'ST', 'UT', 'UR']);
+/** VRs whose leading spaces are padding too (PS3.5 Table 6.2-1); the others keep them. */
+const TRIM_LEADING = new Set(['AE', 'AS', 'CS', 'DS', 'IS', 'LO', 'SH']);
+const NUMERIC_STRINGS = new Set(['DS', 'IS']);
 
 /**
- * WADO-RS RetrieveMetadata (PS3.18 §10.4.1.1.2): each instance's data set as DICOM JSON, read from
- * the stored file only up to its Pixel Data (the pixels are fetched as frames). Small binary values
- * come inline; Pixel Data and other large binaries are left out.
+ * WADO-RS RetrieveMetadata (PS3.18 §10.4.1.1.2): each instance's data set as DICOM JSON (Annex F),
+ * read from the stored file only up to its Pixel Data (the pixels are fetched as frames). Every other
+ * attribute is there (§10.4.3.3.2): Cohort has no bulk data resource, so binary values come inline.
  */
 export async function retrieveMetadata(target: RetrieveTarget): Promise<DicomJsonDataset[]> {
   const rows = await getDb().instance.findMany({
@@ -58,32 +61,69 @@ async function readDataSetJson(file: string, row: { size: number; transferSyntax
 
 type RawElement = { vr: string; Value?: unknown[]; _rawValue?: unknown };
 
-function clean(dict: Record<string, unknown>, redecode: string | null): DicomJsonDataset {
+/** dcmjs's parse of a data set (or sequence item) as DICOM JSON; Pixel Data is left out at the top level only. */
+function clean(dict: Record<string, unknown>, redecode: string | null, top = true): DicomJsonDataset {
   const out: DicomJsonDataset = {};
   for (const [tag, raw] of Object.entries(dict)) {
-    const element = raw as RawElement;
-    if (tag === '7FE00010' || tag.startsWith('0002')) continue;
-    const { vr } = element;
-    const values = element.Value ?? [];
-    if (vr === 'SQ') {
-      out[tag] = attr('SQ', ...values.map((item) => clean(item as Record<string, unknown>, redecode)));
-    } else if (BINARY_VRS.has(vr)) {
-      const buffers = values.filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
-      const size = buffers.reduce((n, b) => n + b.byteLength, 0);
-      if (size > 0 && size <= MAX_INLINE_BINARY) out[tag] = { vr, InlineBinary: Buffer.concat(buffers.map((b) => Buffer.from(b))).toString('base64') };
-      else if (size === 0) out[tag] = attr(vr);
-    } else if (redecode && TEXT_VRS.has(vr)) {
-      out[tag] = attr(vr, ...values.map((v) => fixText(v, redecode)));
-    } else {
-      out[tag] = values.length ? attr(vr, ...values) : attr(vr);
-    }
+    // Group lengths are not part of the JSON model (PS3.18 F.2.2); group 0002 is the file's, not the data set's.
+    if (tag.endsWith('0000') || (top && (tag === '7FE00010' || tag.startsWith('0002')))) continue;
+    out[tag] = attribute(raw as RawElement, redecode);
   }
   return out;
 }
 
-function fixText(value: unknown, encoding: string): unknown {
-  const fix = (s: string) => decodeText(Buffer.from(s, 'latin1'), encoding);
-  if (typeof value === 'string') return fix(value);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? fix(v) : v]));
+function attribute(element: RawElement, redecode: string | null): DicomJsonValue {
+  const { vr } = element;
+  const values = element.Value ?? [];
+  if (vr === 'SQ') return attr('SQ', ...values.map((item) => clean(item as Record<string, unknown>, redecode, false)));
+  if (BINARY_VRS.has(vr)) {
+    const buffers = values.filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
+    const bytes = Buffer.concat(buffers.map((b) => Buffer.from(b)));
+    return bytes.length ? { vr, InlineBinary: bytes.toString('base64') } : attr(vr);
+  }
+  // AT: each value a tag, as 8 hex digits (F.2.3); dcmjs reads it as a number.
+  if (vr === 'AT') return attr(vr, ...values.map((v) => (typeof v === 'number' ? v.toString(16).toUpperCase().padStart(8, '0') : v)));
+  if (vr === 'SV' || vr === 'UV') return attr(vr, ...values.map((v) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v)));
+  const field = valueField(element);
+  if (field === null) return values.length ? attr(vr, ...values) : attr(vr); // binary numbers (US, FL...): as dcmjs read them
+  // Decoded whole, then split: in ISO 2022 text a 5CH byte can be half of a two-byte character.
+  const text = redecode && TEXT_VRS.has(vr) ? decodeText(Buffer.from(field, 'latin1'), redecode) : field;
+  const trimmed = (SINGLE_VALUED.has(vr) ? [text] : text.split('\\')).map((s) => unpad(s, vr));
+  // A zero-length value has no Value (F.2.5); empty values among several are null.
+  if (trimmed.length === 1 && trimmed[0] === '') return attr(vr);
+  return attr(vr, ...trimmed.map((s) => (s === '' ? null : typed(s, vr))));
+}
+
+/**
+ * A string element's value field as read from the file (dcmjs's _rawValue, split at backslashes: before
+ * it trims, converts to numbers, or, for Specific Character Set, replaces the file's declaration by
+ * ISO_IR 192), or null for binary-encoded VRs.
+ */
+function valueField(element: RawElement): string | null {
+  const raw = element._rawValue ?? element.Value;
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.every((v) => typeof v === 'string') ? list.join('\\') : null;
+}
+
+/** Padding removed per VR (PS3.5 Table 6.2-1): trailing spaces and NULs, and leading spaces where they are insignificant. */
+function unpad(value: string, vr: string): string {
+  const end = value.replace(/[ \0]+$/, '');
+  return TRIM_LEADING.has(vr) ? end.replace(/^ +/, '') : end;
+}
+
+function typed(value: string, vr: string): unknown {
+  if (vr === 'PN') {
+    const [alphabetic, ideographic, phonetic] = value.split('=').map((group) => group.replace(/ +$/, ''));
+    return {
+      ...(alphabetic ? { Alphabetic: alphabetic } : {}),
+      ...(ideographic ? { Ideographic: ideographic } : {}),
+      ...(phonetic ? { Phonetic: phonetic } : {}),
+    };
+  }
+  // DS and IS are JSON numbers (F.2.3); a value that is not a number stays as written rather than be lost.
+  if (NUMERIC_STRINGS.has(vr)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : value;
+  }
   return value;
 }

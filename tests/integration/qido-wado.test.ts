@@ -31,7 +31,13 @@ let reader: Session;
 const MR700 = samplesUnder('valid/pydicom/dicomdirtests/98892003/MR700');
 const CT2 = samplesUnder('valid/pydicom/dicomdirtests/77654033/CT2');
 const PHANTOM = syntheticCtSeries({ slices: 5, seed: 7 });
-const OTHERS = ['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm', 'valid/dcm_qa_ts/1.dcm', 'valid/dcm_qa_ts/3.dcm', 'valid/pydicom/examples_ybr_color.dcm'].map(sample);
+/** One MR image in nine transfer syntaxes: 1 explicit LE, 2 implicit, 3 big endian, 4 RLE, 5–6 JPEG lossless, 7–8 JPEG-LS, 9 JPEG 2000. */
+const QA_TS = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => sample(`valid/dcm_qa_ts/${n}.dcm`));
+const OTHERS = [
+  ...['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm', 'valid/pydicom/examples_ybr_color.dcm'].map(sample),
+  ...QA_TS,
+  ...['valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm', 'valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm', 'valid/pydicom/JPGExtended.dcm'].map(sample),
+];
 
 beforeAll(async () => {
   const admin = await makeUser(['admin']);
@@ -196,10 +202,39 @@ describe('WADO-RS', () => {
     expect((await res('40,0')).status).toBe(400);
     const thumb = await call(seriesThumbnailRoute, { study: ids.study, series: ids.series });
     expect(decodePng(Buffer.from(await thumb.arrayBuffer()))).toMatchObject({ width: 128, height: 128 });
-    const jpeg = await uids(sample('valid/dcm_qa_ts/1.dcm'));
-    expect((await call(renderedRoute, jpeg)).status).toBe(200);
-    const compressed = await call(seriesThumbnailRoute, await uids(sample('valid/pydicom/examples_ybr_color.dcm')));
-    expect(compressed.status).toBe(406);
+    const colourJpeg = await call(seriesThumbnailRoute, await uids(sample('valid/pydicom/examples_ybr_color.dcm')));
+    expect(colourJpeg.status).toBe(406);
+    expect((await colourJpeg.json()).message).toMatch(/grayscale/);
+  });
+
+  it('decodes compressed grayscale on the server: renders and explicit-little-endian frames equal those of the uncompressed original', async () => {
+    const LITTLE_ENDIAN = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' };
+    const original = await uids(QA_TS[0]!);
+    const [reference] = await frameBytes(await call(framesRoute, { ...original, frames: '1' }));
+    const referencePng = Buffer.from(await (await call(renderedRoute, original)).arrayBuffer());
+    for (const file of QA_TS.slice(1)) {
+      const ids = await uids(file);
+      const [frame] = await frameBytes(await call(framesRoute, { ...ids, frames: '1' }, LITTLE_ENDIAN));
+      expect(frame!.type, file).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
+      expect(frame!.bytes.equals(reference!.bytes), file).toBe(true);
+      const png = await call(renderedRoute, ids);
+      expect(png.status, file).toBe(200);
+      expect(Buffer.from(await png.arrayBuffer()).equals(referencePng), file).toBe(true);
+    }
+    // Multi-frame: a JPEG lossless CT (two frames, no offset table) and a JPEG 2000 MR (ten frames).
+    const ct = await uids(sample('valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm'));
+    const ctFrames = await frameBytes(await call(framesRoute, { ...ct, frames: '1,2' }, LITTLE_ENDIAN));
+    expect(ctFrames.map((f) => f.bytes.length)).toEqual([512 * 512 * 2, 512 * 512 * 2]);
+    expect(ctFrames[0]!.bytes.equals(ctFrames[1]!.bytes)).toBe(false);
+    const mr = await uids(sample('valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm'));
+    const thumb = decodePng(Buffer.from(await (await call(seriesThumbnailRoute, { study: mr.study, series: mr.series })).arrayBuffer()));
+    expect([thumb.width, thumb.height]).toEqual([64, 64]);
+    expect(new Set(thumb.pixels).size).toBeGreaterThan(16); // an image, not a blank
+    const extended = decodePng(Buffer.from(await (await call(renderedRoute, await uids(sample('valid/pydicom/JPGExtended.dcm')))).arrayBuffer()));
+    expect([extended.width, extended.height]).toEqual([256, 1024]);
+    // Colour JPEG is left to the viewer: the decoders' colour is not what the header says.
+    const colour = await call(framesRoute, { ...(await uids(sample('valid/pydicom/examples_ybr_color.dcm'))), frames: '1' }, LITTLE_ENDIAN);
+    expect(colour.status).toBe(406);
   });
 
   it('serves compressed frames as their fragments, and refuses what it cannot give', async () => {
@@ -213,7 +248,7 @@ describe('WADO-RS', () => {
       expect(parts[i]!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.50');
     }
     expect((await call(framesRoute, { ...ids, frames: '31' })).status).toBe(400);
-    const jpegAsked = await call(framesRoute, { ...(await uids(sample('valid/dcm_qa_ts/1.dcm'))), frames: '1' }, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.4.50' });
+    const jpegAsked = await call(framesRoute, { ...(await uids(QA_TS[0]!)), frames: '1' }, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.4.50' });
     expect(jpegAsked.status).toBe(406);
   });
 
