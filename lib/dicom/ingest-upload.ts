@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,7 +31,7 @@ export async function ingestUpload({ body, contentType, name, actorUserId }: Upl
   if (type === 'application/zip' || type === 'application/x-zip-compressed') {
     const archive = await receiveArchive(stream);
     try {
-      return await ingestFiles(zipEntries(archive, { maxEntryBytes: env.COHORT_MAX_DICOM_BYTES, maxTotalBytes: env.COHORT_MAX_ARCHIVE_BYTES }), { actorUserId });
+      return await ingestUploadedFile({ file: archive, type: 'application/zip', name, actorUserId });
     } finally {
       await fs.rm(archive, { force: true });
     }
@@ -42,6 +42,17 @@ export async function ingestUpload({ body, contentType, name, actorUserId }: Upl
     })(), { actorUserId });
   }
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Upload DICOM files (application/dicom) or zip archives (application/zip), not ${type}.`);
+}
+
+/**
+ * A file already on disk, received whole by a resumable upload (lib/uploads): a zip archive is read
+ * in place, a DICOM file streamed from it.
+ */
+export async function ingestUploadedFile({ file, type, name, actorUserId }: { file: string; type: 'application/dicom' | 'application/zip'; name: string; actorUserId: string }): Promise<FileOutcome[]> {
+  if (type === 'application/zip') return ingestFiles(zipEntries(file, { maxEntryBytes: env.COHORT_MAX_DICOM_BYTES, maxTotalBytes: env.COHORT_MAX_ARCHIVE_BYTES }), { actorUserId });
+  return ingestFiles((async function* () {
+    yield { name, body: createReadStream(file) };
+  })(), { actorUserId });
 }
 
 /** Streams an archive to a private temp file (zip needs random access to its central directory). */

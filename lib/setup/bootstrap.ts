@@ -4,6 +4,7 @@ import { migrateDatabase } from '@/lib/db/migrate';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { markInterruptedImports } from '@/lib/pacs/run-import-job';
 import { log } from '@/lib/log/logger';
+import { sweepUploads } from '@/lib/uploads/upload-session';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DEMO_USERS } from './demo-users';
 import { ensureInitialAdmin, type InitialAdmin } from './ensure-initial-admin';
@@ -27,6 +28,8 @@ export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } =
   const swept = await getBlobStore().sweepTemp();
   if (swept) log.info(`removed ${swept} interrupted upload(s) from the blob store`);
   await recoverIngestJournal();
+  const abandoned = await sweepUploads();
+  if (abandoned) log.info(`removed ${abandoned} resumable upload(s) untouched for a day`);
   const interrupted = await markInterruptedImports();
   if (interrupted) log.warn(`${interrupted} PACS import(s) were cut off by the restart; resume them under Admin > PACS import`);
   const initialAdmin = await ensureInitialAdmin({

@@ -3,6 +3,7 @@ import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
 import { log } from '@/lib/log/logger';
+import { sweepUploads } from '@/lib/uploads/upload-session';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { bootstrap, formatBootstrapReport } from './bootstrap';
 import { setBootstrapState } from './bootstrap-state';
@@ -32,14 +33,15 @@ function scheduleCheckpoints() {
 }
 
 /**
- * Hourly: temp files of uploads that died more than an hour ago, and blobs of ingests whose process
- * was killed (bootstrap does the same at start, but another process, such as the CLI, may crash later).
+ * Hourly: temp files of uploads that died more than an hour ago, resumable uploads abandoned for a
+ * day, and blobs of ingests whose process was killed (bootstrap does the same at start, but another process, such as the CLI, may crash later).
  */
 function scheduleCleanup() {
   const clean = async () => {
     try {
       await getBlobStore().sweepTemp();
       await recoverIngestJournal();
+      await sweepUploads();
     } catch (err) {
       log.warn('blob store clean-up failed', { err: (err as Error).message });
     }

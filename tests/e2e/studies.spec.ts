@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { sample } from '../helpers/dicom-samples';
+import { largeDicom } from '../helpers/large-dicom';
 import { SignInPage } from './pages';
 
 test('an admin uploads a folder, a broken file and a zip bomb, then finds the study in the study list', async ({ page }) => {
@@ -38,6 +39,31 @@ test('an admin uploads a folder, a broken file and a zip bomb, then finds the st
   const thumbnail = page.getByTestId('series-table').getByRole('img', { name: 'MR preview' });
   await expect(thumbnail).toBeVisible();
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+});
+
+test('a large file goes up in chunks and resumes from where the server stopped after a dropped connection', async ({ page }) => {
+  await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto('/studies/upload');
+  const seen: string[] = [];
+  let dropped = false;
+  await page.route('**/api/uploads/*', async (route) => {
+    const request = route.request();
+    const offset = request.headers()['upload-offset'];
+    seen.push(`${request.method()}${offset ? ` ${offset}` : ''}`);
+    // The second chunk never arrives: the connection drops under it.
+    if (request.method() === 'PATCH' && offset !== '0' && !dropped) {
+      dropped = true;
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  const file = largeDicom();
+  await page.getByTestId('file-input').setInputFiles({ name: 'large.dcm', mimeType: 'application/dicom', buffer: file });
+  await expect(page.getByTestId('upload-summary')).toHaveText('1 stored · 0 already stored · 0 refused', { timeout: 60_000 });
+  // The first chunk was sent once; after the drop the browser asked where to go on, and sent only the rest.
+  const CHUNK = 8 * 1024 * 1024;
+  expect(seen).toEqual(['PATCH 0', `PATCH ${CHUNK}`, 'GET', `PATCH ${CHUNK}`]);
+  await expect(page.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuenow', '100');
 });
 
 test('a radiologist sees the study list but cannot upload', async ({ page }) => {

@@ -11,6 +11,7 @@ import type { Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { readDicomHeader } from '@/lib/dicom/read-header';
+import { appendChunk, startUpload } from '@/lib/uploads/upload-session';
 import { setUserActive } from '@/lib/users/set-user-active';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
@@ -31,6 +32,7 @@ type RouteCase = {
   body?: () => unknown;
   /** A non-JSON body (multipart DICOM for STOW-RS). */
   raw?: () => { body: Uint8Array; contentType: string };
+  headers?: Record<string, string>;
 };
 
 const stowFile = () => stowBody([new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154')))]);
@@ -39,6 +41,9 @@ const stowUids = async () => {
   return { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid };
 };
 const stowStudy = async () => ({ study: (await stowUids()).study });
+
+/** An upload session of the calling principal's own (someone else's is a 404: resumable-upload.test.ts). */
+const ownUpload = async (c: Ctx) => ({ uploadId: (await startUpload(c.userId, { name: 'matrix.dcm', size: 10, type: 'application/dicom' })).id });
 
 let unique = 0;
 const ROUTES: RouteCase[] = [
@@ -107,6 +112,31 @@ const ROUTES: RouteCase[] = [
       jobId: (await getDb().importJob.create({ data: { sourceUrl: 'http://127.0.0.1:9/dicom-web', studyUids: '["1.2.3"]', studiesTotal: 1, status: 'failed' } })).id,
     }),
     body: () => ({ source: { baseUrl: 'http://127.0.0.1:9/dicom-web' } }),
+  },
+  { method: 'POST', template: '/api/uploads', access: ['admin'], ok: 201, body: () => ({ name: 'matrix.dcm', size: 10, type: 'application/dicom' }) },
+  { method: 'GET', template: '/api/uploads/[uploadId]', access: ['admin'], ok: 200, params: ownUpload },
+  {
+    method: 'PATCH',
+    template: '/api/uploads/[uploadId]',
+    access: ['admin'],
+    ok: 200,
+    params: ownUpload,
+    raw: () => ({ body: new Uint8Array(10), contentType: 'application/offset+octet-stream' }),
+    headers: { 'upload-offset': '0' },
+  },
+  { method: 'DELETE', template: '/api/uploads/[uploadId]', access: ['admin'], ok: 204, params: ownUpload },
+  {
+    method: 'POST',
+    template: '/api/uploads/[uploadId]/complete',
+    access: ['admin'],
+    ok: 200,
+    // An upload of the caller's own with every byte of a real file arrived.
+    params: async (c) => {
+      const bytes = readFileSync(sample('valid/pydicom/CT_small.dcm'));
+      const { id } = await startUpload(c.userId, { name: 'CT_small.dcm', size: bytes.length, type: 'application/dicom' });
+      await appendChunk(id, c.userId, 0, [new Uint8Array(bytes)]);
+      return { uploadId: id };
+    },
   },
   { method: 'POST', template: '/api/ingest', access: ['admin'], ok: 200, raw: () => ({ body: stowFile().body, contentType: 'application/octet-stream' }) },
   { method: 'POST', template: '/dicomweb/studies', access: ['admin'], ok: 200, raw: stowFile },
@@ -230,7 +260,7 @@ describe('route × role matrix', () => {
           session: p.session,
           params,
           body: route.body?.(),
-          headers: { ...p.headers, ...(raw ? { 'content-type': raw.contentType } : {}) },
+          headers: { ...p.headers, ...route.headers, ...(raw ? { 'content-type': raw.contentType } : {}) },
           ...(raw ? { rawBody: raw.body } : {}),
         });
         outcomes.push(`${p.label}: ${res.status}`);
