@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import daikon from 'daikon';
 import dicomParser from 'dicom-parser';
 import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
@@ -56,7 +55,9 @@ export async function framePixels(row: StoredPixels, frames: readonly number[]):
   return decodeFrames(await fs.readFile(path), row, frames);
 }
 
-function decodeFrames(file: Buffer, row: StoredPixels, frames: readonly number[]): Buffer[] {
+async function decodeFrames(file: Buffer, row: StoredPixels, frames: readonly number[]): Promise<Buffer[]> {
+  // Loaded on first use: most installations store native images, and daikon's JPEG-LS decoder is large.
+  const { default: daikon } = await import('daikon');
   const frameBytes = nativeFrameBytes(row);
   const image = daikon.Series.parseImage(new DataView(file.buffer, file.byteOffset, file.byteLength));
   if (!image || frameBytes === null) throw new AppError('NOT_ACCEPTABLE', 'This image could not be decoded on the server; the viewer decodes it.');

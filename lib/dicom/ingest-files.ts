@@ -114,8 +114,8 @@ function discard(files: readonly Accepted[]): Promise<unknown> {
 
 /**
  * Disk writes in flight while files keep arriving, up to WINDOW_BYTES at once. A failed write (disk
- * full) surfaces at the next add() or at drain(); settle() waits for all of them whatever happened,
- * so nothing is still writing when the caller cleans up.
+ * full) surfaces at the next add() (and where its batch waits for it); settle() waits for all of them
+ * whatever happened, so nothing is still writing when the caller cleans up.
  */
 class WriteWindow {
   static readonly WINDOW_BYTES = 64 * 1024 * 1024;
@@ -134,11 +134,6 @@ class WriteWindow {
     this.#pending.set(tracked, size);
     this.#bytes += size;
     while (this.#bytes > WriteWindow.WINDOW_BYTES && this.#pending.size > 1) await Promise.race(this.#pending.keys());
-    this.#throwIfFailed();
-  }
-
-  async drain(): Promise<void> {
-    await this.settle();
     this.#throwIfFailed();
   }
 
