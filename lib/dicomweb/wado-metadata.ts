@@ -9,6 +9,8 @@ import { attr, type DicomJsonDataset, type DicomJsonValue } from './dicom-json';
 import { instancesOf, notFoundFor, type RetrieveTarget } from './wado-rs';
 
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
+/** Binary values up to this size come inline (base64); larger ones (lookup tables, private headers) by BulkDataURI. */
+const MAX_INLINE_BINARY = 64 * 1024;
 const TEXT_VRS = new Set(['PN', 'LO', 'SH', 'ST', 'LT', 'UT', 'UC']);
 /** VRs whose Value Multiplicity is always 1 (PS3.5 §6.4): a backslash in them is a character, not a delimiter. */
 const SINGLE_VALUED = new Set(['LT', 'ST', 'UT', 'UR']);
@@ -19,7 +21,8 @@ const NUMERIC_STRINGS = new Set(['DS', 'IS']);
 /**
  * WADO-RS RetrieveMetadata (PS3.18 §10.4.1.1.2): each instance's data set as DICOM JSON (Annex F),
  * read from the stored file only up to its Pixel Data (the pixels are fetched as frames). Every other
- * attribute is there (§10.4.3.3.2): Cohort has no bulk data resource, so binary values come inline.
+ * attribute is there (§10.4.3.3.2); binary values over 64 KiB as a BulkDataURI (see wado-bulkdata.ts),
+ * so a series' metadata stays small enough for a viewer to load at once.
  */
 export async function retrieveMetadata(target: RetrieveTarget): Promise<DicomJsonDataset[]> {
   const rows = await getDb().instance.findMany({
@@ -30,15 +33,20 @@ export async function retrieveMetadata(target: RetrieveTarget): Promise<DicomJso
   if (rows.length === 0) throw notFoundFor(target);
   const out: DicomJsonDataset[] = [];
   for (const row of rows) {
-    const dataset = await readDataSetJson(getBlobStore().pathOf(row.sha256), row);
+    const url = `${env.appUrl}/dicomweb/studies/${target.study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`;
+    const { dict, redecode } = await readStoredDataSet(getBlobStore().pathOf(row.sha256), row);
+    const dataset = clean(dict, { redecode, bulkDataUri: (path) => `${url}/bulkdata/${path.join('/')}` });
     dataset['00083002'] = attr('UI', row.transferSyntaxUid);
-    dataset['00081190'] = attr('UR', `${env.appUrl}/dicomweb/studies/${target.study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`);
+    dataset['00081190'] = attr('UR', url);
     out.push(dataset);
   }
   return out;
 }
 
-async function readDataSetJson(file: string, row: { size: number; transferSyntaxUid: string; pixelDataOffset: number | null }): Promise<DicomJsonDataset> {
+/** dcmjs's reading of a stored file up to its Pixel Data, and the encoding its text must be decoded again with, if any. */
+export type StoredDataSet = { dict: Record<string, unknown>; redecode: string | null };
+
+export async function readStoredDataSet(file: string, row: { size: number; transferSyntaxUid: string; pixelDataOffset: number | null }): Promise<StoredDataSet> {
   // Up to the Pixel Data element's header (8 bytes implicit VR, 12 explicit): the pixels are not read.
   const header = row.transferSyntaxUid === IMPLICIT_VR_LITTLE_ENDIAN ? 8 : 12;
   const deflated = transferSyntaxOf(row.transferSyntaxUid)?.deflated;
@@ -56,29 +64,42 @@ async function readDataSetJson(file: string, row: { size: number; transferSyntax
   const charset = [declared?._rawValue ?? declared?.Value ?? []].flat().join('\\');
   // dcmjs does not follow ISO 2022 code extensions (escape sequences): such text is decoded again here.
   const redecode = charset.includes('ISO 2022') ? encodingOf(charset) : null;
-  return clean(dict, redecode);
+  return { dict, redecode };
 }
 
-type RawElement = { vr: string; Value?: unknown[]; _rawValue?: unknown };
+export type RawElement = { vr: string; Value?: unknown[]; _rawValue?: unknown };
+/** `path`: where an attribute sits, as tags and item indexes (00400275/0/00081150): its bulk data address. */
+type CleanContext = { redecode: string | null; bulkDataUri: (path: string[]) => string };
 
 /** dcmjs's parse of a data set (or sequence item) as DICOM JSON; Pixel Data is left out at the top level only. */
-function clean(dict: Record<string, unknown>, redecode: string | null, top = true): DicomJsonDataset {
+function clean(dict: Record<string, unknown>, context: CleanContext, path: string[] = []): DicomJsonDataset {
   const out: DicomJsonDataset = {};
   for (const [tag, raw] of Object.entries(dict)) {
     // Group lengths are not part of the JSON model (PS3.18 F.2.2); group 0002 is the file's, not the data set's.
-    if (tag.endsWith('0000') || (top && (tag === '7FE00010' || tag.startsWith('0002')))) continue;
-    out[tag] = attribute(raw as RawElement, redecode);
+    if (tag.endsWith('0000') || (path.length === 0 && (tag === '7FE00010' || tag.startsWith('0002')))) continue;
+    out[tag] = attribute(raw as RawElement, context, [...path, tag]);
   }
   return out;
 }
 
-function attribute(element: RawElement, redecode: string | null): DicomJsonValue {
+/** The bytes of a binary element's value (empty when it has none). */
+export function binaryValue(element: RawElement): Buffer {
+  const buffers = (element.Value ?? []).filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
+  return Buffer.concat(buffers.map((b) => Buffer.from(b)));
+}
+
+export function isBinary(element: RawElement): boolean {
+  return BINARY_VRS.has(element.vr);
+}
+
+function attribute(element: RawElement, context: CleanContext, path: string[]): DicomJsonValue {
   const { vr } = element;
+  const { redecode } = context;
   const values = element.Value ?? [];
-  if (vr === 'SQ') return attr('SQ', ...values.map((item) => clean(item as Record<string, unknown>, redecode, false)));
+  if (vr === 'SQ') return attr('SQ', ...values.map((item, i) => clean(item as Record<string, unknown>, context, [...path, String(i)])));
   if (BINARY_VRS.has(vr)) {
-    const buffers = values.filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
-    const bytes = Buffer.concat(buffers.map((b) => Buffer.from(b)));
+    const bytes = binaryValue(element);
+    if (bytes.length > MAX_INLINE_BINARY) return { vr, BulkDataURI: context.bulkDataUri(path) };
     return bytes.length ? { vr, InlineBinary: bytes.toString('base64') } : attr(vr);
   }
   // AT: each value a tag, as 8 hex digits (F.2.3); dcmjs reads it as a number.

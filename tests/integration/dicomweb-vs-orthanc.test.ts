@@ -15,6 +15,7 @@ import * as seriesListRoute from '@/app/dicomweb/studies/[study]/series/route';
 import * as instancesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/route';
 import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/route';
 import * as instanceMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata/route';
+import * as bulkDataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/bulkdata/[...path]/route';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { multipartBoundary, readMultipart } from '@/lib/dicomweb/multipart';
 import { ORIGIN, signInOrThrow, type Session } from '../helpers/api';
@@ -29,11 +30,11 @@ import { makeUser } from '../helpers/users';
  */
 const EXCEPTIONS = {
   // WADO-RS metadata: server choices.
-  pixelData: 'Top-level Pixel Data (7FE0,0010): Cohort serves pixels as frames and has no bulk data resource; Orthanc gives a BulkDataURI.',
+  pixelData: 'Top-level Pixel Data (7FE0,0010): Cohort serves pixels as frames, not as bulk data; Orthanc gives a BulkDataURI.',
   trailingPadding: 'Data Set Trailing Padding (FFFC,FFFC) is padding that carries no information, after Pixel Data, where Cohort stops reading; Orthanc gives a BulkDataURI.',
   retrieveUrl: 'Retrieve URL (0008,1190) in metadata: Cohort adds it (optional); Orthanc does not. Checked: it names the instance.',
   availableTransferSyntax: 'Available Transfer Syntax UID (0008,3002): Cohort adds it (optional, PS3.18 §10.4.1.1.2); Orthanc does not. Checked: the file\'s own.',
-  bulkDataUri: 'Orthanc gives binary values as BulkDataURIs, Cohort inline (PS3.18 F.2.6/F.2.7 leave it to the server). Checked: the same bytes.',
+  bulkDataUri: 'Orthanc gives binary values as BulkDataURIs, Cohort inline up to 64 KiB (PS3.18 F.2.6/F.2.7 leave it to the server). Checked: the same bytes, fetched from either bulk data resource.',
   implicitPrivateVr: 'Private elements of implicit VR files: Orthanc reads their VR from DCMTK\'s private dictionaries, Cohort (having none) says UN (F.2.7). Checked: the same bytes.',
   // WADO-RS metadata: Orthanc deviating from PS3.18 / PS3.5.
   orthancDropsUsOrSs: 'Orthanc leaves out "US or SS" elements of implicit VR files (palette descriptors) whose VR its dictionary cannot settle; PS3.18 §10.4.3.3.2 wants all attributes.',
@@ -185,7 +186,12 @@ async function bytesOf(attribute: Attribute): Promise<Buffer | null> {
   if (attribute.InlineBinary !== undefined) return Buffer.from(attribute.InlineBinary, 'base64');
   if (attribute.BulkDataURI === undefined) return null;
   allow('bulkDataUri');
-  const [bulk] = await parts(await fetch(attribute.BulkDataURI, { headers: { accept: 'multipart/related; type="application/octet-stream"' } }));
+  const accept = 'multipart/related; type="application/octet-stream"';
+  // Ours: …/studies/{s}/series/{r}/instances/{i}/bulkdata/{tag[/item/tag…]}, served by the route in-process.
+  const mine = new RegExp(`^${ORIGIN}/dicomweb/studies/([^/]+)/series/([^/]+)/instances/([^/]+)/bulkdata/(.+)$`).exec(attribute.BulkDataURI);
+  const res = mine ? await ours(bulkDataRoute, { study: mine[1]!, series: mine[2]!, instance: mine[3]!, path: mine[4]!.split('/') } as unknown as Record<string, string>, { accept }) : await fetch(attribute.BulkDataURI, { headers: { accept } });
+  expect(res.status, attribute.BulkDataURI).toBe(200);
+  const [bulk] = await parts(res);
   return bulk!.bytes;
 }
 

@@ -13,6 +13,7 @@ import * as instancesRoute from '@/app/dicomweb/studies/[study]/series/[series]/
 import * as instanceRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/route';
 import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/route';
 import * as instanceMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata/route';
+import * as bulkDataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/bulkdata/[...path]/route';
 import * as seriesMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/metadata/route';
 import dicomParser from 'dicom-parser';
 import * as renderedRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered/route';
@@ -36,7 +37,7 @@ const QA_TS = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => sample(`valid/dcm_qa_ts/${n
 const OTHERS = [
   ...['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm', 'valid/pydicom/examples_ybr_color.dcm'].map(sample),
   ...QA_TS,
-  ...['valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm', 'valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm', 'valid/pydicom/JPGExtended.dcm'].map(sample),
+  ...['valid/pydicom-data/gdcm-US-ALOKA-16.dcm', 'valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm', 'valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm', 'valid/pydicom/JPGExtended.dcm'].map(sample),
 ];
 
 beforeAll(async () => {
@@ -250,6 +251,26 @@ describe('WADO-RS', () => {
     expect((await call(framesRoute, { ...ids, frames: '31' })).status).toBe(400);
     const jpegAsked = await call(framesRoute, { ...(await uids(QA_TS[0]!)), frames: '1' }, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.4.50' });
     expect(jpegAsked.status).toBe(406);
+  });
+
+  it('gives binary values over 64 KiB as a BulkDataURI, and serves them there byte for byte', async () => {
+    const file = sample('valid/pydicom-data/gdcm-US-ALOKA-16.dcm');
+    const ids = await uids(file);
+    const [metadata] = (await (await call(instanceMetadataRoute, ids)).json()) as (Json[number] & Record<string, { InlineBinary?: string; BulkDataURI?: string }>)[];
+    const base = `${ORIGIN}/dicomweb/studies/${ids.study}/series/${ids.series}/instances/${ids.instance}`;
+    expect(metadata!['00281221']).toEqual({ vr: 'OW', BulkDataURI: `${base}/bulkdata/00281221` });
+    const dataSet = dicomParser.parseDicom(readFileSync(file));
+    const valueOf = (tag: string) => Buffer.from(dataSet.byteArray.subarray(dataSet.elements[tag]!.dataOffset, dataSet.elements[tag]!.dataOffset + dataSet.elements[tag]!.length));
+    // Under the threshold: inline.
+    expect(Buffer.from(metadata!['00281223']!.InlineBinary!, 'base64').equals(valueOf('x00281223'))).toBe(true);
+    const bulk = (path: string[]) => call(bulkDataRoute, { ...ids, path } as unknown as typeof ids);
+    const [red] = await frameBytes(await bulk(['00281221']));
+    expect(red!.type).toBe('application/octet-stream');
+    expect(red!.bytes.equals(valueOf('x00281221'))).toBe(true);
+    expect((await bulk(['7FE00010'])).status).toBe(404); // pixels are frames
+    expect((await bulk(['00100010'])).status).toBe(404); // not binary
+    expect((await bulk(['00281221', '0'])).status).toBe(400);
+    expect((await bulk(['../etc'])).status).toBe(400);
   });
 
   it('returns an instance, a series and a study as the stored bytes, part by part', async () => {

@@ -159,6 +159,14 @@ const ROUTES: RouteCase[] = [
     params: async () => ({ ...(await stowUids()), frames: '1' }),
   },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  {
+    method: 'GET',
+    template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/bulkdata/[...path]',
+    access: ['radiologist', 'admin'],
+    // This CR has no binary attribute: past the checks, a 404 (bulk data itself: qido-wado.test.ts).
+    ok: 404,
+    params: async () => ({ ...(await stowUids()), path: ['00281221'] as unknown as string }),
+  },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
 ];
