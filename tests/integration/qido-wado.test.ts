@@ -37,7 +37,7 @@ const QA_TS = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => sample(`valid/dcm_qa_ts/${n
 const OTHERS = [
   ...['valid/pydicom/chrH31.dcm', 'valid/pydicom/CT_small.dcm', 'valid/pydicom-data/color-pl.dcm', 'valid/pydicom/examples_ybr_color.dcm'].map(sample),
   ...QA_TS,
-  ...['valid/pydicom-data/gdcm-US-ALOKA-16.dcm', 'valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm', 'valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm', 'valid/pydicom/JPGExtended.dcm'].map(sample),
+  ...['valid/pydicom/ExplVR_BigEnd.dcm', 'valid/pydicom-data/gdcm-US-ALOKA-16.dcm', 'valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm', 'valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm', 'valid/pydicom/JPGExtended.dcm'].map(sample),
 ];
 
 beforeAll(async () => {
@@ -205,7 +205,7 @@ describe('WADO-RS', () => {
     expect(decodePng(Buffer.from(await thumb.arrayBuffer()))).toMatchObject({ width: 128, height: 128 });
     const colourJpeg = await call(seriesThumbnailRoute, await uids(sample('valid/pydicom/examples_ybr_color.dcm')));
     expect(colourJpeg.status).toBe(406);
-    expect((await colourJpeg.json()).message).toMatch(/grayscale/);
+    expect((await colourJpeg.json()).message).toMatch(/open this one in the viewer/);
   });
 
   it('decodes compressed grayscale on the server: renders and explicit-little-endian frames equal those of the uncompressed original', async () => {
@@ -251,6 +251,25 @@ describe('WADO-RS', () => {
     expect((await call(framesRoute, { ...ids, frames: '31' })).status).toBe(400);
     const jpegAsked = await call(framesRoute, { ...(await uids(QA_TS[0]!)), frames: '1' }, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.4.50' });
     expect(jpegAsked.status).toBe(406);
+  });
+
+  it('renders uncompressed colour as RGB, whether its samples are interleaved or in planes', async () => {
+    for (const name of ['valid/pydicom-data/color-pl.dcm', 'valid/pydicom/ExplVR_BigEnd.dcm']) {
+      const file = sample(name);
+      const dataSet = dicomParser.parseDicom(readFileSync(file));
+      const [rows, columns, planar] = [dataSet.uint16('x00280010')!, dataSet.uint16('x00280011')!, dataSet.uint16('x00280006') ?? 0];
+      const pixels = dataSet.elements.x7fe00010!;
+      const stored = dataSet.byteArray.subarray(pixels.dataOffset, pixels.dataOffset + rows * columns * 3);
+      const res = await call(renderedRoute, await uids(file));
+      expect(res.status, name).toBe(200);
+      const png = decodePng(Buffer.from(await res.arrayBuffer()));
+      expect([png.width, png.height, png.channels], name).toEqual([columns, rows, 3]);
+      const count = rows * columns;
+      for (const i of [0, Math.floor(count / 3), Math.floor(count / 2), count - 1]) {
+        const expected = planar === 1 ? [stored[i], stored[count + i], stored[2 * count + i]] : [stored[3 * i], stored[3 * i + 1], stored[3 * i + 2]];
+        expect([...png.pixels.subarray(3 * i, 3 * i + 3)], `${name} pixel ${i}`).toEqual(expected);
+      }
+    }
   });
 
   it('gives binary values over 64 KiB as a BulkDataURI, and serves them there byte for byte', async () => {
