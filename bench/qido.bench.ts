@@ -14,7 +14,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import dcmjs from 'dcmjs';
+import { newUid } from '../lib/dicom/uid';
+import { writePart10 } from '../lib/dicom/write-part10';
 import { startOrthanc } from '../tests/helpers/orthanc';
 import { entry, report, type BenchEntry } from './harness';
 
@@ -27,7 +28,7 @@ process.env.DATABASE_URL = `file:${dbFile}`;
 
 const { migrateDatabase } = await import('../lib/db/migrate');
 const { closeDb } = await import('../lib/db/client');
-const { searchStudies } = await import('../lib/dicomweb/qido-rs');
+const { searchStudies, STUDY_FIELDS } = await import('../lib/dicomweb/qido-rs');
 await migrateDatabase({ databaseUrl: process.env.DATABASE_URL });
 
 // ---- an index of 10,000 studies (rows as ingest writes them; no files needed to search) ----
@@ -39,7 +40,6 @@ const GIVEN = ['Anna', 'Ben', 'Chen', 'Dara', 'Eli', 'Fatima', 'Goran', 'Hana', 
 const MODALITIES = ['CT', 'MR', 'CR', 'DX', 'US', 'PT', 'MG', 'XA'];
 const raw = new Database(dbFile);
 const now = new Date().toISOString().replace('Z', '+00:00');
-const uid = () => `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`)}`;
 const studyUids: string[] = [];
 type StudyRow = { patientName: string; patientId: string; birthDate: string; sex: string; studyUid: string; seriesUid: string; date: string; accession: string; modality: string };
 const rows: StudyRow[] = [];
@@ -55,11 +55,11 @@ raw.transaction(() => {
     patient.run(patientId, person.patientId, '', person.patientName, person.birthDate, person.sex, now);
     for (let s = 0; s < 2; s++) {
       const id = randomUUID();
-      const studyUid = uid();
+      const studyUid = newUid();
       studyUids.push(studyUid);
       const modality = pick(MODALITIES);
       const date = `20${String(15 + Math.floor(random() * 11)).padStart(2, '0')}${String(1 + Math.floor(random() * 12)).padStart(2, '0')}${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
-      const seriesUid = uid();
+      const seriesUid = newUid();
       study.run(id, studyUid, patientId, date, '101500', `${modality} study`, `ACC${p}${s}`, '', '1', modality, 1, 100, now, now);
       series.run(randomUUID(), seriesUid, id, modality, 1, `${modality} series`, '', 100, now);
       rows.push({ ...person, studyUid, seriesUid, date, accession: `ACC${p}${s}`, modality });
@@ -98,15 +98,8 @@ await closeDb();
 const { parseQidoQuery } = await import('../lib/dicomweb/qido-match');
 const bare = new Database(dbFile, { readonly: true });
 const baseline: number[] = [];
-const FIELDS = [
-  { keyword: 'StudyInstanceUID', tag: '0020000D', column: 's.study_instance_uid', kind: 'uid-list' as const },
-  { keyword: 'PatientName', tag: '00100010', column: 'p.name', kind: 'person' as const },
-  { keyword: 'AccessionNumber', tag: '00080050', column: 's.accession_number', kind: 'text' as const },
-  { keyword: 'StudyDate', tag: '00080020', column: 's.study_date', kind: 'date' as const },
-  { keyword: 'ModalitiesInStudy', tag: '00080061', column: 'EXISTS (SELECT 1 FROM series m WHERE m.study_id = s.id AND m.modality = ?)', kind: 'exists' as const },
-];
 for (const q of searches) {
-  const parsed = parseQidoQuery(q, FIELDS);
+  const parsed = parseQidoQuery(q, STUDY_FIELDS);
   const where = parsed.conditions.length ? `WHERE ${parsed.conditions.map((c) => `(${c.sql})`).join(' AND ')}` : '';
   const sql = `SELECT s.*, p.name, p.patient_key, p.birth_date, p.sex FROM study s JOIN patient p ON p.id = s.patient_id ${where} ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT ? OFFSET ?`;
   const t = performance.now();
@@ -165,21 +158,9 @@ async function compareWithOrthanc(): Promise<BenchEntry[]> {
 
 /** A small DICOM file (a 1×1 secondary capture) of one study row. */
 function studyFile(row: StudyRow): Uint8Array<ArrayBuffer> {
-  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-  const sop = uid();
-  const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
-  const dict = new DicomDict(
-    DicomMetaDictionary.denaturalizeDataset({
-      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-      MediaStorageSOPClassUID: SECONDARY_CAPTURE,
-      MediaStorageSOPInstanceUID: sop,
-      TransferSyntaxUID: '1.2.840.10008.1.2.1',
-      ImplementationClassUID: '2.25.153270219434232131546254322617446519251',
-    }),
-  );
-  dict.dict = DicomMetaDictionary.denaturalizeDataset({
-    SOPClassUID: SECONDARY_CAPTURE,
-    SOPInstanceUID: sop,
+  return writePart10({
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.7', // Secondary Capture Image Storage
+    SOPInstanceUID: newUid(),
     StudyInstanceUID: row.studyUid,
     SeriesInstanceUID: row.seriesUid,
     PatientName: row.patientName,
@@ -207,5 +188,4 @@ function studyFile(row: StudyRow): Uint8Array<ArrayBuffer> {
     PixelData: new Uint16Array([0]).buffer,
     _vrMap: { PixelData: 'OW' },
   });
-  return new Uint8Array(dict.write());
 }

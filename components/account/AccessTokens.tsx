@@ -6,6 +6,7 @@ import { Badge } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { DataTable } from '@/components/ui/DataTable';
 import { inputClass } from '@/components/ui/TextField';
+import { callApi, useApiCall } from '@/components/ui/use-api-call';
 import type { AccessTokenView } from '@/lib/access-tokens/access-token-view';
 import { TOKEN_LIFETIMES_DAYS, type TokenLifetimeDays } from '@/lib/access-tokens/lifetimes.client';
 
@@ -19,33 +20,14 @@ export function AccessTokens({ initialTokens, dicomWebUrl }: { initialTokens: Ac
   const [days, setDays] = useState<TokenLifetimeDays>(90);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const call = async (url: string, init?: RequestInit) => {
-    const res = await fetch(url, init);
-    const json = res.status === 204 ? {} : await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(json.message ?? `Cohort answered ${res.status}.`);
-    return json;
-  };
-  const refresh = async () => setTokens((await call('/api/account/tokens')).tokens);
+  const { busy, error, act } = useApiCall();
+  const refresh = async () => setTokens((await callApi<{ tokens: AccessTokenView[] }>('/api/account/tokens')).tokens);
 
   const create = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      const json = await call('/api/account/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, expiresInDays: days }) });
-      setCreated({ name, token: json.token });
+      const { token } = await callApi<{ token: string }>('/api/account/tokens', { method: 'POST', json: { name, expiresInDays: days } });
+      setCreated({ name, token });
       setCopied(false);
       setName('');
       await refresh();
@@ -54,7 +36,7 @@ export function AccessTokens({ initialTokens, dicomWebUrl }: { initialTokens: Ac
   const revoke = (token: AccessTokenView) => {
     if (!window.confirm(`Revoke "${token.name}"? Programs using it stop working at once.`)) return;
     void act(async () => {
-      await call(`/api/account/tokens/${token.id}`, { method: 'DELETE' });
+      await callApi(`/api/account/tokens/${token.id}`, { method: 'DELETE' });
       await refresh();
     });
   };

@@ -6,6 +6,7 @@ import { Badge } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { DataTable } from '@/components/ui/DataTable';
 import { inputClass } from '@/components/ui/TextField';
+import { callApi, useApiCall } from '@/components/ui/use-api-call';
 import type { RemoteStudy } from '@/lib/pacs/dicomweb-client';
 import type { ImportJobView } from '@/lib/pacs/find-import-jobs';
 
@@ -22,17 +23,10 @@ export function PacsImport({ initialJobs }: { initialJobs: ImportJobView[] }) {
   const [studies, setStudies] = useState<RemoteStudy[] | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [jobs, setJobs] = useState(initialJobs);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useApiCall();
   const source = { baseUrl, auth };
 
-  const call = async (url: string, body?: unknown) => {
-    const res = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const json = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(json.message ?? `Cohort answered ${res.status}.`);
-    return json;
-  };
-  const refresh = useCallback(async () => setJobs((await call('/api/admin/pacs/imports')).jobs), []);
+  const refresh = useCallback(async () => setJobs((await callApi<{ jobs: ImportJobView[] }>('/api/admin/pacs/imports')).jobs), []);
   const running = jobs.some((j) => j.status === 'running' || j.status === 'queued');
   useEffect(() => {
     if (!running) return;
@@ -40,34 +34,23 @@ export function PacsImport({ initialJobs }: { initialJobs: ImportJobView[] }) {
     return () => clearInterval(timer);
   }, [running, refresh]);
 
-  const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
   const search = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
       const filled = Object.fromEntries(Object.entries(query).filter(([, v]) => v.trim()));
-      setStudies((await call('/api/admin/pacs/search', { source, query: filled })).studies);
+      setStudies((await callApi<{ studies: RemoteStudy[] }>('/api/admin/pacs/search', { method: 'POST', json: { source, query: filled } })).studies);
       setChosen(new Set());
     });
   };
   const importChosen = () =>
     act(async () => {
-      await call('/api/admin/pacs/imports', { source, studyInstanceUids: [...chosen] });
+      await callApi('/api/admin/pacs/imports', { method: 'POST', json: { source, studyInstanceUids: [...chosen] } });
       setChosen(new Set());
       await refresh();
     });
   const resume = (id: string) =>
     act(async () => {
-      await call(`/api/admin/pacs/imports/${id}/resume`, { source });
+      await callApi(`/api/admin/pacs/imports/${id}/resume`, { method: 'POST', json: { source } });
       await refresh();
     });
 

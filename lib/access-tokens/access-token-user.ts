@@ -1,5 +1,4 @@
-import type { SessionUser } from '@/lib/auth/session-user';
-import { toRoles } from '@/lib/auth/roles';
+import { SESSION_USER_SELECT, toSessionUser, type SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
 import { isTokenShaped, tokenHash } from './token-format';
 
@@ -27,7 +26,7 @@ export async function accessTokenUser(token: string): Promise<SessionUser | null
       expiresAt: true,
       revokedAt: true,
       lastUsedAt: true,
-      user: { select: { id: true, name: true, email: true, deactivatedAt: true, mustChangePassword: true, roles: true } },
+      user: { select: SESSION_USER_SELECT },
     },
   });
   const now = new Date();
@@ -35,13 +34,5 @@ export async function accessTokenUser(token: string): Promise<SessionUser | null
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.accessToken.updateMany({ where: { id: row.id, lastUsedAt: row.lastUsedAt }, data: { lastUsedAt: now } });
   }
-  const { user } = row;
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    roles: toRoles(user.roles.map((r) => r.role)),
-    mustChangePassword: user.mustChangePassword,
-    sessionId: `token:${row.id}`,
-  };
+  return toSessionUser(row.user, `token:${row.id}`);
 }

@@ -12,24 +12,23 @@ export type SessionUser = {
   sessionId: string;
 };
 
+/** What a SessionUser is made of, as read from the user table. */
+export const SESSION_USER_SELECT = { id: true, name: true, email: true, deactivatedAt: true, mustChangePassword: true, roles: true } as const;
+type SessionUserRow = { id: string; name: string; email: string; mustChangePassword: boolean; roles: { role: string }[] };
+
+/** A user row as the request's user; `sessionId` names the session or access token it came with. */
+export function toSessionUser(user: SessionUserRow, sessionId: string): SessionUser {
+  return { id: user.id, name: user.name, email: user.email, roles: toRoles(user.roles.map((r) => r.role)), mustChangePassword: user.mustChangePassword, sessionId };
+}
+
 /** The signed-in user behind a request's session cookie, or null (no, expired or revoked session). */
 export async function getSessionUser(headers: Headers): Promise<SessionUser | null> {
   const session = await getAuth().api.getSession({ headers });
   if (!session) return null;
-  const user = await getDb().user.findUnique({
-    where: { id: session.user.id },
-    select: { id: true, name: true, email: true, deactivatedAt: true, mustChangePassword: true, roles: true },
-  });
+  const user = await getDb().user.findUnique({ where: { id: session.user.id }, select: SESSION_USER_SELECT });
   // Sessions are revoked on deactivation; this also covers one created in between.
   if (!user || user.deactivatedAt) return null;
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    roles: toRoles(user.roles.map((r) => r.role)),
-    mustChangePassword: user.mustChangePassword,
-    sessionId: session.session.id,
-  };
+  return toSessionUser(user, session.session.id);
 }
 
 export async function requireUser(headers: Headers): Promise<SessionUser> {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import dcmjs from 'dcmjs';
-import { EXPLICIT_VR_LITTLE_ENDIAN } from './transfer-syntaxes';
+import { newUid } from './uid';
+import { writePart10 } from './write-part10';
 
 const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 const SIZE = 512;
@@ -27,14 +26,14 @@ export type SyntheticCtOptions = {
 export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
   const { slices, spacing = 5, seed = 1 } = options;
   const patient = options.patient ?? { name: 'Phantom^Demo', id: 'DEMO-CT-0001', birthDate: '19700101', sex: 'O' as const };
-  const study = { uid: uid(), date: options.studyDate ?? today(), time: '093000', accession: options.accessionNumber ?? 'DEMO0001' };
-  const series = { uid: uid(), frameOfReference: uid() };
+  const study = { uid: newUid(), date: options.studyDate ?? today(), time: '093000', accession: options.accessionNumber ?? 'DEMO0001' };
+  const series = { uid: newUid(), frameOfReference: newUid() };
   const random = prng(seed);
   const files: Uint8Array[] = [];
   for (let i = 0; i < slices; i++) {
     const z = -i * spacing; // head first, from the top of the chest down
     const t = slices > 1 ? i / (slices - 1) : 0.5; // 0 at the apex of the lungs, 1 below the liver
-    const sop = uid();
+    const sop = newUid();
     const dataset = {
       SpecificCharacterSet: 'ISO_IR 192',
       ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
@@ -84,18 +83,7 @@ export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
       PixelData: phantomSlice(t, random).buffer,
       _vrMap: { PixelData: 'OW' },
     };
-    const meta = {
-      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-      MediaStorageSOPClassUID: CT_IMAGE_STORAGE,
-      MediaStorageSOPInstanceUID: sop,
-      TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
-      ImplementationClassUID: '2.25.153270219434232131546254322617446519251',
-      ImplementationVersionName: 'COHORT_SYNTH_1',
-    };
-    const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-    const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-    dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-    files.push(new Uint8Array(dict.write()));
+    files.push(writePart10(dataset, 'COHORT_SYNTH_1'));
   }
   return files;
 }
@@ -138,11 +126,6 @@ function inEllipse(x: number, y: number, cx: number, cy: number, rx: number, ry:
   const dx = (x - cx) / rx;
   const dy = (y - cy) / ry;
   return dx * dx + dy * dy <= 1;
-}
-
-/** A UID from a random UUID (PS3.5 B.2: "2.25." + the UUID as a decimal integer). */
-function uid(): string {
-  return `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`).toString()}`;
 }
 
 function today(): string {

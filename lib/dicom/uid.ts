@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** DICOM UIDs (PS3.5 §9.1): dot-separated decimal components, at most 64 characters. */
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 const LEADING_ZERO = /(^|\.)0[0-9]/;
@@ -11,4 +13,9 @@ export function checkUid(value: string): UidCheck {
   // Common in real archives (and accepted by every PACS), though PS3.5 forbids it.
   if (LEADING_ZERO.test(value)) return { ok: true, warning: `"${value}" has a component with a leading zero` };
   return { ok: true };
+}
+
+/** A new UID from a random UUID (PS3.5 §B.2: "2.25." and the UUID as one decimal integer). */
+export function newUid(): string {
+  return `2.25.${BigInt(`0x${randomUUID().replaceAll('-', '')}`).toString()}`;
 }

@@ -5,7 +5,8 @@ import { parseQidoQuery, type MatchField, type ParsedQuery } from './qido-match'
 
 export type QidoResult = { matches: DicomJsonDataset[]; ignored: string[] };
 
-const STUDY_FIELDS: MatchField[] = [
+/** The study attributes QIDO-RS matches on, and the SQL each is matched with. */
+export const STUDY_FIELDS: MatchField[] = [
   { keyword: 'StudyInstanceUID', tag: '0020000D', column: 's.study_instance_uid', kind: 'uid-list' },
   { keyword: 'PatientName', tag: '00100010', column: 'p.name', kind: 'person' },
   { keyword: 'PatientID', tag: '00100020', column: 'p.patient_key', kind: 'text' },
