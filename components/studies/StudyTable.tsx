@@ -28,7 +28,9 @@ export function StudyTable({ rows, sortHeader }: { rows: StudyListRow[]; sortHea
         <tr key={s.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
           <td className="py-1 pl-3">
             {s.firstSeriesUid ? (
-              <Thumbnail src={`/dicomweb/studies/${s.studyInstanceUid}/series/${s.firstSeriesUid}/thumbnail`} label={s.firstSeriesModality || '?'} size={48} />
+              <Link href={`/studies/${s.id}/viewer`} title="Open in the viewer" aria-label={`Open ${formatPersonName(s.patientName) || 'study'} in the viewer`}>
+                <Thumbnail src={`/dicomweb/studies/${s.studyInstanceUid}/series/${s.firstSeriesUid}/thumbnail`} label={s.firstSeriesModality || '?'} size={48} />
+              </Link>
             ) : null}
           </td>
           <td className="px-4 py-2">

@@ -45,3 +45,113 @@ export class Shell {
     await expect(this.page).toHaveURL(/\/sign-in/);
   }
 }
+
+/** The study viewer: its viewports, toolbar and what they draw. */
+export class ViewerPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens a study's viewer from the study list and waits until the first viewport has drawn an image. */
+  async openFromStudyList(studyDescription: string) {
+    await this.page.goto(`/studies?q=${encodeURIComponent(studyDescription)}`);
+    await this.page.getByRole('row', { name: studyDescription }).getByRole('link', { name: /in the viewer/ }).click();
+    await expect(this.page.getByTestId('study-viewer')).toBeVisible();
+    await this.waitForRendered(0);
+  }
+
+  get viewports() {
+    return this.page.getByTestId('viewport');
+  }
+
+  viewport(i: number) {
+    return this.viewports.nth(i);
+  }
+
+  get active() {
+    return this.page.locator('[data-testid="viewport"][data-active="true"]');
+  }
+
+  async waitForRendered(i: number) {
+    await expect(this.viewport(i)).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+    await expect(this.viewport(i)).not.toHaveAttribute('data-renders', '0');
+  }
+
+  /** Waits for the active viewport to draw again after `action`. */
+  async afterRender(i: number, action: () => Promise<void>) {
+    const before = Number(await this.viewport(i).getAttribute('data-renders'));
+    await action();
+    await expect.poll(async () => Number(await this.viewport(i).getAttribute('data-renders'))).toBeGreaterThan(before);
+  }
+
+  /** Mean and spread of the viewport's canvas luminance, and a fingerprint of what is drawn. */
+  async canvasStats(i: number): Promise<{ mean: number; std: number; nonBlack: number; hash: number }> {
+    return this.viewport(i)
+      .locator('canvas')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement) => {
+        const ctx = canvas.getContext('2d');
+        if (!ctx) throw new Error('The viewport canvas is not a 2D canvas.');
+        const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+        let sum = 0;
+        let sumSq = 0;
+        let nonBlack = 0;
+        let hash = 0;
+        const n = data.length / 4;
+        for (let p = 0; p < data.length; p += 4) {
+          const y = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+          sum += y;
+          sumSq += y * y;
+          if (y > 8) nonBlack++;
+          hash = (hash * 31 + data[p]!) | 0;
+        }
+        const mean = sum / n;
+        return { mean, std: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), nonBlack: nonBlack / n, hash };
+      });
+  }
+
+  /**
+   * Mean luminance of a 5×5 patch of the canvas at image pixel (x, y) of a square `size`² image shown
+   * to fit (as opened or after reset: centred, no pan, no zoom).
+   */
+  async luminanceAt(i: number, [x, y]: [number, number], size = 512): Promise<number> {
+    return this.viewport(i)
+      .locator('canvas')
+      .first()
+      .evaluate(
+        (canvas: HTMLCanvasElement, { x, y, size }) => {
+          const side = Math.min(canvas.width, canvas.height);
+          const scale = side / size;
+          const cx = Math.round((canvas.width - side) / 2 + (x + 0.5) * scale);
+          const cy = Math.round((canvas.height - side) / 2 + (y + 0.5) * scale);
+          const { data } = canvas.getContext('2d')!.getImageData(cx - 2, cy - 2, 5, 5);
+          let sum = 0;
+          for (let p = 0; p < data.length; p += 4) sum += 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+          return sum / (data.length / 4);
+        },
+        { x, y, size },
+      );
+  }
+
+  async windowText(i: number) {
+    return (await this.viewport(i).getByTestId('overlay-wl').innerText()).trim();
+  }
+
+  async imageText(i: number) {
+    return (await this.viewport(i).getByTestId('overlay-image').innerText()).trim();
+  }
+
+  toolbarButton(name: string | RegExp) {
+    return this.page.getByRole('toolbar', { name: 'Viewer tools' }).getByRole('button', { name });
+  }
+
+  /** Drags on a viewport between two points given as fractions of its size. */
+  async dragNormalized(i: number, from: [number, number], to: [number, number], button: 'left' | 'middle' | 'right' = 'left') {
+    const box = (await this.viewport(i).boundingBox())!;
+    const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+    await this.page.mouse.move(...at(from));
+    await this.page.mouse.down({ button });
+    for (let k = 1; k <= 8; k++) {
+      await this.page.mouse.move(at(from)[0] + ((at(to)[0] - at(from)[0]) * k) / 8, at(from)[1] + ((at(to)[1] - at(from)[1]) * k) / 8);
+    }
+    await this.page.mouse.up({ button });
+  }
+}

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { Thumbnail } from '@/components/studies/Thumbnail';
 import { Badge } from '@/components/ui/Badge';
+import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { DataTable } from '@/components/ui/DataTable';
 import { PageHeader } from '@/components/ui/PageHeader';
@@ -32,7 +33,11 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
   ];
   return (
     <>
-      <PageHeader title={study.description || 'Study without description'} description={`${study.seriesCount} series, ${study.instanceCount} instances`} />
+      <PageHeader
+        title={study.description || 'Study without description'}
+        description={`${study.seriesCount} series, ${study.instanceCount} instances`}
+        actions={<ButtonLink href={`/studies/${study.id}/viewer`}>Open viewer</ButtonLink>}
+      />
       <Card className="mb-6">
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-2 lg:grid-cols-4" data-testid="study-facts">
           {facts.map(([label, value]) => (

@@ -1,0 +1,50 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requirePageUser } from '@/app/_lib/page-guard';
+import { ViewerLoader } from '@/components/viewer/ViewerLoader';
+import type { ViewerStudy } from '@/components/viewer/viewer-study';
+import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
+import { getStudy } from '@/lib/dicom/get-study';
+import { isAppError } from '@/lib/errors/app-error';
+
+export const metadata: Metadata = { title: 'Viewer' };
+
+export default async function ViewerPage({ params }: { params: Promise<{ studyId: string }> }) {
+  await requirePageUser({ area: 'studies' });
+  const { studyId } = await params;
+  const study = await getStudy(studyId).catch((err: unknown) => {
+    if (isAppError(err, 'NOT_FOUND')) notFound();
+    throw err;
+  });
+  const viewerStudy: ViewerStudy = {
+    id: study.id,
+    studyInstanceUid: study.studyInstanceUid,
+    description: study.description,
+    date: formatDicomDate(study.studyDate),
+    patient: formatPersonName(study.patient.name) || 'Unnamed',
+    patientId: study.patient.patientKey.startsWith('study:') ? '' : study.patient.patientKey,
+    series: study.series.map((s) => ({
+      seriesInstanceUid: s.seriesInstanceUid,
+      number: s.seriesNumber,
+      modality: s.modality,
+      description: s.description,
+      instanceCount: s.instanceCount,
+    })),
+  };
+  return (
+    <div className="flex h-full flex-col">
+      <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
+        <Link href={`/studies/${study.id}`} className="rounded px-2 py-1 hover:bg-slate-800">
+          ← Study
+        </Link>
+        <h1 className="truncate font-medium text-slate-100">
+          {viewerStudy.patient} · {study.description || 'Study without description'} · {viewerStudy.date}
+        </h1>
+      </header>
+      <div className="min-h-0 flex-1">
+        <ViewerLoader study={viewerStudy} />
+      </div>
+    </div>
+  );
+}

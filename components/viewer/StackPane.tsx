@@ -1,0 +1,273 @@
+'use client';
+
+import { Enums, eventTarget, type RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { voiRange, windowOf, type WindowPreset } from '@/lib/dicom/window-presets.client';
+import { cx } from '@/components/ui/cx';
+import { loadSeries, type LoadedSeries } from './load-series';
+import { ViewportOverlay, type OverlayText } from './ViewportOverlay';
+
+export type PaneControls = {
+  scroll(delta: number): void;
+  jump(to: 'first' | 'last'): void;
+  preset(preset: WindowPreset): void;
+  autoWindow(): void;
+  invert(): void;
+  reset(): void;
+  toggleCine(): void;
+};
+
+export type PaneSeries = { seriesInstanceUid: string; label: string };
+
+type Shown = { status: 'ready'; seriesUid: string; series: LoadedSeries; index: number; window: { width: number; center: number } | null; zoom: number; invert: boolean; cine: boolean };
+type Failed = { status: 'error'; seriesUid: string; message: string };
+type PaneState = { status: 'empty' } | { status: 'loading' } | Shown | Failed;
+
+export const SERIES_DRAG_TYPE = 'application/x-cohort-series';
+const CINE_FPS = 20;
+
+/**
+ * One stack viewport: a series from Cohort's WADO-RS drawn by Cornerstone3D, its overlay text, and
+ * a clear message instead of a blank canvas when the series cannot be shown.
+ */
+export function StackPane({
+  ref,
+  engine,
+  toolGroupId,
+  viewportId,
+  studyUid,
+  series,
+  overlay,
+  active,
+  onActivate,
+  onDropSeries,
+  onToggleMaximize,
+}: {
+  ref: Ref<PaneControls>;
+  engine: RenderingEngine;
+  toolGroupId: string;
+  viewportId: string;
+  studyUid: string;
+  series: PaneSeries | null;
+  overlay: Omit<OverlayText, 'series' | 'image' | 'location' | 'window' | 'zoom'>;
+  active: boolean;
+  onActivate: () => void;
+  onDropSeries: (seriesUid: string) => void;
+  onToggleMaximize: () => void;
+}) {
+  const element = useRef<HTMLDivElement>(null);
+  const [outcome, setOutcome] = useState<Shown | Failed | null>(null);
+  const [renders, setRenders] = useState(0);
+  const [dropping, setDropping] = useState(false);
+
+  // The viewport lives as long as the pane; effects undo what they set up.
+  useEffect(() => {
+    const el = element.current!;
+    engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element: el, defaultOptions: { background: [0, 0, 0] } });
+    ToolGroupManager.getToolGroup(toolGroupId)?.addViewport(viewportId, engine.id);
+    const resize = new ResizeObserver(() => engine.resize(true, true));
+    resize.observe(el);
+    const block = (e: Event) => e.preventDefault();
+    el.addEventListener('contextmenu', block);
+    return () => {
+      resize.disconnect();
+      el.removeEventListener('contextmenu', block);
+      toolUtilities.cine.stopClip(el);
+      // The viewer may have torn the engine and tool group down already (its cleanup can run first).
+      ToolGroupManager.getToolGroup(toolGroupId)?.removeViewports(engine.id, viewportId);
+      if (!engine.hasBeenDestroyed) engine.disableElement(viewportId);
+    };
+  }, [engine, toolGroupId, viewportId]);
+
+  const seriesUid = series?.seriesInstanceUid ?? null;
+  // What the pane shows follows the series asked for; an outcome for an earlier series is stale.
+  const state: PaneState = useMemo(
+    () => (!seriesUid ? { status: 'empty' } : outcome?.seriesUid === seriesUid ? outcome : { status: 'loading' }),
+    [seriesUid, outcome],
+  );
+
+  useEffect(() => {
+    const el = element.current!;
+    const viewport = engine.getViewport(viewportId) as StackViewport | undefined;
+    if (!viewport || !seriesUid) return;
+    let cancelled = false;
+    toolUtilities.cine.stopClip(el);
+
+    const fail = (message: string) => !cancelled && setOutcome({ status: 'error', seriesUid, message });
+    const update = (patch: Partial<Shown>) => setOutcome((s) => (s?.status === 'ready' && s.seriesUid === seriesUid ? { ...s, ...patch } : s));
+    const onNewImage = () => update({ index: viewport.getCurrentImageIdIndex() });
+    const onVoi = (e: Event) => {
+      const range = (e as CustomEvent<{ range?: Types.VOIRange }>).detail.range;
+      if (range) update({ window: windowOf(range) });
+    };
+    const onCamera = () => update({ zoom: viewport.getZoom() });
+    const onRendered = () => setRenders((n) => n + 1);
+    const onLoadError = (e: Event) => {
+      const detail = (e as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
+      if (detail?.imageId && viewport.getImageIds().includes(detail.imageId)) fail(describeLoadError(detail.error));
+    };
+    el.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+    el.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+    el.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+    el.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+    eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
+
+    (async () => {
+      const loaded = await loadSeries(studyUid, seriesUid);
+      if (cancelled) return;
+      const start = Math.floor(loaded.imageIds.length / 2);
+      await viewport.setStack(loaded.imageIds, start);
+      if (cancelled) return;
+      viewport.render();
+      const properties = viewport.getProperties();
+      setOutcome({
+        status: 'ready',
+        seriesUid,
+        series: loaded,
+        index: viewport.getCurrentImageIdIndex(),
+        window: properties.voiRange ? windowOf(properties.voiRange) : null,
+        zoom: viewport.getZoom(),
+        invert: properties.invert ?? false,
+        cine: false,
+      });
+      toolUtilities.stackPrefetch.enable(el);
+    })().catch((err: unknown) => fail(describeLoadError(err)));
+
+    return () => {
+      cancelled = true;
+      el.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+      el.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+      el.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+      el.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+      eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
+      toolUtilities.stackPrefetch.disable(el);
+    };
+  }, [engine, viewportId, studyUid, seriesUid]);
+
+  useImperativeHandle(ref, (): PaneControls => {
+    const setState = (update: (s: Shown) => Shown) => setOutcome((s) => (s?.status === 'ready' ? update(s) : s));
+    const viewport = () => (state.status === 'ready' ? (engine.getViewport(viewportId) as StackViewport | undefined) : undefined);
+    const apply = (fn: (v: StackViewport) => void) => {
+      const v = viewport();
+      if (!v) return;
+      fn(v);
+      v.render();
+    };
+    return {
+      scroll: (delta) => apply((v) => v.scroll(delta)),
+      jump: (to) => apply((v) => void v.setImageIdIndex(to === 'first' ? 0 : v.getImageIds().length - 1)),
+      preset: (p) => apply((v) => v.setProperties({ voiRange: voiRange(p) })),
+      autoWindow: () =>
+        apply((v) => {
+          const { invert } = v.getProperties();
+          v.resetProperties();
+          v.setProperties({ invert });
+        }),
+      invert: () =>
+        apply((v) => {
+          const invert = !v.getProperties().invert;
+          v.setProperties({ invert });
+          setState((s) => ({ ...s, invert }));
+        }),
+      reset: () =>
+        apply((v) => {
+          v.resetCamera();
+          v.resetProperties();
+          setState((s) => ({ ...s, invert: false }));
+        }),
+      toggleCine: () => {
+        const el = element.current;
+        if (!el || state.status !== 'ready') return;
+        if (state.cine) toolUtilities.cine.stopClip(el);
+        else toolUtilities.cine.playClip(el, { framesPerSecond: CINE_FPS, loop: true });
+        setState((s) => ({ ...s, cine: !state.cine }));
+      },
+    };
+  }, [engine, viewportId, state]);
+
+  const ready = state.status === 'ready' ? state : null;
+  const image = ready ? ready.series.images[ready.index] : undefined;
+  const location = image?.position && ready?.series.normal ? dot(image.position, ready.series.normal) : null;
+
+  return (
+    <div
+      className={cx(
+        'relative min-h-0 min-w-0 overflow-hidden bg-black outline-2 -outline-offset-2',
+        active ? 'outline-sky-500' : 'outline-slate-800',
+        dropping && 'outline-amber-400',
+      )}
+      data-testid="viewport"
+      data-active={active}
+      data-status={state.status}
+      data-series={seriesUid ?? ''}
+      data-image-index={ready?.index ?? ''}
+      data-image-count={ready?.series.imageIds.length ?? ''}
+      data-renders={renders}
+      data-invert={ready?.invert ?? false}
+      onPointerDownCapture={onActivate}
+      onDoubleClick={onToggleMaximize}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes(SERIES_DRAG_TYPE)) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(e) => {
+        setDropping(false);
+        const uid = e.dataTransfer.getData(SERIES_DRAG_TYPE);
+        if (uid) {
+          e.preventDefault();
+          onDropSeries(uid);
+        }
+      }}
+    >
+      <div ref={element} className="absolute inset-0" data-testid="viewport-element" />
+      {ready && (
+        <ViewportOverlay
+          text={{
+            ...overlay,
+            series: series?.label ?? '',
+            image: `Im ${ready.index + 1} / ${ready.series.imageIds.length}${image && image.frame > 1 ? ` (frame ${image.frame})` : ''}`,
+            location: location === null ? '' : `Loc ${location.toFixed(1)} mm`,
+            window: ready.window ? `W ${ready.window.width}  L ${ready.window.center}${ready.invert ? '  (inverted)' : ''}` : '',
+            zoom: `Zoom ${ready.zoom.toFixed(2)}×${ready.cine ? `  ▶ ${CINE_FPS} fps` : ''}`,
+          }}
+        />
+      )}
+      {state.status === 'empty' && <PaneMessage>Drag a series here, or pick one on the left.</PaneMessage>}
+      {state.status === 'loading' && <PaneMessage>Loading {series?.label}…</PaneMessage>}
+      {state.status === 'error' && (
+        <PaneMessage tone="error">
+          <span className="block font-semibold">This series cannot be displayed.</span>
+          <span className="mt-1 block" data-testid="viewport-error">
+            {state.message}
+          </span>
+        </PaneMessage>
+      )}
+    </div>
+  );
+}
+
+function PaneMessage({ children, tone }: { children: React.ReactNode; tone?: 'error' }) {
+  return (
+    <div className="pointer-events-none absolute inset-0 flex items-center justify-center p-6 text-center">
+      <p className={cx('max-w-sm rounded-md px-4 py-3 text-sm', tone === 'error' ? 'bg-red-950/80 text-red-100' : 'text-slate-400')}>{children}</p>
+    </div>
+  );
+}
+
+const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+
+/** What went wrong, in words: loader errors are Errors, XHR failures or decoder objects. */
+function describeLoadError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; status?: unknown; error?: unknown; request?: { status?: number } };
+    if (typeof e.message === 'string') return e.message;
+    const status = typeof e.status === 'number' ? e.status : e.request?.status;
+    if (status) return `The server answered HTTP ${status} for an image.`;
+    if (e.error) return describeLoadError(e.error);
+  }
+  return typeof error === 'string' && error ? error : 'An image could not be decoded.';
+}

@@ -1,0 +1,176 @@
+'use client';
+
+import { RenderingEngine } from '@cornerstonejs/core';
+import { ToolGroupManager } from '@cornerstonejs/tools';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { CT_WINDOW_PRESETS } from '@/lib/dicom/window-presets.client';
+import { initCornerstone } from './cornerstone';
+import { SeriesPanel } from './SeriesPanel';
+import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts';
+import { ShortcutHelp } from './ShortcutHelp';
+import { StackPane, type PaneControls } from './StackPane';
+import { createStackToolGroup, setPrimaryTool } from './tool-group';
+import { ViewerToolbar, type Layout } from './ViewerToolbar';
+import type { ViewerStudy } from './viewer-study';
+
+const PANES: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
+/** Series that hold no images to draw: structured reports, presentation states, key objects. */
+const NON_IMAGE_MODALITIES = new Set(['SR', 'PR', 'KO', 'DOC', 'SEG', 'RTSTRUCT', 'REG']);
+
+/**
+ * The study viewer: series panel, 1×1 / 1×2 / 2×2 stack viewports, toolbar and keyboard shortcuts.
+ * Client only (Cornerstone3D needs the DOM and WebGL); images come from Cohort's own DICOMweb.
+ */
+export default function StudyViewer({ study }: { study: ViewerStudy }) {
+  const ids = useId().replaceAll(':', '');
+  const engineId = `engine-${ids}`;
+  const toolGroupId = `stack-tools-${ids}`;
+  const [engine, setEngine] = useState<RenderingEngine | null>(null);
+  const [initError, setInitError] = useState<string | null>(null);
+  const viewable = study.series.filter((s) => !NON_IMAGE_MODALITIES.has(s.modality));
+  const [layout, setLayout] = useState<Layout>(viewable.length > 1 ? '1x2' : '1x1');
+  const [panes, setPanes] = useState<(string | null)[]>(() => [0, 1, 2, 3].map((i) => viewable[i]?.seriesInstanceUid ?? null));
+  const [activePane, setActivePane] = useState(0);
+  const [tool, setTool] = useState<PrimaryTool>('window');
+  const [help, setHelp] = useState(false);
+  const [maximized, setMaximized] = useState<{ layout: Layout; panes: (string | null)[]; active: number } | null>(null);
+  const controls = useRef<(PaneControls | null)[]>([]);
+
+  useEffect(() => {
+    let cancelled = false;
+    let created: RenderingEngine | undefined;
+    initCornerstone()
+      .then(() => {
+        if (cancelled) return;
+        created = new RenderingEngine(engineId);
+        createStackToolGroup(toolGroupId);
+        setEngine(created);
+      })
+      .catch((err: unknown) => setInitError(err instanceof Error ? err.message : String(err)));
+    return () => {
+      cancelled = true;
+      ToolGroupManager.destroyToolGroup(toolGroupId);
+      created?.destroy();
+    };
+  }, [engineId, toolGroupId]);
+
+  const count = PANES[layout];
+  const run = useCallback(
+    (command: ViewerCommand) => {
+      const pane = controls.current[activePane];
+      switch (command.kind) {
+        case 'scroll':
+          return pane?.scroll(command.delta);
+        case 'first':
+        case 'last':
+          return pane?.jump(command.kind);
+        case 'preset': {
+          const preset = CT_WINDOW_PRESETS.find((p) => p.id === command.presetId);
+          return preset && pane?.preset(preset);
+        }
+        case 'auto-window':
+          return pane?.autoWindow();
+        case 'invert':
+          return pane?.invert();
+        case 'reset':
+          return pane?.reset();
+        case 'cine':
+          return pane?.toggleCine();
+        case 'tool':
+          setPrimaryTool(toolGroupId, command.tool);
+          return setTool(command.tool);
+        case 'help':
+          return setHelp((h) => !h);
+      }
+    },
+    [activePane, toolGroupId],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (e.key === 'Escape' && help) return setHelp(false);
+      const command = commandForKey(e.key);
+      if (!command) return;
+      e.preventDefault();
+      run(command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [run, help]);
+
+  const changeLayout = (next: Layout) => {
+    setMaximized(null);
+    setLayout(next);
+    // Fill panes that come into view with series not yet shown, in series order.
+    setPanes((current) => {
+      const shown = new Set(current.slice(0, PANES[layout]).filter(Boolean));
+      const unshown = viewable.map((s) => s.seriesInstanceUid).filter((uid) => !shown.has(uid));
+      return current.map((uid, i) => (i < PANES[layout] ? uid : (unshown.shift() ?? uid)));
+    });
+    setActivePane((a) => (a < PANES[next] ? a : 0));
+  };
+
+  const toggleMaximize = (pane: number) => {
+    if (maximized) {
+      setLayout(maximized.layout);
+      setPanes(maximized.panes);
+      setActivePane(maximized.active);
+      setMaximized(null);
+    } else if (count > 1) {
+      setMaximized({ layout, panes, active: pane });
+      setPanes((current) => [current[pane] ?? null, ...current.filter((_, i) => i !== pane)]);
+      setLayout('1x1');
+      setActivePane(0);
+    }
+  };
+
+  const assign = (pane: number, seriesUid: string) => {
+    setPanes((current) => current.map((uid, i) => (i === pane ? seriesUid : uid)));
+    setActivePane(pane);
+  };
+
+  const seriesLabel = (uid: string | null) => {
+    const s = study.series.find((x) => x.seriesInstanceUid === uid);
+    return s ? [s.number !== null ? `Se ${s.number}` : null, s.modality, s.description].filter(Boolean).join(' · ') : '';
+  };
+
+  return (
+    <div className="flex h-full min-h-0 flex-col bg-slate-950 text-slate-100" data-testid="study-viewer" data-ready={engine !== null}>
+      <ViewerToolbar layout={layout} tool={tool} onLayout={changeLayout} onCommand={run} />
+      <div className="flex min-h-0 flex-1">
+        <SeriesPanel
+          studyUid={study.studyInstanceUid}
+          series={study.series}
+          shown={panes.slice(0, count)}
+          onPick={(uid) => assign(activePane, uid)}
+        />
+        <main className={`grid min-h-0 flex-1 gap-px bg-slate-800 ${count === 1 ? 'grid-cols-1' : 'grid-cols-2'} ${count === 4 ? 'grid-rows-2' : 'grid-rows-1'}`}>
+          {initError && <p className="p-6 text-sm text-red-300">The viewer could not start: {initError}</p>}
+          {engine &&
+            panes.slice(0, count).map((uid, i) => (
+              <StackPane
+                key={i}
+                ref={(c) => {
+                  controls.current[i] = c;
+                }}
+                engine={engine}
+                toolGroupId={toolGroupId}
+                viewportId={`${engineId}-pane-${i}`}
+                studyUid={study.studyInstanceUid}
+                series={uid ? { seriesInstanceUid: uid, label: seriesLabel(uid) } : null}
+                overlay={{ patient: study.patient, patientId: study.patientId, study: study.description, studyDate: study.date }}
+                active={i === activePane}
+                onActivate={() => setActivePane(i)}
+                onDropSeries={(s) => assign(i, s)}
+                onToggleMaximize={() => toggleMaximize(i)}
+              />
+            ))}
+        </main>
+      </div>
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

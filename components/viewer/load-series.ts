@@ -1,0 +1,46 @@
+import { wadors } from '@cornerstonejs/dicom-image-loader';
+import { orderStack, type InstanceJson, type SeriesStack } from '@/lib/dicom/stack-order.client';
+
+export type LoadedSeries = SeriesStack & { imageIds: string[] };
+
+const loaded = new Map<string, Promise<LoadedSeries>>();
+
+/** The WADO-RS frame URL of one image, as the `wadors:` scheme of Cornerstone's loader reads it. */
+export function frameImageId(studyUid: string, seriesUid: string, sopInstanceUid: string, frame: number): string {
+  return `wadors:${window.location.origin}/dicomweb/studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}/frames/${frame}`;
+}
+
+/**
+ * A series' metadata from Cohort's own WADO-RS (one request, with the user's session cookie), its
+ * images in viewing order, and their imageIds with the metadata registered for the loader. Cached
+ * per page: switching layouts or panes does not fetch again.
+ */
+export function loadSeries(studyUid: string, seriesUid: string): Promise<LoadedSeries> {
+  const key = `${studyUid}/${seriesUid}`;
+  let series = loaded.get(key);
+  if (!series) {
+    series = fetchSeries(studyUid, seriesUid);
+    series.catch(() => loaded.delete(key));
+    loaded.set(key, series);
+  }
+  return series;
+}
+
+async function fetchSeries(studyUid: string, seriesUid: string): Promise<LoadedSeries> {
+  const res = await fetch(`/dicomweb/studies/${studyUid}/series/${seriesUid}/metadata`, {
+    headers: { accept: 'application/dicom+json' },
+    credentials: 'same-origin',
+  });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => null)) as { message?: string } | null;
+    throw new Error(problem?.message ?? `The series metadata could not be loaded (HTTP ${res.status}).`);
+  }
+  const stack = orderStack((await res.json()) as InstanceJson[]);
+  if (stack.images.length === 0) throw new Error('This series has no images.');
+  const imageIds = stack.images.map((image) => {
+    const imageId = frameImageId(studyUid, seriesUid, image.sopInstanceUid, image.frame);
+    wadors.metaDataManager.add(imageId, image.instance as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
+    return imageId;
+  });
+  return { ...stack, imageIds };
+}

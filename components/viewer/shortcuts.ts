@@ -1,0 +1,65 @@
+import { CT_WINDOW_PRESETS } from '@/lib/dicom/window-presets.client';
+
+export type ViewerCommand =
+  | { kind: 'scroll'; delta: number }
+  | { kind: 'first' }
+  | { kind: 'last' }
+  | { kind: 'preset'; presetId: string }
+  | { kind: 'auto-window' }
+  | { kind: 'invert' }
+  | { kind: 'reset' }
+  | { kind: 'cine' }
+  | { kind: 'tool'; tool: PrimaryTool }
+  | { kind: 'help' };
+
+export type PrimaryTool = 'window' | 'pan' | 'zoom' | 'scroll';
+
+export type Shortcut = { keys: string[]; label: string; command: ViewerCommand };
+
+/** The viewer's keyboard map: the help panel lists it and the key handler reads it, so they agree. */
+export const SHORTCUTS: readonly Shortcut[] = [
+  { keys: ['ArrowDown', 'ArrowRight'], label: 'Next image', command: { kind: 'scroll', delta: 1 } },
+  { keys: ['ArrowUp', 'ArrowLeft'], label: 'Previous image', command: { kind: 'scroll', delta: -1 } },
+  { keys: ['PageDown'], label: '10 images forward', command: { kind: 'scroll', delta: 10 } },
+  { keys: ['PageUp'], label: '10 images back', command: { kind: 'scroll', delta: -10 } },
+  { keys: ['Home'], label: 'First image', command: { kind: 'first' } },
+  { keys: ['End'], label: 'Last image', command: { kind: 'last' } },
+  ...CT_WINDOW_PRESETS.map((preset, i) => ({
+    keys: [String(i + 1)],
+    label: `Window: ${preset.label} (W ${preset.width} L ${preset.center})`,
+    command: { kind: 'preset', presetId: preset.id } as const,
+  })),
+  { keys: ['0'], label: 'Window: auto (the image’s own)', command: { kind: 'auto-window' } },
+  { keys: ['i'], label: 'Invert', command: { kind: 'invert' } },
+  { keys: ['r'], label: 'Reset zoom, pan and window', command: { kind: 'reset' } },
+  { keys: ['c'], label: 'Play / stop cine', command: { kind: 'cine' } },
+  { keys: ['w'], label: 'Left drag: window/level', command: { kind: 'tool', tool: 'window' } },
+  { keys: ['p'], label: 'Left drag: pan', command: { kind: 'tool', tool: 'pan' } },
+  { keys: ['z'], label: 'Left drag: zoom', command: { kind: 'tool', tool: 'zoom' } },
+  { keys: ['s'], label: 'Left drag: scroll', command: { kind: 'tool', tool: 'scroll' } },
+  { keys: ['?', 'h'], label: 'Show / hide this help', command: { kind: 'help' } },
+];
+
+/** Mouse bindings that hold whichever tool the left button has. */
+export const MOUSE_HELP: readonly { keys: string; label: string }[] = [
+  { keys: 'Wheel', label: 'Scroll through the stack' },
+  { keys: 'Middle drag', label: 'Pan' },
+  { keys: 'Right drag', label: 'Zoom' },
+  { keys: 'Double-click', label: 'Make the viewport the only one (again: back)' },
+];
+
+export function commandForKey(key: string): ViewerCommand | undefined {
+  const normalized = key.length === 1 ? key.toLowerCase() : key;
+  return SHORTCUTS.find((s) => s.keys.includes(normalized))?.command;
+}
+
+const KEY_LABELS: Record<string, string> = {
+  ArrowDown: '↓',
+  ArrowUp: '↑',
+  ArrowLeft: '←',
+  ArrowRight: '→',
+  PageDown: 'PgDn',
+  PageUp: 'PgUp',
+};
+
+export const keyLabel = (key: string) => KEY_LABELS[key] ?? (key.length === 1 ? key.toUpperCase() : key);

@@ -1,0 +1,40 @@
+import { Enums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import type { PrimaryTool } from './shortcuts';
+
+const { MouseBindings } = Enums;
+
+const PRIMARY: Record<PrimaryTool, string> = {
+  window: WindowLevelTool.toolName,
+  pan: PanTool.toolName,
+  zoom: ZoomTool.toolName,
+  scroll: StackScrollTool.toolName,
+};
+
+/**
+ * The stack viewports' tools, bound as on a PACS workstation: wheel scrolls, middle drag pans,
+ * right drag zooms, and the left button does what the toolbar (or W/P/Z/S) chose.
+ */
+export function createStackToolGroup(id: string) {
+  ToolGroupManager.destroyToolGroup(id);
+  const group = ToolGroupManager.createToolGroup(id);
+  if (!group) throw new Error(`Tool group ${id} could not be created.`);
+  for (const name of Object.values(PRIMARY)) group.addTool(name);
+  setPrimaryTool(id, 'window');
+  return group;
+}
+
+/** Gives the left button to `tool`, keeping the wheel, middle and right bindings. */
+export function setPrimaryTool(groupId: string, tool: PrimaryTool) {
+  const group = ToolGroupManager.getToolGroup(groupId);
+  if (!group) return;
+  // Passive drops only a tool's primary-button binding (Cornerstone merges bindings on activation).
+  for (const name of Object.values(PRIMARY)) group.setToolPassive(name);
+  for (const [name, mouseButton] of FIXED_BINDINGS) group.setToolActive(name, { bindings: [{ mouseButton }] });
+  group.setToolActive(PRIMARY[tool], { bindings: [{ mouseButton: MouseBindings.Primary }] });
+}
+
+const FIXED_BINDINGS: [string, number][] = [
+  [PanTool.toolName, MouseBindings.Auxiliary],
+  [ZoomTool.toolName, MouseBindings.Secondary],
+  [StackScrollTool.toolName, MouseBindings.Wheel],
+];

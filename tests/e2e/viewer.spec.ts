@@ -1,0 +1,81 @@
+import { expect, test } from '@playwright/test';
+import { SignInPage, ViewerPage } from './pages';
+
+const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
+const DEMO_CT = 'CT CHEST ABDOMEN (synthetic phantom)';
+
+test.beforeEach(async ({ page }) => {
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+});
+
+/** Where the phantom has air (−1000 HU) and muscle (40 HU), ±12 HU noise (lib/dicom/synthetic-ct.ts). */
+const AIR: [number, number] = [24, 24];
+const MUSCLE: [number, number] = [256, 380];
+/** The grey level of `hu` under a window, by the DICOM linear VOI function (PS3.3 C.11.2.1.2.1). */
+const grey = (hu: number, width: number, center: number) => 255 * Math.min(1, Math.max(0, (hu - (center - 0.5)) / (width - 1) + 0.5));
+
+test('a radiologist opens the demo CT: the image is drawn, windowed, scrolled and inverted as asked', async ({ page }, testInfo) => {
+  const viewer = new ViewerPage(page);
+  await viewer.openFromStudyList(DEMO_CT);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-image-count', '64');
+  await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText('Im 33 / 64');
+  await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText('W 400  L 40');
+  const soft = await viewer.canvasStats(0);
+  expect(soft.std, 'the canvas shows an image, not a flat colour').toBeGreaterThan(10);
+  expect(soft.nonBlack).toBeGreaterThan(0.1);
+  // The file's own window (W 400 L 40): air is black, muscle mid-grey.
+  expect(await viewer.luminanceAt(0, AIR)).toBeCloseTo(grey(-1000, 400, 40), -1);
+  expect(Math.abs((await viewer.luminanceAt(0, MUSCLE)) - grey(40, 400, 40))).toBeLessThan(8);
+
+  // Lung window: air turns dark grey, soft tissue nearly white.
+  await viewer.afterRender(0, () => page.keyboard.press('2'));
+  await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText('W 1500  L -600');
+  expect(Math.abs((await viewer.luminanceAt(0, AIR)) - grey(-1000, 1500, -600))).toBeLessThan(4);
+  expect(Math.abs((await viewer.luminanceAt(0, MUSCLE)) - grey(40, 1500, -600))).toBeLessThan(4);
+  const lung = await viewer.canvasStats(0);
+  expect(lung.hash).not.toBe(soft.hash);
+  await testInfo.attach('viewer-lung-window.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // Invert: every grey level g becomes 255 − g.
+  await viewer.afterRender(0, () => page.keyboard.press('i'));
+  await expect(viewer.viewport(0)).toHaveAttribute('data-invert', 'true');
+  expect(Math.abs((await viewer.luminanceAt(0, AIR)) - (255 - grey(-1000, 1500, -600)))).toBeLessThan(4);
+  expect(Math.abs((await viewer.luminanceAt(0, MUSCLE)) - (255 - grey(40, 1500, -600)))).toBeLessThan(4);
+  await viewer.afterRender(0, () => page.keyboard.press('i'));
+  await expect(viewer.viewport(0)).toHaveAttribute('data-invert', 'false');
+
+  await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
+  await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText('Im 34 / 64');
+  expect((await viewer.canvasStats(0)).hash).not.toBe(lung.hash);
+  await page.keyboard.press('Home');
+  await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText('Im 1 / 64');
+  await page.keyboard.press('End');
+  await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText('Im 64 / 64');
+  const box = (await viewer.viewport(0).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(() => viewer.imageText(0)).not.toBe('Im 64 / 64');
+
+  // Dragging with the left button windows the image.
+  await viewer.dragNormalized(0, [0.5, 0.5], [0.7, 0.6]);
+  await expect.poll(() => viewer.windowText(0)).not.toBe('W 1500  L -600');
+
+  await viewer.afterRender(0, () => page.keyboard.press('r'));
+  await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText('W 400  L 40');
+});
+
+test('layouts, drag a series onto a viewport, and the shortcut help', async ({ page }) => {
+  const viewer = new ViewerPage(page);
+  await viewer.openFromStudyList(DEMO_CT);
+  await viewer.toolbarButton('2×2').click();
+  await expect(viewer.viewports).toHaveCount(4);
+  await viewer.toolbarButton('1×1').click();
+  await expect(viewer.viewports).toHaveCount(1);
+
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard and mouse' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Lung (W 1500 L -600)');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+});
