@@ -2,6 +2,7 @@
 declare module 'dcmjs' {
   type NaturalDataset = Record<string, unknown>;
   interface DicomDict {
+    meta: Record<string, unknown>;
     dict: Record<string, unknown>;
     write(options?: Record<string, unknown>): ArrayBuffer;
   }
@@ -13,10 +14,7 @@ declare module 'dcmjs' {
         naturalizeDataset(dataset: Record<string, unknown>): NaturalDataset;
       };
       DicomMessage: {
-        readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean; includeUntilTagValue?: boolean }): {
-          meta: Record<string, unknown>;
-          dict: Record<string, unknown>;
-        };
+        readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean; includeUntilTagValue?: boolean }): DicomDict;
       };
     };
   };

@@ -1,6 +1,6 @@
 'use client';
 
-import { Enums, eventTarget, type RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { Enums, eventTarget, getEnabledElement, type RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { voiRange, windowOf, type WindowPreset } from '@/lib/dicom/window-presets.client';
@@ -74,6 +74,7 @@ export function StackPane({
       resize.disconnect();
       el.removeEventListener('contextmenu', block);
       toolUtilities.cine.stopClip(el);
+      if (getEnabledElement(el)) toolUtilities.stackPrefetch.disable(el);
       // The viewer may have torn the engine and tool group down already (its cleanup can run first).
       ToolGroupManager.getToolGroup(toolGroupId)?.removeViewports(engine.id, viewportId);
       if (!engine.hasBeenDestroyed) engine.disableElement(viewportId);
@@ -94,7 +95,12 @@ export function StackPane({
     let cancelled = false;
     toolUtilities.cine.stopClip(el);
 
-    const fail = (message: string) => !cancelled && setOutcome({ status: 'error', seriesUid, message });
+    // A failed image load is reported by event while setStack still resolves: the failure wins.
+    let failed = false;
+    const fail = (message: string) => {
+      failed = true;
+      if (!cancelled) setOutcome({ status: 'error', seriesUid, message });
+    };
     const update = (patch: Partial<Shown>) => setOutcome((s) => (s?.status === 'ready' && s.seriesUid === seriesUid ? { ...s, ...patch } : s));
     const onNewImage = () => update({ index: viewport.getCurrentImageIdIndex() });
     const onVoi = (e: Event) => {
@@ -118,7 +124,7 @@ export function StackPane({
       if (cancelled) return;
       const start = Math.floor(loaded.imageIds.length / 2);
       await viewport.setStack(loaded.imageIds, start);
-      if (cancelled) return;
+      if (cancelled || failed) return;
       viewport.render();
       const properties = viewport.getProperties();
       setOutcome({
@@ -141,7 +147,8 @@ export function StackPane({
       el.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
       el.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
       eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
-      toolUtilities.stackPrefetch.disable(el);
+      // On unmount the viewport effect's cleanup has run first and disabled the element already.
+      if (getEnabledElement(el)) toolUtilities.stackPrefetch.disable(el);
     };
   }, [engine, viewportId, studyUid, seriesUid]);
 

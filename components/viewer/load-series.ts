@@ -1,5 +1,6 @@
 import { wadors } from '@cornerstonejs/dicom-image-loader';
 import { orderStack, type InstanceJson, type SeriesStack } from '@/lib/dicom/stack-order.client';
+import { withoutUnusableWindow } from '@/lib/dicom/usable-window.client';
 
 export type LoadedSeries = SeriesStack & { imageIds: string[] };
 
@@ -39,7 +40,7 @@ async function fetchSeries(studyUid: string, seriesUid: string): Promise<LoadedS
   if (stack.images.length === 0) throw new Error('This series has no images.');
   const imageIds = stack.images.map((image) => {
     const imageId = frameImageId(studyUid, seriesUid, image.sopInstanceUid, image.frame);
-    wadors.metaDataManager.add(imageId, image.instance as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
+    wadors.metaDataManager.add(imageId, withoutUnusableWindow(image.instance) as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
     return imageId;
   });
   return { ...stack, imageIds };

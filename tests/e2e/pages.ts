@@ -50,12 +50,23 @@ export class Shell {
 export class ViewerPage {
   constructor(readonly page: Page) {}
 
-  /** Opens a study's viewer from the study list and waits until the first viewport has drawn an image. */
-  async openFromStudyList(studyDescription: string) {
-    await this.page.goto(`/studies?q=${encodeURIComponent(studyDescription)}`);
-    await this.page.getByRole('row', { name: studyDescription }).getByRole('link', { name: /in the viewer/ }).click();
-    await expect(this.page.getByTestId('study-viewer')).toBeVisible();
+  /** The viewer links of the study list rows matching a search. */
+  async viewerLinks(search: string): Promise<string[]> {
+    await this.page.goto(`/studies?q=${encodeURIComponent(search)}`);
+    const links = this.page.getByRole('link', { name: /in the viewer/ });
+    await expect(links.first()).toBeVisible();
+    return Promise.all((await links.all()).map(async (l) => (await l.getAttribute('href'))!));
+  }
+
+  /** Opens a study's viewer from the study list (its first match) and waits until the first viewport has drawn an image. */
+  async openFromStudyList(search: string) {
+    await this.open((await this.viewerLinks(search))[0]!);
     await this.waitForRendered(0);
+  }
+
+  async open(href: string) {
+    await this.page.goto(href);
+    await expect(this.page.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
   }
 
   get viewports() {

@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { brokenCodestreamFile } from '../helpers/broken-codestream';
+import { stowBody } from '../helpers/multipart';
 import { SignInPage, ViewerPage } from './pages';
 
 const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
@@ -64,7 +67,7 @@ test('a radiologist opens the demo CT: the image is drawn, windowed, scrolled an
   await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText('W 400  L 40');
 });
 
-test('layouts, drag a series onto a viewport, and the shortcut help', async ({ page }) => {
+test('layouts and the shortcut help', async ({ page }) => {
   const viewer = new ViewerPage(page);
   await viewer.openFromStudyList(DEMO_CT);
   await viewer.toolbarButton('2×2').click();
@@ -78,4 +81,73 @@ test('layouts, drag a series onto a viewport, and the shortcut help', async ({ p
   await expect(help).toContainText('Lung (W 1500 L -600)');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+});
+
+test('a series dragged onto an empty viewport, and double-click to make a viewport the only one', async ({ page }) => {
+  const viewer = new ViewerPage(page);
+  await viewer.openFromStudyList(DEMO_CT);
+  await viewer.toolbarButton('2×2').click();
+  await expect(viewer.viewports).toHaveCount(4);
+  // The demo CT has one series: the other three viewports wait for one.
+  await expect(viewer.viewport(3)).toHaveAttribute('data-status', 'empty');
+  await expect(viewer.viewport(3)).toContainText('Drag a series here');
+
+  const thumbnail = page.getByTestId('series-thumbnail').first();
+  const series = (await thumbnail.getAttribute('data-series'))!;
+  await thumbnail.dragTo(viewer.viewport(3));
+  await expect(viewer.viewport(3)).toHaveAttribute('data-series', series);
+  await viewer.waitForRendered(3);
+  await expect(viewer.viewport(3)).toHaveAttribute('data-active', 'true');
+
+  await viewer.viewport(3).dblclick();
+  await expect(viewer.viewports).toHaveCount(1);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-series', series);
+  await viewer.waitForRendered(0);
+  await viewer.viewport(0).dblclick();
+  await expect(viewer.viewports).toHaveCount(4);
+  await expect(viewer.viewport(3)).toHaveAttribute('data-series', series);
+});
+
+test('cine plays through the stack and stops', async ({ page }) => {
+  const viewer = new ViewerPage(page);
+  await viewer.openFromStudyList(DEMO_CT);
+  await page.keyboard.press('c');
+  await expect(viewer.viewport(0).getByTestId('overlay-wl')).toBeVisible();
+  const seen = new Set<string>();
+  await expect.poll(async () => seen.add(await viewer.imageText(0)).size, { timeout: 10_000 }).toBeGreaterThan(5);
+  await page.keyboard.press('c');
+  const stopped = await viewer.imageText(0);
+  await page.waitForTimeout(300);
+  expect(await viewer.imageText(0)).toBe(stopped);
+});
+
+test('every demo series draws, whatever its transfer syntax (JPEG baseline, lossless, LS, 2000, RLE, native)', async ({ page }) => {
+  const viewer = new ViewerPage(page);
+  for (const search of ['BRAIN', 'MRI', 'Rubo', 'CT CHEST/PLAN', 'SHOULDER', 'e+1']) {
+    for (const href of await viewer.viewerLinks(search)) {
+      await viewer.open(href);
+      const count = await viewer.viewports.count();
+      for (let i = 0; i < count; i++) {
+        await viewer.waitForRendered(i);
+        const stats = await viewer.canvasStats(i);
+        expect(stats.std, `${search}, viewport ${i}`).toBeGreaterThan(2);
+      }
+    }
+  }
+});
+
+test('a series no decoder can read says so in its viewport instead of a blank canvas', async ({ page, browser }) => {
+  const description = `Broken codestream ${Date.now()}`;
+  const admin = await browser.newPage();
+  await new SignInPage(admin).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  const { body, contentType } = stowBody([brokenCodestreamFile(description)]);
+  const stored = await admin.request.post('/dicomweb/studies', { headers: { 'content-type': contentType }, data: Buffer.from(body) });
+  expect(stored.status()).toBe(200);
+  await admin.close();
+
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(viewer.viewport(0)).toContainText('This series cannot be displayed.');
+  await expect(viewer.viewport(0).getByTestId('viewport-error')).not.toBeEmpty();
 });

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const APP_GROUP = path.join(process.cwd(), 'app', '(app)');
+/** The route groups of signed-in pages: the app with its navigation, and the full-window viewer. */
+const GROUPS = ['(app)', '(viewer)'].map((g) => path.join(process.cwd(), 'app', g));
 
 /** What each signed-in page must pass to requirePageUser. Pages open to any signed-in user: ''. */
 const EXPECTED_GUARD: Record<string, string> = {
@@ -13,6 +14,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'notifications/page.tsx': '',
   'studies/page.tsx': "area: 'studies'",
   'studies/[studyId]/page.tsx': "area: 'studies'",
+  'studies/[studyId]/viewer/page.tsx': "area: 'studies'",
   'studies/upload/page.tsx': "roles: ['admin']",
   'projects/page.tsx': "area: 'projects'",
   'models/page.tsx': "area: 'models'",
@@ -37,10 +39,11 @@ function pages(dir: string): string[] {
 
 describe('signed-in pages', () => {
   it('each guards itself with the right requirePageUser call (layouts do not re-run on client navigation)', () => {
-    const found = pages(APP_GROUP).map((f) => path.relative(APP_GROUP, f));
+    const files = new Map(GROUPS.flatMap((group) => pages(group).map((f) => [path.relative(group, f), f] as const)));
+    const found = [...files.keys()];
     expect(found.sort()).toEqual(Object.keys(EXPECTED_GUARD).sort());
     for (const page of found) {
-      const source = readFileSync(path.join(APP_GROUP, page), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+      const source = readFileSync(files.get(page)!, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
       const call = source.match(/await requirePageUser\(([^)]*)\)/);
       expect(call, page).not.toBeNull();
       const args = call![1]!.replace(/[{}\s]/g, '');
