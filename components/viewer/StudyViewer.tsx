@@ -5,11 +5,13 @@ import { ToolGroupManager } from '@cornerstonejs/tools';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { CT_WINDOW_PRESETS } from '@/lib/dicom/window-presets.client';
 import { initCornerstone } from './cornerstone';
+import { loadSeries } from './load-series';
+import { MprView } from './MprView';
 import { SeriesPanel } from './SeriesPanel';
 import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
-import { createStackToolGroup, setPrimaryTool } from './tool-group';
+import { createViewerToolGroup, setPrimaryTool } from './tool-group';
 import { ViewerToolbar, type Layout } from './ViewerToolbar';
 import type { ViewerStudy } from './viewer-study';
 
@@ -35,6 +37,10 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   const [help, setHelp] = useState(false);
   const [maximized, setMaximized] = useState<{ layout: Layout; panes: (string | null)[]; active: number } | null>(null);
   const controls = useRef<(PaneControls | null)[]>([]);
+  const mprControls = useRef<PaneControls | null>(null);
+  const [mpr, setMpr] = useState(false);
+  // Which series form a volume (MPR is offered for those), learnt from their metadata.
+  const [volumes, setVolumes] = useState<Record<string, boolean>>({});
 
   useEffect(() => {
     let cancelled = false;
@@ -43,7 +49,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
       .then(() => {
         if (cancelled) return;
         created = new RenderingEngine(engineId);
-        createStackToolGroup(toolGroupId);
+        createViewerToolGroup(toolGroupId);
         setEngine(created);
       })
       .catch((err: unknown) => setInitError(err instanceof Error ? err.message : String(err)));
@@ -55,9 +61,18 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   }, [engineId, toolGroupId]);
 
   const count = PANES[layout];
+  const activeSeries = panes[activePane] ?? null;
+  const mprAvailable = activeSeries !== null && volumes[activeSeries] === true;
+  useEffect(() => {
+    if (!activeSeries || activeSeries in volumes) return;
+    loadSeries(study.studyInstanceUid, activeSeries)
+      .then((s) => setVolumes((v) => ({ ...v, [activeSeries]: s.isVolume })))
+      .catch(() => setVolumes((v) => ({ ...v, [activeSeries]: false })));
+  }, [study.studyInstanceUid, activeSeries, volumes]);
+
   const run = useCallback(
     (command: ViewerCommand) => {
-      const pane = controls.current[activePane];
+      const pane = mpr ? mprControls.current : controls.current[activePane];
       switch (command.kind) {
         case 'scroll':
           return pane?.scroll(command.delta);
@@ -77,13 +92,23 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
         case 'cine':
           return pane?.toggleCine();
         case 'tool':
-          setPrimaryTool(toolGroupId, command.tool);
+          if (command.tool === 'crosshairs' && !mpr) return;
+          setPrimaryTool(mpr ? `${toolGroupId}-mpr` : toolGroupId, command.tool);
           return setTool(command.tool);
+        case 'mpr':
+          if (mpr) {
+            setMpr(false);
+            setPrimaryTool(toolGroupId, 'window');
+            return setTool('window');
+          }
+          if (!mprAvailable) return;
+          setMpr(true);
+          return setTool('crosshairs');
         case 'help':
           return setHelp((h) => !h);
       }
     },
-    [activePane, toolGroupId],
+    [activePane, toolGroupId, mpr, mprAvailable],
   );
 
   useEffect(() => {
@@ -102,6 +127,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   }, [run, help]);
 
   const changeLayout = (next: Layout) => {
+    if (mpr) run({ kind: 'mpr' });
     setMaximized(null);
     setLayout(next);
     // Fill panes that come into view with series not yet shown, in series order.
@@ -139,7 +165,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
 
   return (
     <div className="flex h-full min-h-0 flex-col bg-slate-950 text-slate-100" data-testid="study-viewer" data-ready={engine !== null}>
-      <ViewerToolbar layout={layout} tool={tool} onLayout={changeLayout} onCommand={run} />
+      <ViewerToolbar layout={mpr ? null : layout} tool={tool} mpr={mpr} mprAvailable={mprAvailable} onLayout={changeLayout} onCommand={run} />
       <div className="flex min-h-0 flex-1">
         <SeriesPanel
           studyUid={study.studyInstanceUid}
@@ -147,7 +173,13 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
           shown={panes.slice(0, count)}
           onPick={(uid) => assign(activePane, uid)}
         />
-        <main className={`grid min-h-0 flex-1 gap-px bg-slate-800 ${count === 1 ? 'grid-cols-1' : 'grid-cols-2'} ${count === 4 ? 'grid-rows-2' : 'grid-rows-1'}`}>
+        {engine && mpr && activeSeries && (
+          <MprView ref={mprControls} engine={engine} toolGroupId={`${toolGroupId}-mpr`} idPrefix={engineId} studyUid={study.studyInstanceUid} seriesUid={activeSeries} />
+        )}
+        <main
+          className={`grid min-h-0 flex-1 gap-px bg-slate-800 ${count === 1 ? 'grid-cols-1' : 'grid-cols-2'} ${count === 4 ? 'grid-rows-2' : 'grid-rows-1'}`}
+          hidden={mpr}
+        >
           {initError && <p className="p-6 text-sm text-red-300">The viewer could not start: {initError}</p>}
           {engine &&
             panes.slice(0, count).map((uid, i) => (

@@ -6,7 +6,8 @@ import type { PrimaryTool, ViewerCommand } from './shortcuts';
 
 export type Layout = '1x1' | '1x2' | '2x2';
 
-const TOOLS: { tool: PrimaryTool; label: string; key: string }[] = [
+const TOOLS: { tool: PrimaryTool; label: string; key: string; mprOnly?: boolean }[] = [
+  { tool: 'crosshairs', label: 'Crosshairs', key: 'X', mprOnly: true },
   { tool: 'window', label: 'W/L', key: 'W' },
   { tool: 'pan', label: 'Pan', key: 'P' },
   { tool: 'zoom', label: 'Zoom', key: 'Z' },
@@ -19,11 +20,16 @@ const LAYOUTS: Layout[] = ['1x1', '1x2', '2x2'];
 export function ViewerToolbar({
   layout,
   tool,
+  mpr,
+  mprAvailable,
   onLayout,
   onCommand,
 }: {
-  layout: Layout;
+  /** Null while MPR replaces the layout. */
+  layout: Layout | null;
   tool: PrimaryTool;
+  mpr: boolean;
+  mprAvailable: boolean;
   onLayout: (layout: Layout) => void;
   onCommand: (command: ViewerCommand) => void;
 }) {
@@ -35,9 +41,17 @@ export function ViewerToolbar({
             {l.replace('x', '×')}
           </ToolButton>
         ))}
+        <ToolButton
+          pressed={mpr}
+          disabled={!mpr && !mprAvailable}
+          onClick={() => onCommand({ kind: 'mpr' })}
+          title={mpr || mprAvailable ? 'Axial, sagittal and coronal of the active series (M)' : 'MPR needs a series that forms a volume'}
+        >
+          MPR
+        </ToolButton>
       </Group>
       <Group label="Left button">
-        {TOOLS.map((t) => (
+        {TOOLS.filter((t) => mpr || !t.mprOnly).map((t) => (
           <ToolButton key={t.tool} pressed={tool === t.tool} onClick={() => onCommand({ kind: 'tool', tool: t.tool })} title={`${t.label} (${t.key})`}>
             {t.label}
           </ToolButton>
@@ -85,14 +99,27 @@ function Group({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function ToolButton({ pressed, onClick, title, children }: { pressed?: boolean; onClick: () => void; title: string; children: React.ReactNode }) {
+function ToolButton({
+  pressed,
+  disabled,
+  onClick,
+  title,
+  children,
+}: {
+  pressed?: boolean;
+  disabled?: boolean;
+  onClick: () => void;
+  title: string;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
       title={title}
       aria-pressed={pressed}
+      disabled={disabled}
       onClick={onClick}
-      className={cx('rounded px-2 py-1', pressed ? 'bg-sky-600 text-white' : 'text-slate-200 hover:bg-slate-800')}
+      className={cx('rounded px-2 py-1 disabled:text-slate-600', pressed ? 'bg-sky-600 text-white' : 'text-slate-200 hover:bg-slate-800 disabled:hover:bg-transparent')}
     >
       {children}
     </button>

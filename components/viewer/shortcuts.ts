@@ -10,9 +10,10 @@ export type ViewerCommand =
   | { kind: 'reset' }
   | { kind: 'cine' }
   | { kind: 'tool'; tool: PrimaryTool }
+  | { kind: 'mpr' }
   | { kind: 'help' };
 
-export type PrimaryTool = 'window' | 'pan' | 'zoom' | 'scroll';
+export type PrimaryTool = 'window' | 'pan' | 'zoom' | 'scroll' | 'crosshairs';
 
 export type Shortcut = { keys: string[]; label: string; command: ViewerCommand };
 
@@ -37,6 +38,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['p'], label: 'Left drag: pan', command: { kind: 'tool', tool: 'pan' } },
   { keys: ['z'], label: 'Left drag: zoom', command: { kind: 'tool', tool: 'zoom' } },
   { keys: ['s'], label: 'Left drag: scroll', command: { kind: 'tool', tool: 'scroll' } },
+  { keys: ['x'], label: 'Left drag: crosshairs (MPR)', command: { kind: 'tool', tool: 'crosshairs' } },
+  { keys: ['m'], label: 'MPR: axial, sagittal and coronal of the active series (again: back)', command: { kind: 'mpr' } },
   { keys: ['?', 'h'], label: 'Show / hide this help', command: { kind: 'help' } },
 ];
 

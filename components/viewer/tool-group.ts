@@ -1,4 +1,4 @@
-import { Enums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import { CrosshairsTool, Enums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
 import type { PrimaryTool } from './shortcuts';
 
 const { MouseBindings } = Enums;
@@ -8,33 +8,35 @@ const PRIMARY: Record<PrimaryTool, string> = {
   pan: PanTool.toolName,
   zoom: ZoomTool.toolName,
   scroll: StackScrollTool.toolName,
+  crosshairs: CrosshairsTool.toolName,
 };
 
-/**
- * The stack viewports' tools, bound as on a PACS workstation: wheel scrolls, middle drag pans,
- * right drag zooms, and the left button does what the toolbar (or W/P/Z/S) chose.
- */
-export function createStackToolGroup(id: string) {
-  ToolGroupManager.destroyToolGroup(id);
-  const group = ToolGroupManager.createToolGroup(id);
-  if (!group) throw new Error(`Tool group ${id} could not be created.`);
-  for (const name of Object.values(PRIMARY)) group.addTool(name);
-  setPrimaryTool(id, 'window');
-  return group;
-}
-
-/** Gives the left button to `tool`, keeping the wheel, middle and right bindings. */
-export function setPrimaryTool(groupId: string, tool: PrimaryTool) {
-  const group = ToolGroupManager.getToolGroup(groupId);
-  if (!group) return;
-  // Passive drops only a tool's primary-button binding (Cornerstone merges bindings on activation).
-  for (const name of Object.values(PRIMARY)) group.setToolPassive(name);
-  for (const [name, mouseButton] of FIXED_BINDINGS) group.setToolActive(name, { bindings: [{ mouseButton }] });
-  group.setToolActive(PRIMARY[tool], { bindings: [{ mouseButton: MouseBindings.Primary }] });
-}
-
+/** Held whatever the left button does: middle drag pans, right drag zooms, the wheel scrolls. */
 const FIXED_BINDINGS: [string, number][] = [
   [PanTool.toolName, MouseBindings.Auxiliary],
   [ZoomTool.toolName, MouseBindings.Secondary],
   [StackScrollTool.toolName, MouseBindings.Wheel],
 ];
+
+/**
+ * A viewer tool group, bound as on a PACS workstation: wheel scrolls, middle drag pans, right drag
+ * zooms, and the left button does what the toolbar (or W/P/Z/S/X) chose. MPR groups add crosshairs.
+ */
+export function createViewerToolGroup(id: string, { crosshairs = false } = {}) {
+  ToolGroupManager.destroyToolGroup(id);
+  const group = ToolGroupManager.createToolGroup(id);
+  if (!group) throw new Error(`Tool group ${id} could not be created.`);
+  for (const [tool, name] of Object.entries(PRIMARY)) if (tool !== 'crosshairs' || crosshairs) group.addTool(name);
+  setPrimaryTool(id, crosshairs ? 'crosshairs' : 'window');
+  return group;
+}
+
+/** Gives the left button to `tool` (when the group has it), keeping the wheel, middle and right bindings. */
+export function setPrimaryTool(groupId: string, tool: PrimaryTool) {
+  const group = ToolGroupManager.getToolGroup(groupId);
+  if (!group?.hasTool(PRIMARY[tool])) return;
+  // Passive drops only a tool's primary-button binding (Cornerstone merges bindings on activation).
+  for (const name of Object.values(PRIMARY)) if (group.hasTool(name)) group.setToolPassive(name);
+  for (const [name, mouseButton] of FIXED_BINDINGS) group.setToolActive(name, { bindings: [{ mouseButton }] });
+  group.setToolActive(PRIMARY[tool], { bindings: [{ mouseButton: MouseBindings.Primary }] });
+}

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** The sign-in page, as a person uses it. */
 export class SignInPage {
@@ -94,8 +94,8 @@ export class ViewerPage {
   }
 
   /** Mean and spread of the viewport's canvas luminance, and a fingerprint of what is drawn. */
-  async canvasStats(i: number): Promise<{ mean: number; std: number; nonBlack: number; hash: number }> {
-    return this.viewport(i)
+  async canvasStats(i: number | Locator): Promise<{ mean: number; std: number; nonBlack: number; hash: number }> {
+    return (typeof i === 'number' ? this.viewport(i) : i)
       .locator('canvas')
       .first()
       .evaluate((canvas: HTMLCanvasElement) => {
@@ -150,13 +150,17 @@ export class ViewerPage {
     return (await this.viewport(i).getByTestId('overlay-image').innerText()).trim();
   }
 
+  mprViewport(orientation: 'axial' | 'sagittal' | 'coronal') {
+    return this.page.locator(`[data-testid="mpr-viewport"][data-orientation="${orientation}"]`);
+  }
+
   toolbarButton(name: string | RegExp) {
     return this.page.getByRole('toolbar', { name: 'Viewer tools' }).getByRole('button', { name });
   }
 
   /** Drags on a viewport between two points given as fractions of its size. */
-  async dragNormalized(i: number, from: [number, number], to: [number, number], button: 'left' | 'middle' | 'right' = 'left') {
-    const box = (await this.viewport(i).boundingBox())!;
+  async dragNormalized(i: number | Locator, from: [number, number], to: [number, number], button: 'left' | 'middle' | 'right' = 'left') {
+    const box = (await (typeof i === 'number' ? this.viewport(i) : i).boundingBox())!;
     const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
     await this.page.mouse.move(...at(from));
     await this.page.mouse.down({ button });

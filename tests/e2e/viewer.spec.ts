@@ -151,3 +151,33 @@ test('a series no decoder can read says so in its viewport instead of a blank ca
   await expect(viewer.viewport(0)).toContainText('This series cannot be displayed.');
   await expect(viewer.viewport(0).getByTestId('viewport-error')).not.toBeEmpty();
 });
+
+test('MPR: axial, sagittal and coronal of the demo CT, linked by crosshairs', async ({ page }, testInfo) => {
+  const viewer = new ViewerPage(page);
+  await viewer.openFromStudyList(DEMO_CT);
+  await expect(viewer.toolbarButton('MPR')).toBeEnabled();
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('mpr')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  for (const o of ['axial', 'sagittal', 'coronal'] as const) {
+    await expect(viewer.mprViewport(o)).not.toHaveAttribute('data-renders', '0');
+  }
+  // The volume streams in: wait until the sagittal plane shows the whole body, top to bottom.
+  await expect.poll(async () => (await viewer.canvasStats(viewer.mprViewport('sagittal'))).nonBlack, { timeout: 20_000 }).toBeGreaterThan(0.05);
+  const sagittal = await viewer.canvasStats(viewer.mprViewport('sagittal'));
+  const coronal = await viewer.canvasStats(viewer.mprViewport('coronal'));
+  expect(sagittal.std).toBeGreaterThan(10);
+  expect(coronal.std).toBeGreaterThan(10);
+  await testInfo.attach('viewer-mpr.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // Dragging the crosshairs' centre in the axial plane moves the sagittal plane through the body.
+  await viewer.dragNormalized(viewer.mprViewport('axial'), [0.5, 0.5], [0.35, 0.5]);
+  await expect.poll(async () => (await viewer.canvasStats(viewer.mprViewport('sagittal'))).hash).not.toBe(sagittal.hash);
+
+  // Presets window all three planes.
+  await page.keyboard.press('3');
+  for (const o of ['axial', 'sagittal', 'coronal'] as const) await expect(viewer.mprViewport(o).getByTestId('overlay-wl')).toHaveText('W 1800  L 400');
+
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('mpr')).toHaveCount(0);
+  await viewer.waitForRendered(0);
+});
