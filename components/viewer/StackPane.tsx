@@ -26,6 +26,7 @@ type PaneState = { status: 'empty' } | { status: 'loading' } | Shown | Failed;
 
 export const SERIES_DRAG_TYPE = 'application/x-cohort-series';
 const CINE_FPS = 20;
+const FIRST_IMAGE_MARK = 'cohort:first-image';
 
 /**
  * One stack viewport: a series from Cohort's WADO-RS drawn by Cornerstone3D, its overlay text, and
@@ -108,7 +109,11 @@ export function StackPane({
       if (range) update({ window: windowOf(range) });
     };
     const onCamera = () => update({ zoom: viewport.getZoom() });
-    const onRendered = () => setRenders((n) => n + 1);
+    const onRendered = () => {
+      // Time to first image, for anyone reading user timing (RUM, bench/viewer.bench.ts).
+      if (performance.getEntriesByName(FIRST_IMAGE_MARK).length === 0) performance.mark(FIRST_IMAGE_MARK);
+      setRenders((n) => n + 1);
+    };
     const onLoadError = (e: Event) => {
       const detail = (e as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
       if (detail?.imageId && viewport.getImageIds().includes(detail.imageId)) fail(describeLoadError(detail.error));

@@ -13,11 +13,9 @@ import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
 import { createViewerToolGroup, setPrimaryTool } from './tool-group';
 import { ViewerToolbar, type Layout } from './ViewerToolbar';
-import type { ViewerStudy } from './viewer-study';
+import { initialSeries, type ViewerStudy } from './viewer-study';
 
 const PANES: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
-/** Series that hold no images to draw: structured reports, presentation states, key objects. */
-const NON_IMAGE_MODALITIES = new Set(['SR', 'PR', 'KO', 'DOC', 'SEG', 'RTSTRUCT', 'REG']);
 
 /**
  * The study viewer: series panel, 1×1 / 1×2 / 2×2 stack viewports, toolbar and keyboard shortcuts.
@@ -29,9 +27,9 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   const toolGroupId = `stack-tools-${ids}`;
   const [engine, setEngine] = useState<RenderingEngine | null>(null);
   const [initError, setInitError] = useState<string | null>(null);
-  const viewable = study.series.filter((s) => !NON_IMAGE_MODALITIES.has(s.modality));
+  const viewable = initialSeries(study);
   const [layout, setLayout] = useState<Layout>(viewable.length > 1 ? '1x2' : '1x1');
-  const [panes, setPanes] = useState<(string | null)[]>(() => [0, 1, 2, 3].map((i) => viewable[i]?.seriesInstanceUid ?? null));
+  const [panes, setPanes] = useState<(string | null)[]>(() => [0, 1, 2, 3].map((i) => viewable[i] ?? null));
   const [activePane, setActivePane] = useState(0);
   const [tool, setTool] = useState<PrimaryTool>('window');
   const [help, setHelp] = useState(false);
@@ -114,8 +112,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if (e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable="true"]')) return;
       if (e.key === 'Escape' && help) return setHelp(false);
       const command = commandForKey(e.key);
       if (!command) return;
@@ -133,7 +130,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
     // Fill panes that come into view with series not yet shown, in series order.
     setPanes((current) => {
       const shown = new Set(current.slice(0, PANES[layout]).filter(Boolean));
-      const unshown = viewable.map((s) => s.seriesInstanceUid).filter((uid) => !shown.has(uid));
+      const unshown = viewable.filter((uid) => !shown.has(uid));
       return current.map((uid, i) => (i < PANES[layout] ? uid : (unshown.shift() ?? uid)));
     });
     setActivePane((a) => (a < PANES[next] ? a : 0));

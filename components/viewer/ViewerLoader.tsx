@@ -1,7 +1,9 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import type { ViewerStudy } from './viewer-study';
+import { useEffect } from 'react';
+import { fetchSeriesMetadata } from './series-metadata';
+import { initialSeries, type ViewerStudy } from './viewer-study';
 
 // Cornerstone3D touches window, WebGL and workers at import: never on the server.
 const StudyViewer = dynamic(() => import('./StudyViewer'), {
@@ -10,5 +12,10 @@ const StudyViewer = dynamic(() => import('./StudyViewer'), {
 });
 
 export function ViewerLoader({ study }: { study: ViewerStudy }) {
+  // The first series' metadata downloads while Cornerstone does (both come before the first image).
+  useEffect(() => {
+    const first = initialSeries(study)[0];
+    if (first) fetchSeriesMetadata(study.studyInstanceUid, first).catch(() => undefined);
+  }, [study]);
   return <StudyViewer study={study} />;
 }

@@ -1,6 +1,7 @@
 import { wadors } from '@cornerstonejs/dicom-image-loader';
-import { orderStack, type InstanceJson, type SeriesStack } from '@/lib/dicom/stack-order.client';
+import { orderStack, type SeriesStack } from '@/lib/dicom/stack-order.client';
 import { withoutUnusableWindow } from '@/lib/dicom/usable-window.client';
+import { fetchSeriesMetadata } from './series-metadata';
 
 export type LoadedSeries = SeriesStack & { imageIds: string[] };
 
@@ -12,9 +13,8 @@ export function frameImageId(studyUid: string, seriesUid: string, sopInstanceUid
 }
 
 /**
- * A series' metadata from Cohort's own WADO-RS (one request, with the user's session cookie), its
- * images in viewing order, and their imageIds with the metadata registered for the loader. Cached
- * per page: switching layouts or panes does not fetch again.
+ * A series' images in viewing order and their imageIds, with the metadata registered for the loader.
+ * Cached per page: switching layouts or panes does not fetch again.
  */
 export function loadSeries(studyUid: string, seriesUid: string): Promise<LoadedSeries> {
   const key = `${studyUid}/${seriesUid}`;
@@ -28,15 +28,7 @@ export function loadSeries(studyUid: string, seriesUid: string): Promise<LoadedS
 }
 
 async function fetchSeries(studyUid: string, seriesUid: string): Promise<LoadedSeries> {
-  const res = await fetch(`/dicomweb/studies/${studyUid}/series/${seriesUid}/metadata`, {
-    headers: { accept: 'application/dicom+json' },
-    credentials: 'same-origin',
-  });
-  if (!res.ok) {
-    const problem = (await res.json().catch(() => null)) as { message?: string } | null;
-    throw new Error(problem?.message ?? `The series metadata could not be loaded (HTTP ${res.status}).`);
-  }
-  const stack = orderStack((await res.json()) as InstanceJson[]);
+  const stack = orderStack(await fetchSeriesMetadata(studyUid, seriesUid));
   if (stack.images.length === 0) throw new Error('This series has no images.');
   const imageIds = stack.images.map((image) => {
     const imageId = frameImageId(studyUid, seriesUid, image.sopInstanceUid, image.frame);

@@ -16,3 +16,11 @@ export type ViewerSeries = {
   description: string;
   instanceCount: number;
 };
+
+/** Series that hold no images to draw: structured reports, presentation states, key objects. */
+const NON_IMAGE_MODALITIES = new Set(['SR', 'PR', 'KO', 'DOC', 'SEG', 'RTSTRUCT', 'REG']);
+
+/** The series a viewer shows first, in study order: those with images. */
+export function initialSeries(study: ViewerStudy): string[] {
+  return study.series.filter((s) => !NON_IMAGE_MODALITIES.has(s.modality)).map((s) => s.seriesInstanceUid);
+}

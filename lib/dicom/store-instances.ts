@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { forEachConcurrently } from '@/lib/async/for-each-concurrently';
 import { getDb, type Tx } from '@/lib/db/client';
 import { insertRows } from '@/lib/db/insert-rows';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
@@ -100,22 +101,6 @@ const MAX_ATTEMPTS = 5;
 /** Blob renames in flight at once: each is a few file-system calls, which the thread pool overlaps. */
 const COMMIT_PARALLELISM = 16;
 
-/** Runs `work` on every item, `parallelism` at a time; on a failure, waits for those running, then throws it. */
-async function forEachConcurrently<T>(items: readonly T[], parallelism: number, work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      try {
-        await work(items[next++]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallelism, items.length) }, worker));
-  if (failure) throw (failure as { error: unknown }).error;
-}
 
 /** Stored (new), duplicate or conflict, for each file, against the database and earlier files of the batch. */
 async function classify(tx: Tx, staged: readonly StagedInstance[]): Promise<InstanceOutcome[]> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import dcmjs from 'dcmjs';
+import { forEachConcurrently } from '@/lib/async/for-each-concurrently';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { decodeText, encodingOf } from '@/lib/dicom/character-set';
@@ -18,6 +19,8 @@ const SINGLE_VALUED = new Set(['LT', 'ST', 'UT', 'UR']);
 const TRIM_LEADING = new Set(['AE', 'AS', 'CS', 'DS', 'IS', 'LO', 'SH']);
 const NUMERIC_STRINGS = new Set(['DS', 'IS']);
 
+const METADATA_READS_IN_FLIGHT = 8;
+
 /**
  * WADO-RS RetrieveMetadata (PS3.18 §10.4.1.1.2): each instance's data set as DICOM JSON (Annex F),
  * read from the stored file only up to its Pixel Data (the pixels are fetched as frames). Every other
@@ -31,15 +34,20 @@ export async function retrieveMetadata(target: RetrieveTarget): Promise<DicomJso
     orderBy: [{ seriesId: 'asc' }, { instanceNumber: 'asc' }, { id: 'asc' }],
   });
   if (rows.length === 0) throw notFoundFor(target);
-  const out: DicomJsonDataset[] = [];
-  for (const row of rows) {
-    const url = `${env.appUrl}/dicomweb/studies/${target.study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`;
-    const { dict, redecode } = await readStoredDataSet(getBlobStore().pathOf(row.sha256), row);
-    const dataset = clean(dict, { redecode, bulkDataUri: (path) => `${url}/bulkdata/${path.join('/')}` });
-    dataset['00083002'] = attr('UI', row.transferSyntaxUid);
-    dataset['00081190'] = attr('UR', url);
-    out.push(dataset);
-  }
+  const out: DicomJsonDataset[] = new Array(rows.length);
+  // Reads overlap in the thread pool while earlier files are parsed: a series is hundreds of files.
+  await forEachConcurrently(
+    rows.map((row, i) => ({ row, i })),
+    METADATA_READS_IN_FLIGHT,
+    async ({ row, i }) => {
+      const url = `${env.appUrl}/dicomweb/studies/${target.study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`;
+      const { dict, redecode } = await readStoredDataSet(getBlobStore().pathOf(row.sha256), row);
+      const dataset = clean(dict, { redecode, bulkDataUri: (path) => `${url}/bulkdata/${path.join('/')}` });
+      dataset['00083002'] = attr('UI', row.transferSyntaxUid);
+      dataset['00081190'] = attr('UR', url);
+      out[i] = dataset;
+    },
+  );
   return out;
 }
 

@@ -181,3 +181,21 @@ test('MPR: axial, sagittal and coronal of the demo CT, linked by crosshairs', as
   await expect(page.getByTestId('mpr')).toHaveCount(0);
   await viewer.waitForRendered(0);
 });
+
+test('patients and ML engineers get a 403 for the viewer and its DICOMweb, not the images', async ({ page, browser }) => {
+  const viewer = new ViewerPage(page);
+  const [href] = await viewer.viewerLinks(DEMO_CT);
+  const [thumbnail] = await page.getByRole('link', { name: /in the viewer/ }).locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+  for (const person of [
+    { email: 'patient@demo.cohort.local', password: 'demo-patient-01' },
+    { email: 'ml@demo.cohort.local', password: 'demo-ml-engineer' },
+  ]) {
+    const other = await browser.newPage();
+    await new SignInPage(other).signInAs(person.email, person.password);
+    const res = await other.goto(href!);
+    expect(res?.status(), person.email).toBe(403);
+    await expect(other.getByTestId('study-viewer')).toHaveCount(0);
+    expect((await other.request.get(thumbnail!)).status(), `${person.email}: thumbnail`).toBe(403);
+    await other.close();
+  }
+});

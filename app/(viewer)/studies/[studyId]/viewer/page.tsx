@@ -35,7 +35,7 @@ export default async function ViewerPage({ params }: { params: Promise<{ studyId
   return (
     <div className="flex h-full flex-col">
       <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
-        <Link href={`/studies/${study.id}`} className="rounded px-2 py-1 hover:bg-slate-800">
+        <Link href={`/studies/${study.id}`} prefetch={false} className="rounded px-2 py-1 hover:bg-slate-800">
           ← Study
         </Link>
         <h1 className="truncate font-medium text-slate-100">
