@@ -116,7 +116,8 @@ export function StackPane({
     };
     const onLoadError = (e: Event) => {
       const detail = (e as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
-      if (detail?.imageId && viewport.getImageIds().includes(detail.imageId)) fail(describeLoadError(detail.error));
+      // Only the image asked to be shown: a prefetch failing on another slice must not blank a readable series.
+      if (detail?.imageId && detail.imageId === viewport.getImageIds()[viewport.getTargetImageIdIndex()]) fail(describeLoadError(detail.error));
     };
     el.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
     el.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);

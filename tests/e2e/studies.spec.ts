@@ -31,7 +31,7 @@ test('an admin uploads a folder, a broken file and a zip bomb, then finds the st
   await expect(row).toHaveCount(1);
   await expect(row).toContainText('Doe, Peter');
   await expect(row).toContainText('1 / 7');
-  await row.getByRole('link', { name: 'Doe, Peter' }).click();
+  await row.getByRole('link', { name: 'Doe, Peter', exact: true }).click();
   await expect(page.getByTestId('study-facts')).toContainText('Doe, Peter');
   await expect(page.getByTestId('series-table').locator('tbody tr')).toHaveCount(1);
   await expect(page.getByTestId('series-table')).toContainText('MR');
