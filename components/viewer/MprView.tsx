@@ -11,13 +11,12 @@ import {
   type Types,
   type VolumeViewport,
 } from '@cornerstonejs/core';
-import { ToolGroupManager } from '@cornerstonejs/tools';
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { voiRange, windowOf, type WindowPreset } from '@/lib/dicom/window-presets.client';
 import { cx } from '@/components/ui/cx';
 import { loadSeries } from './load-series';
 import type { PaneControls } from './StackPane';
-import { createViewerToolGroup } from './tool-group';
+import type { ViewerTools } from './viewer-tools';
 
 const ORIENTATIONS = [
   { axis: Enums.OrientationAxis.AXIAL, label: 'Axial' },
@@ -34,6 +33,7 @@ type MprState = { status: 'loading' } | { status: 'error'; message: string } | {
 export function MprView({
   ref,
   engine,
+  tools,
   toolGroupId,
   idPrefix,
   studyUid,
@@ -41,6 +41,7 @@ export function MprView({
 }: {
   ref: Ref<PaneControls>;
   engine: RenderingEngine;
+  tools: ViewerTools;
   toolGroupId: string;
   idPrefix: string;
   studyUid: string;
@@ -66,7 +67,7 @@ export function MprView({
         defaultOptions: { orientation: o.axis, background: [0, 0, 0] },
       }),
     );
-    const group = createViewerToolGroup(toolGroupId, { crosshairs: true });
+    const group = tools.createViewerToolGroup(toolGroupId, { crosshairs: true });
     for (const id of ids) group.addViewport(id, engine.id);
     const resize = new ResizeObserver(() => engine.resize(true, true));
     const listeners = elements.map((el, i) => {
@@ -107,10 +108,10 @@ export function MprView({
       cancelled = true;
       resize.disconnect();
       listeners.forEach((off) => off());
-      ToolGroupManager.destroyToolGroup(toolGroupId);
+      tools.destroyToolGroup(toolGroupId);
       for (const id of ids) if (!engine.hasBeenDestroyed && getEnabledElement(elements[ids.indexOf(id)]!)) engine.disableElement(id);
     };
-  }, [engine, toolGroupId, idsKey, studyUid, seriesUid]);
+  }, [engine, tools, toolGroupId, idsKey, studyUid, seriesUid]);
 
   useImperativeHandle(ref, (): PaneControls => {
     const ids = idsKey.split(',');

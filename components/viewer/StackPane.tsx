@@ -1,11 +1,11 @@
 'use client';
 
 import { Enums, eventTarget, getEnabledElement, type RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
-import { ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { voiRange, windowOf, type WindowPreset } from '@/lib/dicom/window-presets.client';
 import { cx } from '@/components/ui/cx';
 import { loadSeries, type LoadedSeries } from './load-series';
+import type { ViewerTools } from './viewer-tools';
 import { ViewportOverlay, type OverlayText } from './ViewportOverlay';
 
 export type PaneControls = {
@@ -35,6 +35,7 @@ const FIRST_IMAGE_MARK = 'cohort:first-image';
 export function StackPane({
   ref,
   engine,
+  tools,
   toolGroupId,
   viewportId,
   studyUid,
@@ -44,9 +45,12 @@ export function StackPane({
   onActivate,
   onDropSeries,
   onToggleMaximize,
+  onSettled,
 }: {
   ref: Ref<PaneControls>;
   engine: RenderingEngine;
+  /** Null until the viewer has loaded them (after the first image). */
+  tools: ViewerTools | null;
   toolGroupId: string;
   viewportId: string;
   studyUid: string;
@@ -56,17 +60,24 @@ export function StackPane({
   onActivate: () => void;
   onDropSeries: (seriesUid: string) => void;
   onToggleMaximize: () => void;
+  /** Called when the pane first drew an image or failed to. */
+  onSettled: () => void;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const [outcome, setOutcome] = useState<Shown | Failed | null>(null);
   const [renders, setRenders] = useState(0);
   const [dropping, setDropping] = useState(false);
+  const onSettledRef = useRef(onSettled);
+  const toolsRef = useRef(tools);
+  useEffect(() => {
+    onSettledRef.current = onSettled;
+    toolsRef.current = tools;
+  });
 
   // The viewport lives as long as the pane; effects undo what they set up.
   useEffect(() => {
     const el = element.current!;
     engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element: el, defaultOptions: { background: [0, 0, 0] } });
-    ToolGroupManager.getToolGroup(toolGroupId)?.addViewport(viewportId, engine.id);
     const resize = new ResizeObserver(() => engine.resize(true, true));
     resize.observe(el);
     const block = (e: Event) => e.preventDefault();
@@ -74,13 +85,22 @@ export function StackPane({
     return () => {
       resize.disconnect();
       el.removeEventListener('contextmenu', block);
-      toolUtilities.cine.stopClip(el);
-      if (getEnabledElement(el)) toolUtilities.stackPrefetch.disable(el);
-      // The viewer may have torn the engine and tool group down already (its cleanup can run first).
-      ToolGroupManager.getToolGroup(toolGroupId)?.removeViewports(engine.id, viewportId);
+      // This cleanup runs before the others on unmount: stop what works on the element first.
+      if (toolsRef.current && getEnabledElement(el)) {
+        toolsRef.current.cine.stopClip(el);
+        toolsRef.current.stackPrefetch.disable(el);
+      }
+      // The viewer may have torn the engine down already (its cleanup can run first).
       if (!engine.hasBeenDestroyed) engine.disableElement(viewportId);
     };
-  }, [engine, toolGroupId, viewportId]);
+  }, [engine, viewportId]);
+
+  // Mouse tools come with the tools module, after the first image.
+  useEffect(() => {
+    if (!tools) return;
+    tools.joinToolGroup(toolGroupId, viewportId, engine.id);
+    return () => tools.leaveToolGroup(toolGroupId, viewportId, engine.id);
+  }, [tools, engine, toolGroupId, viewportId]);
 
   const seriesUid = series?.seriesInstanceUid ?? null;
   // What the pane shows follows the series asked for; an outcome for an earlier series is stale.
@@ -94,13 +114,14 @@ export function StackPane({
     const viewport = engine.getViewport(viewportId) as StackViewport | undefined;
     if (!viewport || !seriesUid) return;
     let cancelled = false;
-    toolUtilities.cine.stopClip(el);
 
     // A failed image load is reported by event while setStack still resolves: the failure wins.
     let failed = false;
     const fail = (message: string) => {
       failed = true;
-      if (!cancelled) setOutcome({ status: 'error', seriesUid, message });
+      if (cancelled) return;
+      setOutcome({ status: 'error', seriesUid, message });
+      onSettledRef.current();
     };
     const update = (patch: Partial<Shown>) => setOutcome((s) => (s?.status === 'ready' && s.seriesUid === seriesUid ? { ...s, ...patch } : s));
     const onNewImage = () => update({ index: viewport.getCurrentImageIdIndex() });
@@ -113,6 +134,7 @@ export function StackPane({
       // Time to first image, for anyone reading user timing (RUM, bench/viewer.bench.ts).
       if (performance.getEntriesByName(FIRST_IMAGE_MARK).length === 0) performance.mark(FIRST_IMAGE_MARK);
       setRenders((n) => n + 1);
+      onSettledRef.current();
     };
     const onLoadError = (e: Event) => {
       const detail = (e as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
@@ -143,7 +165,6 @@ export function StackPane({
         invert: properties.invert ?? false,
         cine: false,
       });
-      toolUtilities.stackPrefetch.enable(el);
     })().catch((err: unknown) => fail(describeLoadError(err)));
 
     return () => {
@@ -153,10 +174,22 @@ export function StackPane({
       el.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
       el.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
       eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
-      // On unmount the viewport effect's cleanup has run first and disabled the element already.
-      if (getEnabledElement(el)) toolUtilities.stackPrefetch.disable(el);
     };
   }, [engine, viewportId, studyUid, seriesUid]);
+
+  // The rest of the stack loads in the background once the first image is shown (and tools are here).
+  const shownSeries = state.status === 'ready' ? state.seriesUid : null;
+  useEffect(() => {
+    const el = element.current!;
+    if (!tools || !shownSeries || !getEnabledElement(el)) return;
+    tools.stackPrefetch.enable(el);
+    return () => {
+      if (getEnabledElement(el)) {
+        tools.cine.stopClip(el);
+        tools.stackPrefetch.disable(el);
+      }
+    };
+  }, [tools, shownSeries]);
 
   useImperativeHandle(ref, (): PaneControls => {
     const setState = (update: (s: Shown) => Shown) => setOutcome((s) => (s?.status === 'ready' ? update(s) : s));
@@ -191,13 +224,13 @@ export function StackPane({
         }),
       toggleCine: () => {
         const el = element.current;
-        if (!el || state.status !== 'ready') return;
-        if (state.cine) toolUtilities.cine.stopClip(el);
-        else toolUtilities.cine.playClip(el, { framesPerSecond: CINE_FPS, loop: true });
+        if (!el || !tools || state.status !== 'ready') return;
+        if (state.cine) tools.cine.stopClip(el);
+        else tools.cine.playClip(el, { framesPerSecond: CINE_FPS, loop: true });
         setState((s) => ({ ...s, cine: !state.cine }));
       },
     };
-  }, [engine, viewportId, state]);
+  }, [engine, viewportId, state, tools]);
 
   const ready = state.status === 'ready' ? state : null;
   const image = ready ? ready.series.images[ready.index] : undefined;

@@ -1,19 +1,18 @@
 'use client';
 
 import { RenderingEngine } from '@cornerstonejs/core';
-import { ToolGroupManager } from '@cornerstonejs/tools';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { CT_WINDOW_PRESETS } from '@/lib/dicom/window-presets.client';
-import { initCornerstone } from './cornerstone';
+import { initCornerstone, loadTools } from './cornerstone';
 import { loadSeries } from './load-series';
 import { MprView } from './MprView';
 import { SeriesPanel } from './SeriesPanel';
 import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
-import { createViewerToolGroup, setPrimaryTool } from './tool-group';
 import { ViewerToolbar, type Layout } from './ViewerToolbar';
 import { initialSeries, type ViewerStudy } from './viewer-study';
+import type { ViewerTools } from './viewer-tools';
 
 const PANES: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
 
@@ -28,6 +27,9 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   const [engine, setEngine] = useState<RenderingEngine | null>(null);
   const [initError, setInitError] = useState<string | null>(null);
   const viewable = initialSeries(study);
+  // Tools load once the first image is drawn (or failed): they are not needed to see it.
+  const [wantTools, setWantTools] = useState(viewable.length === 0);
+  const [tools, setTools] = useState<ViewerTools | null>(null);
   const [layout, setLayout] = useState<Layout>(viewable.length > 1 ? '1x2' : '1x1');
   const [panes, setPanes] = useState<(string | null)[]>(() => [0, 1, 2, 3].map((i) => viewable[i] ?? null));
   const [activePane, setActivePane] = useState(0);
@@ -47,20 +49,36 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
       .then(() => {
         if (cancelled) return;
         created = new RenderingEngine(engineId);
-        createViewerToolGroup(toolGroupId);
         setEngine(created);
       })
       .catch((err: unknown) => setInitError(err instanceof Error ? err.message : String(err)));
     return () => {
       cancelled = true;
-      ToolGroupManager.destroyToolGroup(toolGroupId);
       created?.destroy();
     };
-  }, [engineId, toolGroupId]);
+  }, [engineId]);
+
+  useEffect(() => {
+    if (!engine || !wantTools) return;
+    let cancelled = false;
+    let loaded: ViewerTools | undefined;
+    loadTools()
+      .then((module) => {
+        if (cancelled) return;
+        loaded = module;
+        module.createViewerToolGroup(toolGroupId);
+        setTools(module);
+      })
+      .catch((err: unknown) => setInitError(err instanceof Error ? err.message : String(err)));
+    return () => {
+      cancelled = true;
+      loaded?.destroyToolGroup(toolGroupId);
+    };
+  }, [engine, wantTools, toolGroupId]);
 
   const count = PANES[layout];
   const activeSeries = panes[activePane] ?? null;
-  const mprAvailable = activeSeries !== null && volumes[activeSeries] === true;
+  const mprAvailable = activeSeries !== null && volumes[activeSeries] === true && tools !== null;
   useEffect(() => {
     if (!activeSeries || activeSeries in volumes) return;
     loadSeries(study.studyInstanceUid, activeSeries)
@@ -90,13 +108,13 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
         case 'cine':
           return pane?.toggleCine();
         case 'tool':
-          if (command.tool === 'crosshairs' && !mpr) return;
-          setPrimaryTool(mpr ? `${toolGroupId}-mpr` : toolGroupId, command.tool);
+          if (!tools || (command.tool === 'crosshairs' && !mpr)) return;
+          tools.setPrimaryTool(mpr ? `${toolGroupId}-mpr` : toolGroupId, command.tool);
           return setTool(command.tool);
         case 'mpr':
           if (mpr) {
             setMpr(false);
-            setPrimaryTool(toolGroupId, 'window');
+            tools?.setPrimaryTool(toolGroupId, 'window');
             return setTool('window');
           }
           if (!mprAvailable) return;
@@ -106,7 +124,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
           return setHelp((h) => !h);
       }
     },
-    [activePane, toolGroupId, mpr, mprAvailable],
+    [activePane, toolGroupId, mpr, mprAvailable, tools],
   );
 
   useEffect(() => {
@@ -161,8 +179,8 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   };
 
   return (
-    <div className="flex h-full min-h-0 flex-col bg-slate-950 text-slate-100" data-testid="study-viewer" data-ready={engine !== null}>
-      <ViewerToolbar layout={mpr ? null : layout} tool={tool} mpr={mpr} mprAvailable={mprAvailable} onLayout={changeLayout} onCommand={run} />
+    <div className="flex h-full min-h-0 flex-col bg-slate-950 text-slate-100" data-testid="study-viewer" data-ready={engine !== null} data-tools-ready={tools !== null}>
+      <ViewerToolbar layout={mpr ? null : layout} tool={tool} toolsReady={tools !== null} mpr={mpr} mprAvailable={mprAvailable} onLayout={changeLayout} onCommand={run} />
       <div className="flex min-h-0 flex-1">
         <SeriesPanel
           studyUid={study.studyInstanceUid}
@@ -170,8 +188,8 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
           shown={panes.slice(0, count)}
           onPick={(uid) => assign(activePane, uid)}
         />
-        {engine && mpr && activeSeries && (
-          <MprView ref={mprControls} engine={engine} toolGroupId={`${toolGroupId}-mpr`} idPrefix={engineId} studyUid={study.studyInstanceUid} seriesUid={activeSeries} />
+        {engine && tools && mpr && activeSeries && (
+          <MprView ref={mprControls} engine={engine} tools={tools} toolGroupId={`${toolGroupId}-mpr`} idPrefix={engineId} studyUid={study.studyInstanceUid} seriesUid={activeSeries} />
         )}
         <main
           className={`grid min-h-0 flex-1 gap-px bg-slate-800 ${count === 1 ? 'grid-cols-1' : 'grid-cols-2'} ${count === 4 ? 'grid-rows-2' : 'grid-rows-1'}`}
@@ -186,6 +204,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
                   controls.current[i] = c;
                 }}
                 engine={engine}
+                tools={tools}
                 toolGroupId={toolGroupId}
                 viewportId={`${engineId}-pane-${i}`}
                 studyUid={study.studyInstanceUid}
@@ -195,6 +214,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
                 onActivate={() => setActivePane(i)}
                 onDropSeries={(s) => assign(i, s)}
                 onToggleMaximize={() => toggleMaximize(i)}
+                onSettled={() => setWantTools(true)}
               />
             ))}
         </main>

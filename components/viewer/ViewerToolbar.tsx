@@ -20,6 +20,7 @@ const LAYOUTS: Layout[] = ['1x1', '1x2', '2x2'];
 export function ViewerToolbar({
   layout,
   tool,
+  toolsReady,
   mpr,
   mprAvailable,
   onLayout,
@@ -28,6 +29,8 @@ export function ViewerToolbar({
   /** Null while MPR replaces the layout. */
   layout: Layout | null;
   tool: PrimaryTool;
+  /** Mouse tools and cine arrive just after the first image. */
+  toolsReady: boolean;
   mpr: boolean;
   mprAvailable: boolean;
   onLayout: (layout: Layout) => void;
@@ -52,7 +55,7 @@ export function ViewerToolbar({
       </Group>
       <Group label="Left button">
         {TOOLS.filter((t) => mpr || !t.mprOnly).map((t) => (
-          <ToolButton key={t.tool} pressed={tool === t.tool} onClick={() => onCommand({ kind: 'tool', tool: t.tool })} title={`${t.label} (${t.key})`}>
+          <ToolButton key={t.tool} pressed={tool === t.tool} disabled={!toolsReady} onClick={() => onCommand({ kind: 'tool', tool: t.tool })} title={`${t.label} (${t.key})`}>
             {t.label}
           </ToolButton>
         ))}
@@ -74,7 +77,7 @@ export function ViewerToolbar({
         <ToolButton onClick={() => onCommand({ kind: 'reset' })} title="Reset (R)">
           Reset
         </ToolButton>
-        <ToolButton onClick={() => onCommand({ kind: 'cine' })} title="Play / stop cine (C)">
+        <ToolButton disabled={!toolsReady} onClick={() => onCommand({ kind: 'cine' })} title="Play / stop cine (C)">
           Cine
         </ToolButton>
       </Group>

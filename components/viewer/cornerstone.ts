@@ -1,20 +1,13 @@
 import { init as coreInit, volumeLoader, cornerstoneStreamingImageVolumeLoader } from '@cornerstonejs/core';
 import { init as imageLoaderInit } from '@cornerstonejs/dicom-image-loader';
-import {
-  addTool,
-  init as toolsInit,
-  CrosshairsTool,
-  PanTool,
-  StackScrollTool,
-  WindowLevelTool,
-  ZoomTool,
-} from '@cornerstonejs/tools';
+import type { ViewerTools } from './viewer-tools';
 
 let ready: Promise<void> | undefined;
+let tools: Promise<ViewerTools> | undefined;
 
 /**
- * Cornerstone3D, its DICOM image loader (codecs in web workers) and the tools the viewer uses,
- * set up once per page however many viewers mount.
+ * Cornerstone3D and its DICOM image loader (codecs in web workers): what drawing the first image
+ * needs, set up once per page however many viewers mount.
  */
 export function initCornerstone(): Promise<void> {
   ready ??= (async () => {
@@ -22,8 +15,17 @@ export function initCornerstone(): Promise<void> {
     imageLoaderInit({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) });
     // The loader's options type is narrower than the registry's; Cornerstone's own examples cast alike.
     volumeLoader.registerVolumeLoader('cornerstoneStreamingImageVolume', cornerstoneStreamingImageVolumeLoader as unknown as Parameters<typeof volumeLoader.registerVolumeLoader>[1]);
-    toolsInit();
-    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool]) addTool(tool);
   })();
   return ready;
+}
+
+/** The interaction tools, loaded and set up once, after the first image (the viewer asks then). */
+export function loadTools(): Promise<ViewerTools> {
+  tools ??= initCornerstone()
+    .then(() => import('./viewer-tools'))
+    .then((module) => {
+      module.initTools();
+      return module;
+    });
+  return tools;
 }

@@ -1,5 +1,26 @@
-import { CrosshairsTool, Enums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+/**
+ * Everything the viewer takes from @cornerstonejs/tools, in one module the viewer imports only
+ * dynamically (see loadTools in cornerstone.ts): a megabyte of script that need not run before the
+ * first image is drawn.
+ */
+import { getEnabledElements } from '@cornerstonejs/core';
+import {
+  addTool,
+  init as toolsInit,
+  CrosshairsTool,
+  Enums,
+  PanTool,
+  StackScrollTool,
+  state,
+  store,
+  ToolGroupManager,
+  utilities,
+  WindowLevelTool,
+  ZoomTool,
+} from '@cornerstonejs/tools';
 import type { PrimaryTool } from './shortcuts';
+
+export const { cine, stackPrefetch } = utilities;
 
 const { MouseBindings } = Enums;
 
@@ -17,6 +38,17 @@ const FIXED_BINDINGS: [string, number][] = [
   [ZoomTool.toolName, MouseBindings.Secondary],
   [StackScrollTool.toolName, MouseBindings.Wheel],
 ];
+
+export function initTools() {
+  toolsInit();
+  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool]) addTool(tool);
+  // Tools hook their mouse and wheel listeners onto elements as they are enabled: the viewports
+  // that already show their first image were enabled before, so hook those now.
+  for (const { viewport } of getEnabledElements()) {
+    if (state.enabledElements.includes(viewport.element)) continue;
+    store.addEnabledElement(new CustomEvent('elementenabled', { detail: { element: viewport.element, viewportId: viewport.id, renderingEngineId: viewport.renderingEngineId } }));
+  }
+}
 
 /**
  * A viewer tool group, bound as on a PACS workstation: wheel scrolls, middle drag pans, right drag
@@ -40,3 +72,18 @@ export function setPrimaryTool(groupId: string, tool: PrimaryTool) {
   for (const [name, mouseButton] of FIXED_BINDINGS) group.setToolActive(name, { bindings: [{ mouseButton }] });
   group.setToolActive(PRIMARY[tool], { bindings: [{ mouseButton: MouseBindings.Primary }] });
 }
+
+export function joinToolGroup(groupId: string, viewportId: string, engineId: string) {
+  ToolGroupManager.getToolGroup(groupId)?.addViewport(viewportId, engineId);
+}
+
+/** Safe after the group is gone: the viewer may have torn it down before its viewports. */
+export function leaveToolGroup(groupId: string, viewportId: string, engineId: string) {
+  ToolGroupManager.getToolGroup(groupId)?.removeViewports(engineId, viewportId);
+}
+
+export function destroyToolGroup(groupId: string) {
+  ToolGroupManager.destroyToolGroup(groupId);
+}
+
+export type ViewerTools = typeof import('./viewer-tools');

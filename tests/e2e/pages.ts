@@ -81,9 +81,11 @@ export class ViewerPage {
     return this.page.locator('[data-testid="viewport"][data-active="true"]');
   }
 
+  /** Waits until viewport i has drawn its image and the mouse tools (loaded after it) are there. */
   async waitForRendered(i: number) {
     await expect(this.viewport(i)).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
     await expect(this.viewport(i)).not.toHaveAttribute('data-renders', '0');
+    await expect(this.page.getByTestId('study-viewer')).toHaveAttribute('data-tools-ready', 'true');
   }
 
   /** Waits for the active viewport to draw again after `action`. */
