@@ -2,6 +2,7 @@
 
 import { Enums, eventTarget, getEnabledElement, type RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { sliceLocation } from '@/lib/dicom/stack-order.client';
 import { voiRange, windowOf, type WindowPreset } from '@/lib/dicom/window-presets.client';
 import { cx } from '@/components/ui/cx';
 import { loadSeries, type LoadedSeries } from './load-series';
@@ -234,7 +235,7 @@ export function StackPane({
 
   const ready = state.status === 'ready' ? state : null;
   const image = ready ? ready.series.images[ready.index] : undefined;
-  const location = image?.position && ready?.series.normal ? dot(image.position, ready.series.normal) : null;
+  const location = image && ready ? sliceLocation(image, ready.series.normal) : null;
 
   return (
     <div
@@ -302,8 +303,6 @@ function PaneMessage({ children, tone }: { children: React.ReactNode; tone?: 'er
     </div>
   );
 }
-
-const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 
 /** What went wrong, in words: loader errors are Errors, XHR failures or decoder objects. */
 function describeLoadError(error: unknown): string {

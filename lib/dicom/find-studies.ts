@@ -1,6 +1,7 @@
 import type { Prisma } from '@/lib/db/generated/sqlite/client';
 import { containsInsensitive } from '@/lib/db/contains-insensitive';
 import { getDb } from '@/lib/db/client';
+import { patientIdOf } from './patient-key.client';
 import type { StudyQuery } from './schemas';
 
 export type StudyListRow = {
@@ -76,7 +77,7 @@ export async function findStudies(query: StudyQuery): Promise<StudyListPage> {
       studyInstanceUid: s.studyInstanceUid,
       patientName: s.patient.name,
       // A stand-in key (no Patient ID in the files) is not an ID to show.
-      patientId: s.patient.patientKey.startsWith('study:') ? '' : s.patient.patientKey,
+      patientId: patientIdOf(s.patient.patientKey),
       patientBirthDate: s.patient.birthDate,
       studyDate: s.studyDate,
       studyTime: s.studyTime,

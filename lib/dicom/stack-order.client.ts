@@ -41,14 +41,14 @@ function numbers(attr: JsonAttribute | undefined): number[] {
   return (attr?.Value ?? []).map((v) => (typeof v === 'number' ? v : Number(v))).filter((v) => Number.isFinite(v));
 }
 
-export function stringValue(instance: InstanceJson, tag: string): string {
+function stringValue(instance: InstanceJson, tag: string): string {
   const value = instance[tag]?.Value?.[0];
   if (value === undefined || value === null) return '';
   if (typeof value === 'object') return 'Alphabetic' in value ? String((value as { Alphabetic: unknown }).Alphabetic) : '';
   return String(value);
 }
 
-export function numberValue(instance: InstanceJson, tag: string): number | null {
+function numberValue(instance: InstanceJson, tag: string): number | null {
   const [n] = numbers(instance[tag]);
   return n ?? null;
 }
@@ -130,4 +130,9 @@ function formsVolume(images: StackImage[], normal: [number, number, number]): bo
   }
   const mean = steps.reduce((s, v) => s + v, 0) / steps.length;
   return steps.every((s) => Math.abs(s - mean) <= Math.max(0.01, mean * 0.01));
+}
+
+/** Where an image lies along the stack's normal, in mm: the slice location viewers print. */
+export function sliceLocation(image: StackImage, normal: SeriesStack['normal']): number | null {
+  return image.position && normal ? dot(image.position, normal) : null;
 }

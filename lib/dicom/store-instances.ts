@@ -8,6 +8,7 @@ import { pseudonymOf, studyReference } from '@/lib/ledger/pseudonym';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DicomRejection, FAILURE_REASON, type FailureReason } from './dicom-rejection';
 import { journalBlobCommit, removeUnreferencedBlobs } from './ingest-journal';
+import { patientKeyOf } from './patient-key.client';
 import type { DicomHeader } from './read-header';
 import { isSameDataSet } from './same-data-set';
 import type { StagedInstance } from './stage-instance';
@@ -179,7 +180,7 @@ async function upsertStudy(tx: Tx, header: DicomHeader): Promise<string> {
   if (found) return found.id; // the first file of a study describes it; later ones only add series
   const { patient, study } = header;
   // Without a Patient ID nothing says two studies are the same person's: one patient per study.
-  const patientKey = patient.id || `study:${header.studyInstanceUid}`;
+  const patientKey = patientKeyOf(patient.id, header.studyInstanceUid);
   const { id: patientId } = await tx.patient.upsert({
     where: { patientKey_issuer: { patientKey, issuer: patient.issuer } },
     create: { patientKey, issuer: patient.issuer, name: patient.name, birthDate: patient.birthDate, sex: patient.sex },

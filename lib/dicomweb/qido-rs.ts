@@ -1,5 +1,6 @@
 import { env } from '@/lib/config/env';
 import { queryRows } from '@/lib/db/query-rows';
+import { patientIdOf } from '@/lib/dicom/patient-key.client';
 import { attr, type DicomJsonDataset, type DicomJsonValue } from './dicom-json';
 import { parseQidoQuery, type MatchField, type ParsedQuery } from './qido-match';
 
@@ -154,7 +155,7 @@ function studyJson(r: StudyRow): DicomJsonDataset {
     '00080090': personName(r.referring_physician),
     '00081030': attr('LO', ...nonEmpty(r.description)),
     '00100010': personName(r.name),
-    '00100020': attr('LO', ...(r.patient_key.startsWith('study:') ? [] : [r.patient_key])),
+    '00100020': attr('LO', ...[patientIdOf(r.patient_key)].filter(Boolean)),
     '00100030': attr('DA', ...nonEmpty(r.birth_date)),
     '00100040': attr('CS', ...nonEmpty(r.sex)),
     '0020000D': attr('UI', r.study_instance_uid),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderStack, type InstanceJson } from '@/lib/dicom/stack-order.client';
+import { orderStack, sliceLocation, type InstanceJson } from '@/lib/dicom/stack-order.client';
 import { withoutUnusableWindow } from '@/lib/dicom/usable-window.client';
 import { voiRange, windowOf } from '@/lib/dicom/window-presets.client';
 
@@ -25,6 +25,8 @@ describe('orderStack', () => {
     expect(stack.images.map((i) => i.sopInstanceUid)).toEqual(['a', 'b', 'c']);
     expect(stack.normal).toEqual([0, 0, 1]);
     expect(stack.isVolume).toBe(true);
+    expect(stack.images.map((i) => sliceLocation(i, stack.normal))).toEqual([-10, 0, 10]);
+    expect(sliceLocation(stack.images[0]!, null)).toBeNull();
   });
 
   it('falls back to instance numbers (then UIDs) without positions, and is no volume', () => {

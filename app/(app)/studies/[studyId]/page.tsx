@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
+import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { Thumbnail } from '@/components/studies/Thumbnail';
 import { Badge } from '@/components/ui/Badge';
@@ -9,21 +9,18 @@ import { DataTable } from '@/components/ui/DataTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
-import { isAppError } from '@/lib/errors/app-error';
+import { patientIdOf } from '@/lib/dicom/patient-key.client';
 
 export const metadata: Metadata = { title: 'Study' };
 
 export default async function StudyPage({ params }: { params: Promise<{ studyId: string }> }) {
   await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
-  const study = await getStudy(studyId).catch((err: unknown) => {
-    if (isAppError(err, 'NOT_FOUND')) notFound();
-    throw err;
-  });
+  const study = await orNotFound(getStudy(studyId));
   const { patient } = study;
   const facts: [string, string][] = [
     ['Patient', `${formatPersonName(patient.name) || 'Unnamed'}${patient.name.includes('=') ? ` (${patient.name.split('=').slice(1).filter(Boolean).join(' / ')})` : ''}`],
-    ['Patient ID', patient.patientKey.startsWith('study:') ? '—' : patient.patientKey],
+    ['Patient ID', patientIdOf(patient.patientKey) || '—'],
     ['Born', formatDicomDate(patient.birthDate) || '—'],
     ['Sex', patient.sex || '—'],
     ['Study date', [formatDicomDate(study.studyDate), formatDicomTime(study.studyTime)].filter(Boolean).join(' ') || '—'],

@@ -1,29 +1,26 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import type { ViewerStudy } from '@/components/viewer/viewer-study';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
-import { isAppError } from '@/lib/errors/app-error';
+import { patientIdOf } from '@/lib/dicom/patient-key.client';
 
 export const metadata: Metadata = { title: 'Viewer' };
 
 export default async function ViewerPage({ params }: { params: Promise<{ studyId: string }> }) {
   await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
-  const study = await getStudy(studyId).catch((err: unknown) => {
-    if (isAppError(err, 'NOT_FOUND')) notFound();
-    throw err;
-  });
+  const study = await orNotFound(getStudy(studyId));
   const viewerStudy: ViewerStudy = {
     id: study.id,
     studyInstanceUid: study.studyInstanceUid,
     description: study.description,
     date: formatDicomDate(study.studyDate),
     patient: formatPersonName(study.patient.name) || 'Unnamed',
-    patientId: study.patient.patientKey.startsWith('study:') ? '' : study.patient.patientKey,
+    patientId: patientIdOf(study.patient.patientKey),
     series: study.series.map((s) => ({
       seriesInstanceUid: s.seriesInstanceUid,
       number: s.seriesNumber,
