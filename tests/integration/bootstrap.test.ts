@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db/client';
 import { bootstrap, formatBootstrapReport } from '@/lib/setup/bootstrap';
 import { DEMO_USERS } from '@/lib/setup/demo-users';
+import { DEMO_PROJECT_NAME } from '@/lib/setup/seed-demo-project';
 import { ensureInitialAdmin } from '@/lib/setup/ensure-initial-admin';
 import { signIn } from '../helpers/api';
 
@@ -14,6 +15,15 @@ describe('first start', () => {
     const ct = await getDb().series.findFirstOrThrow({ where: { modality: 'CT', instanceCount: 64 }, include: { study: { include: { patient: true } } } });
     expect(ct.study.patient.name).toBe('Phantom^Demo');
     expect(await getDb().ledgerEntry.count({ where: { type: 'study.ingested' } })).toBeGreaterThanOrEqual(5);
+    // And a demo project holding every demo study, read by the demo radiologists.
+    expect(first.demoProjectCreated).toBe(true);
+    const project = await getDb().project.findUniqueOrThrow({ where: { name: DEMO_PROJECT_NAME }, include: { members: { include: { user: true } }, _count: { select: { studies: true } } } });
+    expect(project._count.studies).toBe(await getDb().study.count());
+    expect(project.members.map((m) => `${m.role} ${m.user.email}`).sort()).toEqual([
+      'reader lead@demo.cohort.local',
+      'reader radiologist@demo.cohort.local',
+      'reviewer lead@demo.cohort.local',
+    ]);
     const password = first.initialAdmin!.password;
     expect(password).toMatch(/^([a-z2-9]{4}-){4}[a-z2-9]{4}$/);
     const banner = formatBootstrapReport(first)!;
@@ -30,7 +40,7 @@ describe('first start', () => {
     }
 
     const second = await bootstrap({ demo: true });
-    expect(second).toEqual({ migrationsApplied: [], initialAdmin: null, demoUsersCreated: [], demoInstancesStored: 0 });
+    expect(second).toEqual({ migrationsApplied: [], initialAdmin: null, demoUsersCreated: [], demoInstancesStored: 0, demoProjectCreated: false });
     expect(formatBootstrapReport(second)).toBeNull();
     expect(await getDb().userRole.count({ where: { role: 'admin' } })).toBe(1);
   });
@@ -40,7 +50,7 @@ describe('first start', () => {
     const created = await ensureInitialAdmin({ email: ' Chosen@Test.Local', password: 'operator-chosen-passphrase' });
     expect(created).toMatchObject({ email: 'chosen@test.local', generated: false });
     expect((await getDb().user.findUniqueOrThrow({ where: { email: 'chosen@test.local' } })).mustChangePassword).toBe(false);
-    const banner = formatBootstrapReport({ migrationsApplied: [], initialAdmin: created, demoUsersCreated: [], demoInstancesStored: 0 })!;
+    const banner = formatBootstrapReport({ migrationsApplied: [], initialAdmin: created, demoUsersCreated: [], demoInstancesStored: 0, demoProjectCreated: false })!;
     expect(banner).not.toContain('operator-chosen-passphrase');
     expect(banner).toContain('COHORT_ADMIN_PASSWORD');
     expect((await signIn('CHOSEN@test.local', 'operator-chosen-passphrase')).res.status).toBe(200);

@@ -55,7 +55,7 @@ describe('findStudies (the study list)', () => {
     for (const f of ['valid/pydicom/CT_small.dcm', 'valid/pydicom/chrX1.dcm', 'valid/pydicom/dicomdirtests/77654033/CR1/6154', 'valid/pydicom/ExplVR_BigEnd.dcm']) {
       await upload(sample(f), 'application/dicom');
     }
-    const query = (q: Record<string, unknown>) => findStudies(ZStudyQuery.parse(q));
+    const query = (q: Record<string, unknown>) => findStudies(ZStudyQuery.parse(q), {});
     const all = await query({});
     expect(all.total).toBeGreaterThanOrEqual(5);
     expect((await query({ q: 'wang' })).rows.map((r) => r.patientName)).toEqual(['Wang^XiaoDong=王^小東=']);

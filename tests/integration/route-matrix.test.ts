@@ -9,6 +9,10 @@ import { createAccessToken } from '@/lib/access-tokens/create-access-token';
 import { revokeAccessToken } from '@/lib/access-tokens/revoke-access-token';
 import type { Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { addProjectStudies } from '@/lib/projects/add-project-studies';
+import { createProject } from '@/lib/projects/create-project';
+import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { readDicomHeader } from '@/lib/dicom/read-header';
 import { appendChunk, startUpload } from '@/lib/uploads/upload-session';
@@ -41,6 +45,19 @@ const stowUids = async () => {
   return { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid };
 };
 const stowStudy = async () => ({ study: (await stowUids()).study });
+
+/** Radiologists read DICOMweb only for their projects' studies: every radiologist principal is a reader of one holding the CR study. */
+const radiologistIds: string[] = [];
+const matrixSchema = { segments: [{ value: 1, name: 'Lesion', color: '#ff0000' }] };
+const projectWithStudy = async () => {
+  const { id } = await createProject({
+    input: ZCreateProjectInput.parse({ name: `Matrix project ${++unique}`, schema: matrixSchema, readers: radiologistIds }),
+    actorId: admin.id,
+  });
+  const study = await getDb().study.findUniqueOrThrow({ where: { studyInstanceUid: (await stowUids()).study }, select: { id: true } });
+  await addProjectStudies({ projectId: id, input: { studyIds: [study.id] } });
+  return { projectId: id, studyId: study.id };
+};
 
 /** An upload session of the calling principal's own (someone else's is a 404: resumable-upload.test.ts). */
 const ownUpload = async (c: Ctx) => ({ uploadId: (await startUpload(c.userId, { name: 'matrix.dcm', size: 10, type: 'application/dicom' })).id });
@@ -141,6 +158,27 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/ingest', access: ['admin'], ok: 200, raw: () => ({ body: stowFile().body, contentType: 'application/octet-stream' }) },
   { method: 'POST', template: '/dicomweb/studies', access: ['admin'], ok: 200, raw: stowFile },
   { method: 'POST', template: '/dicomweb/studies/[study]', access: ['admin'], ok: 200, params: stowStudy, raw: stowFile },
+  // Projects (membership and 404 for strangers: projects.test.ts).
+  { method: 'GET', template: '/api/projects', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200 },
+  {
+    method: 'POST',
+    template: '/api/projects',
+    access: ['ml_engineer', 'admin'],
+    ok: 201,
+    body: () => ({ name: `Matrix made ${++unique}`, schema: matrixSchema }),
+  },
+  { method: 'GET', template: '/api/projects/[projectId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'POST', template: '/api/projects/[projectId]/studies', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ query: { modality: 'CR' } }) },
+  { method: 'DELETE', template: '/api/projects/[projectId]/studies/[studyId]', access: ['ml_engineer', 'admin'], ok: 204, params: projectWithStudy },
+  { method: 'PUT', template: '/api/projects/[projectId]/members', access: ['ml_engineer', 'admin'], ok: 204, params: projectWithStudy, body: () => ({ readers: [], reviewers: [] }) },
+  {
+    method: 'POST',
+    template: '/api/projects/[projectId]/schema',
+    access: ['ml_engineer', 'admin'],
+    ok: 201,
+    params: projectWithStudy,
+    body: () => ({ schema: { segments: [{ value: 2, name: 'Cyst', color: '#00ff00' }] } }),
+  },
   // Reads of what the rows above stored.
   { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, query: '?PatientName=doe*' },
   { method: 'GET', template: '/dicomweb/studies/[study]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
@@ -206,9 +244,11 @@ beforeAll(async () => {
   principals.push({ label: 'anonymous', session: null, roles: [], kind: 'anonymous' });
   for (const role of ['admin', 'radiologist', 'ml_engineer', 'patient'] as const) {
     const u = role === 'admin' ? admin : await makeUser([role]);
+    if (role === 'radiologist') radiologistIds.push(u.id);
     principals.push({ label: role, session: await signInOrThrow(u.email, u.password), roles: [role], kind: 'member', userId: u.id });
   }
   const several = await makeUser(['radiologist', 'ml_engineer']);
+  radiologistIds.push(several.id);
   principals.push({ label: 'radiologist+ml_engineer', session: await signInOrThrow(several.email, several.password), roles: ['radiologist', 'ml_engineer'], kind: 'member', userId: several.id });
   const expired = await makeUser(['admin']);
   const expiredSession = await signInOrThrow(expired.email, expired.password);
@@ -223,12 +263,20 @@ beforeAll(async () => {
   // Access tokens: accepted by DICOMweb only, with their user's roles; a revoked one nowhere.
   for (const role of ['radiologist', 'admin'] as const) {
     const holder = await makeUser([role]);
+    if (role === 'radiologist') radiologistIds.push(holder.id);
     const { token } = await createAccessToken(holder.id, { name: 'Matrix client', expiresInDays: 7 });
     principals.push({ label: `${role} access token`, session: null, roles: [role], kind: 'token', userId: holder.id, headers: { authorization: `Bearer ${token}` } });
   }
   const revoked = await createAccessToken(admin.id, { name: 'Matrix revoked', expiresInDays: 7 });
   await revokeAccessToken(admin.id, revoked.view.id);
   principals.push({ label: 'revoked admin access token', session: null, roles: ['admin'], kind: 'dead', headers: { authorization: `Bearer ${revoked.token}` } });
+  await ingestFiles(
+    (async function* () {
+      yield { body: readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154')) };
+    })(),
+    { actorUserId: admin.id },
+  );
+  await projectWithStudy();
   const forged = { cookie: 'cohort.session_token=forged.c2lnbmF0dXJl' };
   principals.push({ label: 'forged cookie', session: forged, roles: [], kind: 'dead' });
 });

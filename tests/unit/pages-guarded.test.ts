@@ -17,6 +17,8 @@ const EXPECTED_GUARD: Record<string, string> = {
   'studies/[studyId]/viewer/page.tsx': "area: 'studies'",
   'studies/upload/page.tsx': "roles: ['admin']",
   'projects/page.tsx': "area: 'projects'",
+  'projects/new/page.tsx': "area: 'projects', roles: ['ml_engineer', 'admin']",
+  'projects/[projectId]/page.tsx': "area: 'projects'",
   'models/page.tsx': "area: 'models'",
   'datasets/page.tsx': "area: 'datasets'",
   'ledger/page.tsx': "area: 'ledger'",

@@ -10,6 +10,7 @@ import { inputClass } from '@/components/ui/TextField';
 import { hasRole } from '@/lib/auth/session-user';
 import { findStudies } from '@/lib/dicom/find-studies';
 import { ZStudyQuery, type StudyQuery } from '@/lib/dicom/schemas';
+import { visibleStudiesWhere } from '@/lib/projects/study-access';
 
 export const metadata: Metadata = { title: 'Studies' };
 
@@ -18,7 +19,7 @@ export default async function StudiesPage({ searchParams }: { searchParams: Prom
   const raw = await searchParams;
   const parsed = ZStudyQuery.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v)));
   const query: StudyQuery = parsed.success ? parsed.data : ZStudyQuery.parse({});
-  const { rows, total, page, pageSize } = await findStudies(query);
+  const { rows, total, page, pageSize } = await findStudies(query, visibleStudiesWhere(user));
   const filtered = Boolean(query.q || query.modality || query.from || query.to);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const isAdmin = hasRole(user, 'admin');
@@ -43,7 +44,11 @@ export default async function StudiesPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Studies"
-        description="Every study Cohort holds: search by patient, accession or description, filter by modality and date, and open one to see its series."
+        description={
+          isAdmin
+            ? 'Every study Cohort holds: search by patient, accession or description, filter by modality and date, and open one to see its series.'
+            : 'The studies of your projects: search by patient, accession or description, filter by modality and date, and open one to read it.'
+        }
         actions={isAdmin ? <ButtonLink href="/studies/upload">Upload DICOM</ButtonLink> : undefined}
       />
       {total === 0 && !filtered ? (
@@ -56,7 +61,7 @@ export default async function StudiesPage({ searchParams }: { searchParams: Prom
           <p>
             <code className="font-mono text-xs">npm run cohort -- ingest /path/to/folder-or-archive.zip</code>
           </p>
-          {!isAdmin && <p>An administrator adds them; ask yours.</p>}
+          {!isAdmin && <p>You see the studies of the projects you read or review in; an ML engineer adds you to one under Projects.</p>}
         </EmptyState>
       ) : (
         <>

@@ -9,14 +9,15 @@ import { DataTable } from '@/components/ui/DataTable';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatDicomTime, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
+import { visibleStudiesWhere } from '@/lib/projects/study-access';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
 
 export const metadata: Metadata = { title: 'Study' };
 
 export default async function StudyPage({ params }: { params: Promise<{ studyId: string }> }) {
-  await requirePageUser({ area: 'studies' });
+  const user = await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
-  const study = await orNotFound(getStudy(studyId));
+  const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
   const { patient } = study;
   const facts: [string, string][] = [
     ['Patient', `${formatPersonName(patient.name) || 'Unnamed'}${patient.name.includes('=') ? ` (${patient.name.split('=').slice(1).filter(Boolean).join(' / ')})` : ''}`],

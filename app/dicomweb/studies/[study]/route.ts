@@ -1,8 +1,9 @@
-import { DICOMWEB_READ, DICOMWEB_STORE } from '@/lib/dicomweb/dicomweb-access';
+import { DICOMWEB_STORE } from '@/lib/dicomweb/dicomweb-access';
 import { dicomJsonResponse } from '@/lib/dicomweb/dicom-json-response';
 import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
 import { retrieveInstances } from '@/lib/dicomweb/wado-rs';
 import { withAuth } from '@/lib/http/with-auth';
+import { withStudyRead } from '@/lib/dicomweb/with-study-read';
 
 /** STOW-RS into one study: instances of any other study are refused (PS3.18 §10.5). */
 export const POST = withAuth<{ study: string }>(
@@ -19,4 +20,4 @@ export const POST = withAuth<{ study: string }>(
 );
 
 /** WADO-RS RetrieveStudy: every stored file of the study, as multipart/related. */
-export const GET = withAuth<{ study: string }>(async ({ params }) => retrieveInstances({ study: params.study }), DICOMWEB_READ);
+export const GET = withStudyRead<{ study: string }>(async ({ params }) => retrieveInstances({ study: params.study }));

@@ -6,14 +6,15 @@ import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import type { ViewerStudy } from '@/components/viewer/viewer-study';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
+import { visibleStudiesWhere } from '@/lib/projects/study-access';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
 
 export const metadata: Metadata = { title: 'Viewer' };
 
 export default async function ViewerPage({ params }: { params: Promise<{ studyId: string }> }) {
-  await requirePageUser({ area: 'studies' });
+  const user = await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
-  const study = await orNotFound(getStudy(studyId));
+  const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
   const viewerStudy: ViewerStudy = {
     id: study.id,
     studyInstanceUid: study.studyInstanceUid,

@@ -1,10 +1,7 @@
-import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { qidoResponse } from '@/lib/dicomweb/qido-response';
 import { searchSeries } from '@/lib/dicomweb/qido-rs';
-import { withAuth } from '@/lib/http/with-auth';
+import { withStudyRead } from '@/lib/dicomweb/with-study-read';
 
 /** QIDO-RS SearchForSeries within a study. */
-export const GET = withAuth<{ study: string }>(
-  async ({ req, params }) => qidoResponse(await searchSeries(params.study, new URL(req.url).searchParams)),
-  DICOMWEB_READ,
-);
+export const GET = withStudyRead<{ study: string }>(
+  async ({ req, params }) => qidoResponse(await searchSeries(params.study, new URL(req.url).searchParams)));

@@ -1,10 +1,7 @@
-import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { qidoResponse } from '@/lib/dicomweb/qido-response';
 import { searchInstances } from '@/lib/dicomweb/qido-rs';
-import { withAuth } from '@/lib/http/with-auth';
+import { withStudyRead } from '@/lib/dicomweb/with-study-read';
 
 /** QIDO-RS SearchForInstances within a series. */
-export const GET = withAuth<{ study: string; series: string }>(
-  async ({ req, params }) => qidoResponse(await searchInstances(params.study, params.series, new URL(req.url).searchParams)),
-  DICOMWEB_READ,
-);
+export const GET = withStudyRead<{ study: string; series: string }>(
+  async ({ req, params }) => qidoResponse(await searchInstances(params.study, params.series, new URL(req.url).searchParams)));

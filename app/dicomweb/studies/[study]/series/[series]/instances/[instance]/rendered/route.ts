@@ -1,10 +1,7 @@
-import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { renderedResponse } from '@/lib/dicomweb/wado-rendered';
-import { withAuth } from '@/lib/http/with-auth';
+import { withStudyRead } from '@/lib/dicomweb/with-study-read';
 
 /** WADO-RS rendered instance: its first frame windowed to PNG (?window=center,width&viewport=w,h). */
-export const GET = withAuth<{ study: string; series: string; instance: string }>(
+export const GET = withStudyRead<{ study: string; series: string; instance: string }>(
   async ({ req, params }) =>
-    renderedResponse({ study: params.study, series: params.series, instance: params.instance, query: new URL(req.url).searchParams, accept: req.headers.get('accept') }),
-  DICOMWEB_READ,
-);
+    renderedResponse({ study: params.study, series: params.series, instance: params.instance, query: new URL(req.url).searchParams, accept: req.headers.get('accept') }));

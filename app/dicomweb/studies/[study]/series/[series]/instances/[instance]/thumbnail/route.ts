@@ -1,9 +1,8 @@
-import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { renderedResponse } from '@/lib/dicomweb/wado-rendered';
-import { withAuth } from '@/lib/http/with-auth';
+import { withStudyRead } from '@/lib/dicomweb/with-study-read';
 
 /** WADO-RS instance thumbnail, as PNG. */
-export const GET = withAuth<{ study: string; series: string; instance: string }>(
+export const GET = withStudyRead<{ study: string; series: string; instance: string }>(
   async ({ req, params }) =>
     renderedResponse({
       study: params.study,
@@ -12,6 +11,4 @@ export const GET = withAuth<{ study: string; series: string; instance: string }>
       query: new URL(req.url).searchParams,
       accept: req.headers.get('accept'),
       thumbnail: true,
-    }),
-  DICOMWEB_READ,
-);
+    }));

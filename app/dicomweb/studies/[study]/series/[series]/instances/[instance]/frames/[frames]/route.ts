@@ -1,9 +1,8 @@
-import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { retrieveFrames } from '@/lib/dicomweb/wado-frames';
-import { withAuth } from '@/lib/http/with-auth';
+import { withStudyRead } from '@/lib/dicomweb/with-study-read';
 
 /** WADO-RS RetrieveFrames: /frames/1 or /frames/1,3,5 (what Cornerstone's wadors loader asks for). */
-export const GET = withAuth<{ study: string; series: string; instance: string; frames: string }>(
+export const GET = withStudyRead<{ study: string; series: string; instance: string; frames: string }>(
   async ({ req, params }) =>
     retrieveFrames({
       study: params.study,
@@ -11,6 +10,4 @@ export const GET = withAuth<{ study: string; series: string; instance: string; f
       instance: params.instance,
       frames: params.frames.split(',').map((n) => Number(n.trim())),
       accept: req.headers.get('accept'),
-    }),
-  DICOMWEB_READ,
-);
+    }));

@@ -1,0 +1,145 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { orNotFound } from '@/app/_lib/or-not-found';
+import { requirePageUser } from '@/app/_lib/page-guard';
+import { AddStudiesForm } from '@/components/projects/AddStudiesForm';
+import { MembersEditor } from '@/components/projects/MembersEditor';
+import { ProgressBar } from '@/components/projects/ProgressBar';
+import { RemoveStudyButton } from '@/components/projects/RemoveStudyButton';
+import { SchemaSummary } from '@/components/projects/SchemaSummary';
+import { SchemaVersionEditor } from '@/components/projects/SchemaVersionEditor';
+import { Badge } from '@/components/ui/Badge';
+import { Card } from '@/components/ui/Card';
+import { PageHeader } from '@/components/ui/PageHeader';
+import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
+import { getProject } from '@/lib/projects/get-project';
+import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
+import { findUsers } from '@/lib/users/find-users';
+import { addProjectStudiesAction, addSchemaVersionAction, removeProjectStudyAction, setProjectMembersAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Project' };
+
+const STATUS_TONES = { unassigned: 'neutral', in_progress: 'brand', submitted: 'warning', in_review: 'warning', changes_requested: 'danger', accepted: 'success' } as const;
+
+export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const user = await requirePageUser({ area: 'projects' });
+  const { projectId } = await params;
+  const project = await orNotFound(getProject(user, projectId));
+  const { canManage, roles } = project.access;
+  const radiologists = canManage ? (await findUsers({ role: 'radiologist', status: 'active' })).map(({ id, name, email }) => ({ id, name, email })) : [];
+  const statuses = project.studies.map((s) => studyStatusOf(s.annotations, project.readersPerStudy));
+  const accepted = statuses.filter((s) => s === 'accepted').length;
+  const readers = project.members.filter((m) => m.role === 'reader');
+  const reviewers = project.members.filter((m) => m.role === 'reviewer');
+
+  return (
+    <>
+      <PageHeader
+        title={project.name}
+        description={project.purpose || undefined}
+        actions={
+          <span className="flex gap-1">
+            {roles.map((r) => (
+              <Badge key={r} tone="brand">
+                {r}
+              </Badge>
+            ))}
+          </span>
+        }
+      />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <div className="mb-3 flex items-baseline justify-between">
+            <h2 className="text-base font-semibold">Label schema</h2>
+            <span className="text-xs text-slate-500">
+              version {project.schema.version} of {project.schemaVersions} · <code title={project.schema.hash}>{project.schema.hash.slice(0, 12)}</code>
+            </span>
+          </div>
+          <SchemaSummary schema={project.schema.schema} />
+          {canManage && (
+            <div className="mt-4">
+              <SchemaVersionEditor projectId={project.id} schema={project.schema.schema} action={addSchemaVersionAction} />
+            </div>
+          )}
+        </Card>
+        <Card>
+          <h2 className="mb-2 text-base font-semibold">Progress</h2>
+          <ProgressBar done={accepted} total={project.studies.length} label={`${accepted} of ${project.studies.length} studies accepted`} />
+          <p className="mt-3 text-xs text-slate-500">
+            {project.modalities.join(', ') || 'All modalities'} · {project.readersPerStudy} {project.readersPerStudy === 1 ? 'reader' : 'independent readers'} per study
+          </p>
+          <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Readers</h3>
+          <p className="text-sm" data-testid="project-readers">{readers.map((m) => m.name).join(', ') || 'None yet'}</p>
+          <h3 className="mt-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Reviewers</h3>
+          <p className="text-sm" data-testid="project-reviewers">{reviewers.map((m) => m.name).join(', ') || 'None yet'}</p>
+        </Card>
+      </div>
+
+      <Card className="mt-4">
+        <h2 className="mb-3 text-base font-semibold">Studies</h2>
+        {canManage && (
+          <div className="mb-4">
+            <AddStudiesForm projectId={project.id} action={addProjectStudiesAction} />
+          </div>
+        )}
+        {project.studies.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
+            {canManage ? 'No studies yet: add them with a worklist query above.' : 'No studies in this project yet.'}
+          </p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" aria-label="Project studies">
+              <thead className="text-xs uppercase text-slate-500">
+                <tr>
+                  <th className="py-2 pr-3">Date</th>
+                  {roles.length > 0 && <th className="py-2 pr-3">Patient</th>}
+                  <th className="py-2 pr-3">Description</th>
+                  <th className="py-2 pr-3">Modalities</th>
+                  <th className="py-2 pr-3">Images</th>
+                  <th className="py-2 pr-3">Status</th>
+                  <th className="py-2 pr-3">Readers</th>
+                  <th className="py-2" />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {project.studies.map((s, i) => (
+                  <tr key={s.studyId}>
+                    <td className="py-2 pr-3 whitespace-nowrap">{formatDicomDate(s.studyDate)}</td>
+                    {roles.length > 0 && <td className="py-2 pr-3">{formatPersonName(s.patientName ?? '') || 'Unnamed'}</td>}
+                    <td className="py-2 pr-3">{s.description || '—'}</td>
+                    <td className="py-2 pr-3">{s.modalities.join(', ')}</td>
+                    <td className="py-2 pr-3">{s.instanceCount}</td>
+                    <td className="py-2 pr-3">
+                      <Badge tone={STATUS_TONES[statuses[i]!]}>{STUDY_STATUS_LABELS[statuses[i]!]}</Badge>
+                    </td>
+                    <td className="py-2 pr-3 text-xs text-slate-500">{s.annotations.map((a) => `${a.readerName}: ${a.status.replace('_', ' ')}`).join(' · ') || '—'}</td>
+                    <td className="py-2 text-right whitespace-nowrap">
+                      {roles.length > 0 && (
+                        <Link href={`/studies/${s.studyId}/viewer?project=${project.id}`} className="mr-3 text-xs text-brand-700 hover:underline dark:text-brand-500">
+                          Open
+                        </Link>
+                      )}
+                      {canManage && <RemoveStudyButton projectId={project.id} studyId={s.studyId} action={removeProjectStudyAction} />}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      {canManage && (
+        <Card className="mt-4">
+          <h2 className="mb-3 text-base font-semibold">Members</h2>
+          <MembersEditor
+            projectId={project.id}
+            radiologists={radiologists}
+            initial={{ readers: readers.map((m) => m.userId), reviewers: reviewers.map((m) => m.userId) }}
+            action={setProjectMembersAction}
+          />
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+import type { Metadata } from 'next';
+import { requirePageUser } from '@/app/_lib/page-guard';
+import { ProjectForm } from '@/components/projects/ProjectForm';
+import { PageHeader } from '@/components/ui/PageHeader';
+import { findUsers } from '@/lib/users/find-users';
+import { createProjectAction } from '../actions';
+
+export const metadata: Metadata = { title: 'New project' };
+
+export default async function NewProjectPage() {
+  await requirePageUser({ area: 'projects', roles: ['ml_engineer', 'admin'] });
+  const radiologists = (await findUsers({ role: 'radiologist', status: 'active' })).map(({ id, name, email }) => ({ id, name, email }));
+  return (
+    <>
+      <PageHeader title="New project" description="Studies are added on the project's page once it exists, by picking them or by a worklist query." />
+      <ProjectForm radiologists={radiologists} action={createProjectAction} />
+    </>
+  );
+}

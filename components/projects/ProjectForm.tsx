@@ -1,0 +1,73 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/Alert';
+import { Button } from '@/components/ui/Button';
+import { inputClass, TextField } from '@/components/ui/TextField';
+import { useActionRunner } from '@/components/ui/use-action-runner';
+import type { Action } from '@/lib/http/action-result';
+import type { CreateProjectInput } from '@/lib/projects/schemas';
+import { LabelSchemaEditor } from './LabelSchemaEditor';
+import { MemberPicker, type MemberOption } from './MemberPicker';
+import { draftToSchema, EMPTY_DRAFT, type SchemaDraft } from './schema-draft';
+
+/** The new-project form: what the project is for, its label schema, and who reads and reviews. */
+export function ProjectForm({ radiologists, action }: { radiologists: MemberOption[]; action: Action<CreateProjectInput, { id: string }> }) {
+  const router = useRouter();
+  const [draft, setDraft] = useState<SchemaDraft>(EMPTY_DRAFT);
+  const [readers, setReaders] = useState<string[]>([]);
+  const [reviewers, setReviewers] = useState<string[]>([]);
+  const { busy, message, fields, run } = useActionRunner();
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const modalities = String(form.get('modalities') ?? '')
+      .split(/[\s,\\]+/)
+      .filter(Boolean);
+    const created = await run(() =>
+      action({
+        name: String(form.get('name') ?? ''),
+        purpose: String(form.get('purpose') ?? ''),
+        modalities,
+        readersPerStudy: Number(form.get('readersPerStudy') ?? 1),
+        schema: draftToSchema(draft),
+        readers,
+        reviewers,
+      }),
+    );
+    if (created) router.push(`/projects/${created.id}`);
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="grid max-w-5xl gap-8 lg:grid-cols-2" noValidate>
+      <div className="space-y-5">
+        {message && <Alert tone={message.tone}>{message.text}</Alert>}
+        <TextField id="name" name="name" label="Name" required error={fields.name?.[0]} placeholder="e.g. Liver segmentation, portal venous CT" />
+        <div>
+          <label htmlFor="purpose" className="mb-1 block text-sm font-medium">
+            Purpose
+          </label>
+          <textarea id="purpose" name="purpose" rows={3} className={inputClass} placeholder="What the labels are for; readers see this." />
+        </div>
+        <TextField id="modalities" name="modalities" label="Modalities to label" help="e.g. CT or CT, MR. Empty: every series of each study." error={fields.modalities?.[0]} />
+        <TextField id="readersPerStudy" name="readersPerStudy" type="number" min={1} max={10} defaultValue={1} label="Independent readers per study" help="Two or more gives agreement figures (Dice, kappa) between readers." error={fields.readersPerStudy?.[0]} />
+        <MemberPicker legend="Readers" help="Radiologists who label the studies, each on their own copy." options={radiologists} value={readers} onChange={setReaders} />
+        <MemberPicker legend="Reviewers" help="Radiologists who accept labels or ask for changes." options={radiologists} value={reviewers} onChange={setReviewers} />
+      </div>
+      <div className="space-y-4">
+        <h2 className="text-base font-semibold">Label schema</h2>
+        {fields.schema?.map((f) => (
+          <Alert key={f} tone="error">
+            {f}
+          </Alert>
+        ))}
+        <LabelSchemaEditor value={draft} onChange={setDraft} />
+        <Button type="submit" disabled={busy}>
+          {busy ? 'Creating…' : 'Create project'}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,30 @@
+import { getDb } from '@/lib/db/client';
+import { isUniqueViolation } from '@/lib/db/is-unique-violation';
+import { AppError } from '@/lib/errors/app-error';
+import { writeMembers } from './members';
+import type { CreateProjectInput } from './schemas';
+import { writeSchemaVersion } from './schema-version';
+
+/** Creates a project with schema version 1 and its members, all or nothing. */
+export async function createProject({ input, actorId }: { input: CreateProjectInput; actorId: string }): Promise<{ id: string }> {
+  try {
+    return await getDb().$transaction(async (tx) => {
+      const project = await tx.project.create({
+        data: {
+          name: input.name,
+          purpose: input.purpose,
+          modalities: [...new Set(input.modalities)].join('\\'),
+          readersPerStudy: input.readersPerStudy,
+          createdById: actorId,
+        },
+        select: { id: true },
+      });
+      await writeSchemaVersion(tx, { projectId: project.id, schema: input.schema, actorId });
+      await writeMembers(tx, project.id, input);
+      return project;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', `A project named "${input.name}" already exists.`, { fields: { name: ['taken'] } });
+    throw err;
+  }
+}

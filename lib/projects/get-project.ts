@@ -1,0 +1,85 @@
+import { getDb } from '@/lib/db/client';
+import type { SessionUser } from '@/lib/auth/session-user';
+import type { LabelSchema } from '@/lib/annotations/label-schema';
+import { patientIdOf } from '@/lib/dicom/patient-key.client';
+import { requireProjectAccess, type ProjectAccess } from './project-access';
+import type { ProjectRole } from './schemas';
+import { parseStoredSchema } from './schema-version';
+
+export type ProjectStudyRow = {
+  studyId: string;
+  studyDate: string;
+  description: string;
+  modalities: string[];
+  seriesCount: number;
+  instanceCount: number;
+  /** Shown to the project's readers and reviewers (who read the images anyway), never to managers alone. */
+  patientName: string | null;
+  patientId: string | null;
+  /** One entry per reader copy. */
+  annotations: { readerId: string; readerName: string; status: string; version: number }[];
+  addedAt: Date;
+};
+
+export type ProjectDetail = {
+  id: string;
+  name: string;
+  purpose: string;
+  modalities: string[];
+  readersPerStudy: number;
+  createdAt: Date;
+  schema: { version: number; hash: string; schema: LabelSchema; createdAt: Date };
+  schemaVersions: number;
+  members: { userId: string; name: string; email: string; role: ProjectRole }[];
+  studies: ProjectStudyRow[];
+  access: ProjectAccess;
+};
+
+/** A project as its page shows it; NOT_FOUND unless the user may see it. */
+export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string): Promise<ProjectDetail> {
+  const access = await requireProjectAccess(user, projectId);
+  const showPatients = access.roles.length > 0;
+  const db = getDb();
+  const [project, schema, schemaVersions, annotations] = await Promise.all([
+    db.project.findUniqueOrThrow({
+      where: { id: projectId },
+      include: {
+        members: { include: { user: { select: { name: true, email: true } } }, orderBy: { addedAt: 'asc' } },
+        studies: {
+          orderBy: { addedAt: 'asc' },
+          include: { study: { include: { patient: { select: { name: true, patientKey: true } } } } },
+        },
+      },
+    }),
+    db.labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } }),
+    db.labelSchemaVersion.count({ where: { projectId } }),
+    db.annotation.findMany({ where: { projectId }, select: { studyId: true, readerId: true, status: true, version: true } }),
+  ]);
+  const names = new Map(project.members.map((m) => [m.userId, m.user.name]));
+  return {
+    id: project.id,
+    name: project.name,
+    purpose: project.purpose,
+    modalities: project.modalities ? project.modalities.split('\\') : [],
+    readersPerStudy: project.readersPerStudy,
+    createdAt: project.createdAt,
+    schema: { version: schema.version, hash: schema.hash, schema: parseStoredSchema(schema.schema), createdAt: schema.createdAt },
+    schemaVersions,
+    members: project.members.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: m.role as ProjectRole })),
+    studies: project.studies.map(({ study, addedAt }) => ({
+      studyId: study.id,
+      studyDate: study.studyDate,
+      description: study.description,
+      modalities: study.modalities ? study.modalities.split('\\') : [],
+      seriesCount: study.seriesCount,
+      instanceCount: study.instanceCount,
+      patientName: showPatients ? study.patient.name : null,
+      patientId: showPatients ? patientIdOf(study.patient.patientKey) : null,
+      annotations: annotations
+        .filter((a) => a.studyId === study.id)
+        .map((a) => ({ readerId: a.readerId, readerName: names.get(a.readerId) ?? 'Former member', status: a.status, version: a.version })),
+      addedAt,
+    })),
+    access,
+  };
+}

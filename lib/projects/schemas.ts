@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ZLabelSchema } from '@/lib/annotations/label-schema';
+
+export const PROJECT_ROLES = ['reader', 'reviewer'] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+
+const ZUserIds = z.array(z.string().min(1).max(64)).max(200).default([]);
+const ZModality = z.string().trim().toUpperCase().regex(/^[A-Z0-9_]{1,16}$/, 'a DICOM modality code such as CT or MR');
+
+export const ZCreateProjectInput = z.object({
+  name: z.string().trim().min(1, 'Give the project a name.').max(120),
+  purpose: z.string().trim().max(2000).default(''),
+  /** Modalities of the series to label; empty means every series. */
+  modalities: z.array(ZModality).max(16).default([]),
+  readersPerStudy: z.coerce.number().int().min(1).max(10).default(1),
+  schema: ZLabelSchema,
+  readers: ZUserIds,
+  reviewers: ZUserIds,
+});
+export type CreateProjectInput = z.infer<typeof ZCreateProjectInput>;
+
+export const ZProjectMembersInput = z.object({ readers: ZUserIds, reviewers: ZUserIds });
+export type ProjectMembersInput = z.infer<typeof ZProjectMembersInput>;
+
+export const ZSchemaVersionInput = z.object({ schema: ZLabelSchema });
+
+/**
+ * Studies to add: picked ones, or every study a worklist query matches (the same filters as the
+ * study list, minus paging; patient text search is left out so ML engineers never search by name).
+ */
+export const ZAddProjectStudiesInput = z.union([
+  z.object({ studyIds: z.array(z.string().min(1).max(64)).min(1).max(5000) }).strict(),
+  z
+    .object({
+      query: z
+        .object({
+          modality: ZModality.optional(),
+          description: z.string().trim().max(128).optional(),
+          from: z.iso.date().optional(),
+          to: z.iso.date().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+export type AddProjectStudiesInput = z.infer<typeof ZAddProjectStudiesInput>;
+
+export const ZRemoveProjectStudyInput = z.object({ studyId: z.string().min(1).max(64) });
