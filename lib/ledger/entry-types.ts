@@ -18,6 +18,7 @@ export const ZFacts = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/),
 export const LEDGER_ENTRY_TYPES = [
   'study.ingested',
   'annotation.created',
+  'annotation.edited',
   'annotation.submitted',
   'annotation.reviewed',
   'inference.completed',

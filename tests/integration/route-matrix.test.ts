@@ -58,6 +58,11 @@ const projectWithStudy = async () => {
   await addProjectStudies({ projectId: id, input: { studyIds: [study.id] } });
   return { projectId: id, studyId: study.id };
 };
+/** A label of the caller's own (its reader, when the caller may be one). */
+const ownAnnotation = async (c: Ctx) => {
+  const { projectId, studyId } = await projectWithStudy();
+  return { annotationId: (await getDb().annotation.create({ data: { projectId, studyId, readerId: c.userId } })).id };
+};
 
 /** An upload session of the calling principal's own (someone else's is a 404: resumable-upload.test.ts). */
 const ownUpload = async (c: Ctx) => ({ uploadId: (await startUpload(c.userId, { name: 'matrix.dcm', size: 10, type: 'application/dicom' })).id });
@@ -178,6 +183,16 @@ const ROUTES: RouteCase[] = [
     ok: 201,
     params: projectWithStudy,
     body: () => ({ schema: { segments: [{ value: 2, name: 'Cyst', color: '#00ff00' }] } }),
+  },
+  { method: 'POST', template: '/api/projects/[projectId]/studies/[studyId]/annotation', access: ['radiologist'], ok: 201, params: projectWithStudy },
+  { method: 'GET', template: '/api/annotations/[annotationId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: ownAnnotation },
+  {
+    method: 'PUT',
+    template: '/api/annotations/[annotationId]',
+    access: ['radiologist'],
+    ok: 200,
+    params: ownAnnotation,
+    body: () => ({ baseVersion: 0, schemaVersion: 1, reason: 'save', content: {} }),
   },
   // Reads of what the rows above stored.
   { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, query: '?PatientName=doe*' },

@@ -91,6 +91,17 @@ CREATE TABLE "annotation_labelmap" (
     CONSTRAINT "annotation_labelmap_pkey" PRIMARY KEY ("version_id","series_id")
 );
 
+-- CreateTable
+CREATE TABLE "annotation_draft" (
+    "annotation_id" TEXT NOT NULL,
+    "base_version" INTEGER NOT NULL,
+    "schema_version_id" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "saved_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "annotation_draft_pkey" PRIMARY KEY ("annotation_id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "project_name_key" ON "project"("name");
 
@@ -141,3 +152,6 @@ ALTER TABLE "annotation_version" ADD CONSTRAINT "annotation_version_schema_versi
 
 -- AddForeignKey
 ALTER TABLE "annotation_labelmap" ADD CONSTRAINT "annotation_labelmap_version_id_fkey" FOREIGN KEY ("version_id") REFERENCES "annotation_version"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "annotation_draft" ADD CONSTRAINT "annotation_draft_annotation_id_fkey" FOREIGN KEY ("annotation_id") REFERENCES "annotation"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -93,6 +93,16 @@ CREATE TABLE "annotation_labelmap" (
     CONSTRAINT "annotation_labelmap_version_id_fkey" FOREIGN KEY ("version_id") REFERENCES "annotation_version" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "annotation_draft" (
+    "annotation_id" TEXT NOT NULL PRIMARY KEY,
+    "base_version" INTEGER NOT NULL,
+    "schema_version_id" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "saved_at" DATETIME NOT NULL,
+    CONSTRAINT "annotation_draft_annotation_id_fkey" FOREIGN KEY ("annotation_id") REFERENCES "annotation" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "project_name_key" ON "project"("name");
 
