@@ -1,9 +1,9 @@
 'use client';
 
-import { keyLabel, MOUSE_HELP, SHORTCUTS } from './shortcuts';
+import { CTRL_SHORTCUTS, keyLabel, MOUSE_HELP, SHORTCUTS } from './shortcuts';
 
 /** Every keyboard shortcut and mouse binding, from the same table the key handler reads. */
-export function ShortcutHelp({ onClose }: { onClose: () => void }) {
+export function ShortcutHelp({ labeling, onClose }: { labeling: boolean; onClose: () => void }) {
   return (
     <div className="fixed inset-0 z-50 flex items-center justify-center bg-black/60 p-4" onClick={onClose}>
       <div
@@ -23,7 +23,7 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
         </div>
         <table className="w-full">
           <tbody>
-            {SHORTCUTS.map((s) => (
+            {SHORTCUTS.filter((s) => labeling || !s.labeling).map((s) => (
               <tr key={s.label} className="border-t border-slate-800">
                 <td className="py-1 pr-4 whitespace-nowrap">
                   {s.keys.map((k) => (
@@ -35,7 +35,7 @@ export function ShortcutHelp({ onClose }: { onClose: () => void }) {
                 <td className="py-1">{s.label}</td>
               </tr>
             ))}
-            {MOUSE_HELP.map((m) => (
+            {[...MOUSE_HELP, ...(labeling ? CTRL_SHORTCUTS : [])].map((m) => (
               <tr key={m.keys} className="border-t border-slate-800">
                 <td className="py-1 pr-4 whitespace-nowrap text-slate-300">{m.keys}</td>
                 <td className="py-1">{m.label}</td>

@@ -47,6 +47,7 @@ export function StackPane({
   onDropSeries,
   onToggleMaximize,
   onSettled,
+  onShown,
 }: {
   ref: Ref<PaneControls>;
   engine: RenderingEngine;
@@ -63,6 +64,8 @@ export function StackPane({
   onToggleMaximize: () => void;
   /** Called when the pane first drew an image or failed to. */
   onSettled: () => void;
+  /** Called once a series is shown and the tools are loaded (labeling attaches here); returns its undo. */
+  onShown?: ((viewportId: string, seriesUid: string, series: LoadedSeries) => (() => void) | undefined) | undefined;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const [outcome, setOutcome] = useState<Shown | Failed | null>(null);
@@ -191,6 +194,12 @@ export function StackPane({
       }
     };
   }, [tools, shownSeries]);
+
+  const shownData = state.status === 'ready' ? state.series : null;
+  useEffect(() => {
+    if (!tools || !shownSeries || !shownData || !onShown) return;
+    return onShown(viewportId, shownSeries, shownData);
+  }, [tools, shownSeries, shownData, onShown, viewportId]);
 
   useImperativeHandle(ref, (): PaneControls => {
     const setState = (update: (s: Shown) => Shown) => setOutcome((s) => (s?.status === 'ready' ? update(s) : s));

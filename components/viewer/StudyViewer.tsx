@@ -7,6 +7,9 @@ import { initCornerstone, loadTools } from './cornerstone';
 import { loadSeries } from './load-series';
 import { MprView } from './MprView';
 import { SeriesPanel } from './SeriesPanel';
+import { LabelingPanel } from './labeling/LabelingPanel';
+import type { LabelingSetup } from './labeling/labeling-setup';
+import { useLabeling } from './labeling/use-labeling';
 import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
@@ -16,11 +19,15 @@ import type { ViewerTools } from './viewer-tools';
 
 const PANES: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
 
+const VIEWING_TOOLS = new Set<PrimaryTool>(['window', 'pan', 'zoom', 'scroll', 'crosshairs']);
+const BRUSH_MM = { min: 1, max: 50 };
+
 /**
- * The study viewer: series panel, 1×1 / 1×2 / 2×2 stack viewports, toolbar and keyboard shortcuts.
- * Client only (Cornerstone3D needs the DOM and WebGL); images come from Cohort's own DICOMweb.
+ * The study viewer: series panel, 1×1 / 1×2 / 2×2 stack viewports, toolbar and keyboard shortcuts,
+ * and, opened from a project (`labeling`), the reader's labeling tools and panel. Client only
+ * (Cornerstone3D needs the DOM and WebGL); images come from Cohort's own DICOMweb.
  */
-export default function StudyViewer({ study }: { study: ViewerStudy }) {
+export default function StudyViewer({ study, labeling: labelingSetup = null }: { study: ViewerStudy; labeling?: LabelingSetup | null }) {
   const ids = useId().replaceAll(':', '');
   const engineId = `engine-${ids}`;
   const toolGroupId = `stack-tools-${ids}`;
@@ -41,6 +48,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
   const [mpr, setMpr] = useState(false);
   // Which series form a volume (MPR is offered for those), learnt from their metadata.
   const [volumes, setVolumes] = useState<Record<string, boolean>>({});
+  const labeling = useLabeling(labelingSetup, tools, toolGroupId);
 
   useEffect(() => {
     let cancelled = false;
@@ -66,7 +74,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
       .then((module) => {
         if (cancelled) return;
         loaded = module;
-        module.createViewerToolGroup(toolGroupId);
+        module.createViewerToolGroup(toolGroupId, { labeling: labelingSetup !== null });
         setTools(module);
       })
       .catch((err: unknown) => setInitError(err instanceof Error ? err.message : String(err)));
@@ -74,7 +82,7 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
       cancelled = true;
       loaded?.destroyToolGroup(toolGroupId);
     };
-  }, [engine, wantTools, toolGroupId]);
+  }, [engine, wantTools, toolGroupId, labelingSetup]);
 
   const count = PANES[layout];
   const activeSeries = panes[activePane] ?? null;
@@ -107,8 +115,12 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
           return pane?.reset();
         case 'cine':
           return pane?.toggleCine();
+        case 'brush-size':
+          return labeling.setBrushSize(Math.min(BRUSH_MM.max, Math.max(BRUSH_MM.min, labeling.brushSize + command.delta)));
         case 'tool':
           if (!tools || (command.tool === 'crosshairs' && !mpr)) return;
+          // Labeling tools draw on stacks, for a reader whose label is still open.
+          if (!VIEWING_TOOLS.has(command.tool) && (mpr || !labeling.editable)) return;
           tools.setPrimaryTool(mpr ? `${toolGroupId}-mpr` : toolGroupId, command.tool);
           return setTool(command.tool);
         case 'mpr':
@@ -124,22 +136,31 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
           return setHelp((h) => !h);
       }
     },
-    [activePane, toolGroupId, mpr, mprAvailable, tools],
+    [activePane, toolGroupId, mpr, mprAvailable, tools, labeling],
   );
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof Element && e.target.closest('input[type="text"], input[type="number"], textarea, select, [contenteditable="true"]')) return;
+      if ((e.ctrlKey || e.metaKey) && labeling.editable) {
+        const key = e.key.toLowerCase();
+        const action = key === 's' ? labeling.saveNow : key === 'y' || (key === 'z' && e.shiftKey) ? labeling.redo : key === 'z' ? labeling.undo : null;
+        if (action) {
+          e.preventDefault();
+          action();
+        }
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.target instanceof Element && e.target.closest('input, textarea, select, [contenteditable="true"]')) return;
       if (e.key === 'Escape' && help) return setHelp(false);
-      const command = commandForKey(e.key);
+      const command = commandForKey(e.key, { labeling: labeling.enabled });
       if (!command) return;
       e.preventDefault();
       run(command);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run, help]);
+  }, [run, help, labeling]);
 
   const changeLayout = (next: Layout) => {
     if (mpr) run({ kind: 'mpr' });
@@ -215,11 +236,13 @@ export default function StudyViewer({ study }: { study: ViewerStudy }) {
                 onDropSeries={(s) => assign(i, s)}
                 onToggleMaximize={() => toggleMaximize(i)}
                 onSettled={() => setWantTools(true)}
+                onShown={labeling.enabled ? labeling.attachPane : undefined}
               />
             ))}
         </main>
+        {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} onTool={(t) => run({ kind: 'tool', tool: t })} />}
       </div>
-      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+      {help && <ShortcutHelp labeling={labeling.enabled} onClose={() => setHelp(false)} />}
     </div>
   );
 }

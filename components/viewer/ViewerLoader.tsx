@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useEffect } from 'react';
 import { fetchSeriesMetadata } from './series-metadata';
+import type { LabelingSetup } from './labeling/labeling-setup';
 import { initialSeries, type ViewerStudy } from './viewer-study';
 
 // Cornerstone3D touches window, WebGL and workers at import: never on the server.
@@ -11,11 +12,11 @@ const StudyViewer = dynamic(() => import('./StudyViewer'), {
   loading: () => <p className="p-6 text-sm text-slate-400">Starting the viewer…</p>,
 });
 
-export function ViewerLoader({ study }: { study: ViewerStudy }) {
+export function ViewerLoader({ study, labeling }: { study: ViewerStudy; labeling: LabelingSetup | null }) {
   // The first series' metadata downloads while Cornerstone does (both come before the first image).
   useEffect(() => {
     const first = initialSeries(study)[0];
     if (first) fetchSeriesMetadata(study.studyInstanceUid, first).catch(() => undefined);
   }, [study]);
-  return <StudyViewer study={study} />;
+  return <StudyViewer study={study} labeling={labeling} />;
 }

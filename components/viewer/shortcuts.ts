@@ -11,11 +11,15 @@ export type ViewerCommand =
   | { kind: 'cine' }
   | { kind: 'tool'; tool: PrimaryTool }
   | { kind: 'mpr' }
+  | { kind: 'brush-size'; delta: number }
   | { kind: 'help' };
 
-export type PrimaryTool = 'window' | 'pan' | 'zoom' | 'scroll' | 'crosshairs';
+export type ViewingTool = 'window' | 'pan' | 'zoom' | 'scroll' | 'crosshairs';
+export type LabelingTool = 'brush' | 'eraser' | 'threshold' | 'fill' | 'scissors' | 'box' | 'polygon' | 'length' | 'angle';
+export type PrimaryTool = ViewingTool | LabelingTool;
 
-export type Shortcut = { keys: string[]; label: string; command: ViewerCommand };
+/** `labeling`: only when the viewer is opened to label (from a project). */
+export type Shortcut = { keys: string[]; label: string; command: ViewerCommand; labeling?: boolean };
 
 /** The viewer's keyboard map: the help panel lists it and the key handler reads it, so they agree. */
 export const SHORTCUTS: readonly Shortcut[] = [
@@ -41,6 +45,28 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['x'], label: 'Left drag: crosshairs (MPR)', command: { kind: 'tool', tool: 'crosshairs' } },
   { keys: ['m'], label: 'MPR: axial, sagittal and coronal of the active series (again: back)', command: { kind: 'mpr' } },
   { keys: ['?', 'h'], label: 'Show / hide this help', command: { kind: 'help' } },
+  ...(
+    [
+      ['b', 'brush', 'Left drag: paint the active segment'],
+      ['e', 'eraser', 'Left drag: erase'],
+      ['t', 'threshold', 'Left drag: paint only pixels in the threshold range'],
+      ['f', 'fill', 'Click: fill the region under the cursor'],
+      ['k', 'scissors', 'Left drag: fill a rectangle with the active segment'],
+      ['q', 'box', 'Left drag: draw a box of the chosen region class'],
+      ['y', 'polygon', 'Left drag: draw a freehand polygon of the chosen region class'],
+      ['l', 'length', 'Left drag: measure a length'],
+      ['a', 'angle', 'Clicks: measure an angle'],
+    ] as const
+  ).map(([key, tool, label]) => ({ keys: [key], label, command: { kind: 'tool', tool } as const, labeling: true })),
+  { keys: [']'], label: 'Larger brush', command: { kind: 'brush-size', delta: 1 }, labeling: true },
+  { keys: ['['], label: 'Smaller brush', command: { kind: 'brush-size', delta: -1 }, labeling: true },
+];
+
+/** Labeling's Ctrl (⌘) shortcuts, listed in the help; the viewer handles them before SHORTCUTS. */
+export const CTRL_SHORTCUTS: readonly { keys: string; label: string }[] = [
+  { keys: 'Ctrl+Z', label: 'Undo the last stroke, cut or drawing' },
+  { keys: 'Ctrl+Y / Ctrl+Shift+Z', label: 'Redo' },
+  { keys: 'Ctrl+S', label: 'Save a version of your labels' },
 ];
 
 /** Mouse bindings that hold whichever tool the left button has. */
@@ -51,9 +77,9 @@ export const MOUSE_HELP: readonly { keys: string; label: string }[] = [
   { keys: 'Double-click', label: 'Make the viewport the only one (again: back)' },
 ];
 
-export function commandForKey(key: string): ViewerCommand | undefined {
+export function commandForKey(key: string, { labeling = false } = {}): ViewerCommand | undefined {
   const normalized = key.length === 1 ? key.toLowerCase() : key;
-  return SHORTCUTS.find((s) => s.keys.includes(normalized))?.command;
+  return SHORTCUTS.find((s) => s.keys.includes(normalized) && (labeling || !s.labeling))?.command;
 }
 
 const KEY_LABELS: Record<string, string> = {

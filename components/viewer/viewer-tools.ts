@@ -3,13 +3,20 @@
  * dynamically (see loadTools in cornerstone.ts): a megabyte of script that need not run before the
  * first image is drawn.
  */
-import { getEnabledElements } from '@cornerstonejs/core';
+import { getEnabledElements, utilities as csUtils } from '@cornerstonejs/core';
 import {
   addTool,
+  AngleTool,
+  BrushTool,
   init as toolsInit,
   CrosshairsTool,
   Enums,
+  LengthTool,
+  PaintFillTool,
   PanTool,
+  PlanarFreehandROITool,
+  RectangleROITool,
+  RectangleScissorsTool,
   StackScrollTool,
   state,
   store,
@@ -21,6 +28,7 @@ import {
 import type { PrimaryTool } from './shortcuts';
 
 export const { cine, stackPrefetch } = utilities;
+export * as labeling from './labeling/labeling-tools';
 
 const { MouseBindings } = Enums;
 
@@ -30,7 +38,26 @@ const PRIMARY: Record<PrimaryTool, string> = {
   zoom: ZoomTool.toolName,
   scroll: StackScrollTool.toolName,
   crosshairs: CrosshairsTool.toolName,
+  brush: 'CohortBrush',
+  eraser: 'CohortEraser',
+  threshold: 'CohortThresholdBrush',
+  fill: PaintFillTool.toolName,
+  scissors: RectangleScissorsTool.toolName,
+  box: RectangleROITool.toolName,
+  polygon: PlanarFreehandROITool.toolName,
+  length: LengthTool.toolName,
+  angle: AngleTool.toolName,
 };
+
+/** Brush tools are one Cornerstone tool with three strategies, added as named instances. */
+const BRUSHES: [string, string][] = [
+  [PRIMARY.brush, 'FILL_INSIDE_CIRCLE'],
+  [PRIMARY.eraser, 'ERASE_INSIDE_CIRCLE'],
+  [PRIMARY.threshold, 'THRESHOLD_INSIDE_CIRCLE'],
+];
+const LABELING_TOOLS = [PaintFillTool, RectangleScissorsTool, RectangleROITool, PlanarFreehandROITool, LengthTool, AngleTool];
+/** Undo steps kept (brush strokes, cuts, regions): the ring is shared by all panes. */
+const HISTORY_SIZE = 100;
 
 /** Held whatever the left button does: middle drag pans, right drag zooms, the wheel scrolls. */
 const FIXED_BINDINGS: [string, number][] = [
@@ -41,7 +68,9 @@ const FIXED_BINDINGS: [string, number][] = [
 
 export function initTools() {
   toolsInit();
-  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool]) addTool(tool);
+  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool, BrushTool, ...LABELING_TOOLS]) addTool(tool);
+  // Setting the size clears the history, so once, here.
+  csUtils.HistoryMemo.DefaultHistoryMemo.size = HISTORY_SIZE;
   // Tools hook their mouse and wheel listeners onto elements as they are enabled: the viewports
   // that already show their first image were enabled before, so hook those now.
   for (const { viewport } of getEnabledElements()) {
@@ -52,13 +81,19 @@ export function initTools() {
 
 /**
  * A viewer tool group, bound as on a PACS workstation: wheel scrolls, middle drag pans, right drag
- * zooms, and the left button does what the toolbar (or W/P/Z/S/X) chose. MPR groups add crosshairs.
+ * zooms, and the left button does what the toolbar (or its key) chose. MPR groups add crosshairs;
+ * labeling groups the brushes, scissors, fill, regions and measurements.
  */
-export function createViewerToolGroup(id: string, { crosshairs = false } = {}) {
+export function createViewerToolGroup(id: string, { crosshairs = false, labeling = false } = {}) {
   ToolGroupManager.destroyToolGroup(id);
   const group = ToolGroupManager.createToolGroup(id);
   if (!group) throw new Error(`Tool group ${id} could not be created.`);
-  for (const [tool, name] of Object.entries(PRIMARY)) if (tool !== 'crosshairs' || crosshairs) group.addTool(name);
+  for (const name of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool].map((t) => t.toolName)) group.addTool(name);
+  if (crosshairs) group.addTool(CrosshairsTool.toolName);
+  if (labeling) {
+    for (const [name, activeStrategy] of BRUSHES) group.addToolInstance(name, BrushTool.toolName, { activeStrategy, threshold: { range: [-100, 200], isDynamic: false } });
+    for (const tool of LABELING_TOOLS) group.addTool(tool.toolName);
+  }
   setPrimaryTool(id, crosshairs ? 'crosshairs' : 'window');
   return group;
 }
@@ -80,6 +115,16 @@ export function joinToolGroup(groupId: string, viewportId: string, engineId: str
 /** Safe after the group is gone: the viewer may have torn it down before its viewports. */
 export function leaveToolGroup(groupId: string, viewportId: string, engineId: string) {
   ToolGroupManager.getToolGroup(groupId)?.removeViewports(engineId, viewportId);
+}
+
+/** Brush radius in mm, for every brush of the group. */
+export function setBrushSize(groupId: string, radiusMm: number) {
+  utilities.segmentation.setBrushSizeForToolGroup(groupId, radiusMm);
+}
+
+/** What the threshold brush paints: pixels whose value (HU on CT) lies in the range. */
+export function setThresholdRange(groupId: string, range: [number, number]) {
+  utilities.segmentation.setBrushThresholdForToolGroup(groupId, { range, isDynamic: false, dynamicRadius: 0 });
 }
 
 export function destroyToolGroup(groupId: string) {

@@ -6,15 +6,18 @@ import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import type { ViewerStudy } from '@/components/viewer/viewer-study';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
+import { getLabelingContext } from '@/lib/projects/get-labeling-context';
 import { visibleStudiesWhere } from '@/lib/projects/study-access';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
 
 export const metadata: Metadata = { title: 'Viewer' };
 
-export default async function ViewerPage({ params }: { params: Promise<{ studyId: string }> }) {
+export default async function ViewerPage({ params, searchParams }: { params: Promise<{ studyId: string }>; searchParams: Promise<{ project?: string }> }) {
   const user = await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
   const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
+  const { project } = await searchParams;
+  const labeling = typeof project === 'string' ? await getLabelingContext(user, project, study.id) : null;
   const viewerStudy: ViewerStudy = {
     id: study.id,
     studyInstanceUid: study.studyInstanceUid,
@@ -33,15 +36,15 @@ export default async function ViewerPage({ params }: { params: Promise<{ studyId
   return (
     <div className="flex h-full flex-col">
       <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
-        <Link href={`/studies/${study.id}`} prefetch={false} className="rounded px-2 py-1 hover:bg-slate-800">
-          ← Study
+        <Link href={labeling ? `/projects/${labeling.projectId}` : `/studies/${study.id}`} prefetch={false} className="rounded px-2 py-1 hover:bg-slate-800">
+          {labeling ? `← ${labeling.projectName}` : '← Study'}
         </Link>
         <h1 className="truncate font-medium text-slate-100">
           {viewerStudy.patient} · {study.description || 'Study without description'} · {viewerStudy.date}
         </h1>
       </header>
       <div className="min-h-0 flex-1">
-        <ViewerLoader study={viewerStudy} />
+        <ViewerLoader study={viewerStudy} labeling={labeling ? { ...labeling, studyId: study.id } : null} />
       </div>
     </div>
   );

@@ -1,0 +1,271 @@
+/**
+ * Labeling on Cornerstone3D (loaded with the rest of @cornerstonejs/tools, see viewer-tools.ts):
+ * one labelmap segmentation per series, shared by every pane showing it, its voxels read and written
+ * as one volume in stack order (what rle1 encodes and the server checks), and the region and
+ * measurement annotations converted to and from pixel coordinates on their images.
+ */
+import { cache, eventTarget, getEnabledElementByViewportId, imageLoader, utilities as csUtils, type Types } from '@cornerstonejs/core';
+import { annotation, AngleTool, Enums, LengthTool, PlanarFreehandROITool, RectangleROITool, segmentation } from '@cornerstonejs/tools';
+import type { AnnotationContent } from '@/lib/annotations/schemas';
+import type { LoadedSeries } from '../load-series';
+
+const { SegmentationRepresentations, Events: ToolEvents, ChangeTypes } = Enums;
+
+export type SegmentStyle = { value: number; color: string; visible: boolean };
+
+type SeriesLabelmap = { segmentationId: string; series: LoadedSeries; labelmapImageIds: string[]; columns: number; rows: number };
+const labelmaps = new Map<string, SeriesLabelmap>();
+
+/** A series can carry a labelmap when all its images share one size (one voxel grid). */
+export function canLabel(series: LoadedSeries): boolean {
+  const sizes = new Set(series.images.map(sizeOf));
+  return sizes.size === 1 && !sizes.has('0x0');
+}
+
+const sizeOf = (image: LoadedSeries['images'][number]) => `${dicomNumber(image.instance, '00280011')}x${dicomNumber(image.instance, '00280010')}`;
+const dicomNumber = (instance: LoadedSeries['images'][number]['instance'], tag: string) => Number((instance[tag]?.Value as number[] | undefined)?.[0] ?? 0);
+
+/**
+ * The series' labelmap, created on first use (empty, or filled with `voxels` in stack order). Its
+ * segments are the schema's classes, in their colours.
+ */
+export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments: readonly { value: number; name: string }[], voxels?: Uint8Array): SeriesLabelmap {
+  const existing = labelmaps.get(seriesUid);
+  if (existing) return existing;
+  const images = imageLoader.createAndCacheDerivedLabelmapImages(series.imageIds);
+  const segmentationId = `labels-${seriesUid}`;
+  segmentation.addSegmentations([
+    {
+      segmentationId,
+      representation: { type: SegmentationRepresentations.Labelmap, data: { imageIds: images.map((i) => i.imageId), referencedImageIds: series.imageIds } },
+      config: { label: 'Labels', segments: Object.fromEntries(segments.map((s) => [s.value, { label: s.name, segmentIndex: s.value }])) },
+    },
+  ]);
+  const first = series.images[0]!.instance;
+  const entry: SeriesLabelmap = { segmentationId, series, labelmapImageIds: images.map((i) => i.imageId), columns: dicomNumber(first, '00280011'), rows: dicomNumber(first, '00280010') };
+  labelmaps.set(seriesUid, entry);
+  if (voxels) writeVoxels(entry, voxels);
+  return entry;
+}
+
+export function hasLabelmap(seriesUid: string): boolean {
+  return labelmaps.has(seriesUid);
+}
+
+/** Shows the series' labelmap in a viewport, in the schema's colours, painting with `activeValue`. */
+export function showLabelmap(viewportId: string, seriesUid: string, segments: readonly SegmentStyle[], opacity: number, activeValue: number | null) {
+  const entry = labelmaps.get(seriesUid);
+  if (!entry) return;
+  segmentation.addLabelmapRepresentationToViewport(viewportId, [{ segmentationId: entry.segmentationId, config: { colorLUTOrIndex: colorLut(segments) } }]);
+  segmentation.activeSegmentation.setActiveSegmentation(viewportId, entry.segmentationId);
+  styleLabelmap(viewportId, seriesUid, segments, opacity, activeValue);
+}
+
+export function styleLabelmap(viewportId: string, seriesUid: string, segments: readonly SegmentStyle[], opacity: number, activeValue: number | null) {
+  const entry = labelmaps.get(seriesUid);
+  if (!entry) return;
+  const specifier = { segmentationId: entry.segmentationId, type: SegmentationRepresentations.Labelmap };
+  for (const s of segments) segmentation.config.visibility.setSegmentIndexVisibility(viewportId, specifier, s.value, s.visible);
+  segmentation.config.style.setStyle({ type: SegmentationRepresentations.Labelmap, viewportId, segmentationId: entry.segmentationId }, { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: true, outlineWidth: 1 });
+  if (activeValue) segmentation.segmentIndex.setActiveSegmentIndex(entry.segmentationId, activeValue);
+}
+
+export function hideLabelmap(viewportId: string, seriesUid: string) {
+  const entry = labelmaps.get(seriesUid);
+  if (entry) segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: entry.segmentationId });
+}
+
+/** Every labelmap's voxels, one volume per series (columns × rows × slices, slices in stack order). */
+export function readLabelmaps(): { seriesUid: string; columns: number; rows: number; slices: number; voxels: Uint8Array }[] {
+  return [...labelmaps.entries()].map(([seriesUid, entry]) => ({ seriesUid, columns: entry.columns, rows: entry.rows, slices: entry.labelmapImageIds.length, voxels: readVoxels(entry) }));
+}
+
+function readVoxels(entry: SeriesLabelmap): Uint8Array {
+  const slice = entry.columns * entry.rows;
+  const volume = new Uint8Array(slice * entry.labelmapImageIds.length);
+  entry.labelmapImageIds.forEach((id, k) => {
+    const image = cache.getImage(id);
+    // Labelmap images are cache entries; the viewer sizes the cache so none is dropped, and a
+    // save that would lose voxels is refused rather than made.
+    if (!image) throw new Error('A labelmap slice was dropped from memory: reload the page to continue from your last save.');
+    volume.set(image.voxelManager!.getScalarData() as Uint8Array, k * slice);
+  });
+  return volume;
+}
+
+function writeVoxels(entry: SeriesLabelmap, voxels: Uint8Array) {
+  const slice = entry.columns * entry.rows;
+  entry.labelmapImageIds.forEach((id, k) => cache.getImage(id)?.voxelManager?.setFromScalarData(voxels.subarray(k * slice, (k + 1) * slice)));
+  segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
+}
+
+/** Voxels per segment value in a series' labelmap (what the panel shows as volumes). */
+export function countVoxels(seriesUid: string): Map<number, number> {
+  const entry = labelmaps.get(seriesUid);
+  const counts = new Map<number, number>();
+  if (!entry) return counts;
+  for (const id of entry.labelmapImageIds) {
+    const data = cache.getImage(id)?.voxelManager?.getScalarData() as Uint8Array | undefined;
+    if (!data) continue;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** Removes every labelmap and annotation this viewer made (its global state outlives components). */
+export function destroyLabeling() {
+  for (const entry of labelmaps.values()) {
+    segmentation.removeSegmentation(entry.segmentationId);
+    for (const id of entry.labelmapImageIds) if (cache.getImage(id)) cache.removeImageLoadObject(id);
+  }
+  labelmaps.clear();
+  annotation.state.removeAllAnnotations();
+}
+
+function colorLut(segments: readonly SegmentStyle[]): Types.ColorLUT {
+  const lut: Types.ColorLUT = Array.from({ length: 256 }, () => [0, 0, 0, 0] as Types.Color);
+  for (const s of segments) lut[s.value] = [...hexRgb(s.color), 255] as Types.Color;
+  return lut;
+}
+
+export function hexRgb(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+// ---- Regions and measurements: Cornerstone annotations <-> pixel coordinates on an image ----
+
+export const REGION_TOOLS = { box: RectangleROITool.toolName, polygon: PlanarFreehandROITool.toolName } as const;
+export const MEASUREMENT_TOOLS = { length: LengthTool.toolName, angle: AngleTool.toolName } as const;
+
+type ImageRef = { seriesUid: string; sopInstanceUid: string; frame: number; imageId: string };
+
+/** Where each stack image of the loaded series is, by imageId. */
+function imageIndex(): Map<string, ImageRef> {
+  const index = new Map<string, ImageRef>();
+  for (const [seriesUid, entry] of labelmaps) {
+    entry.series.images.forEach((image, k) => index.set(entry.series.imageIds[k]!, { seriesUid, sopInstanceUid: image.sopInstanceUid, frame: image.frame, imageId: entry.series.imageIds[k]! }));
+  }
+  return index;
+}
+
+const toPixel = (imageId: string, p: Types.Point3): [number, number] => {
+  const [x, y] = csUtils.worldToImageCoords(imageId, p) as [number, number];
+  return [round(x), round(y)];
+};
+const round = (v: number) => Math.round(v * 100) / 100;
+
+/** The regions and measurements drawn on the loaded series, in pixel coordinates. */
+export function readAnnotations(): Pick<AnnotationContent, 'regions' | 'measurements'> {
+  const images = imageIndex();
+  const regions: AnnotationContent['regions'] = [];
+  const measurements: AnnotationContent['measurements'] = [];
+  for (const a of annotation.state.getAllAnnotations()) {
+    const ref = a.metadata?.referencedImageId ? images.get(a.metadata.referencedImageId) : undefined;
+    if (!ref || !a.annotationUID) continue;
+    const on = { seriesInstanceUid: ref.seriesUid, sopInstanceUid: ref.sopInstanceUid, frame: ref.frame };
+    const tool = a.metadata?.toolName;
+    const classId = typeof a.data.classId === 'string' ? a.data.classId : null;
+    if (tool === REGION_TOOLS.box && classId) {
+      const pts = (a.data.handles?.points ?? []).map((p) => toPixel(ref.imageId, p));
+      if (pts.length < 2) continue;
+      const xs = pts.map((p) => p[0]);
+      const ys = pts.map((p) => p[1]);
+      regions.push({ id: a.annotationUID, classId, shape: 'box', ...on, points: [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]] });
+    } else if (tool === REGION_TOOLS.polygon && classId) {
+      const polyline = (a.data.contour as { polyline?: Types.Point3[] } | undefined)?.polyline ?? [];
+      if (polyline.length >= 3) regions.push({ id: a.annotationUID, classId, shape: 'polygon', ...on, points: polyline.map((p) => toPixel(ref.imageId, p)) });
+    } else if (tool === MEASUREMENT_TOOLS.length || tool === MEASUREMENT_TOOLS.angle) {
+      const pts = (a.data.handles?.points ?? []).map((p) => toPixel(ref.imageId, p));
+      const kind = tool === MEASUREMENT_TOOLS.length ? 'length' : 'angle';
+      if (pts.length === (kind === 'length' ? 2 : 3)) measurements.push({ id: a.annotationUID, kind, ...on, points: pts });
+    }
+  }
+  return { regions, measurements };
+}
+
+/**
+ * Draws saved regions and measurements on the series shown in `viewportId`. Cornerstone needs an
+ * enabled viewport showing the image's series to place an annotation, hence per viewport.
+ */
+export function restoreAnnotations(viewportId: string, seriesUid: string, content: Pick<AnnotationContent, 'regions' | 'measurements'>, colorOf: (classId: string) => string | undefined) {
+  const entry = labelmaps.get(seriesUid);
+  if (!entry) return;
+  const imageIdOf = new Map(entry.series.images.map((image, k) => [`${image.sopInstanceUid}/${image.frame}`, entry.series.imageIds[k]!]));
+  const existing = new Set(annotation.state.getAllAnnotations().map((a) => a.annotationUID));
+  const world = (imageId: string, [x, y]: [number, number]) => csUtils.imageToWorldCoords(imageId, [x, y]) as Types.Point3;
+  for (const item of [...content.regions, ...content.measurements]) {
+    if (item.seriesInstanceUid !== seriesUid || existing.has(item.id)) continue;
+    const imageId = imageIdOf.get(`${item.sopInstanceUid}/${item.frame}`);
+    if (!imageId) continue;
+    const options = { annotationUID: item.id, referencedImageId: imageId };
+    if ('shape' in item && item.shape === 'box') {
+      const [[x0, y0], [x1, y1]] = item.points as [[number, number], [number, number]];
+      RectangleROITool.hydrate(viewportId, [world(imageId, [x0, y0]), world(imageId, [x1, y0]), world(imageId, [x0, y1]), world(imageId, [x1, y1])], options);
+    } else if ('shape' in item) {
+      addPolygon(viewportId, imageId, item.id, item.points.map((p) => world(imageId, p)));
+    } else if (item.kind === 'length') {
+      LengthTool.hydrate(viewportId, item.points.map((p) => world(imageId, p)), options);
+    } else {
+      AngleTool.hydrate(viewportId, item.points.map((p) => world(imageId, p)), options);
+    }
+    const restored = annotation.state.getAnnotation(item.id);
+    if (restored && 'classId' in item) labelRegion(restored, item.classId, colorOf(item.classId));
+  }
+}
+
+/** A closed freehand polygon (PlanarFreehandROI has no hydrate): the shape its tool makes itself. */
+function addPolygon(viewportId: string, imageId: string, uid: string, polyline: Types.Point3[]) {
+  const viewport = getEnabledElementByViewportId(viewportId)?.viewport;
+  if (!viewport) return;
+  annotation.state.addAnnotation(
+    {
+      annotationUID: uid,
+      highlighted: false,
+      invalidated: true,
+      isLocked: false,
+      isVisible: true,
+      autoGenerated: false,
+      metadata: { toolName: REGION_TOOLS.polygon, referencedImageId: imageId, FrameOfReferenceUID: viewport.getFrameOfReferenceUID() },
+      data: { handles: { points: [], activeHandleIndex: null, textBox: { hasMoved: false, worldPosition: [0, 0, 0], worldBoundingBox: undefined } }, contour: { polyline, closed: true }, label: '', cachedStats: {} },
+    } as unknown as Parameters<typeof annotation.state.addAnnotation>[0],
+    viewport.element,
+  );
+}
+
+/** Binds a region to its schema class: stored on the annotation, shown as its label and colour. */
+export function labelRegion(a: { annotationUID?: string; data: Record<string, unknown> }, classId: string, color: string | undefined) {
+  a.data.classId = classId;
+  if (color && a.annotationUID) annotation.config.style.setAnnotationStyles(a.annotationUID, { color: `rgb(${hexRgb(color).join(',')})` });
+}
+
+/** Calls `onChange` when labels change (painted voxels, regions, measurements); returns the unsubscribe. */
+export function onLabelsChanged(onChange: (what: 'voxels' | 'annotations') => void, onCompleted: (a: { annotationUID?: string; metadata: { toolName: string }; data: Record<string, unknown> }) => void): () => void {
+  const voxels = () => onChange('voxels');
+  const completed = (e: Event) => {
+    onCompleted((e as CustomEvent<{ annotation: Parameters<typeof onCompleted>[0] }>).detail.annotation);
+    onChange('annotations');
+  };
+  const modified = (e: Event) => {
+    if ((e as CustomEvent<{ changeType?: string }>).detail.changeType !== ChangeTypes.StatsUpdated) onChange('annotations');
+  };
+  const removed = () => onChange('annotations');
+  eventTarget.addEventListener(ToolEvents.SEGMENTATION_DATA_MODIFIED, voxels);
+  eventTarget.addEventListener(ToolEvents.ANNOTATION_COMPLETED, completed);
+  eventTarget.addEventListener(ToolEvents.ANNOTATION_MODIFIED, modified);
+  eventTarget.addEventListener(ToolEvents.ANNOTATION_REMOVED, removed);
+  return () => {
+    eventTarget.removeEventListener(ToolEvents.SEGMENTATION_DATA_MODIFIED, voxels);
+    eventTarget.removeEventListener(ToolEvents.ANNOTATION_COMPLETED, completed);
+    eventTarget.removeEventListener(ToolEvents.ANNOTATION_MODIFIED, modified);
+    eventTarget.removeEventListener(ToolEvents.ANNOTATION_REMOVED, removed);
+  };
+}
+
+export const history = {
+  undo: () => csUtils.HistoryMemo.DefaultHistoryMemo.undo(),
+  redo: () => csUtils.HistoryMemo.DefaultHistoryMemo.redo(),
+};

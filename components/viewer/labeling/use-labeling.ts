@@ -1,0 +1,260 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { decodeLabelmapRle, encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import type { AnnotationContent, SaveAnnotationInput } from '@/lib/annotations/schemas';
+import type { LoadedSeries } from '../load-series';
+import type { LabelingTool } from '../shortcuts';
+import type { ViewerTools } from '../viewer-tools';
+import { base64ToBytes, bytesToBase64 } from './base64.client';
+import type { AnnotationView, LabelingSetup } from './labeling-setup';
+
+/** Quiet time after the last change before an autosave: at most this much work is lost with a closed tab. */
+const AUTOSAVE_MS = 3000;
+
+export type SaveState =
+  | { kind: 'loading' }
+  | { kind: 'saved'; version: number; at: string | null; draft: boolean }
+  | { kind: 'dirty' }
+  | { kind: 'saving'; reason: SaveAnnotationInput['reason'] }
+  | { kind: 'error'; message: string };
+
+type Answers = AnnotationContent['answers'];
+type Labels = { content: AnnotationContent; labelmaps: NonNullable<AnnotationView['saved']>['labelmaps'] };
+
+/**
+ * A reader's labeling session in the viewer: their copy of the study's label (opened on the server),
+ * the labelmaps and annotations it puts on each series shown, the panel's choices (segment, region
+ * class, brush), answers, and saving (autosave drafts, explicit saves, submit).
+ */
+export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | null, toolGroupId: string) {
+  const [view, setView] = useState<AnnotationView | null>(null);
+  const [save, setSave] = useState<SaveState>({ kind: 'loading' });
+  const [answers, setAnswers] = useState<Answers>([]);
+  const [activeSegment, setActiveSegment] = useState<number | null>(null);
+  const [regionClass, setRegionClass] = useState<string | null>(null);
+  const [hidden, setHidden] = useState<number[]>([]);
+  const [opacity, setOpacity] = useState(0.5);
+  const [brushSize, setBrushSize] = useState(5);
+  const [threshold, setThreshold] = useState<[number, number]>([-100, 200]);
+  const [counts, setCounts] = useState<Record<string, Record<number, number>>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  /** Labels as loaded: what series not shown this session keep when saving. */
+  const initial = useRef<Labels | null>(null);
+  const version = useRef(0);
+  const restoring = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const panes = useRef(new Map<string, string>());
+  const schema = view?.schema.schema ?? null;
+  const editable = Boolean(view?.canEdit);
+  const segmentStyles = useMemo(() => (schema?.segments ?? []).map((s) => ({ value: s.value, color: s.color, visible: !hidden.includes(s.value) })), [schema, hidden]);
+  // The latest panel state, for event handlers Cornerstone holds on to and for panes attaching later.
+  const stateRef = useRef({ answers, activeSegment, regionClass, opacity, segmentStyles });
+  useEffect(() => {
+    stateRef.current = { answers, activeSegment, regionClass, opacity, segmentStyles };
+  });
+
+  // Open (or create) the reader's copy.
+  useEffect(() => {
+    if (!setup) return;
+    let cancelled = false;
+    fetch(`/api/projects/${setup.projectId}/studies/${setup.studyId}/annotation`, { method: 'POST' })
+      .then(async (res) => {
+        const body = (await res.json()) as AnnotationView & { message?: string };
+        if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
+        return body;
+      })
+      .then((v) => {
+        if (cancelled) return;
+        const labels = v.draft ?? v.saved;
+        initial.current = labels ? { content: labels.content, labelmaps: labels.labelmaps } : { content: { regions: [], measurements: [], answers: [] }, labelmaps: [] };
+        version.current = v.version;
+        setView(v);
+        setAnswers(initial.current.content.answers);
+        setActiveSegment(v.schema.schema.segments[0]?.value ?? null);
+        setRegionClass([...v.schema.schema.boxes, ...v.schema.schema.polygons][0]?.id ?? null);
+        setSave({ kind: 'saved', version: v.version, at: v.draft?.savedAt ?? v.saved?.savedAt ?? null, draft: Boolean(v.draft) });
+      })
+      .catch((err: unknown) => !cancelled && setSave({ kind: 'error', message: err instanceof Error ? err.message : String(err) }));
+    return () => {
+      cancelled = true;
+    };
+  }, [setup]);
+
+  const colorOf = useCallback(
+    (classId: string) => [...(schema?.boxes ?? []), ...(schema?.polygons ?? [])].find((c) => c.id === classId)?.color,
+    [schema],
+  );
+
+  const refreshCounts = useCallback(() => {
+    if (!tools) return;
+    const next: Record<string, Record<number, number>> = {};
+    for (const seriesUid of new Set(panes.current.values())) next[seriesUid] = Object.fromEntries(tools.labeling.countVoxels(seriesUid));
+    setCounts(next);
+  }, [tools]);
+
+  const persist = useCallback(
+    async (reason: SaveAnnotationInput['reason']) => {
+      if (!tools || !view || !setup || !initial.current) return;
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      setSave({ kind: 'saving', reason });
+      refreshCounts();
+      try {
+        const shown = tools.labeling.readLabelmaps();
+        const shownUids = new Set(shown.map((l) => l.seriesUid));
+        const labelmaps = [
+          ...shown
+            .filter((l) => l.voxels.some((v) => v !== 0))
+            .map((l) => ({ seriesInstanceUid: l.seriesUid, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(encodeLabelmapRle(l.voxels)) })),
+          // Series not opened this session keep what they had.
+          ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid)).map(({ counts: _, ...l }) => l),
+        ];
+        const drawn = tools.labeling.readAnnotations();
+        const keep = <T extends { seriesInstanceUid: string }>(items: T[]) => items.filter((i) => !shownUids.has(i.seriesInstanceUid));
+        const content: AnnotationContent = {
+          regions: [...drawn.regions, ...keep(initial.current.content.regions)],
+          measurements: [...drawn.measurements, ...keep(initial.current.content.measurements)],
+          answers: stateRef.current.answers,
+        };
+        const res = await fetch(`/api/annotations/${view.id}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ baseVersion: version.current, schemaVersion: view.schema.version, reason, content, labelmaps } satisfies SaveAnnotationInput),
+          keepalive: reason === 'autosave' && labelmaps.reduce((n, l) => n + l.rle.length, 0) < 60_000,
+        });
+        const body = (await res.json()) as { version?: number; status?: string; message?: string };
+        if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
+        version.current = body.version ?? version.current;
+        setSave({ kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' });
+        if (reason === 'submit') setView((v) => (v ? { ...v, status: 'submitted', canEdit: false, version: version.current } : v));
+      } catch (err) {
+        setSave({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    [tools, view, setup, refreshCounts],
+  );
+
+  const changed = useCallback(() => {
+    if (restoring.current > 0 || !editable) return;
+    setSave({ kind: 'dirty' });
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => void persist('autosave'), AUTOSAVE_MS);
+  }, [editable, persist]);
+
+  // Painting, drawing and undo all arrive as Cornerstone events.
+  useEffect(() => {
+    if (!tools || !view) return;
+    return tools.labeling.onLabelsChanged(changed, (a) => {
+      const shape = a.metadata.toolName === tools.labeling.REGION_TOOLS.box ? 'box' : a.metadata.toolName === tools.labeling.REGION_TOOLS.polygon ? 'polygon' : null;
+      if (!shape || !schema) return;
+      const classes = shape === 'box' ? schema.boxes : schema.polygons;
+      const chosen = classes.find((c) => c.id === stateRef.current.regionClass) ?? classes[0];
+      if (chosen) tools.labeling.labelRegion(a, chosen.id, chosen.color);
+      else setMessage(`The schema has no ${shape} classes: this ${shape} will not be saved.`);
+    });
+  }, [tools, view, changed, schema]);
+
+  // Leaving the page: save what autosave has not yet.
+  useEffect(() => {
+    const beforeUnload = (e: BeforeUnloadEvent) => {
+      if (timer.current) {
+        void persist('autosave');
+        e.preventDefault();
+      }
+    };
+    window.addEventListener('beforeunload', beforeUnload);
+    return () => window.removeEventListener('beforeunload', beforeUnload);
+  }, [persist]);
+
+  // Tear down every labelmap and annotation with the viewer.
+  useEffect(() => {
+    if (!tools || !setup) return;
+    return () => {
+      if (timer.current) clearTimeout(timer.current);
+      tools.labeling.destroyLabeling();
+    };
+  }, [tools, setup]);
+
+  /** Puts the series' labels on a pane that shows it; returns the undo. */
+  const attachPane = useCallback(
+    (viewportId: string, seriesUid: string, series: LoadedSeries): (() => void) | undefined => {
+      if (!tools || !view || !schema || !initial.current || !tools.labeling.canLabel(series)) return;
+      restoring.current++;
+      try {
+        const saved = initial.current.labelmaps.find((l) => l.seriesInstanceUid === seriesUid);
+        const voxels = saved ? decodeLabelmapRle(base64ToBytes(saved.rle), saved.columns * saved.rows * saved.slices) : undefined;
+        tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels);
+        const { activeSegment: active, opacity: alpha, segmentStyles: styles } = stateRef.current;
+        tools.labeling.showLabelmap(viewportId, seriesUid, styles, alpha, active);
+        tools.labeling.restoreAnnotations(viewportId, seriesUid, initial.current.content, colorOf);
+        panes.current.set(viewportId, seriesUid);
+      } finally {
+        // Cornerstone reports the restore's own edits asynchronously; they are not the reader's.
+        setTimeout(() => restoring.current--, 0);
+      }
+      refreshCounts();
+      return () => {
+        panes.current.delete(viewportId);
+        tools.labeling.hideLabelmap(viewportId, seriesUid);
+      };
+    },
+    [tools, view, schema, colorOf, refreshCounts],
+  );
+
+  // Panel choices apply to every pane showing labels.
+  useEffect(() => {
+    if (!tools) return;
+    for (const [viewportId, seriesUid] of panes.current) tools.labeling.styleLabelmap(viewportId, seriesUid, segmentStyles, opacity, activeSegment);
+  }, [tools, segmentStyles, opacity, activeSegment]);
+  useEffect(() => {
+    if (tools && view) tools.setBrushSize(toolGroupId, brushSize);
+  }, [tools, view, toolGroupId, brushSize]);
+  useEffect(() => {
+    if (tools && view) tools.setThresholdRange(toolGroupId, threshold);
+  }, [tools, view, toolGroupId, threshold]);
+
+  const answer = useCallback(
+    (questionId: string, choiceIds: string[], seriesInstanceUid?: string) => {
+      setAnswers((current) => [
+        ...current.filter((a) => !(a.questionId === questionId && a.seriesInstanceUid === seriesInstanceUid)),
+        ...(choiceIds.length ? [{ questionId, choiceIds, ...(seriesInstanceUid ? { seriesInstanceUid } : {}) }] : []),
+      ]);
+      changed();
+    },
+    [changed],
+  );
+
+  return {
+    enabled: Boolean(setup),
+    view,
+    schema,
+    editable,
+    save,
+    message,
+    dismissMessage: () => setMessage(null),
+    answers,
+    answer,
+    activeSegment,
+    setActiveSegment,
+    regionClass,
+    setRegionClass,
+    hidden,
+    toggleSegment: (value: number) => setHidden((h) => (h.includes(value) ? h.filter((v) => v !== value) : [...h, value])),
+    opacity,
+    setOpacity,
+    brushSize,
+    setBrushSize,
+    threshold,
+    setThreshold,
+    counts,
+    attachPane,
+    saveNow: () => persist('save'),
+    submit: () => persist('submit'),
+    undo: () => tools?.labeling.history.undo(),
+    redo: () => tools?.labeling.history.redo(),
+  };
+}
+
+export type Labeling = ReturnType<typeof useLabeling>;
+export type { LabelingTool };
