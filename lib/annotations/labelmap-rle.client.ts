@@ -190,3 +190,17 @@ export function summarizeLabelmapRle(rle: Uint8Array, voxelCount: number): Label
   }
   return { counts, maxValue, runs: reader.runs };
 }
+
+/** The rle1 encoding of an empty (all background) labelmap, without allocating its voxels. */
+export function emptyLabelmapRle(voxelCount: number): Uint8Array {
+  checkVoxelCount(voxelCount);
+  if (voxelCount === 0) return new Uint8Array(0);
+  const bytes: number[] = [];
+  let n = voxelCount;
+  while (n >= 0x80) {
+    bytes.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  bytes.push(n, 0);
+  return Uint8Array.from(bytes);
+}

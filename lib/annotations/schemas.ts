@@ -57,3 +57,16 @@ export const ZSaveAnnotationInput = z
   })
   .strict();
 export type SaveAnnotationInput = z.infer<typeof ZSaveAnnotationInput>;
+
+export const REVIEW_DECISIONS = ['accept', 'request_changes'] as const;
+export const ZReviewInput = z
+  .object({
+    decision: z.enum(REVIEW_DECISIONS),
+    /** Required when asking for changes: the reader needs to know what to change. */
+    comment: z.string().trim().max(4000).default(''),
+  })
+  .strict()
+  .refine((r) => r.decision === 'accept' || r.comment.length > 0, { message: 'Say what should change.', path: ['comment'] });
+export type ReviewInput = z.infer<typeof ZReviewInput>;
+
+export const ZCommentInput = z.object({ body: z.string().trim().min(1, 'Write something first.').max(4000) }).strict();

@@ -17,7 +17,7 @@ export type ProjectStudyRow = {
   patientName: string | null;
   patientId: string | null;
   /** One entry per reader copy. */
-  annotations: { readerId: string; readerName: string; status: string; version: number }[];
+  annotations: { annotationId: string; readerId: string; readerName: string; status: string; version: number }[];
   addedAt: Date;
 };
 
@@ -53,7 +53,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     }),
     db.labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } }),
     db.labelSchemaVersion.count({ where: { projectId } }),
-    db.annotation.findMany({ where: { projectId }, select: { studyId: true, readerId: true, status: true, version: true } }),
+    db.annotation.findMany({ where: { projectId }, select: { id: true, studyId: true, readerId: true, status: true, version: true } }),
   ]);
   const names = new Map(project.members.map((m) => [m.userId, m.user.name]));
   return {
@@ -77,7 +77,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
       patientId: showPatients ? patientIdOf(study.patient.patientKey) : null,
       annotations: annotations
         .filter((a) => a.studyId === study.id)
-        .map((a) => ({ readerId: a.readerId, readerName: names.get(a.readerId) ?? 'Former member', status: a.status, version: a.version })),
+        .map((a) => ({ annotationId: a.id, readerId: a.readerId, readerName: names.get(a.readerId) ?? 'Former member', status: a.status, version: a.version })),
       addedAt,
     })),
     access,

@@ -1,7 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { SignInPage, ViewerPage } from './pages';
 
+// The second test reviews what the first labeled.
+test.describe.configure({ mode: 'serial' });
+
 const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
+const LEAD = { email: 'lead@demo.cohort.local', password: 'demo-research-lead' };
+const ML = { email: 'ml@demo.cohort.local', password: 'demo-ml-engineer' };
 const DEMO_PROJECT = 'Demo: CT body, lungs and bone';
 const DEMO_CT = 'CT CHEST ABDOMEN (synthetic phantom)';
 
@@ -71,4 +77,91 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   await expect(panel.getByTestId('save-state')).toContainText(`Saved as version ${first.version + 1}`);
   const again = await annotationUrl();
   expect(again.saved.contentHash).toBe(first.saved.contentHash);
+});
+
+async function signedIn(browser: Browser, who: { email: string; password: string }) {
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await new SignInPage(page).signInAs(who.email, who.password);
+  return page;
+}
+
+test('the reader submits, a reviewer sends it back and then accepts it, and the ML engineer sees how two readers agree', async ({ browser }, testInfo) => {
+  // Dana submits her labels from the viewer.
+  const dana = await signedIn(browser, RADIOLOGIST);
+  const danaViewer = await openForLabeling(dana);
+  const danaPanel = dana.getByTestId('labeling-panel');
+  await danaPanel.getByRole('button', { name: 'Submit' }).click();
+  await expect(danaPanel.getByTestId('label-status')).toHaveText('submitted');
+  await expect(danaPanel.getByRole('status')).toContainText('Submitted for review.');
+  const studyPath = new URL(dana.url()).pathname.split('/viewer')[0]!;
+  const projectId = new URL(dana.url()).searchParams.get('project')!;
+  const studyId = studyPath.split('/').pop()!;
+
+  // Lee, the second reader, paints the lungs too (a little lower) and submits.
+  const lee = await signedIn(browser, LEAD);
+  const leeViewer = await openForLabeling(lee);
+  const leePanel = lee.getByTestId('labeling-panel');
+  await leePanel.getByRole('button', { name: 'Paint Lung' }).click();
+  await lee.keyboard.press('b');
+  await leeViewer.dragNormalized(0, [0.35, 0.47], [0.6, 0.52]);
+  await leePanel.getByRole('radio', { name: 'Acceptable' }).check();
+  await leePanel.getByRole('button', { name: 'Submit' }).click();
+  await expect(leePanel.getByTestId('label-status')).toHaveText('submitted');
+
+  // Lee reviews Dana's labels (never his own) and sends them back with a comment.
+  await lee.goto(`/projects/${projectId}/studies/${studyId}`);
+  const danaCopy = lee.getByTestId('reader-copy').filter({ hasText: 'Dana Reyes' });
+  await expect(lee.getByTestId('reader-copy').filter({ hasText: 'Lee Chen' }).getByRole('button', { name: 'Accept' })).toHaveCount(0);
+  await danaCopy.getByRole('button', { name: 'Request changes' }).click();
+  await danaCopy.getByLabel('What should Dana Reyes change?').fill('Extend the lung label to the left lung.');
+  await danaCopy.getByRole('button', { name: 'Send back' }).click();
+  await expect(danaCopy).toContainText('changes requested');
+
+  // Dana sees why in the viewer, adds to her labels and submits again.
+  await dana.reload();
+  await danaViewer.waitForRendered(0);
+  await expect(danaPanel.getByTestId('label-status')).toHaveText('changes requested');
+  await expect(danaPanel.getByRole('region', { name: 'Comments' })).toContainText('Extend the lung label to the left lung.');
+  await danaPanel.getByRole('button', { name: 'Paint Lung' }).click();
+  await dana.keyboard.press('b');
+  await danaViewer.dragNormalized(0, [0.62, 0.45], [0.7, 0.5]);
+  await danaPanel.getByRole('button', { name: 'Submit' }).click();
+  await expect(danaPanel.getByTestId('label-status')).toHaveText('submitted');
+
+  // Lee accepts.
+  await lee.reload();
+  await danaCopy.getByRole('button', { name: 'Accept' }).click();
+  await expect(danaCopy).toContainText('accepted');
+  await testInfo.attach('review.png', { body: await lee.screenshot({ fullPage: true }), contentType: 'image/png' });
+
+  // Sam, the ML engineer, sees the agreement of the two readers: the same Dice as a voxel count here.
+  const sam = await signedIn(browser, ML);
+  const project = (await (await sam.request.get(`/api/projects/${projectId}`)).json()) as { studies: { studyId: string; annotations: { annotationId: string; readerName: string }[] }[] };
+  const copies = project.studies.find((s) => s.studyId === studyId)!.annotations;
+  const lungs = await Promise.all(
+    copies.map(async (c) => {
+      const view = (await (await sam.request.get(`/api/annotations/${c.annotationId}`)).json()) as { saved: { labelmaps: { columns: number; rows: number; slices: number; rle: string }[] } };
+      const l = view.saved.labelmaps[0]!;
+      return decodeLabelmapRle(Buffer.from(l.rle, 'base64'), l.columns * l.rows * l.slices);
+    }),
+  );
+  let a = 0;
+  let b = 0;
+  let both = 0;
+  for (let i = 0; i < lungs[0]!.length; i++) {
+    const x = lungs[0]![i] === 2;
+    const y = lungs[1]![i] === 2;
+    a += Number(x);
+    b += Number(y);
+    both += Number(x && y);
+  }
+  const dice = (2 * both) / (a + b);
+  expect(dice).toBeGreaterThan(0);
+  expect(dice).toBeLessThan(1);
+  await sam.goto(`/projects/${projectId}`);
+  const lungBar = sam.getByRole('img', { name: /^Lung: mean Dice/ });
+  await expect(lungBar).toHaveAttribute('aria-label', new RegExp(`^Lung: mean Dice ${(dice * 100).toFixed(1).replace('.', '\\.')}%`));
+  await testInfo.attach('agreement.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
+  const csv = await sam.request.get(`/api/projects/${projectId}/agreement?format=csv`);
+  expect((await csv.text()).split('\r\n')[0]).toBe('study,series,segment,segment_name,reader_a,reader_b,against_accepted,voxels_a,voxels_b,dice,iou');
 });

@@ -58,6 +58,17 @@ const projectWithStudy = async () => {
   await addProjectStudies({ projectId: id, input: { studyIds: [study.id] } });
   return { projectId: id, studyId: study.id };
 };
+/** Another reader's submitted label, in a project where the radiologist principals review. */
+const submittedLabel = async () => {
+  const { projectId, studyId } = await projectWithStudy();
+  await getDb().projectMember.createMany({ data: radiologistIds.map((userId) => ({ projectId, userId, role: 'reviewer' })) });
+  const schema = await getDb().labelSchemaVersion.findFirstOrThrow({ where: { projectId } });
+  const reader = await makeUser(['radiologist']);
+  const row = await getDb().annotation.create({
+    data: { projectId, studyId, readerId: reader.id, status: 'submitted', version: 1, versions: { create: { version: 1, schemaVersionId: schema.id, content: '{}', contentHash: '0'.repeat(64), authorId: reader.id } } },
+  });
+  return { annotationId: row.id };
+};
 /** A label of the caller's own (its reader, when the caller may be one). */
 const ownAnnotation = async (c: Ctx) => {
   const { projectId, studyId } = await projectWithStudy();
@@ -194,6 +205,13 @@ const ROUTES: RouteCase[] = [
     params: ownAnnotation,
     body: () => ({ baseVersion: 0, schemaVersion: 1, reason: 'save', content: {} }),
   },
+  { method: 'POST', template: '/api/annotations/[annotationId]/review', access: ['radiologist'], ok: 200, params: submittedLabel, body: () => ({ decision: 'accept' }) },
+  { method: 'POST', template: '/api/annotations/[annotationId]/review/start', access: ['radiologist'], ok: 200, params: submittedLabel },
+  { method: 'GET', template: '/api/projects/[projectId]/studies/[studyId]/comments', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  // Managers read comments; readers and reviewers write them.
+  { method: 'POST', template: '/api/projects/[projectId]/studies/[studyId]/comments', access: ['radiologist'], ok: 201, params: projectWithStudy, body: () => ({ body: 'Looks right.' }) },
+  { method: 'GET', template: '/api/projects/[projectId]/queue', access: ['radiologist'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/projects/[projectId]/agreement', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
   // Reads of what the rows above stored.
   { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, query: '?PatientName=doe*' },
   { method: 'GET', template: '/dicomweb/studies/[study]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },

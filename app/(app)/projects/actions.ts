@@ -3,7 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { safeAction } from '@/app/_lib/safe-action';
+import { reviewAnnotation, startReview } from '@/lib/annotations/review-annotation';
+import { ZCommentInput, ZReviewInput } from '@/lib/annotations/schemas';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
+import { addComment } from '@/lib/projects/comments';
 import { addSchemaVersion } from '@/lib/projects/add-schema-version';
 import { createProject } from '@/lib/projects/create-project';
 import { requireProjectAccess } from '@/lib/projects/project-access';
@@ -12,6 +15,7 @@ import { ZAddProjectStudiesInput, ZCreateProjectInput, ZProjectMembersInput, ZRe
 import { setProjectMembers } from '@/lib/projects/set-project-members';
 
 const MANAGE = { roles: ['ml_engineer' as const, 'admin' as const] };
+const REVIEW = { roles: ['radiologist' as const] };
 const ZProjectId = z.object({ projectId: z.string().min(1).max(64) });
 
 export const createProjectAction = safeAction(
@@ -66,4 +70,35 @@ export const addSchemaVersionAction = safeAction(
     return result;
   },
   MANAGE,
+);
+
+export const startReviewAction = safeAction(
+  z.object({ annotationId: z.string().min(1).max(64), projectId: z.string().min(1).max(64), studyId: z.string().min(1).max(64) }),
+  async ({ annotationId, projectId, studyId }, user) => {
+    const result = await startReview({ user, annotationId });
+    revalidatePath(`/projects/${projectId}/studies/${studyId}`);
+    return result;
+  },
+  REVIEW,
+);
+
+export const reviewAction = safeAction(
+  z.object({ annotationId: z.string().min(1).max(64), projectId: z.string().min(1).max(64), studyId: z.string().min(1).max(64), review: ZReviewInput }),
+  async ({ annotationId, projectId, studyId, review }, user) => {
+    const result = await reviewAnnotation({ user, annotationId, input: review });
+    revalidatePath(`/projects/${projectId}/studies/${studyId}`);
+    revalidatePath(`/projects/${projectId}`);
+    return result;
+  },
+  REVIEW,
+);
+
+export const addCommentAction = safeAction(
+  ZProjectId.extend({ studyId: z.string().min(1).max(64) }).extend(ZCommentInput.shape),
+  async ({ projectId, studyId, body }, user) => {
+    const comment = await addComment({ user, projectId, studyId, body });
+    revalidatePath(`/projects/${projectId}/studies/${studyId}`);
+    return comment;
+  },
+  { roles: ['radiologist'] },
 );

@@ -53,6 +53,18 @@ export function LabelingPanel({ labeling, tool, activeSeries, onTool }: { labeli
             </button>
           </p>
         )}
+        {labeling.next !== undefined && (
+          <p className="mt-2 text-xs text-emerald-300" role="status">
+            Submitted for review.{' '}
+            {labeling.next ? (
+              <a href={`/studies/${labeling.next}/viewer?project=${labeling.projectId}`} className="font-semibold underline">
+                Next study →
+              </a>
+            ) : (
+              'Nothing left in your queue.'
+            )}
+          </p>
+        )}
         {editable && (
           <div className="mt-2 flex gap-2">
             <PanelButton onClick={labeling.saveNow} title="Save a version (Ctrl+S)" disabled={save.kind === 'saving'}>
@@ -177,6 +189,19 @@ export function LabelingPanel({ labeling, tool, activeSeries, onTool }: { labeli
               </fieldset>
             );
           })}
+        </section>
+      )}
+
+      {labeling.comments.length > 0 && (
+        <section aria-label="Comments">
+          <h3 className="mb-1 text-xs font-semibold text-slate-400 uppercase">Comments</h3>
+          <ol className="space-y-2 text-xs">
+            {labeling.comments.slice(-5).map((c) => (
+              <li key={c.id}>
+                <span className="text-slate-500">{c.author}:</span> <span className="whitespace-pre-wrap text-slate-200">{c.body}</span>
+              </li>
+            ))}
+          </ol>
         </section>
       )}
 

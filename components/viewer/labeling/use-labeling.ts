@@ -39,6 +39,9 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [threshold, setThreshold] = useState<[number, number]>([-100, 200]);
   const [counts, setCounts] = useState<Record<string, Record<number, number>>>({});
   const [message, setMessage] = useState<string | null>(null);
+  /** After submitting: the reader's next study (null when none is left). */
+  const [next, setNext] = useState<string | null | undefined>(undefined);
+  const [comments, setComments] = useState<{ id: string; author: string; body: string; createdAt: string }[]>([]);
   /** Labels as loaded: what series not shown this session keep when saving. */
   const initial = useRef<Labels | null>(null);
   const version = useRef(0);
@@ -76,6 +79,11 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         setSave({ kind: 'saved', version: v.version, at: v.draft?.savedAt ?? v.saved?.savedAt ?? null, draft: Boolean(v.draft) });
       })
       .catch((err: unknown) => !cancelled && setSave({ kind: 'error', message: err instanceof Error ? err.message : String(err) }));
+    // The study's comments: a reader sent back sees what to change.
+    fetch(`/api/projects/${setup.projectId}/studies/${setup.studyId}/comments`)
+      .then((res) => (res.ok ? (res.json() as Promise<{ comments: typeof comments }>) : { comments: [] }))
+      .then((body) => !cancelled && setComments(body.comments))
+      .catch(() => undefined);
     return () => {
       cancelled = true;
     };
@@ -127,7 +135,11 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
         version.current = body.version ?? version.current;
         setSave({ kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' });
-        if (reason === 'submit') setView((v) => (v ? { ...v, status: 'submitted', canEdit: false, version: version.current } : v));
+        if (reason === 'submit') {
+          setView((v) => (v ? { ...v, status: 'submitted', canEdit: false, version: version.current } : v));
+          const queue = await fetch(`/api/projects/${setup.projectId}/queue`).then((r) => r.json() as Promise<{ next: string | null }>);
+          setNext(queue.next);
+        }
       } catch (err) {
         setSave({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       }
@@ -248,6 +260,9 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     threshold,
     setThreshold,
     counts,
+    next,
+    comments,
+    projectId: setup?.projectId ?? null,
     attachPane,
     saveNow: () => persist('save'),
     submit: () => persist('submit'),

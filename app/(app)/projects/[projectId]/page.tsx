@@ -3,16 +3,20 @@ import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddStudiesForm } from '@/components/projects/AddStudiesForm';
+import { AgreementDashboard } from '@/components/projects/AgreementDashboard';
 import { MembersEditor } from '@/components/projects/MembersEditor';
 import { ProgressBar } from '@/components/projects/ProgressBar';
 import { RemoveStudyButton } from '@/components/projects/RemoveStudyButton';
 import { SchemaSummary } from '@/components/projects/SchemaSummary';
 import { SchemaVersionEditor } from '@/components/projects/SchemaVersionEditor';
 import { Badge } from '@/components/ui/Badge';
+import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
+import { projectAgreement } from '@/lib/annotations/project-agreement';
 import { getProject } from '@/lib/projects/get-project';
+import { readerQueue } from '@/lib/projects/next-study';
 import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
 import { findUsers } from '@/lib/users/find-users';
 import { addProjectStudiesAction, addSchemaVersionAction, removeProjectStudyAction, setProjectMembersAction } from '../actions';
@@ -31,6 +35,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const accepted = statuses.filter((s) => s === 'accepted').length;
   const readers = project.members.filter((m) => m.role === 'reader');
   const reviewers = project.members.filter((m) => m.role === 'reviewer');
+  const queue = roles.includes('reader') ? await readerQueue(user, project.id) : null;
+  const agreement = canManage || roles.includes('reviewer') ? await projectAgreement(user, project.id) : null;
 
   return (
     <>
@@ -38,12 +44,13 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         title={project.name}
         description={project.purpose || undefined}
         actions={
-          <span className="flex gap-1">
+          <span className="flex items-center gap-2">
             {roles.map((r) => (
               <Badge key={r} tone="brand">
                 {r}
               </Badge>
             ))}
+            {queue?.next && <ButtonLink href={`/studies/${queue.next}/viewer?project=${project.id}`}>{queue.done ? 'Next study' : 'Start labeling'}</ButtonLink>}
           </span>
         }
       />
@@ -65,6 +72,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         <Card>
           <h2 className="mb-2 text-base font-semibold">Progress</h2>
           <ProgressBar done={accepted} total={project.studies.length} label={`${accepted} of ${project.studies.length} studies accepted`} />
+          {queue && <ProgressBar className="mt-3" done={queue.done} total={queue.total} label={`You submitted ${queue.done} of ${queue.total} ${queue.total === 1 ? 'study' : 'studies'}${queue.next ? '' : ': nothing left for you'}`} />}
           <p className="mt-3 text-xs text-slate-500">
             {project.modalities.join(', ') || 'All modalities'} · {project.readersPerStudy} {project.readersPerStudy === 1 ? 'reader' : 'independent readers'} per study
           </p>
@@ -106,7 +114,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                   <tr key={s.studyId}>
                     <td className="py-2 pr-3 whitespace-nowrap">{formatDicomDate(s.studyDate)}</td>
                     {roles.length > 0 && <td className="py-2 pr-3">{formatPersonName(s.patientName ?? '') || 'Unnamed'}</td>}
-                    <td className="py-2 pr-3">{s.description || '—'}</td>
+                    <td className="py-2 pr-3">
+                      <Link href={`/projects/${project.id}/studies/${s.studyId}`} className="text-brand-700 hover:underline dark:text-brand-500">
+                        {s.description || 'Study without description'}
+                      </Link>
+                    </td>
                     <td className="py-2 pr-3">{s.modalities.join(', ')}</td>
                     <td className="py-2 pr-3">{s.instanceCount}</td>
                     <td className="py-2 pr-3">
@@ -128,6 +140,13 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           </div>
         )}
       </Card>
+
+      {agreement && (
+        <Card className="mt-4">
+          <h2 className="mb-3 text-base font-semibold">Agreement</h2>
+          <AgreementDashboard agreement={agreement} csvHref={`/api/projects/${project.id}/agreement?format=csv`} />
+        </Card>
+      )}
 
       {canManage && (
         <Card className="mt-4">

@@ -1,0 +1,82 @@
+import type { SessionUser } from '@/lib/auth/session-user';
+import { getDb } from '@/lib/db/client';
+import { requireProjectAccess } from '@/lib/projects/project-access';
+import { parseStoredSchema } from '@/lib/projects/schema-version';
+import { agreementToCsv, cohensKappa, fleissKappa } from './agreement';
+import { findReaderLabels, type ReaderLabel } from './reader-labels';
+import { studyAgreement, type AnswerAgreement, type PairAgreement } from './study-agreement';
+
+export type ProjectAgreement = {
+  /** Studies with two or more saved reader copies. */
+  studies: number;
+  pairs: PairAgreement[];
+  answers: AnswerAgreement[];
+  /** Every pair of readers (the accepted label's reader included). */
+  bySegment: { segment: number; name: string; color: string; meanDice: number; meanIou: number; n: number }[];
+  byReader: { reader: string; meanDice: number; n: number; againstAccepted: boolean }[];
+  /** Per question: Cohen's kappa (two readers per study) or Fleiss' kappa (more), over the studies all answered. */
+  kappa: { questionId: string; question: string; method: 'cohen' | 'fleiss'; kappa: number | null; studies: number }[];
+};
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Inter-reader agreement across a project, for its dashboard and CSV. */
+export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string): Promise<ProjectAgreement> {
+  await requireProjectAccess(user, projectId);
+  const schemaRow = await getDb().labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } });
+  const schema = parseStoredSchema(schemaRow.schema);
+  const byStudy = new Map<string, ReaderLabel[]>();
+  for (const label of await findReaderLabels(projectId)) byStudy.set(label.studyId, [...(byStudy.get(label.studyId) ?? []), label]);
+  const pairs: PairAgreement[] = [];
+  const answers: AnswerAgreement[] = [];
+  let studies = 0;
+  for (const labels of byStudy.values()) {
+    if (labels.length < 2) continue;
+    studies++;
+    const result = await studyAgreement(labels, schema);
+    pairs.push(...result.segments);
+    answers.push(...result.answers);
+  }
+  const bySegment = schema.segments.flatMap((s) => {
+    const rows = pairs.filter((p) => p.segment === s.value);
+    return rows.length ? [{ segment: s.value, name: s.name, color: s.color, meanDice: mean(rows.map((r) => r.dice!)), meanIou: mean(rows.map((r) => r.iou!)), n: rows.length }] : [];
+  });
+  // Readers against the accepted label where there is one; otherwise against each other.
+  const hasReference = pairs.some((p) => p.againstAccepted);
+  const readers = [...new Set(pairs.flatMap((p) => (hasReference ? (p.againstAccepted ? [p.readerA] : []) : [p.readerA, p.readerB])))];
+  const byReader = readers.map((reader) => {
+    const rows = pairs.filter((p) => (hasReference ? p.againstAccepted && p.readerA === reader : p.readerA === reader || p.readerB === reader));
+    return { reader, meanDice: mean(rows.map((r) => r.dice!)), n: rows.length, againstAccepted: hasReference };
+  });
+  const kappa = schema.questions.flatMap((q): ProjectAgreement['kappa'] => {
+    const items = answers.filter((a) => a.questionId === q.id && !a.seriesInstanceUid && a.answers.every((x) => x.choices));
+    if (!items.length) return [];
+    const raters = Math.min(...items.map((i) => i.answers.length));
+    const complete = items.filter((i) => i.answers.length === raters);
+    if (raters === 2) return [{ questionId: q.id, question: q.question, method: 'cohen', kappa: cohensKappa(complete.map((i) => i.answers[0]!.choices), complete.map((i) => i.answers[1]!.choices)), studies: complete.length }];
+    return [{ questionId: q.id, question: q.question, method: 'fleiss', kappa: fleissKappa(complete.map((i) => i.answers.map((a) => a.choices))), studies: complete.length }];
+  });
+  return { studies, pairs, answers, bySegment, byReader, kappa };
+}
+
+export const AGREEMENT_CSV_COLUMNS = ['study', 'series', 'segment', 'segment_name', 'reader_a', 'reader_b', 'against_accepted', 'voxels_a', 'voxels_b', 'dice', 'iou'] as const;
+
+/** One row per study, series, segment and pair of readers. */
+export function agreementCsv(agreement: ProjectAgreement): string {
+  return agreementToCsv(
+    agreement.pairs.map((p) => ({
+      study: p.studyId,
+      series: p.seriesInstanceUid,
+      segment: p.segment,
+      segment_name: p.segmentName,
+      reader_a: p.readerA,
+      reader_b: p.readerB,
+      against_accepted: p.againstAccepted ? 'yes' : 'no',
+      voxels_a: p.voxelsA,
+      voxels_b: p.voxelsB,
+      dice: p.dice,
+      iou: p.iou,
+    })),
+    AGREEMENT_CSV_COLUMNS,
+  );
+}

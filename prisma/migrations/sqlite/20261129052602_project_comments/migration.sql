@@ -1,0 +1,13 @@
+-- CreateTable
+CREATE TABLE "project_comment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "project_id" TEXT NOT NULL,
+    "study_id" TEXT NOT NULL,
+    "author_id" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "project_comment_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "project_comment_project_id_study_id_created_at_idx" ON "project_comment"("project_id", "study_id", "created_at");
