@@ -9,7 +9,9 @@ import { MprView } from './MprView';
 import { SeriesPanel } from './SeriesPanel';
 import { LabelingPanel } from './labeling/LabelingPanel';
 import type { LabelingSetup } from './labeling/labeling-setup';
+import { ReviewPanel } from './labeling/ReviewPanel';
 import { useLabeling } from './labeling/use-labeling';
+import { useReview } from './labeling/use-review';
 import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
@@ -48,7 +50,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   const [mpr, setMpr] = useState(false);
   // Which series form a volume (MPR is offered for those), learnt from their metadata.
   const [volumes, setVolumes] = useState<Record<string, boolean>>({});
-  const labeling = useLabeling(labelingSetup, tools, toolGroupId);
+  const labeling = useLabeling(labelingSetup?.mode === 'label' ? labelingSetup : null, tools, toolGroupId);
+  const review = useReview(labelingSetup, tools);
 
   useEffect(() => {
     let cancelled = false;
@@ -236,11 +239,12 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
                 onDropSeries={(s) => assign(i, s)}
                 onToggleMaximize={() => toggleMaximize(i)}
                 onSettled={() => setWantTools(true)}
-                onShown={labeling.enabled ? labeling.attachPane : undefined}
+                onShown={labeling.enabled ? labeling.attachPane : review.enabled ? review.attachPane : undefined}
               />
             ))}
         </main>
         {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} onTool={(t) => run({ kind: 'tool', tool: t })} />}
+        {review.enabled && <ReviewPanel review={review} />}
       </div>
       {help && <ShortcutHelp labeling={labeling.enabled} onClose={() => setHelp(false)} />}
     </div>

@@ -4,14 +4,19 @@ import { isAppError } from '@/lib/errors/app-error';
 import { requireProjectAccess } from './project-access';
 
 /**
- * The project a study is opened in for labeling: the user reads in it and the study belongs to it;
- * null otherwise (the viewer then only views).
+ * The project a study is opened in, to label (the user reads in it) or to review (the user reviews
+ * in it), when the study belongs to it; null otherwise (the viewer then only views).
  */
-export async function getLabelingContext(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, studyId: string): Promise<{ projectId: string; projectName: string } | null> {
+export async function getLabelingContext(
+  user: Pick<SessionUser, 'id' | 'roles'>,
+  projectId: string,
+  studyId: string,
+  mode: 'label' | 'review',
+): Promise<{ projectId: string; projectName: string; mode: 'label' | 'review' } | null> {
   try {
-    const access = await requireProjectAccess(user, projectId, 'reader');
+    const access = await requireProjectAccess(user, projectId, mode === 'label' ? 'reader' : 'reviewer');
     const item = await getDb().projectStudy.findUnique({ where: { projectId_studyId: { projectId: access.projectId, studyId } }, include: { project: { select: { name: true } } } });
-    return item ? { projectId, projectName: item.project.name } : null;
+    return item ? { projectId, projectName: item.project.name, mode } : null;
   } catch (err) {
     if (isAppError(err, 'NOT_FOUND') || isAppError(err, 'FORBIDDEN')) return null;
     throw err;

@@ -86,6 +86,8 @@ async function signedIn(browser: Browser, who: { email: string; password: string
 }
 
 test('the reader submits, a reviewer sends it back and then accepts it, and the ML engineer sees how two readers agree', async ({ browser }, testInfo) => {
+  // Three people, five page loads of the viewer.
+  test.setTimeout(180_000);
   // Dana submits her labels from the viewer.
   const dana = await signedIn(browser, RADIOLOGIST);
   const danaViewer = await openForLabeling(dana);
@@ -128,8 +130,13 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await danaPanel.getByRole('button', { name: 'Submit' }).click();
   await expect(danaPanel.getByTestId('label-status')).toHaveText('submitted');
 
-  // Lee accepts.
-  await lee.reload();
+  // Lee looks at both readers' labels overlaid in the viewer, then accepts.
+  await lee.goto(`/projects/${projectId}/studies/${studyId}`);
+  await lee.getByRole('link', { name: 'Review in the viewer' }).click();
+  await new ViewerPage(lee).waitForRendered(0);
+  await expect(lee.getByTestId('review-panel')).toHaveAttribute('data-copies', '2');
+  await testInfo.attach('review-overlay.png', { body: await lee.screenshot(), contentType: 'image/png' });
+  await lee.getByRole('link', { name: 'Accept or request changes →' }).click();
   await danaCopy.getByRole('button', { name: 'Accept' }).click();
   await expect(danaCopy).toContainText('accepted');
   await testInfo.attach('review.png', { body: await lee.screenshot({ fullPage: true }), contentType: 'image/png' });

@@ -13,8 +13,14 @@ const { SegmentationRepresentations, Events: ToolEvents, ChangeTypes } = Enums;
 
 export type SegmentStyle = { value: number; color: string; visible: boolean };
 
-type SeriesLabelmap = { segmentationId: string; series: LoadedSeries; labelmapImageIds: string[]; columns: number; rows: number };
+type SeriesLabelmap = { owner: string; seriesUid: string; segmentationId: string; series: LoadedSeries; labelmapImageIds: string[]; columns: number; rows: number };
+/**
+ * Labelmaps by owner and series: the reader's own ('mine'), or, for a reviewer, each reader's copy
+ * (owner = its annotation id), overlaid on the same images.
+ */
 const labelmaps = new Map<string, SeriesLabelmap>();
+export const MINE = 'mine';
+const keyOf = (owner: string, seriesUid: string) => `${owner}/${seriesUid}`;
 
 /** A series can carry a labelmap when all its images share one size (one voxel grid). */
 export function canLabel(series: LoadedSeries): boolean {
@@ -29,11 +35,11 @@ const dicomNumber = (instance: LoadedSeries['images'][number]['instance'], tag: 
  * The series' labelmap, created on first use (empty, or filled with `voxels` in stack order). Its
  * segments are the schema's classes, in their colours.
  */
-export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments: readonly { value: number; name: string }[], voxels?: Uint8Array): SeriesLabelmap {
-  const existing = labelmaps.get(seriesUid);
+export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments: readonly { value: number; name: string }[], voxels?: Uint8Array, owner = MINE): SeriesLabelmap {
+  const existing = labelmaps.get(keyOf(owner, seriesUid));
   if (existing) return existing;
   const images = imageLoader.createAndCacheDerivedLabelmapImages(series.imageIds);
-  const segmentationId = `labels-${seriesUid}`;
+  const segmentationId = `labels-${owner}-${seriesUid}`;
   segmentation.addSegmentations([
     {
       segmentationId,
@@ -42,42 +48,48 @@ export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments
     },
   ]);
   const first = series.images[0]!.instance;
-  const entry: SeriesLabelmap = { segmentationId, series, labelmapImageIds: images.map((i) => i.imageId), columns: dicomNumber(first, '00280011'), rows: dicomNumber(first, '00280010') };
-  labelmaps.set(seriesUid, entry);
+  const entry: SeriesLabelmap = { owner, seriesUid, segmentationId, series, labelmapImageIds: images.map((i) => i.imageId), columns: dicomNumber(first, '00280011'), rows: dicomNumber(first, '00280010') };
+  labelmaps.set(keyOf(owner, seriesUid), entry);
   if (voxels) writeVoxels(entry, voxels);
   return entry;
 }
 
-export function hasLabelmap(seriesUid: string): boolean {
-  return labelmaps.has(seriesUid);
-}
-
 /** Shows the series' labelmap in a viewport, in the schema's colours, painting with `activeValue`. */
-export function showLabelmap(viewportId: string, seriesUid: string, segments: readonly SegmentStyle[], opacity: number, activeValue: number | null) {
-  const entry = labelmaps.get(seriesUid);
+export type LabelmapLook = { opacity: number; activeValue: number | null; /** Outline only: a second reader's copy over the first. */ outlineOnly?: boolean };
+
+export function showLabelmap(viewportId: string, seriesUid: string, segments: readonly SegmentStyle[], look: LabelmapLook, owner = MINE) {
+  const entry = labelmaps.get(keyOf(owner, seriesUid));
   if (!entry) return;
   segmentation.addLabelmapRepresentationToViewport(viewportId, [{ segmentationId: entry.segmentationId, config: { colorLUTOrIndex: colorLut(segments) } }]);
-  segmentation.activeSegmentation.setActiveSegmentation(viewportId, entry.segmentationId);
-  styleLabelmap(viewportId, seriesUid, segments, opacity, activeValue);
+  if (owner === MINE) segmentation.activeSegmentation.setActiveSegmentation(viewportId, entry.segmentationId);
+  // Several readers' copies on one image: all drawn, not only the active one.
+  else segmentation.config.style.setRenderInactiveSegmentations(viewportId, true);
+  styleLabelmap(viewportId, seriesUid, segments, look, owner);
 }
 
-export function styleLabelmap(viewportId: string, seriesUid: string, segments: readonly SegmentStyle[], opacity: number, activeValue: number | null) {
-  const entry = labelmaps.get(seriesUid);
+export function styleLabelmap(viewportId: string, seriesUid: string, segments: readonly SegmentStyle[], look: LabelmapLook, owner = MINE) {
+  const entry = labelmaps.get(keyOf(owner, seriesUid));
   if (!entry) return;
   const specifier = { segmentationId: entry.segmentationId, type: SegmentationRepresentations.Labelmap };
   for (const s of segments) segmentation.config.visibility.setSegmentIndexVisibility(viewportId, specifier, s.value, s.visible);
-  segmentation.config.style.setStyle({ type: SegmentationRepresentations.Labelmap, viewportId, segmentationId: entry.segmentationId }, { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: true, outlineWidth: 1 });
-  if (activeValue) segmentation.segmentIndex.setActiveSegmentIndex(entry.segmentationId, activeValue);
+  const fill = look.outlineOnly ? 0 : look.opacity;
+  segmentation.config.style.setStyle(
+    { type: SegmentationRepresentations.Labelmap, viewportId, segmentationId: entry.segmentationId },
+    { fillAlpha: fill, fillAlphaInactive: fill, renderFill: !look.outlineOnly, renderFillInactive: !look.outlineOnly, renderOutline: true, renderOutlineInactive: true, outlineWidth: look.outlineOnly ? 2 : 1 },
+  );
+  if (look.activeValue && owner === MINE) segmentation.segmentIndex.setActiveSegmentIndex(entry.segmentationId, look.activeValue);
 }
 
-export function hideLabelmap(viewportId: string, seriesUid: string) {
-  const entry = labelmaps.get(seriesUid);
+export function hideLabelmap(viewportId: string, seriesUid: string, owner = MINE) {
+  const entry = labelmaps.get(keyOf(owner, seriesUid));
   if (entry) segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: entry.segmentationId });
 }
 
-/** Every labelmap's voxels, one volume per series (columns × rows × slices, slices in stack order). */
+/** The reader's own labelmaps' voxels, one volume per series (columns × rows × slices, slices in stack order). */
 export function readLabelmaps(): { seriesUid: string; columns: number; rows: number; slices: number; voxels: Uint8Array }[] {
-  return [...labelmaps.entries()].map(([seriesUid, entry]) => ({ seriesUid, columns: entry.columns, rows: entry.rows, slices: entry.labelmapImageIds.length, voxels: readVoxels(entry) }));
+  return [...labelmaps.values()]
+    .filter((entry) => entry.owner === MINE)
+    .map((entry) => ({ seriesUid: entry.seriesUid, columns: entry.columns, rows: entry.rows, slices: entry.labelmapImageIds.length, voxels: readVoxels(entry) }));
 }
 
 function readVoxels(entry: SeriesLabelmap): Uint8Array {
@@ -100,8 +112,8 @@ function writeVoxels(entry: SeriesLabelmap, voxels: Uint8Array) {
 }
 
 /** Voxels per segment value in a series' labelmap (what the panel shows as volumes). */
-export function countVoxels(seriesUid: string): Map<number, number> {
-  const entry = labelmaps.get(seriesUid);
+export function countVoxels(seriesUid: string, owner = MINE): Map<number, number> {
+  const entry = labelmaps.get(keyOf(owner, seriesUid));
   const counts = new Map<number, number>();
   if (!entry) return counts;
   for (const id of entry.labelmapImageIds) {
@@ -146,7 +158,8 @@ type ImageRef = { seriesUid: string; sopInstanceUid: string; frame: number; imag
 /** Where each stack image of the loaded series is, by imageId. */
 function imageIndex(): Map<string, ImageRef> {
   const index = new Map<string, ImageRef>();
-  for (const [seriesUid, entry] of labelmaps) {
+  for (const entry of labelmaps.values()) {
+    const { seriesUid } = entry;
     entry.series.images.forEach((image, k) => index.set(entry.series.imageIds[k]!, { seriesUid, sopInstanceUid: image.sopInstanceUid, frame: image.frame, imageId: entry.series.imageIds[k]! }));
   }
   return index;
@@ -191,8 +204,14 @@ export function readAnnotations(): Pick<AnnotationContent, 'regions' | 'measurem
  * Draws saved regions and measurements on the series shown in `viewportId`. Cornerstone needs an
  * enabled viewport showing the image's series to place an annotation, hence per viewport.
  */
-export function restoreAnnotations(viewportId: string, seriesUid: string, content: Pick<AnnotationContent, 'regions' | 'measurements'>, colorOf: (classId: string) => string | undefined) {
-  const entry = labelmaps.get(seriesUid);
+export function restoreAnnotations(
+  viewportId: string,
+  seriesUid: string,
+  content: Pick<AnnotationContent, 'regions' | 'measurements'>,
+  colorOf: (classId: string) => string | undefined,
+  { owner = MINE, locked = false }: { owner?: string; locked?: boolean } = {},
+) {
+  const entry = labelmaps.get(keyOf(owner, seriesUid));
   if (!entry) return;
   const imageIdOf = new Map(entry.series.images.map((image, k) => [`${image.sopInstanceUid}/${image.frame}`, entry.series.imageIds[k]!]));
   const existing = new Set(annotation.state.getAllAnnotations().map((a) => a.annotationUID));
@@ -214,6 +233,8 @@ export function restoreAnnotations(viewportId: string, seriesUid: string, conten
     }
     const restored = annotation.state.getAnnotation(item.id);
     if (restored && 'classId' in item) labelRegion(restored, item.classId, colorOf(item.classId));
+    // A reviewer looks at readers' drawings; they do not move them.
+    if (restored && locked) restored.isLocked = true;
   }
 }
 
@@ -269,3 +290,9 @@ export const history = {
   undo: () => csUtils.HistoryMemo.DefaultHistoryMemo.undo(),
   redo: () => csUtils.HistoryMemo.DefaultHistoryMemo.redo(),
 };
+
+/** Shows the annotations in `visible` and hides the rest of `all` (a reviewer toggling readers). */
+export function setAnnotationsVisible(visible: readonly string[], all: readonly string[]) {
+  const show = new Set(visible);
+  for (const uid of all) annotation.visibility.setAnnotationVisibility(uid, show.has(uid));
+}

@@ -198,7 +198,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         const voxels = saved ? decodeLabelmapRle(base64ToBytes(saved.rle), saved.columns * saved.rows * saved.slices) : undefined;
         tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels);
         const { activeSegment: active, opacity: alpha, segmentStyles: styles } = stateRef.current;
-        tools.labeling.showLabelmap(viewportId, seriesUid, styles, alpha, active);
+        tools.labeling.showLabelmap(viewportId, seriesUid, styles, { opacity: alpha, activeValue: active });
         tools.labeling.restoreAnnotations(viewportId, seriesUid, initial.current.content, colorOf);
         panes.current.set(viewportId, seriesUid);
       } finally {
@@ -217,7 +217,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   // Panel choices apply to every pane showing labels.
   useEffect(() => {
     if (!tools) return;
-    for (const [viewportId, seriesUid] of panes.current) tools.labeling.styleLabelmap(viewportId, seriesUid, segmentStyles, opacity, activeSegment);
+    for (const [viewportId, seriesUid] of panes.current) tools.labeling.styleLabelmap(viewportId, seriesUid, segmentStyles, { opacity, activeValue: activeSegment });
   }, [tools, segmentStyles, opacity, activeSegment]);
   useEffect(() => {
     if (tools && view) tools.setBrushSize(toolGroupId, brushSize);

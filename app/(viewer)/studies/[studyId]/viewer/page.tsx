@@ -12,12 +12,12 @@ import { patientIdOf } from '@/lib/dicom/patient-key.client';
 
 export const metadata: Metadata = { title: 'Viewer' };
 
-export default async function ViewerPage({ params, searchParams }: { params: Promise<{ studyId: string }>; searchParams: Promise<{ project?: string }> }) {
+export default async function ViewerPage({ params, searchParams }: { params: Promise<{ studyId: string }>; searchParams: Promise<{ project?: string; review?: string }> }) {
   const user = await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
   const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
-  const { project } = await searchParams;
-  const labeling = typeof project === 'string' ? await getLabelingContext(user, project, study.id) : null;
+  const { project, review } = await searchParams;
+  const labeling = typeof project === 'string' ? await getLabelingContext(user, project, study.id, review === '1' ? 'review' : 'label') : null;
   const viewerStudy: ViewerStudy = {
     id: study.id,
     studyInstanceUid: study.studyInstanceUid,

@@ -43,9 +43,14 @@ export default async function ProjectStudyPage({ params }: { params: Promise<{ p
           </>
         }
         actions={
-          access.roles.length > 0 ? (
-            <ButtonLink href={`/studies/${studyId}/viewer?project=${projectId}`}>{isReader ? 'Label in the viewer' : 'Open in the viewer'}</ButtonLink>
-          ) : undefined
+          <span className="flex gap-2">
+            {isReviewer && (
+              <ButtonLink variant="secondary" href={`/studies/${studyId}/viewer?project=${projectId}&review=1`}>
+                Review in the viewer
+              </ButtonLink>
+            )}
+            {isReader && <ButtonLink href={`/studies/${studyId}/viewer?project=${projectId}`}>Label in the viewer</ButtonLink>}
+          </span>
         }
       />
       <div className="grid gap-4 lg:grid-cols-3">

@@ -1,0 +1,44 @@
+'use client';
+
+import type { Review } from './use-review';
+
+/** The reviewer's side panel: each reader's copy, shown or hidden, and where to decide on it. */
+export function ReviewPanel({ review }: { review: Review }) {
+  const { copies, setup } = review;
+  return (
+    <aside className="flex w-72 shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-800 p-3 text-sm" aria-label="Review" data-testid="review-panel" data-copies={copies?.length ?? ''}>
+      <section>
+        <h2 className="font-semibold text-slate-100">Readers’ labels</h2>
+        <p className="mt-1 text-xs text-slate-400">Overlaid and read-only: the first reader filled, the others as outlines.</p>
+      </section>
+      {review.error && (
+        <p className="text-red-300" role="alert">
+          The labels could not be loaded: {review.error}
+        </p>
+      )}
+      {copies === null && !review.error && <p className="text-slate-400">Loading the readers’ labels…</p>}
+      {copies?.length === 0 && <p className="text-slate-400">No reader has saved labels on this study yet.</p>}
+      {copies && copies.length > 0 && (
+        <ul className="space-y-2">
+          {copies.map((c, i) => (
+            <li key={c.id} className="rounded bg-slate-900 px-2 py-1.5">
+              <label className="flex items-center gap-2 text-slate-100">
+                <input type="checkbox" checked={!review.hidden.includes(c.id)} onChange={() => review.toggle(c.id)} className="accent-sky-500" aria-label={`Show ${c.readerName}`} />
+                {c.readerName}
+                <span className="ml-auto text-xs text-slate-400">{i === 0 ? 'filled' : 'outline'}</span>
+              </label>
+              <p className="mt-0.5 text-xs text-slate-400">
+                version {c.version} · {c.status.replace('_', ' ')} · {c.view.saved?.content.regions.length ?? 0} regions
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      {setup && (
+        <a href={`/projects/${setup.projectId}/studies/${setup.studyId}`} className="rounded bg-emerald-700 px-3 py-1.5 text-center text-white hover:bg-emerald-600">
+          Accept or request changes →
+        </a>
+      )}
+    </aside>
+  );
+}
