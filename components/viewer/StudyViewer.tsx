@@ -118,6 +118,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
           return pane?.reset();
         case 'cine':
           return pane?.toggleCine();
+        case 'interpolate':
+          return labeling.interpolate(activeSeries);
         case 'brush-size':
           return labeling.setBrushSize(Math.min(BRUSH_MM.max, Math.max(BRUSH_MM.min, labeling.brushSize + command.delta)));
         case 'tool':
@@ -139,7 +141,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
           return setHelp((h) => !h);
       }
     },
-    [activePane, toolGroupId, mpr, mprAvailable, tools, labeling],
+    [activePane, activeSeries, toolGroupId, mpr, mprAvailable, tools, labeling],
   );
 
   useEffect(() => {
@@ -243,7 +245,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
               />
             ))}
         </main>
-        {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} onTool={(t) => run({ kind: 'tool', tool: t })} />}
+        {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} onTool={(t) => run({ kind: 'tool', tool: t })} onInterpolate={() => run({ kind: 'interpolate' })} />}
         {review.enabled && <ReviewPanel review={review} />}
       </div>
       {help && <ShortcutHelp labeling={labeling.enabled} onClose={() => setHelp(false)} />}

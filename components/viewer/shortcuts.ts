@@ -12,6 +12,7 @@ export type ViewerCommand =
   | { kind: 'tool'; tool: PrimaryTool }
   | { kind: 'mpr' }
   | { kind: 'brush-size'; delta: number }
+  | { kind: 'interpolate' }
   | { kind: 'help' };
 
 export type ViewingTool = 'window' | 'pan' | 'zoom' | 'scroll' | 'crosshairs';
@@ -58,6 +59,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
       ['a', 'angle', 'Clicks: measure an angle'],
     ] as const
   ).map(([key, tool, label]) => ({ keys: [key], label, command: { kind: 'tool', tool } as const, labeling: true })),
+  { keys: ['j'], label: 'Interpolate the active segment between the slices you drew it on', command: { kind: 'interpolate' }, labeling: true },
   { keys: [']'], label: 'Larger brush', command: { kind: 'brush-size', delta: 1 }, labeling: true },
   { keys: ['['], label: 'Smaller brush', command: { kind: 'brush-size', delta: -1 }, labeling: true },
 ];

@@ -32,6 +32,7 @@ export type SegSource = {
   pixelSpacing: [number, number] | null;
   sliceThickness: number | null;
   frameOfReferenceUid: string | null;
+  /** Patient and study attributes, copied into the SEG. */
   study: {
     studyInstanceUid: string;
     patientName?: string;
@@ -114,6 +115,7 @@ export function exportDicomSeg(opts: {
   if (unknown.length) throw new DicomSegError(`Voxel value(s) ${unknown.join(', ')} are not segments of the label schema.`);
   const used = [...present.keys()].sort((a, b) => a - b).map((v) => byValue.get(v)!);
   if (!used.length) throw new DicomSegError('Nothing to export: the labelmap has no voxels of any segment.');
+  const references = sourceImageReferences(source);
 
   const frames = used.flatMap((segment, i) => present.get(segment.value)!.map((slice) => ({ segmentNumber: i + 1, value: segment.value, slice })));
   const now = opts.now ?? new Date();
@@ -174,7 +176,7 @@ export function exportDicomSeg(opts: {
     ContentDescription: clip(opts.seriesDescription ?? '', 64),
     ContentCreatorName: (opts.contentCreator ?? '').replaceAll('\\', ' '),
     SharedFunctionalGroupsSequence: [sharedGroups(source, spatial)],
-    PerFrameFunctionalGroupsSequence: frames.map((f) => perFrameGroups(source, f.segmentNumber, f.slice, spatial, positioned)),
+    PerFrameFunctionalGroupsSequence: frames.map((f) => perFrameGroups(f.segmentNumber, f.slice, references[f.slice]!, spatial ? source.images[f.slice]!.position : null, positioned)),
     PixelData: packFrames(labelmap, frameSize, frames).buffer,
     _vrMap: { PixelData: 'OB' },
   };
@@ -197,35 +199,8 @@ export function importDicomSeg(bytes: Uint8Array, source: SegSource, segments: r
   if (layout.rows !== source.rows || layout.columns !== source.columns) {
     throw new DicomSegError(`Its frames are ${layout.columns}×${layout.rows} pixels; the series' images are ${source.columns}×${source.rows}.`);
   }
-  const pixels = pixelDataOf(dataset, layout, frames.length);
-  const described = describedSegments(dataset);
-  const mapping = described.map((s) => ({ segmentNumber: s.number, label: s.label, value: schemaValueOf(s, segments) }));
-  const valueOf = new Map(mapping.map((m) => [m.segmentNumber, m.value]));
-
-  const frameSize = source.columns * source.rows;
-  const labelmap = new Uint8Array(frameSize * source.images.length);
-  const dropped = new Set<number>();
-  let overlap = false;
-  // Frames in segment order, so that "later" (higher numbered) segments overwrite earlier ones.
-  const order = frames.map((_, i) => i).sort((a, b) => (frames[a]!.segmentNumber ?? 0) - (frames[b]!.segmentNumber ?? 0));
-  for (const f of order) {
-    const base = slices[f]! * frameSize;
-    const segmentNumber = frames[f]!.segmentNumber;
-    for (let p = 0; p < frameSize; p++) {
-      const number = segmentNumber === null ? pixels.sample(f * frameSize + p) : pixels.sample(f * frameSize + p) ? segmentNumber : 0;
-      if (number === 0) continue;
-      const value = valueOf.get(number);
-      if (value === undefined) throw new DicomSegError(`Frame ${f + 1} holds segment ${number}, which its Segment Sequence does not describe.`);
-      if (value === null) {
-        dropped.add(number);
-        continue;
-      }
-      const before = labelmap[base + p]!;
-      if (before !== 0 && before !== value) overlap = true;
-      labelmap[base + p] = value;
-    }
-  }
-
+  const mapping = describedSegments(dataset).map((s) => ({ segmentNumber: s.number, label: s.label, value: schemaValueOf(s, segments) }));
+  const { labelmap, dropped, overlap } = paintFrames(frames, slices, pixelDataOf(dataset, layout, frames.length), mapping, source);
   const warnings: string[] = [];
   if (dropped.size) {
     const list = mapping.filter((m) => dropped.has(m.segmentNumber)).map((m) => `${m.segmentNumber} "${m.label}"`);
@@ -245,7 +220,12 @@ function slicesPerValue(labelmap: Uint8Array, frameSize: number, slices: number)
     seen.fill(0);
     const end = (s + 1) * frameSize;
     for (let i = s * frameSize; i < end; i++) seen[labelmap[i]!] = 1;
-    for (let v = 1; v < 256; v++) if (seen[v]) present.set(v, [...(present.get(v) ?? []), s]);
+    for (let v = 1; v < 256; v++) {
+      if (!seen[v]) continue;
+      const list = present.get(v);
+      if (list) list.push(s);
+      else present.set(v, [s]);
+    }
   }
   return present;
 }
@@ -260,8 +240,13 @@ function packFrames(labelmap: Uint8Array, frameSize: number, frames: readonly { 
   const out = new Uint8Array(bytes + (bytes & 1));
   frames.forEach(({ value, slice }, i) => {
     const base = slice * frameSize;
-    let bit = i * frameSize;
-    for (let p = 0; p < frameSize; p++, bit++) if (labelmap[base + p] === value) out[Math.floor(bit / 8)]! |= 1 << bit % 8;
+    // A byte and bit cursor rather than one bit index: that can pass 2^31 in a large SEG.
+    let byte = Math.floor((i * frameSize) / 8);
+    let bit = (i * frameSize) % 8;
+    for (let p = 0; p < frameSize; p++) {
+      if (labelmap[base + p] === value) out[byte]! |= 1 << bit;
+      if (++bit === 8) [byte, bit] = [byte + 1, 0];
+    }
   });
   return out;
 }
@@ -308,21 +293,24 @@ function sharedGroups(source: SegSource, spatial: boolean): Item {
   };
 }
 
-function perFrameGroups(source: SegSource, segmentNumber: number, slice: number, spatial: boolean, positioned: boolean): Item {
-  const image = source.images[slice]!;
-  // A frame number only means something for a multi-frame source.
-  const multiFrame = image.frame > 1 || source.images.filter((i) => i.sopInstanceUid === image.sopInstanceUid).length > 1;
-  const sourceImage = {
+/** Each slice's Source Image Sequence item: its SOP Instance, and its frame when the source is multi-frame. */
+function sourceImageReferences(source: SegSource): Item[] {
+  const slicesPerInstance = new Map<string, number>();
+  for (const image of source.images) slicesPerInstance.set(image.sopInstanceUid, (slicesPerInstance.get(image.sopInstanceUid) ?? 0) + 1);
+  return source.images.map((image) => ({
     ReferencedSOPClassUID: image.sopClassUid,
     ReferencedSOPInstanceUID: image.sopInstanceUid,
-    ...(multiFrame ? { ReferencedFrameNumber: image.frame } : {}),
+    ...(image.frame > 1 || slicesPerInstance.get(image.sopInstanceUid)! > 1 ? { ReferencedFrameNumber: image.frame } : {}),
     PurposeOfReferenceCodeSequence: [SOURCE_IMAGE_PURPOSE],
     SpatialLocationsPreserved: 'YES',
-  };
+  }));
+}
+
+function perFrameGroups(segmentNumber: number, slice: number, sourceImage: Item, position: number[] | null, positioned: boolean): Item {
   return {
     DerivationImageSequence: [{ SourceImageSequence: [sourceImage], DerivationCodeSequence: [SEGMENTATION_DERIVATION] }],
     FrameContentSequence: [{ DimensionIndexValues: [segmentNumber, slice + 1], ...(positioned ? {} : { StackID: '1', InStackPositionNumber: slice + 1 }) }],
-    ...(spatial && image.position ? { PlanePositionSequence: [{ ImagePositionPatient: image.position.map(decimal) }] } : {}),
+    ...(position ? { PlanePositionSequence: [{ ImagePositionPatient: position.map(decimal) }] } : {}),
     SegmentIdentificationSequence: [{ ReferencedSegmentNumber: segmentNumber }],
   };
 }
@@ -368,11 +356,13 @@ type PixelLayout = { type: SegmentationType; rows: number; columns: number; bits
 /** A frame as its functional groups describe it; segmentNumber is null in a LABELMAP (the pixels are segment numbers). */
 type FrameDescription = { segmentNumber: number | null; refs: { sop: string; frames: number[] }[]; position: number[] | null };
 
+/** The file's meta information and data set, naturalized by dcmjs once dicom-parser found it whole. */
 function readDataset(bytes: Uint8Array): { meta: Item; dataset: Item } {
   checkComplete(bytes);
   const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
   try {
-    const dict = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    // Tolerant: dcmjs would otherwise refuse, say, an ISO 2022 character set it cannot decode.
+    const dict = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { ignoreErrors: true });
     return { meta: DicomMetaDictionary.naturalizeDataset(dict.meta), dataset: DicomMetaDictionary.naturalizeDataset(dict.dict) };
   } catch (err) {
     throw unreadable(err);
@@ -391,8 +381,7 @@ function checkComplete(bytes: Uint8Array): void {
   } catch (err) {
     throw unreadable(err);
   }
-  if (!pixels) throw new DicomSegError('It has no Pixel Data.');
-  if (pixels.length !== 0xffffffff && pixels.dataOffset + pixels.length > size) {
+  if (pixels && pixels.length !== 0xffffffff && pixels.dataOffset + pixels.length > size) {
     throw new DicomSegError(`It is truncated: its Pixel Data declares ${pixels.length} bytes but only ${Math.max(0, size - pixels.dataOffset)} follow.`);
   }
 }
@@ -414,7 +403,7 @@ function checkIsSegmentation(dataset: Item): void {
 function checkTransferSyntax(uid: string): void {
   if (READABLE_SYNTAXES.has(uid)) return;
   const name = transferSyntaxOf(uid)?.name ?? 'an unknown transfer syntax';
-  throw new DicomSegError(`Its frames are stored as ${name} (${uid}): only uncompressed little-endian SEGs can be imported; convert it first (e.g. dcmconv +te).`);
+  throw new DicomSegError(`Its frames are stored as ${name} (${uid}): only uncompressed little-endian SEGs can be imported; convert it to explicit VR little endian first.`);
 }
 
 function pixelLayout(dataset: Item): PixelLayout {
@@ -538,10 +527,13 @@ function sliceAt(position: number[], source: SegSource): number | null {
   return best;
 }
 
-/** The frames' samples: bit, byte or 16-bit word `i` of the pixel data, read as the layout says. */
-function pixelDataOf(dataset: Item, layout: PixelLayout, frames: number): { sample(i: number): number } {
+/** Sample `i` of the frames: a bit (0 or 1), a fractional value thresholded at half, or a segment number. */
+type Samples = { sample(i: number): number };
+
+function pixelDataOf(dataset: Item, layout: PixelLayout, frames: number): Samples {
   const chunks = values(dataset.PixelData).filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
   const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  if (!bytes.length) throw new DicomSegError('It has no Pixel Data.');
   chunks.reduce((offset, c) => (bytes.set(new Uint8Array(c), offset), offset + c.byteLength), 0);
   const samples = frames * layout.rows * layout.columns;
   const needed = Math.ceil((samples * layout.bitsAllocated) / 8);
@@ -551,6 +543,44 @@ function pixelDataOf(dataset: Item, layout: PixelLayout, frames: number): { samp
   if (layout.type === 'FRACTIONAL') return { sample: (i) => (bytes[i]! > 0 && bytes[i]! * 2 >= max ? 1 : 0) };
   if (layout.bitsAllocated === 8) return { sample: (i) => bytes[i]! };
   return { sample: (i) => bytes[2 * i]! | (bytes[2 * i + 1]! << 8) };
+}
+
+/**
+ * The labelmap the frames paint: each sample that holds a segment becomes that segment's schema value.
+ * Frames go in segment order, so a higher-numbered segment overwrites a lower one where they overlap.
+ */
+function paintFrames(frames: FrameDescription[], slices: number[], pixels: Samples, mapping: SegImport['mapping'], source: SegSource) {
+  const valueOf = new Map(mapping.map((m) => [m.segmentNumber, m.value]));
+  const frameSize = source.columns * source.rows;
+  const labelmap = new Uint8Array(frameSize * source.images.length);
+  const dropped = new Set<number>();
+  let overlap = false;
+  const order = frames.map((_, i) => i).sort((a, b) => (frames[a]!.segmentNumber ?? 0) - (frames[b]!.segmentNumber ?? 0));
+  const resolve = (number: number, f: number) => {
+    const value = valueOf.get(number);
+    if (value === undefined) throw new DicomSegError(`Frame ${f + 1} holds segment ${number}, which its Segment Sequence does not describe.`);
+    return value;
+  };
+  for (const f of order) {
+    const [base, first] = [slices[f]! * frameSize, f * frameSize];
+    const segmentNumber = frames[f]!.segmentNumber;
+    // A BINARY or FRACTIONAL frame holds one segment; a LABELMAP frame's samples are segment numbers.
+    const frameValue = segmentNumber === null ? null : resolve(segmentNumber, f);
+    for (let p = 0; p < frameSize; p++) {
+      const sample = pixels.sample(first + p);
+      if (sample === 0) continue;
+      const number = segmentNumber ?? sample;
+      const value = segmentNumber === null ? resolve(sample, f) : frameValue;
+      if (value === null) {
+        dropped.add(number);
+        continue;
+      }
+      const before = labelmap[base + p]!;
+      if (before !== 0 && before !== value) overlap = true;
+      labelmap[base + p] = value;
+    }
+  }
+  return { labelmap, dropped, overlap };
 }
 
 type DescribedSegment = { number: number; label: string; type: SegCode | null };
@@ -582,7 +612,7 @@ function schemaValueOf(segment: DescribedSegment, schema: readonly SegSegment[])
 const values = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const items = (v: unknown): Item[] => values(v).filter((x): x is Item => typeof x === 'object' && x !== null && !(x instanceof ArrayBuffer));
 const str = (v: unknown): string => String(values(v)[0] ?? '').trim();
-const nums = (v: unknown): number[] => values(v).map(Number).filter(Number.isFinite);
+const nums = (v: unknown): number[] => values(v).filter((x) => x !== null && x !== '').map(Number).filter(Number.isFinite);
 const num = (v: unknown): number | null => nums(v)[0] ?? null;
 
 /** A decimal string value: 10 significant digits keep it within DS's 16 characters. */

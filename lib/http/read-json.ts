@@ -23,7 +23,14 @@ export async function readJson(req: Request, limitBytes = DEFAULT_LIMIT): Promis
 }
 
 async function readTextLimited(req: Request, limitBytes: number): Promise<string> {
-  if (!req.body) return '';
+  return new TextDecoder().decode(await readBytesLimited(req, limitBytes));
+}
+
+/** A request body as bytes, read as it streams: 413 as soon as it passes `limitBytes`. */
+export async function readBytesLimited(req: Request, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (declared > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The body is larger than ${limitBytes} bytes.`);
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -37,5 +44,5 @@ async function readTextLimited(req: Request, limitBytes: number): Promise<string
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { SignInPage, ViewerPage } from './pages';
@@ -41,6 +42,13 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   await expect(panel.getByRole('button', { name: 'Brush' })).toHaveAttribute('aria-pressed', 'true');
   await viewer.dragNormalized(0, [0.35, 0.45], [0.6, 0.5]);
   await expect(panel.getByTestId('save-state')).toContainText(/Unsaved|draft/);
+  // The same stroke four slices on, then the slices between filled by interpolation.
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+  await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText('Im 37 / 64');
+  await viewer.dragNormalized(0, [0.35, 0.45], [0.6, 0.5]);
+  await page.keyboard.press('j');
+  await expect(panel.getByRole('alert')).toContainText(/Interpolated [\d,]+ voxels/);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowUp');
 
   // A box of the Lesion class and a freehand polygon of Organ outline.
   await page.keyboard.press('q');
@@ -64,6 +72,12 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   expect(first.saved.content.answers).toEqual([{ questionId: 'image_quality', choiceIds: ['good'] }]);
   const lungVoxels = first.saved.labelmaps[0]!.counts['2']!;
   expect(lungVoxels).toBeGreaterThan(100);
+  // Lung on the two drawn slices (33 and 37) and the three interpolated between them, nowhere else.
+  const saved = first.saved.labelmaps[0]! as unknown as { columns: number; rows: number; slices: number; rle: string };
+  const volume = decodeLabelmapRle(Buffer.from(saved.rle, 'base64'), saved.columns * saved.rows * saved.slices);
+  const area = saved.columns * saved.rows;
+  const lungSlices = Array.from({ length: saved.slices }, (_, k) => k).filter((k) => volume.subarray(k * area, (k + 1) * area).includes(2));
+  expect(lungSlices).toEqual([32, 33, 34, 35, 36]);
   await testInfo.attach('viewer-labels.png', { body: await page.screenshot(), contentType: 'image/png' });
 
   // Reload: the same voxels, regions (to the hundredth of a pixel) and answers come back, so saving
@@ -77,6 +91,17 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   await expect(panel.getByTestId('save-state')).toContainText(`Saved as version ${first.version + 1}`);
   const again = await annotationUrl();
   expect(again.saved.contentHash).toBe(first.saved.contentHash);
+
+  // DICOM-SEG out, for OHIF or 3D Slicer, and back in: the same voxels as a new version.
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Export' }).click()]);
+  const segPath = testInfo.outputPath('labels-seg.dcm');
+  await download.saveAs(segPath);
+  const seg = readFileSync(segPath);
+  expect(seg.subarray(128, 132).toString('latin1')).toBe('DICM');
+  await panel.getByLabel('Import DICOM-SEG').setInputFiles(segPath);
+  await expect(panel).toHaveAttribute('data-version', String(again.version + 1), { timeout: 30_000 });
+  await expect(panel.getByTestId('segment-voxels-2')).toHaveText(`${lungVoxels.toLocaleString('en')} vx`);
+  expect((await annotationUrl()).saved.labelmaps[0]!.counts['2']).toBe(lungVoxels);
 });
 
 async function signedIn(browser: Browser, who: { email: string; password: string }) {

@@ -10,6 +10,9 @@ import { revokeAccessToken } from '@/lib/access-tokens/revoke-access-token';
 import type { Role } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import { saveAnnotation } from '@/lib/annotations/save-annotation';
+import { ZSaveAnnotationInput } from '@/lib/annotations/schemas';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
@@ -29,7 +32,8 @@ type Ctx = { targetUserId: () => Promise<string>; userId: string };
 type RouteCase = {
   method: string;
   template: string;
-  query?: string;
+  /** The query string, or one made from the route's params. */
+  query?: string | ((params: Record<string, string>) => string);
   access: Access;
   ok: number;
   params?: (ctx: Ctx) => Promise<Record<string, string>>;
@@ -68,6 +72,26 @@ const submittedLabel = async () => {
     data: { projectId, studyId, readerId: reader.id, status: 'submitted', version: 1, versions: { create: { version: 1, schemaVersionId: schema.id, content: '{}', contentHash: '0'.repeat(64), authorId: reader.id } } },
   });
   return { annotationId: row.id };
+};
+/** A saved label with a labelmap of the CR image: the caller's own when they read, another reader's otherwise. */
+const savedLabel = async (c: Ctx) => {
+  const readerId = radiologistIds.includes(c.userId) ? c.userId : radiologistIds[0]!;
+  const { projectId, studyId } = await projectWithStudy();
+  const { id } = await getDb().annotation.create({ data: { projectId, studyId, readerId } });
+  const image = await getDb().instance.findFirstOrThrow({ where: { series: { studyId } }, include: { series: true } });
+  const voxels = new Uint8Array(image.columns! * image.rows!).fill(1, 0, 100);
+  await saveAnnotation({
+    user: { id: readerId, roles: ['radiologist'] },
+    annotationId: id,
+    input: ZSaveAnnotationInput.parse({
+      baseVersion: 0,
+      schemaVersion: 1,
+      reason: 'save',
+      content: {},
+      labelmaps: [{ seriesInstanceUid: image.series.seriesInstanceUid, columns: image.columns, rows: image.rows, slices: 1, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') }],
+    }),
+  });
+  return { annotationId: id, series: image.series.seriesInstanceUid };
 };
 /** A label of the caller's own (its reader, when the caller may be one). */
 const ownAnnotation = async (c: Ctx) => {
@@ -212,6 +236,16 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/projects/[projectId]/studies/[studyId]/comments', access: ['radiologist'], ok: 201, params: projectWithStudy, body: () => ({ body: 'Looks right.' }) },
   { method: 'GET', template: '/api/projects/[projectId]/queue', access: ['radiologist'], ok: 200, params: projectWithStudy },
   { method: 'GET', template: '/api/projects/[projectId]/agreement', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/annotations/[annotationId]/seg', access: ['radiologist', 'admin'], ok: 200, params: savedLabel, query: (p) => `?series=${p.series}` },
+  // Past the checks, the handler finds the SEG segments another study's series (400).
+  {
+    method: 'POST',
+    template: '/api/annotations/[annotationId]/seg',
+    access: ['radiologist'],
+    ok: 400,
+    params: ownAnnotation,
+    raw: () => ({ body: new Uint8Array(readFileSync(sample('valid/highdicom/seg_image_ct_binary.dcm'))), contentType: 'application/dicom' }),
+  },
   // Reads of what the rows above stored.
   { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, query: '?PatientName=doe*' },
   { method: 'GET', template: '/dicomweb/studies/[study]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
@@ -343,7 +377,7 @@ describe('route × role matrix', () => {
       const expected: string[] = [];
       for (const p of principals) {
         const params = route.params ? await route.params({ targetUserId, userId: p.userId ?? (await targetUserId()) }) : {};
-        const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '') + (route.query ?? '');
+        const urlPath = route.template.replace(/\[(\w+)\]/g, (_, k: string) => params[k] ?? '') + (typeof route.query === 'function' ? route.query(params) : (route.query ?? ''));
         const raw = route.raw?.();
         const res = await callRoute(mod, route.method, urlPath, {
           session: p.session,

@@ -5,6 +5,7 @@
  * the series are refused with the reason.
  */
 import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import dcmjs from 'dcmjs';
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +93,12 @@ function decodeSegFrames(bytes: Uint8Array, source: SegSource) {
   return { ds, frames, pixelData };
 }
 
+/** A Part-10 file's data set as dcmjs reads and naturalizes it, to edit and write again. */
+function naturalized(bytes: Uint8Array) {
+  const dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Record<string, any> & { SOPClassUID: string; SOPInstanceUID: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
 const errorOf = (run: () => unknown): unknown => {
   try {
     run();
@@ -132,8 +139,7 @@ describe('DICOM SEG export', () => {
   });
 
   it('describes the segments, the source series and the geometry as dcmjs reads them', () => {
-    const dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    const seg = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const seg = naturalized(bytes);
     expect(seg).toMatchObject({
       ImageType: ['DERIVED', 'PRIMARY'],
       StudyInstanceUID: source.study.studyInstanceUid,
@@ -220,8 +226,7 @@ describe('DICOM SEG export', () => {
   });
 
   it('places frames by position when they name no source image', () => {
-    const dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    const seg = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Record<string, unknown> & { SOPClassUID: string; SOPInstanceUID: string };
+    const seg = naturalized(bytes);
     for (const frame of seg.PerFrameFunctionalGroupsSequence as Record<string, unknown>[]) delete frame.DerivationImageSequence;
     const positional = writePart10(seg);
     expect(importDicomSeg(positional, source, SCHEMA).labelmap).toEqual(labelmap);
@@ -230,6 +235,57 @@ describe('DICOM SEG export', () => {
     // A slice moved away: the frames on it lie on no slice.
     const moved = { ...source, images: source.images.map((image, i) => (i === 1 ? { ...image, position: [0, 0, 500] as [number, number, number] } : image)) };
     expect(errorOf(() => importDicomSeg(positional, moved, SCHEMA))).toMatchObject({ message: expect.stringMatching(/lies on no slice/) });
+  });
+
+  it('lets a higher-numbered segment win where segments overlap, and says so', () => {
+    // Frames: nodule on slices 1, 2; lung on slices 0, 2, 3. Fill the 4th (lung, slice 2) entirely.
+    const overlapping = new Uint8Array(bytes);
+    const { pixelData } = decodeSegFrames(bytes, source);
+    overlapping.fill(0xff, pixelData.dataOffset + 3 * 32, pixelData.dataOffset + 4 * 32);
+    const { labelmap: imported, warnings } = importDicomSeg(overlapping, source, SCHEMA);
+    expect(imported.subarray(2 * frameSize, 3 * frameSize).every((v) => v === 2)).toBe(true);
+    expect(imported.subarray(0, 2 * frameSize)).toEqual(labelmap.subarray(0, 2 * frameSize));
+    expect(warnings).toEqual([expect.stringMatching(/^Segments overlap/)]);
+  });
+
+  it.each([8, 16])('imports a LABELMAP SEG of %i-bit segment numbers', (bits) => {
+    const seg = naturalized(bytes);
+    const pixels = bits === 8 ? labelmap : new Uint8Array(Uint16Array.from(labelmap).buffer);
+    const labelMapSeg = writePart10({
+      ...seg,
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.7',
+      SegmentationType: 'LABELMAP',
+      BitsAllocated: bits,
+      BitsStored: bits,
+      HighBit: bits - 1,
+      NumberOfFrames: source.images.length,
+      // One frame per slice; the pixels are segment numbers, so there is no Segment Identification.
+      PerFrameFunctionalGroupsSequence: source.images.map((image) => ({
+        DerivationImageSequence: [{ SourceImageSequence: [{ ReferencedSOPClassUID: image.sopClassUid, ReferencedSOPInstanceUID: image.sopInstanceUid }] }],
+      })),
+      PixelData: pixels.slice().buffer,
+      _vrMap: { PixelData: bits === 8 ? 'OB' : 'OW' },
+    });
+    expect(importDicomSeg(labelMapSeg, source, SCHEMA)).toMatchObject({ labelmap, warnings: [] });
+  });
+
+  it('reads a SEG in deflated explicit VR little endian', () => {
+    // Same data set, deflated after the File Meta Information, which then names the deflated syntax.
+    const metaEnd = 144 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(140, true);
+    const seg = naturalized(bytes);
+    const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+    const meta = new DicomDict(
+      DicomMetaDictionary.denaturalizeDataset({
+        FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+        MediaStorageSOPClassUID: seg.SOPClassUID,
+        MediaStorageSOPInstanceUID: seg.SOPInstanceUID,
+        TransferSyntaxUID: '1.2.840.10008.1.2.1.99',
+        ImplementationClassUID: '2.25.1',
+      }),
+    );
+    const head = new Uint8Array(meta.write());
+    const deflated = Buffer.concat([head, deflateRawSync(bytes.subarray(metaEnd))]);
+    expect(importDicomSeg(deflated, source, SCHEMA).labelmap).toEqual(labelmap);
   });
 
   it('refuses what it cannot export', () => {

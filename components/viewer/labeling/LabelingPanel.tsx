@@ -20,7 +20,19 @@ const TOOL_BUTTONS: { tool: LabelingTool; label: string; key: string; needs?: 's
  * The labeling side panel: tools, the schema's segments (colour, visibility, voxels painted),
  * region classes, classification questions, and save / submit with what was last saved.
  */
-export function LabelingPanel({ labeling, tool, activeSeries, onTool }: { labeling: Labeling; tool: PrimaryTool; activeSeries: string | null; onTool: (tool: LabelingTool) => void }) {
+export function LabelingPanel({
+  labeling,
+  tool,
+  activeSeries,
+  onTool,
+  onInterpolate,
+}: {
+  labeling: Labeling;
+  tool: PrimaryTool;
+  activeSeries: string | null;
+  onTool: (tool: LabelingTool) => void;
+  onInterpolate: () => void;
+}) {
   const { schema, view, save, editable } = labeling;
   if (!schema || !view) {
     return (
@@ -100,6 +112,11 @@ export function LabelingPanel({ labeling, tool, activeSeries, onTool }: { labeli
               </button>
             ))}
           </div>
+          {has.segments && (
+            <button type="button" onClick={onInterpolate} title="Fill the active segment between the slices you drew it on (J)" className="mt-1 w-full rounded bg-slate-800 px-2 py-1 text-xs text-slate-200 hover:bg-slate-700">
+              Interpolate between slices
+            </button>
+          )}
           {has.segments && (
             <label className="mt-2 flex items-center gap-2 text-xs text-slate-400">
               Brush {labeling.brushSize} mm
@@ -202,6 +219,34 @@ export function LabelingPanel({ labeling, tool, activeSeries, onTool }: { labeli
               </li>
             ))}
           </ol>
+        </section>
+      )}
+
+      {has.segments && (
+        <section aria-label="DICOM-SEG">
+          <h3 className="mb-1 text-xs font-semibold text-slate-400 uppercase">DICOM-SEG</h3>
+          <div className="flex gap-2 text-xs">
+            {activeSeries && view.version > 0 && (
+              <a href={`/api/annotations/${view.id}/seg?series=${activeSeries}`} download className="rounded bg-slate-800 px-2 py-1 text-slate-200 hover:bg-slate-700" title="The last saved version of this series' labelmap, for OHIF, 3D Slicer and PACS">
+                Export
+              </a>
+            )}
+            {editable && (
+              <label className="cursor-pointer rounded bg-slate-800 px-2 py-1 text-slate-200 hover:bg-slate-700" title="Load a segmentation made in another tool as a new version">
+                Import…
+                <input
+                  type="file"
+                  accept=".dcm,application/dicom"
+                  className="sr-only"
+                  aria-label="Import DICOM-SEG"
+                  onChange={(e) => {
+                    const file = e.target.files?.[0];
+                    if (file) void labeling.importSeg(file);
+                  }}
+                />
+              </label>
+            )}
+          </div>
         </section>
       )}
 

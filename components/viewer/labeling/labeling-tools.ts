@@ -6,6 +6,7 @@
  */
 import { cache, eventTarget, getEnabledElementByViewportId, imageLoader, utilities as csUtils, type Types } from '@cornerstonejs/core';
 import { annotation, AngleTool, Enums, LengthTool, PlanarFreehandROITool, RectangleROITool, segmentation } from '@cornerstonejs/tools';
+import { interpolateLabelmap } from '@/lib/annotations/interpolate-labelmap.client';
 import type { AnnotationContent } from '@/lib/annotations/schemas';
 import type { LoadedSeries } from '../load-series';
 
@@ -109,6 +110,22 @@ function writeVoxels(entry: SeriesLabelmap, voxels: Uint8Array) {
   const slice = entry.columns * entry.rows;
   entry.labelmapImageIds.forEach((id, k) => cache.getImage(id)?.voxelManager?.setFromScalarData(voxels.subarray(k * slice, (k + 1) * slice)));
   segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
+}
+
+/**
+ * Fills segment `value` between the slices the reader drew it on (lib/annotations/interpolate-labelmap),
+ * as one undoable step; returns the voxels written.
+ */
+export function interpolateSeries(seriesUid: string, value: number): number {
+  const entry = labelmaps.get(keyOf(MINE, seriesUid));
+  if (!entry) return 0;
+  const before = readVoxels(entry);
+  const after = before.slice();
+  const written = interpolateLabelmap(after, entry.columns, entry.rows, entry.labelmapImageIds.length, value);
+  if (!written) return 0;
+  writeVoxels(entry, after);
+  csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: (undo) => writeVoxels(entry, undo ? before : after) });
+  return written;
 }
 
 /** Voxels per segment value in a series' labelmap (what the panel shows as volumes). */

@@ -11,6 +11,7 @@ import type { AnnotationView, LabelingSetup } from './labeling-setup';
 
 /** Quiet time after the last change before an autosave: at most this much work is lost with a closed tab. */
 const AUTOSAVE_MS = 3000;
+const SEG_WARNINGS = 'cohort:seg-warnings';
 
 export type SaveState =
   | { kind: 'loading' }
@@ -38,7 +39,13 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [brushSize, setBrushSize] = useState(5);
   const [threshold, setThreshold] = useState<[number, number]>([-100, 200]);
   const [counts, setCounts] = useState<Record<string, Record<number, number>>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  // What an import just before this page load had to say.
+  const [message, setMessage] = useState<string | null>(() => {
+    if (typeof window === 'undefined') return null;
+    const warnings = window.sessionStorage.getItem(SEG_WARNINGS);
+    window.sessionStorage.removeItem(SEG_WARNINGS);
+    return warnings ? `Imported, with warnings: ${warnings}` : null;
+  });
   /** After submitting: the reader's next study (null when none is left). */
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [comments, setComments] = useState<{ id: string; author: string; body: string; createdAt: string }[]>([]);
@@ -264,6 +271,23 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     comments,
     projectId: setup?.projectId ?? null,
     attachPane,
+    /** Fills the active segment between drawn slices of `seriesUid`; says how much it did. */
+    interpolate: (seriesUid: string | null) => {
+      if (!tools || !seriesUid || !activeSegment || !editable) return;
+      const written = tools.labeling.interpolateSeries(seriesUid, activeSegment);
+      setMessage(written ? `Interpolated ${written.toLocaleString('en')} voxels between your slices (Ctrl+Z undoes it).` : 'Nothing to interpolate: draw the segment on two slices with empty slices between them.');
+    },
+    /** Loads a DICOM-SEG file as a new version, then reopens the labels from it. */
+    importSeg: async (file: File) => {
+      if (!view) return;
+      if (timer.current) await persist('autosave');
+      setSave({ kind: 'saving', reason: 'save' });
+      const res = await fetch(`/api/annotations/${view.id}/seg`, { method: 'POST', headers: { 'content-type': 'application/dicom' }, body: file });
+      const body = (await res.json()) as { message?: string; warnings?: string[] };
+      if (!res.ok) return setSave({ kind: 'error', message: body.message ?? `HTTP ${res.status}` });
+      if (body.warnings?.length) window.sessionStorage.setItem(SEG_WARNINGS, body.warnings.join(' '));
+      window.location.reload();
+    },
     saveNow: () => persist('save'),
     submit: () => persist('submit'),
     undo: () => tools?.labeling.history.undo(),

@@ -1,0 +1,101 @@
+import dicomParser from 'dicom-parser';
+import { buffer } from 'node:stream/consumers';
+import type { SessionUser } from '@/lib/auth/session-user';
+import { getDb } from '@/lib/db/client';
+import { AppError } from '@/lib/errors/app-error';
+import { pseudonymOf } from '@/lib/ledger/pseudonym';
+import { parseStoredSchema } from '@/lib/projects/schema-version';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { requireAnnotationAccess } from './annotation-access';
+import { DicomSegError, exportDicomSeg, importDicomSeg } from './dicom-seg';
+import { getAnnotation } from './get-annotation';
+import { decodeLabelmapRle, encodeLabelmapRle } from './labelmap-rle.client';
+import { saveAnnotation, type SaveResult } from './save-annotation';
+import { seriesSegSource } from './seg-source';
+
+type User = Pick<SessionUser, 'id' | 'roles'>;
+
+/**
+ * The latest saved labelmap of one series as a DICOM-SEG file, for other tools (OHIF, 3D Slicer). It
+ * carries the patient's identity like the images it segments, so it goes to the people who read those
+ * (the project's readers and reviewers, admins); ML engineers get labels de-identified, in datasets.
+ */
+export async function exportAnnotationSeg({ user, annotationId, seriesInstanceUid }: { user: User; annotationId: string; seriesInstanceUid: string }): Promise<{ bytes: Uint8Array; filename: string }> {
+  const annotation = await requireAnnotationAccess(user, annotationId, 'read');
+  const member = annotation.project.members.length > 0;
+  if (!member && !user.roles.includes('admin')) throw new AppError('FORBIDDEN', 'DICOM-SEG files identify the patient: export labels de-identified in a dataset instead.');
+  const db = getDb();
+  const version = await db.annotationVersion.findUnique({
+    where: { annotationId_version: { annotationId, version: annotation.version } },
+    include: { schemaVersion: true, labelmaps: true },
+  });
+  const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId: annotation.studyId }, include: { study: { select: { studyInstanceUid: true } } } });
+  const stored = series && version?.labelmaps.find((l) => l.seriesId === series.id);
+  if (!series || !version || !stored) throw new AppError('NOT_FOUND', 'No saved labelmap for this series: save your labels first.');
+  const labelmap = decodeLabelmapRle(await buffer(await getBlobStore().get(stored.sha256)), stored.columns * stored.rows * stored.slices);
+  const source = await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid);
+  try {
+    const bytes = exportDicomSeg({
+      labelmap,
+      source,
+      segments: parseStoredSchema(version.schemaVersion.schema).segments,
+      seriesDescription: `Cohort labels v${version.version}`,
+      contentCreator: pseudonymOf(annotation.readerId),
+    });
+    return { bytes, filename: `seg-${seriesInstanceUid}-v${version.version}.dcm` };
+  } catch (err) {
+    if (err instanceof DicomSegError) throw new AppError('CONFLICT', err.message);
+    throw err;
+  }
+}
+
+/**
+ * Loads a DICOM-SEG made by any tool into the reader's label as a new version: its segments matched
+ * to the schema's by code or name, its frames placed on the series' images; the rest of the label
+ * (other series, regions, answers, unsaved work) stays as it was.
+ */
+export async function importAnnotationSeg({ user, annotationId, bytes }: { user: User; annotationId: string; bytes: Uint8Array }): Promise<SaveResult & { mapping: { segmentNumber: number; label: string; value: number | null }[]; warnings: string[] }> {
+  const annotation = await requireAnnotationAccess(user, annotationId, 'edit');
+  const seriesInstanceUid = referencedSeriesOf(bytes);
+  const series = await getDb().series.findFirst({ where: { seriesInstanceUid, studyId: annotation.studyId }, include: { study: { select: { studyInstanceUid: true } } } });
+  if (!series) throw new AppError('BAD_REQUEST', `The segmentation is of series ${seriesInstanceUid}, which is not in this study.`);
+  const view = await getAnnotation(user, annotationId);
+  const current = view.draft ?? view.saved;
+  let imported;
+  try {
+    imported = importDicomSeg(bytes, await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid), view.schema.schema.segments);
+  } catch (err) {
+    if (err instanceof DicomSegError) throw new AppError('BAD_REQUEST', err.message);
+    throw err;
+  }
+  const source = imported.labelmap;
+  const { columns, rows } = await getDb().instance.findFirstOrThrow({ where: { seriesId: series.id }, select: { columns: true, rows: true } });
+  const slices = source.length / ((columns ?? 1) * (rows ?? 1));
+  const result = await saveAnnotation({
+    user,
+    annotationId,
+    input: {
+      baseVersion: view.version,
+      schemaVersion: view.schema.version,
+      reason: 'save',
+      content: current?.content ?? { regions: [], measurements: [], answers: [] },
+      labelmaps: [
+        ...(current?.labelmaps ?? []).filter((l) => l.seriesInstanceUid !== seriesInstanceUid).map(({ counts: _, ...l }) => l),
+        { seriesInstanceUid, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(source)).toString('base64') },
+      ],
+    },
+  });
+  return { ...result, mapping: imported.mapping, warnings: imported.warnings };
+}
+
+/** The series a SEG segments (Referenced Series Sequence), read before anything else is. */
+function referencedSeriesOf(bytes: Uint8Array): string {
+  try {
+    const data = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+    const uid = data.elements.x00081115?.items?.[0]?.dataSet?.string('x0020000e');
+    if (uid) return uid.trim();
+  } catch {
+    throw new AppError('BAD_REQUEST', 'The file is not a DICOM file.');
+  }
+  throw new AppError('BAD_REQUEST', 'The segmentation does not say which series it segments (no Referenced Series Sequence).');
+}
