@@ -143,6 +143,11 @@ test('a series no decoder can read says so in its viewport instead of a blank ca
   const { body, contentType } = stowBody([brokenCodestreamFile(description)]);
   const stored = await admin.request.post('/dicomweb/studies', { headers: { 'content-type': contentType }, data: Buffer.from(body) });
   expect(stored.status()).toBe(200);
+  // Radiologists read the studies of their projects: the admin adds it to the demo project.
+  const { projects } = (await (await admin.request.get('/api/projects')).json()) as { projects: { id: string; name: string }[] };
+  const demo = projects.find((p) => p.name.startsWith('Demo:'))!;
+  const added = await admin.request.post(`/api/projects/${demo.id}/studies`, { data: { query: { description } } });
+  expect(await added.json()).toEqual({ added: 1, alreadyIn: 0 });
   await admin.close();
 
   const viewer = new ViewerPage(page);
