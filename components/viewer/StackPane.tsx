@@ -22,7 +22,8 @@ export type PaneControls = {
 export type PaneSeries = { seriesInstanceUid: string; label: string };
 
 type Shown = { status: 'ready'; seriesUid: string; series: LoadedSeries; index: number; window: { width: number; center: number } | null; zoom: number; invert: boolean; cine: boolean };
-type Failed = { status: 'error'; seriesUid: string; message: string };
+/** `imageCount` > 1: other images of the series may be readable (scrolling to one recovers). */
+type Failed = { status: 'error'; seriesUid: string; message: string; imageCount: number };
 type PaneState = { status: 'empty' } | { status: 'loading' } | Shown | Failed;
 
 export const SERIES_DRAG_TYPE = 'application/x-cohort-series';
@@ -121,11 +122,25 @@ export function StackPane({
 
     // A failed image load is reported by event while setStack still resolves: the failure wins.
     let failed = false;
+    let loaded: LoadedSeries | null = null;
     const fail = (message: string) => {
       failed = true;
       if (cancelled) return;
-      setOutcome({ status: 'error', seriesUid, message });
+      setOutcome({ status: 'error', seriesUid, message, imageCount: loaded?.imageIds.length ?? 0 });
       onSettledRef.current();
+    };
+    const showReady = (series: LoadedSeries) => {
+      const properties = viewport.getProperties();
+      setOutcome({
+        status: 'ready',
+        seriesUid,
+        series,
+        index: viewport.getCurrentImageIdIndex(),
+        window: properties.voiRange ? windowOf(properties.voiRange) : null,
+        zoom: viewport.getZoom(),
+        invert: properties.invert ?? false,
+        cine: false,
+      });
     };
     const update = (patch: Partial<Shown>) => setOutcome((s) => (s?.status === 'ready' && s.seriesUid === seriesUid ? { ...s, ...patch } : s));
     const onNewImage = () => update({ index: viewport.getCurrentImageIdIndex() });
@@ -135,6 +150,11 @@ export function StackPane({
     };
     const onCamera = () => update({ zoom: viewport.getZoom() });
     const onRendered = () => {
+      // An unreadable image was shown before: the one drawn now (scrolled to) is readable again.
+      if (failed && loaded && !cancelled) {
+        failed = false;
+        showReady(loaded);
+      }
       // Time to first image, for anyone reading user timing (RUM, bench/viewer.bench.ts).
       if (performance.getEntriesByName(FIRST_IMAGE_MARK).length === 0) performance.mark(FIRST_IMAGE_MARK);
       setRenders((n) => n + 1);
@@ -152,23 +172,14 @@ export function StackPane({
     eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
 
     (async () => {
-      const loaded = await loadSeries(studyUid, seriesUid);
+      const series = await loadSeries(studyUid, seriesUid);
+      loaded = series;
       if (cancelled) return;
-      const start = Math.floor(loaded.imageIds.length / 2);
-      await viewport.setStack(loaded.imageIds, start);
+      const start = Math.floor(series.imageIds.length / 2);
+      await viewport.setStack(series.imageIds, start);
       if (cancelled || failed) return;
       viewport.render();
-      const properties = viewport.getProperties();
-      setOutcome({
-        status: 'ready',
-        seriesUid,
-        series: loaded,
-        index: viewport.getCurrentImageIdIndex(),
-        window: properties.voiRange ? windowOf(properties.voiRange) : null,
-        zoom: viewport.getZoom(),
-        invert: properties.invert ?? false,
-        cine: false,
-      });
+      showReady(series);
     })().catch((err: unknown) => fail(describeLoadError(err)));
 
     return () => {
@@ -299,6 +310,7 @@ export function StackPane({
           <span className="mt-1 block" data-testid="viewport-error">
             {state.message}
           </span>
+          {state.imageCount > 1 && <span className="mt-1 block text-xs text-red-200">Scroll with the wheel to try its other {state.imageCount - 1} images.</span>}
         </PaneMessage>
       )}
     </div>

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
-import { brokenCodestreamFile } from '../helpers/broken-codestream';
+import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codestream';
 import { stowBody } from '../helpers/multipart';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -136,25 +136,44 @@ test('every demo series draws, whatever its transfer syntax (JPEG baseline, loss
   }
 });
 
-test('a series no decoder can read says so in its viewport instead of a blank canvas', async ({ page, browser }) => {
-  const description = `Broken codestream ${Date.now()}`;
+/** Stores files as the admin and adds their study to the demo project (radiologists read their projects' studies). */
+async function storeForDemoProject(browser: Browser, files: Uint8Array[], description: string) {
   const admin = await browser.newPage();
   await new SignInPage(admin).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
-  const { body, contentType } = stowBody([brokenCodestreamFile(description)]);
+  const { body, contentType } = stowBody(files);
   const stored = await admin.request.post('/dicomweb/studies', { headers: { 'content-type': contentType }, data: Buffer.from(body) });
   expect(stored.status()).toBe(200);
-  // Radiologists read the studies of their projects: the admin adds it to the demo project.
   const { projects } = (await (await admin.request.get('/api/projects')).json()) as { projects: { id: string; name: string }[] };
   const demo = projects.find((p) => p.name.startsWith('Demo:'))!;
   const added = await admin.request.post(`/api/projects/${demo.id}/studies`, { data: { query: { description } } });
   expect(await added.json()).toEqual({ added: 1, alreadyIn: 0 });
   await admin.close();
+}
+
+test('a series no decoder can read says so in its viewport instead of a blank canvas', async ({ page, browser }) => {
+  const description = `Broken codestream ${Date.now()}`;
+  await storeForDemoProject(browser, [brokenCodestreamFile(description)], description);
 
   const viewer = new ViewerPage(page);
   await viewer.open((await viewer.viewerLinks(description))[0]!);
   await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
   await expect(viewer.viewport(0)).toContainText('This series cannot be displayed.');
   await expect(viewer.viewport(0).getByTestId('viewport-error')).not.toBeEmpty();
+});
+
+test('an unreadable image among readable ones: its message, then the image scrolled to drawn', async ({ page, browser }) => {
+  const description = `Partly broken ${Date.now()}`;
+  // Readable, unreadable, readable: the viewer opens on the middle one.
+  await storeForDemoProject(browser, codestreamSeries(description, [false, true, false]), description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(viewer.viewport(0)).toContainText('Scroll with the wheel to try its other 2 images.');
+  const box = (await viewer.viewport(0).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 120);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  expect((await viewer.canvasStats(0)).std).toBeGreaterThan(5);
 });
 
 test('MPR: axial, sagittal and coronal of the demo CT, linked by crosshairs', async ({ page }, testInfo) => {

@@ -21,6 +21,7 @@ import { multipartBoundary, readMultipart } from '@/lib/dicomweb/multipart';
 import { ORIGIN, signInOrThrow, type Session } from '../helpers/api';
 import { SAMPLES_DIR, samplesUnder } from '../helpers/dicom-samples';
 import { startOrthanc, type Orthanc } from '../helpers/orthanc';
+import { makeReaderOfAllStudies } from '../helpers/projects';
 import { makeUser } from '../helpers/users';
 
 /**
@@ -128,7 +129,7 @@ beforeAll(async () => {
     })(),
   ]);
   expect(outcomes.filter((o) => o.status !== 'stored')).toEqual([]);
-  const radiologist = await makeUser(['radiologist']);
+  const radiologist = await makeReaderOfAllStudies(admin.id);
   reader = await signInOrThrow(radiologist.email, radiologist.password);
 }, 60_000);
 afterAll(async () => orthanc?.stop());

@@ -26,10 +26,8 @@ import { readDicomHeader } from '@/lib/dicom/read-header';
 import { multipartBoundary, readMultipart } from '@/lib/dicomweb/multipart';
 import { callRoute, signInOrThrow, ORIGIN, type Session } from '../helpers/api';
 import { sample, samplesUnder } from '../helpers/dicom-samples';
+import { makeReaderOfAllStudies } from '../helpers/projects';
 import { makeUser } from '../helpers/users';
-import { addProjectStudies } from '@/lib/projects/add-project-studies';
-import { createProject } from '@/lib/projects/create-project';
-import { ZCreateProjectInput } from '@/lib/projects/schemas';
 
 let reader: Session;
 const MR700 = samplesUnder('valid/pydicom/dicomdirtests/98892003/MR700');
@@ -53,13 +51,7 @@ beforeAll(async () => {
     { actorUserId: admin.id },
   );
   expect(outcomes.every((o) => o.status === 'stored')).toBe(true);
-  // A radiologist reads through DICOMweb the studies of their projects: this one's holds them all.
-  const radiologist = await makeUser(['radiologist']);
-  const { id: projectId } = await createProject({
-    input: ZCreateProjectInput.parse({ name: 'Everything', schema: { segments: [{ value: 1, name: 'Any', color: '#ff0000' }] }, readers: [radiologist.id] }),
-    actorId: admin.id,
-  });
-  await addProjectStudies({ projectId, input: { query: {} } });
+  const radiologist = await makeReaderOfAllStudies(admin.id);
   reader = await signInOrThrow(radiologist.email, radiologist.password);
 });
 
