@@ -197,3 +197,83 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   const csv = await sam.request.get(`/api/projects/${projectId}/agreement?format=csv`);
   expect((await csv.text()).split('\r\n')[0]).toBe('study,series,segment,segment_name,reader_a,reader_b,against_accepted,voxels_a,voxels_b,dice,iou');
 });
+
+test('every other tool: eraser, undo and redo, scissors, fill, threshold brush, length and angle', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  await page.goto('/projects');
+  await page.getByRole('link', { name: DEMO_PROJECT }).click();
+  await page.getByRole('row').filter({ hasText: 'BRAIN' }).getByRole('link', { name: 'Open' }).click();
+  const viewer = new ViewerPage(page);
+  await viewer.waitForRendered(0);
+  const panel = page.getByTestId('labeling-panel');
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+  const projectId = new URL(page.url()).searchParams.get('project')!;
+  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  let saves = 0;
+  /**
+   * Saves a version once the last edit has reached the labels (the panel turns "unsaved"), and
+   * returns what the server holds: voxels per segment and measurements.
+   */
+  const save = async ({ changed = true } = {}) => {
+    if (changed) await expect(panel).toHaveAttribute('data-save', 'dirty');
+    saves++;
+    await page.keyboard.press('Control+s');
+    await expect(panel).toHaveAttribute('data-version', String(saves));
+    const view = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as Saved;
+    return { counts: view.saved.labelmaps[0]?.counts ?? {}, measurements: (view.saved.content as unknown as { measurements: { kind: string }[] }).measurements };
+  };
+  const tool = async (key: string, name: string) => {
+    await page.keyboard.press(key);
+    await expect(panel.getByRole('button', { name, exact: true })).toHaveAttribute('aria-pressed', 'true');
+  };
+
+  // Body, painted; part of it erased; the erasing undone and redone.
+  await panel.getByRole('button', { name: 'Paint Body' }).click();
+  await tool('b', 'Brush');
+  await viewer.dragNormalized(0, [0.3, 0.5], [0.7, 0.5]);
+  const painted = (await save()).counts['1']!;
+  expect(painted).toBeGreaterThan(50);
+  await tool('e', 'Eraser');
+  await viewer.dragNormalized(0, [0.5, 0.4], [0.5, 0.6]);
+  const erased = (await save()).counts['1']!;
+  expect(erased).toBeLessThan(painted);
+  await page.keyboard.press('Control+z');
+  expect((await save()).counts['1']).toBe(painted);
+  await page.keyboard.press('Control+y');
+  expect((await save()).counts['1']).toBe(erased);
+
+  // Scissors fill a rectangle with Bone; the fill tool then turns that region into Lung.
+  await panel.getByRole('button', { name: 'Paint Bone' }).click();
+  await tool('k', 'Scissors');
+  await viewer.dragNormalized(0, [0.2, 0.2], [0.3, 0.3]);
+  const bone = (await save()).counts['3']!;
+  expect(bone).toBeGreaterThan(20);
+  await panel.getByRole('button', { name: 'Paint Lung' }).click();
+  await tool('f', 'Fill');
+  const box = (await viewer.viewport(0).boundingBox())!;
+  await page.mouse.click(box.x + 0.25 * box.width, box.y + 0.25 * box.height);
+  // The fill lands a moment after the click (the panel may still be "unsaved" from the cut): save until it shows.
+  await expect.poll(async () => (await save({ changed: false })).counts, { timeout: 20_000 }).toEqual(expect.objectContaining({ 2: bone }));
+  expect((await save({ changed: false })).counts['3'] ?? 0).toBe(0);
+
+  // The threshold brush paints only pixels in its range: none in an empty range, some in a wide one.
+  await panel.getByRole('button', { name: 'Paint Bone' }).click();
+  await tool('t', 'Threshold');
+  await panel.getByLabel('Threshold minimum').fill('100000');
+  await panel.getByLabel('Threshold maximum').fill('100001');
+  await viewer.dragNormalized(0, [0.3, 0.7], [0.7, 0.7]);
+  expect((await save({ changed: false })).counts['3'] ?? 0).toBe(0);
+  await panel.getByLabel('Threshold minimum').fill('-100000');
+  await panel.getByLabel('Threshold maximum').fill('100000');
+  await viewer.dragNormalized(0, [0.3, 0.7], [0.7, 0.7]);
+  expect((await save()).counts['3']).toBeGreaterThan(20);
+
+  // A length and an angle.
+  await tool('l', 'Length');
+  await viewer.dragNormalized(0, [0.35, 0.8], [0.65, 0.8]);
+  await tool('a', 'Angle');
+  for (const [x, y] of [[0.4, 0.15], [0.5, 0.1], [0.6, 0.15]] as const) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+  expect((await save()).measurements.map((m) => m.kind).sort()).toEqual(['angle', 'length']);
+  await testInfo.attach('every-tool.png', { body: await page.screenshot(), contentType: 'image/png' });
+});

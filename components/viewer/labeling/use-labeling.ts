@@ -142,8 +142,9 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
         version.current = body.version ?? version.current;
         setSave({ kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' });
+        setView((v) => (v ? { ...v, version: version.current } : v));
         if (reason === 'submit') {
-          setView((v) => (v ? { ...v, status: 'submitted', canEdit: false, version: version.current } : v));
+          setView((v) => (v ? { ...v, status: 'submitted', canEdit: false } : v));
           const queue = await fetch(`/api/projects/${setup.projectId}/queue`).then((r) => r.json() as Promise<{ next: string | null }>);
           setNext(queue.next);
         }
