@@ -18,6 +18,7 @@ import { addSchemaVersion } from '@/lib/projects/add-schema-version';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { killMidTransaction } from '../helpers/kill-mid-transaction';
 import { makeUser } from '../helpers/users';
 
 const SLICES = 4;
@@ -174,6 +175,28 @@ describe('saving', () => {
     const [a, b] = await Promise.all([put(mine, readers[0]!.session, body({ baseVersion: 2 })), put(mine, readers[0]!.session, body({ baseVersion: 2 }))]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect((await getDb().annotation.findUniqueOrThrow({ where: { id: mine } })).version).toBe(3);
+  });
+});
+
+describe('a save cut off mid-transaction', () => {
+  it('leaves the stored version whole, writes no entry, and the next save goes on from it', async () => {
+    // The second reader's copy, so the versions of the first's stay as the tests below expect.
+    const { user, session } = readers[1]!;
+    const theirs = ((await open(session)).json as unknown as AnnotationView).id;
+    await put(theirs, session, body({ labelmaps: [labelmap(paint(20))] }));
+    const before = (await get(theirs, session)).json as unknown as AnnotationView;
+    const [ledger, versions] = [await ledgerCount(), await versionCount()];
+    await killMidTransaction('tests/helpers/save-label-then-hang.ts', {
+      HANG_USER_ID: user.id,
+      HANG_ANNOTATION_ID: theirs,
+      HANG_INPUT: JSON.stringify(body({ baseVersion: before.version, labelmaps: [labelmap(paint(30))] })),
+    });
+    expect([await ledgerCount(), await versionCount()]).toEqual([ledger, versions]);
+    const after = (await get(theirs, session)).json as unknown as AnnotationView;
+    expect(after.version).toBe(before.version);
+    expect(after.saved).toEqual(before.saved);
+    const next = await put(theirs, session, body({ baseVersion: before.version, labelmaps: [labelmap(paint(30))] }));
+    expect(next.json).toMatchObject({ version: before.version + 1 });
   });
 });
 
