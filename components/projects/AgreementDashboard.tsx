@@ -1,6 +1,6 @@
 import type { ProjectAgreement } from '@/lib/annotations/project-agreement';
+import { formatPercent } from '@/lib/format/format-percent.client';
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 
 function Bar({ label, value, color, detail }: { label: string; value: number; color?: string; detail: string }) {
   return (
@@ -8,11 +8,11 @@ function Bar({ label, value, color, detail }: { label: string; value: number; co
       <span className="truncate" title={label}>
         {label}
       </span>
-      <div className="h-3 rounded bg-slate-100 dark:bg-slate-800" role="img" aria-label={`${label}: mean Dice ${pct(value)} (${detail})`}>
+      <div className="h-3 rounded bg-slate-100 dark:bg-slate-800" role="img" aria-label={`${label}: mean Dice ${formatPercent(value)} (${detail})`}>
         <div className="h-3 rounded" style={{ width: `${Math.max(1, value * 100)}%`, background: color ?? '#0ea5e9' }} />
       </div>
       <span className="text-right tabular-nums" data-testid="mean-dice">
-        {pct(value)}
+        {formatPercent(value)}
       </span>
     </div>
   );
@@ -35,7 +35,7 @@ export function AgreementDashboard({ agreement, csvHref }: { agreement: ProjectA
         <div className="space-y-1">
           <h3 className="text-xs font-semibold text-slate-500 uppercase">Mean Dice between readers, per segment</h3>
           {agreement.bySegment.map((s) => (
-            <Bar key={s.segment} label={s.name} value={s.meanDice} color={s.color} detail={`${s.n} pairs, IoU ${pct(s.meanIou)}`} />
+            <Bar key={s.segment} label={s.name} value={s.meanDice} color={s.color} detail={`${s.n} pairs, IoU ${formatPercent(s.meanIou)}`} />
           ))}
         </div>
       )}

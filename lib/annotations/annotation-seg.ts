@@ -1,5 +1,4 @@
 import dicomParser from 'dicom-parser';
-import { buffer } from 'node:stream/consumers';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
@@ -32,7 +31,7 @@ export async function exportAnnotationSeg({ user, annotationId, seriesInstanceUi
   const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId: annotation.studyId }, include: { study: { select: { studyInstanceUid: true } } } });
   const stored = series && version?.labelmaps.find((l) => l.seriesId === series.id);
   if (!series || !version || !stored) throw new AppError('NOT_FOUND', 'No saved labelmap for this series: save your labels first.');
-  const labelmap = decodeLabelmapRle(await buffer(await getBlobStore().get(stored.sha256)), stored.columns * stored.rows * stored.slices);
+  const labelmap = decodeLabelmapRle(await getBlobStore().read(stored.sha256), stored.columns * stored.rows * stored.slices);
   const source = await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid);
   try {
     const bytes = exportDicomSeg({

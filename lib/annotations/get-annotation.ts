@@ -1,4 +1,3 @@
-import { buffer } from 'node:stream/consumers';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
@@ -88,7 +87,7 @@ function draftLabelmaps(payload: string): StoredLabelmap[] {
 }
 
 async function labelmapView(l: StoredLabelmap, series: Map<string, string>): Promise<LabelmapView> {
-  const rle = await buffer(await getBlobStore().get(l.sha256));
+  const rle = await getBlobStore().read(l.sha256);
   return {
     seriesInstanceUid: series.get(l.seriesId) ?? '',
     columns: l.columns,

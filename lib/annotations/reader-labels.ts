@@ -1,4 +1,3 @@
-import { buffer } from 'node:stream/consumers';
 import { getDb } from '@/lib/db/client';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import type { AnnotationContent } from './schemas';
@@ -45,7 +44,7 @@ export async function findReaderLabels(projectId: string, studyIds?: readonly st
         labelmaps: new Map(
           v.labelmaps.map((l) => [
             seriesUid.get(l.seriesId) ?? l.seriesId,
-            { voxelCount: l.columns * l.rows * l.slices, counts: JSON.parse(l.counts) as Record<string, number>, rle: async () => new Uint8Array(await buffer(await blobs.get(l.sha256))) },
+            { voxelCount: l.columns * l.rows * l.slices, counts: JSON.parse(l.counts) as Record<string, number>, rle: async () => new Uint8Array(await blobs.read(l.sha256)) },
           ]),
         ),
       },

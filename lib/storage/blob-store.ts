@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { AppError } from '@/lib/errors/app-error';
 
 /** Bytes to store: in memory (whole, or as chunks), or streaming. */
@@ -103,6 +104,11 @@ export class LocalBlobStore {
     const file = this.pathOf(sha256);
     await this.#statOrNotFound(file);
     return createReadStream(file, range);
+  }
+
+  /** A whole blob in memory: for small ones (labelmaps), not for DICOM files, which are streamed. */
+  async read(sha256: string): Promise<Buffer> {
+    return buffer(await this.get(sha256));
   }
 
   async stat(sha256: string): Promise<BlobRef | null> {

@@ -191,6 +191,7 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   expect(dice).toBeGreaterThan(0);
   expect(dice).toBeLessThan(1);
   await sam.goto(`/projects/${projectId}`);
+  await sam.getByRole('link', { name: 'Agreement between readers →' }).click();
   const lungBar = sam.getByRole('img', { name: /^Lung: mean Dice/ });
   await expect(lungBar).toHaveAttribute('aria-label', new RegExp(`^Lung: mean Dice ${(dice * 100).toFixed(1).replace('.', '\\.')}%`));
   await testInfo.attach('agreement.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agreementToCsv, cohensKappa, fleissKappa, segmentationAgreement } from '@/lib/annotations/agreement';
 import { decodeLabelmapRle, encodeLabelmapRle, LabelmapFormatError } from '@/lib/annotations/labelmap-rle.client';
-
-// A seeded generator (mulberry32): random cases that fail, fail the same way next time.
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../helpers/seeded-random';
 
 // The reference: decode both maps and count voxel by voxel.
 function naiveAgreement(a: Uint8Array, b: Uint8Array, voxelCount: number, classes: number[]) {

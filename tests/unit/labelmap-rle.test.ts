@@ -1,18 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { decodeLabelmapRle, encodeLabelmapRle, LabelmapFormatError, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
-
-// A seeded generator (mulberry32): random cases that fail, fail the same way next time.
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../helpers/seeded-random';
 
 // Unsigned LEB128 the textbook way: seven bits at a time, low first, high bit set on all but the last.
 function leb128(n: number): number[] {

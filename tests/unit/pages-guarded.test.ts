@@ -20,6 +20,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'projects/new/page.tsx': "area: 'projects', roles: ['ml_engineer', 'admin']",
   'projects/[projectId]/page.tsx': "area: 'projects'",
   'projects/[projectId]/studies/[studyId]/page.tsx': "area: 'projects'",
+  'projects/[projectId]/agreement/page.tsx': "area: 'projects'",
   'models/page.tsx': "area: 'models'",
   'datasets/page.tsx': "area: 'datasets'",
   'ledger/page.tsx': "area: 'ledger'",

@@ -128,22 +128,6 @@ export function interpolateSeries(seriesUid: string, value: number): number {
   return written;
 }
 
-/** Voxels per segment value in a series' labelmap (what the panel shows as volumes). */
-export function countVoxels(seriesUid: string, owner = MINE): Map<number, number> {
-  const entry = labelmaps.get(keyOf(owner, seriesUid));
-  const counts = new Map<number, number>();
-  if (!entry) return counts;
-  for (const id of entry.labelmapImageIds) {
-    const data = cache.getImage(id)?.voxelManager?.getScalarData() as Uint8Array | undefined;
-    if (!data) continue;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
-  }
-  return counts;
-}
-
 /** Removes every labelmap and annotation this viewer made (its global state outlives components). */
 export function destroyLabeling() {
   for (const entry of labelmaps.values()) {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { decodeLabelmapRle, encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import { decodeLabelmapRle, encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import type { AnnotationContent, SaveAnnotationInput } from '@/lib/annotations/schemas';
 import type { LoadedSeries } from '../load-series';
 import type { LabelingTool } from '../shortcuts';
@@ -38,7 +38,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [opacity, setOpacity] = useState(0.5);
   const [brushSize, setBrushSize] = useState(5);
   const [threshold, setThreshold] = useState<[number, number]>([-100, 200]);
-  const [counts, setCounts] = useState<Record<string, Record<number, number>>>({});
+  const [counts, setCounts] = useState<Record<string, Record<string, number>>>({});
   // What an import just before this page load had to say.
   const [message, setMessage] = useState<string | null>(() => {
     if (typeof window === 'undefined') return null;
@@ -101,27 +101,25 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     [schema],
   );
 
-  const refreshCounts = useCallback(() => {
-    if (!tools) return;
-    const next: Record<string, Record<number, number>> = {};
-    for (const seriesUid of new Set(panes.current.values())) next[seriesUid] = Object.fromEntries(tools.labeling.countVoxels(seriesUid));
-    setCounts(next);
-  }, [tools]);
-
   const persist = useCallback(
     async (reason: SaveAnnotationInput['reason']) => {
       if (!tools || !view || !setup || !initial.current) return;
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       setSave({ kind: 'saving', reason });
-      refreshCounts();
       try {
-        const shown = tools.labeling.readLabelmaps();
+        const shown = tools.labeling.readLabelmaps().map((l) => {
+          const rle = encodeLabelmapRle(l.voxels);
+          // The panel's voxel counts, from the runs just encoded (not a second pass over the voxels).
+          const counts = Object.fromEntries(summarizeLabelmapRle(rle, l.voxels.length).counts);
+          return { ...l, rle, counts };
+        });
+        setCounts((c) => ({ ...c, ...Object.fromEntries(shown.map((l) => [l.seriesUid, l.counts])) }));
         const shownUids = new Set(shown.map((l) => l.seriesUid));
         const labelmaps = [
           ...shown
-            .filter((l) => l.voxels.some((v) => v !== 0))
-            .map((l) => ({ seriesInstanceUid: l.seriesUid, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(encodeLabelmapRle(l.voxels)) })),
+            .filter((l) => Object.keys(l.counts).length > 0)
+            .map((l) => ({ seriesInstanceUid: l.seriesUid, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(l.rle) })),
           // Series not opened this session keep what they had.
           ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid)).map(({ counts: _, ...l }) => l),
         ];
@@ -152,7 +150,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         setSave({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
       }
     },
-    [tools, view, setup, refreshCounts],
+    [tools, view, setup],
   );
 
   const changed = useCallback(() => {
@@ -209,17 +207,17 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         tools.labeling.showLabelmap(viewportId, seriesUid, styles, { opacity: alpha, activeValue: active });
         tools.labeling.restoreAnnotations(viewportId, seriesUid, initial.current.content, colorOf);
         panes.current.set(viewportId, seriesUid);
+        setCounts((c) => ({ ...c, [seriesUid]: saved?.counts ?? {} }));
       } finally {
         // Cornerstone reports the restore's own edits asynchronously; they are not the reader's.
         setTimeout(() => restoring.current--, 0);
       }
-      refreshCounts();
       return () => {
         panes.current.delete(viewportId);
         tools.labeling.hideLabelmap(viewportId, seriesUid);
       };
     },
-    [tools, view, schema, colorOf, refreshCounts],
+    [tools, view, schema, colorOf],
   );
 
   // Panel choices apply to every pane showing labels.

@@ -3,7 +3,6 @@ import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddStudiesForm } from '@/components/projects/AddStudiesForm';
-import { AgreementDashboard } from '@/components/projects/AgreementDashboard';
 import { MembersEditor } from '@/components/projects/MembersEditor';
 import { ProgressBar } from '@/components/projects/ProgressBar';
 import { RemoveStudyButton } from '@/components/projects/RemoveStudyButton';
@@ -14,7 +13,6 @@ import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
-import { projectAgreement } from '@/lib/annotations/project-agreement';
 import { getProject } from '@/lib/projects/get-project';
 import { readerQueue } from '@/lib/projects/next-study';
 import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
@@ -36,7 +34,6 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const readers = project.members.filter((m) => m.role === 'reader');
   const reviewers = project.members.filter((m) => m.role === 'reviewer');
   const queue = roles.includes('reader') ? await readerQueue(user, project.id) : null;
-  const agreement = canManage || roles.includes('reviewer') ? await projectAgreement(user, project.id) : null;
 
   return (
     <>
@@ -76,6 +73,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           <p className="mt-3 text-xs text-slate-500">
             {project.modalities.join(', ') || 'All modalities'} · {project.readersPerStudy} {project.readersPerStudy === 1 ? 'reader' : 'independent readers'} per study
           </p>
+          {(canManage || roles.includes('reviewer')) && (
+            <Link href={`/projects/${project.id}/agreement`} className="mt-3 block text-sm text-brand-700 hover:underline dark:text-brand-500">
+              Agreement between readers →
+            </Link>
+          )}
           <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Readers</h3>
           <p className="text-sm" data-testid="project-readers">{readers.map((m) => m.name).join(', ') || 'None yet'}</p>
           <h3 className="mt-2 text-xs font-semibold uppercase tracking-wide text-slate-500">Reviewers</h3>
@@ -140,13 +142,6 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           </div>
         )}
       </Card>
-
-      {agreement && (
-        <Card className="mt-4">
-          <h2 className="mb-3 text-base font-semibold">Agreement</h2>
-          <AgreementDashboard agreement={agreement} csvHref={`/api/projects/${project.id}/agreement?format=csv`} />
-        </Card>
-      )}
 
       {canManage && (
         <Card className="mt-4">

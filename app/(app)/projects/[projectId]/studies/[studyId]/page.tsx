@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { formatPercent } from '@/lib/format/format-percent.client';
 import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
@@ -14,7 +15,6 @@ import { addCommentAction, reviewAction, startReviewAction } from '../../../acti
 
 export const metadata: Metadata = { title: 'Study in project' };
 
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 
 export default async function ProjectStudyPage({ params }: { params: Promise<{ projectId: string; studyId: string }> }) {
   const user = await requirePageUser({ area: 'projects' });
@@ -117,8 +117,8 @@ export default async function ProjectStudyPage({ params }: { params: Promise<{ p
                         {p.readerA} vs {p.readerB}
                         {p.againstAccepted ? ' (accepted)' : ''}
                       </td>
-                      <td className="py-1 pr-3" data-testid="dice">{pct(p.dice)}</td>
-                      <td className="py-1">{pct(p.iou)}</td>
+                      <td className="py-1 pr-3" data-testid="dice">{formatPercent(p.dice)}</td>
+                      <td className="py-1">{formatPercent(p.iou)}</td>
                     </tr>
                   ))}
                 </tbody>
