@@ -51,7 +51,7 @@ export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments
   const first = series.images[0]!.instance;
   const entry: SeriesLabelmap = { owner, seriesUid, segmentationId, series, labelmapImageIds: images.map((i) => i.imageId), columns: dicomNumber(first, '00280011'), rows: dicomNumber(first, '00280010') };
   labelmaps.set(keyOf(owner, seriesUid), entry);
-  if (voxels) writeVoxels(entry, voxels);
+  if (voxels) writeVoxels(entry, voxels, { restore: true });
   return entry;
 }
 
@@ -106,9 +106,16 @@ function readVoxels(entry: SeriesLabelmap): Uint8Array {
   return volume;
 }
 
-function writeVoxels(entry: SeriesLabelmap, voxels: Uint8Array) {
+/**
+ * Segmentations whose next data-modified event is a restore of saved voxels, not the reader's edit.
+ * Cornerstone delivers that event later than the restore returns, so a flag around it would miss it.
+ */
+const restoring = new Set<string>();
+
+function writeVoxels(entry: SeriesLabelmap, voxels: Uint8Array, { restore = false } = {}) {
   const slice = entry.columns * entry.rows;
   entry.labelmapImageIds.forEach((id, k) => cache.getImage(id)?.voxelManager?.setFromScalarData(voxels.subarray(k * slice, (k + 1) * slice)));
+  if (restore) restoring.add(entry.segmentationId);
   segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
 }
 
@@ -135,6 +142,7 @@ export function destroyLabeling() {
     for (const id of entry.labelmapImageIds) if (cache.getImage(id)) cache.removeImageLoadObject(id);
   }
   labelmaps.clear();
+  restoring.clear();
   annotation.state.removeAllAnnotations();
 }
 
@@ -266,7 +274,9 @@ export function labelRegion(a: { annotationUID?: string; data: Record<string, un
 
 /** Calls `onChange` when labels change (painted voxels, regions, measurements); returns the unsubscribe. */
 export function onLabelsChanged(onChange: (what: 'voxels' | 'annotations') => void, onCompleted: (a: { annotationUID?: string; metadata: { toolName: string }; data: Record<string, unknown> }) => void): () => void {
-  const voxels = () => onChange('voxels');
+  const voxels = (e: Event) => {
+    if (!restoring.delete((e as CustomEvent<{ segmentationId: string }>).detail.segmentationId)) onChange('voxels');
+  };
   const completed = (e: Event) => {
     onCompleted((e as CustomEvent<{ annotation: Parameters<typeof onCompleted>[0] }>).detail.annotation);
     onChange('annotations');
