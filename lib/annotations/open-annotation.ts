@@ -1,5 +1,6 @@
 import type { SessionUser } from '@/lib/auth/session-user';
-import { getDb } from '@/lib/db/client';
+import { env } from '@/lib/config/env';
+import { getDb, type Tx } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { AppError } from '@/lib/errors/app-error';
 import { requireProjectAccess } from '@/lib/projects/project-access';
@@ -15,6 +16,7 @@ export async function openAnnotation({ user, projectId, studyId }: { user: Pick<
   if (mine) return { id: mine.id, created: false };
   try {
     return await db.$transaction(async (tx) => {
+      await lockProjectStudy(tx, projectId, studyId);
       const item = await tx.projectStudy.findUnique({ where: { projectId_studyId: { projectId, studyId } }, include: { project: { select: { readersPerStudy: true } } } });
       if (!item) throw new AppError('NOT_FOUND', 'The study is not in this project.');
       const readers = await tx.annotation.count({ where: { projectId, studyId } });
@@ -32,4 +34,14 @@ export async function openAnnotation({ user, projectId, studyId }: { user: Pick<
     }
     throw err;
   }
+}
+
+/**
+ * PostgreSQL runs transactions side by side: without a lock two readers opening the last free copy
+ * at once would both count one reader and both be let in. Locking the study's row in the project
+ * makes the second wait for the first and count it. SQLite runs one write transaction at a time.
+ */
+async function lockProjectStudy(tx: Tx, projectId: string, studyId: string): Promise<void> {
+  if (env.databaseProvider !== 'postgresql') return;
+  await tx.$queryRaw`SELECT 1 AS locked FROM project_study WHERE project_id = ${projectId} AND study_id = ${studyId} FOR UPDATE`;
 }

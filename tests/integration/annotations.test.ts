@@ -123,6 +123,19 @@ describe('a reader opens their copy', () => {
     expect((await open(stranger)).status).toBe(404);
     expect((await open(engineer)).status).toBe(403);
   });
+
+  it('lets exactly as many readers in as the study takes when they open it at the same moment', async () => {
+    const { id: raceProject } = await createProject({
+      input: ZCreateProjectInput.parse({ name: 'Race', readersPerStudy: 1, schema: SCHEMA, readers: readers.map((r) => r.user.id) }),
+      actorId: admin.id,
+    });
+    await addProjectStudies({ projectId: raceProject, input: { studyIds: [studyId] } });
+    const results = await Promise.all(
+      readers.map((r) => callRoute(openRoute, 'POST', `/api/projects/${raceProject}/studies/${studyId}/annotation`, { session: r.session, params: { projectId: raceProject, studyId } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect(await getDb().annotation.count({ where: { projectId: raceProject } })).toBe(1);
+  });
 });
 
 describe('saving', () => {
