@@ -49,6 +49,7 @@ export function StackPane({
   onToggleMaximize,
   onSettled,
   onShown,
+  caption = null,
 }: {
   ref: Ref<PaneControls>;
   engine: RenderingEngine;
@@ -67,6 +68,8 @@ export function StackPane({
   onSettled: () => void;
   /** Called once a series is shown and the tools are loaded (labeling attaches here); returns its undo. */
   onShown?: ((viewportId: string, seriesUid: string, series: LoadedSeries) => (() => void) | undefined) | undefined;
+  /** Whose labels the pane shows, when panes compare readers. */
+  caption?: string | null;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const [outcome, setOutcome] = useState<Shown | Failed | null>(null);
@@ -290,6 +293,11 @@ export function StackPane({
       }}
     >
       <div ref={element} className="absolute inset-0" data-testid="viewport-element" />
+      {caption && (
+        <p className="pointer-events-none absolute bottom-2 left-1/2 -translate-x-1/2 rounded bg-slate-900/80 px-2 py-0.5 text-xs font-semibold text-sky-200" data-testid="viewport-caption">
+          {caption}
+        </p>
+      )}
       {ready && (
         <ViewportOverlay
           text={{

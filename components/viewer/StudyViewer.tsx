@@ -1,17 +1,17 @@
 'use client';
 
 import { RenderingEngine } from '@cornerstonejs/core';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { CT_WINDOW_PRESETS } from '@/lib/dicom/window-presets.client';
 import { initCornerstone, loadTools } from './cornerstone';
-import { loadSeries } from './load-series';
+import { loadSeries, type LoadedSeries } from './load-series';
 import { MprView } from './MprView';
 import { SeriesPanel } from './SeriesPanel';
 import { LabelingPanel } from './labeling/LabelingPanel';
 import type { LabelingSetup } from './labeling/labeling-setup';
 import { ReviewPanel } from './labeling/ReviewPanel';
 import { useLabeling } from './labeling/use-labeling';
-import { useReview } from './labeling/use-review';
+import { MAX_SIDE_BY_SIDE, useReview, type Arrangement } from './labeling/use-review';
 import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts';
 import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
@@ -20,6 +20,8 @@ import { initialSeries, type ViewerStudy } from './viewer-study';
 import type { ViewerTools } from './viewer-tools';
 
 const PANES: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
+/** A layout and what its panes show, to come back to. */
+type PaneArrangement = { layout: Layout; panes: (string | null)[]; active: number };
 
 const VIEWING_TOOLS = new Set<PrimaryTool>(['window', 'pan', 'zoom', 'scroll', 'crosshairs']);
 const BRUSH_MM = { min: 1, max: 50 };
@@ -44,7 +46,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   const [activePane, setActivePane] = useState(0);
   const [tool, setTool] = useState<PrimaryTool>('window');
   const [help, setHelp] = useState(false);
-  const [maximized, setMaximized] = useState<{ layout: Layout; panes: (string | null)[]; active: number } | null>(null);
+  const [maximized, setMaximized] = useState<PaneArrangement | null>(null);
+  const [beforeSideBySide, setBeforeSideBySide] = useState<PaneArrangement | null>(null);
   const controls = useRef<(PaneControls | null)[]>([]);
   const mprControls = useRef<PaneControls | null>(null);
   const [mpr, setMpr] = useState(false);
@@ -52,6 +55,13 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   const [volumes, setVolumes] = useState<Record<string, boolean>>({});
   const labeling = useLabeling(labelingSetup?.mode === 'label' ? labelingSetup : null, tools, toolGroupId);
   const review = useReview(labelingSetup, tools);
+  const sideBySide = review.arrangement === 'side-by-side';
+  // Each pane's hook for the reviewer's overlays: side by side, pane i shows reader i.
+  const { attachPane: attachReview } = review;
+  const reviewPanes = useMemo(
+    () => [0, 1, 2, 3].map((i) => (viewportId: string, seriesUid: string, series: LoadedSeries) => attachReview(i, viewportId, seriesUid, series)),
+    [attachReview],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -96,6 +106,12 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
       .then((s) => setVolumes((v) => ({ ...v, [activeSeries]: s.isVolume })))
       .catch(() => setVolumes((v) => ({ ...v, [activeSeries]: false })));
   }, [study.studyInstanceUid, activeSeries, volumes]);
+
+  // Side by side, the panes keep to one slice, window and zoom.
+  useEffect(() => {
+    if (!tools || !engine || !sideBySide) return;
+    return tools.linkViewports(`${engineId}-review`, engine.id, Array.from({ length: count }, (_, i) => `${engineId}-pane-${i}`));
+  }, [tools, engine, engineId, sideBySide, count]);
 
   const run = useCallback(
     (command: ViewerCommand) => {
@@ -169,6 +185,11 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
 
   const changeLayout = (next: Layout) => {
     if (mpr) run({ kind: 'mpr' });
+    // Another layout ends a side-by-side comparison (its panes are one per reader).
+    if (sideBySide) {
+      review.arrange('overlay');
+      setBeforeSideBySide(null);
+    }
     setMaximized(null);
     setLayout(next);
     // Fill panes that come into view with series not yet shown, in series order.
@@ -181,6 +202,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   };
 
   const toggleMaximize = (pane: number) => {
+    if (sideBySide) return;
     if (maximized) {
       setLayout(maximized.layout);
       setPanes(maximized.panes);
@@ -195,8 +217,30 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   };
 
   const assign = (pane: number, seriesUid: string) => {
-    setPanes((current) => current.map((uid, i) => (i === pane ? seriesUid : uid)));
+    // Side by side, every reader's pane shows the series compared.
+    setPanes((current) => current.map((uid, i) => (i === pane || (sideBySide && i < count) ? seriesUid : uid)));
     setActivePane(pane);
+  };
+
+  /** Side by side: one linked pane per reader (up to four) on the active series; back: the layout before. */
+  const arrange = (next: Arrangement) => {
+    if (next === review.arrangement) return;
+    if (mpr) run({ kind: 'mpr' });
+    if (next === 'side-by-side') {
+      const readers = Math.min(MAX_SIDE_BY_SIDE, review.copies?.filter((c) => c.view.saved).length ?? 0);
+      const series = activeSeries ?? viewable[0] ?? null;
+      setBeforeSideBySide({ layout, panes, active: activePane });
+      setMaximized(null);
+      setLayout(readers > 2 ? '2x2' : '1x2');
+      setPanes([0, 1, 2, 3].map(() => series));
+      setActivePane(0);
+    } else if (beforeSideBySide) {
+      setLayout(beforeSideBySide.layout);
+      setPanes(beforeSideBySide.panes);
+      setActivePane(beforeSideBySide.active);
+      setBeforeSideBySide(null);
+    }
+    review.arrange(next);
   };
 
   const seriesLabel = (uid: string | null) => {
@@ -241,12 +285,13 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
                 onDropSeries={(s) => assign(i, s)}
                 onToggleMaximize={() => toggleMaximize(i)}
                 onSettled={() => setWantTools(true)}
-                onShown={labeling.enabled ? labeling.attachPane : review.enabled ? review.attachPane : undefined}
+                onShown={labeling.enabled ? labeling.attachPane : review.enabled ? reviewPanes[i] : undefined}
+                caption={sideBySide ? (review.copies?.filter((c) => c.view.saved)[i]?.readerName ?? null) : null}
               />
             ))}
         </main>
         {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} onTool={(t) => run({ kind: 'tool', tool: t })} onInterpolate={() => run({ kind: 'interpolate' })} />}
-        {review.enabled && <ReviewPanel review={review} />}
+        {review.enabled && <ReviewPanel review={review} onArrange={arrange} />}
       </div>
       {help && <ShortcutHelp labeling={labeling.enabled} onClose={() => setHelp(false)} />}
     </div>

@@ -6,25 +6,24 @@
 import { getEnabledElements, utilities as csUtils } from '@cornerstonejs/core';
 import {
   addTool,
-  AngleTool,
   BrushTool,
   init as toolsInit,
   CrosshairsTool,
   Enums,
-  LengthTool,
   PaintFillTool,
   PanTool,
-  PlanarFreehandROITool,
-  RectangleROITool,
   RectangleScissorsTool,
   StackScrollTool,
   state,
   store,
+  synchronizers,
+  SynchronizerManager,
   ToolGroupManager,
   utilities,
   WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
+import { ScopedAngleTool, ScopedLengthTool, ScopedPlanarFreehandROITool, ScopedRectangleROITool } from './labeling/pane-scoped-tools';
 import type { PrimaryTool } from './shortcuts';
 
 export const { cine, stackPrefetch } = utilities;
@@ -43,10 +42,10 @@ const PRIMARY: Record<PrimaryTool, string> = {
   threshold: 'CohortThresholdBrush',
   fill: PaintFillTool.toolName,
   scissors: RectangleScissorsTool.toolName,
-  box: RectangleROITool.toolName,
-  polygon: PlanarFreehandROITool.toolName,
-  length: LengthTool.toolName,
-  angle: AngleTool.toolName,
+  box: ScopedRectangleROITool.toolName,
+  polygon: ScopedPlanarFreehandROITool.toolName,
+  length: ScopedLengthTool.toolName,
+  angle: ScopedAngleTool.toolName,
 };
 
 /** Brush tools are one Cornerstone tool with three strategies, added as named instances. */
@@ -55,7 +54,7 @@ const BRUSHES: [string, string][] = [
   [PRIMARY.eraser, 'ERASE_INSIDE_CIRCLE'],
   [PRIMARY.threshold, 'THRESHOLD_INSIDE_CIRCLE'],
 ];
-const LABELING_TOOLS = [PaintFillTool, RectangleScissorsTool, RectangleROITool, PlanarFreehandROITool, LengthTool, AngleTool];
+const LABELING_TOOLS = [PaintFillTool, RectangleScissorsTool, ScopedRectangleROITool, ScopedPlanarFreehandROITool, ScopedLengthTool, ScopedAngleTool];
 /** Undo steps kept (brush strokes, cuts, regions): the ring is shared by all panes. */
 const HISTORY_SIZE = 100;
 
@@ -125,6 +124,18 @@ export function setBrushSize(groupId: string, radiusMm: number) {
 /** What the threshold brush paints: pixels whose value (HU on CT) lies in the range. */
 export function setThresholdRange(groupId: string, range: [number, number]) {
   utilities.segmentation.setBrushThresholdForToolGroup(groupId, { range, isDynamic: false, dynamicRadius: 0 });
+}
+
+/**
+ * Keeps viewports on the same slice, window and zoom/pan, as a reviewer comparing readers side by
+ * side expects; returns the unlink.
+ */
+export function linkViewports(id: string, engineId: string, viewportIds: readonly string[]): () => void {
+  const made = [synchronizers.createImageSliceSynchronizer(`${id}-slice`), synchronizers.createVOISynchronizer(`${id}-voi`, { syncInvertState: true, syncColormap: false }), synchronizers.createZoomPanSynchronizer(`${id}-zoompan`)];
+  for (const sync of made) for (const viewportId of viewportIds) sync.add({ renderingEngineId: engineId, viewportId });
+  return () => {
+    for (const sync of made) SynchronizerManager.destroySynchronizer(sync.id);
+  };
 }
 
 export function destroyToolGroup(groupId: string) {

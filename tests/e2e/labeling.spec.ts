@@ -161,6 +161,26 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await new ViewerPage(lee).waitForRendered(0);
   await expect(lee.getByTestId('review-panel')).toHaveAttribute('data-copies', '2');
   await testInfo.attach('review-overlay.png', { body: await lee.screenshot(), contentType: 'image/png' });
+
+  // Side by side: a pane per reader, each drawing only that reader's labels, scrolling together.
+  const review = new ViewerPage(lee);
+  await lee.getByRole('radio', { name: 'Side by side' }).click();
+  await expect(review.viewports).toHaveCount(2);
+  await review.waitForRendered(1);
+  const captions = await lee.getByTestId('viewport-caption').allInnerTexts();
+  expect([...captions].sort()).toEqual(['Dana Reyes', 'Lee Chen']);
+  const danaPane = review.viewport(captions.indexOf('Dana Reyes'));
+  const leePane = review.viewport(captions.indexOf('Lee Chen'));
+  // Dana drew a box and a polygon on this slice; Lee only painted.
+  await expect.poll(() => danaPane.locator('svg [data-id]').count()).toBeGreaterThan(0);
+  expect(await leePane.locator('svg [data-id]').count()).toBe(0);
+  expect((await review.canvasStats(danaPane)).hash).not.toBe((await review.canvasStats(leePane)).hash);
+  await lee.keyboard.press('ArrowDown');
+  await expect(review.viewport(0).getByTestId('overlay-image')).toHaveText('Im 34 / 64');
+  await expect(review.viewport(1).getByTestId('overlay-image')).toHaveText('Im 34 / 64');
+  await testInfo.attach('review-side-by-side.png', { body: await lee.screenshot(), contentType: 'image/png' });
+  await lee.getByRole('radio', { name: 'Overlaid' }).click();
+  await expect(lee.getByTestId('viewport-caption')).toHaveCount(0);
   await lee.getByRole('link', { name: 'Accept or request changes →' }).click();
   await danaCopy.getByRole('button', { name: 'Accept' }).click();
   await expect(danaCopy).toContainText('accepted');

@@ -1,15 +1,37 @@
 'use client';
 
-import type { Review } from './use-review';
+import { cx } from '@/components/ui/cx';
+import type { Arrangement, Review } from './use-review';
 
-/** The reviewer's side panel: each reader's copy, shown or hidden, and where to decide on it. */
-export function ReviewPanel({ review }: { review: Review }) {
-  const { copies, setup } = review;
+const ARRANGEMENTS: { id: Arrangement; label: string; hint: string }[] = [
+  { id: 'overlay', label: 'Overlaid', hint: 'On one image: the first reader filled, the others as outlines.' },
+  { id: 'side-by-side', label: 'Side by side', hint: 'One pane per reader, scrolling, windowing and zooming together.' },
+];
+
+/** The reviewer's side panel: how readers' copies are compared, each shown or hidden, and where to decide. */
+export function ReviewPanel({ review, onArrange }: { review: Review; onArrange: (arrangement: Arrangement) => void }) {
+  const { copies, setup, arrangement } = review;
   return (
     <aside className="flex w-72 shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-800 p-3 text-sm" aria-label="Review" data-testid="review-panel" data-copies={copies?.length ?? ''}>
       <section>
         <h2 className="font-semibold text-slate-100">Readers’ labels</h2>
-        <p className="mt-1 text-xs text-slate-400">Overlaid and read-only: the first reader filled, the others as outlines.</p>
+        <div className="mt-2 flex rounded bg-slate-900 p-0.5" role="radiogroup" aria-label="Compare readers">
+          {ARRANGEMENTS.map((a) => (
+            <button
+              key={a.id}
+              type="button"
+              role="radio"
+              aria-checked={arrangement === a.id}
+              disabled={a.id === 'side-by-side' && !review.canCompare}
+              title={a.id === 'side-by-side' && !review.canCompare ? 'Needs two readers with saved labels.' : a.hint}
+              onClick={() => onArrange(a.id)}
+              className={cx('flex-1 rounded px-2 py-1 text-xs disabled:opacity-40', arrangement === a.id ? 'bg-sky-700 text-white' : 'text-slate-300 hover:bg-slate-800')}
+            >
+              {a.label}
+            </button>
+          ))}
+        </div>
+        <p className="mt-1 text-xs text-slate-400">Read-only. {ARRANGEMENTS.find((a) => a.id === arrangement)!.hint}</p>
       </section>
       {review.error && (
         <p className="text-red-300" role="alert">
@@ -25,7 +47,7 @@ export function ReviewPanel({ review }: { review: Review }) {
               <label className="flex items-center gap-2 text-slate-100">
                 <input type="checkbox" checked={!review.hidden.includes(c.id)} onChange={() => review.toggle(c.id)} className="accent-sky-500" aria-label={`Show ${c.readerName}`} />
                 {c.readerName}
-                <span className="ml-auto text-xs text-slate-400">{i === 0 ? 'filled' : 'outline'}</span>
+                <span className="ml-auto text-xs text-slate-400">{arrangement === 'side-by-side' ? `pane ${i + 1}` : i === 0 ? 'filled' : 'outline'}</span>
               </label>
               <p className="mt-0.5 text-xs text-slate-400">
                 version {c.version} · {c.status.replace('_', ' ')} · {c.view.saved?.content.regions.length ?? 0} regions

@@ -9,6 +9,9 @@ import { annotation, AngleTool, Enums, LengthTool, PlanarFreehandROITool, Rectan
 import { interpolateLabelmap } from '@/lib/annotations/interpolate-labelmap.client';
 import type { AnnotationContent } from '@/lib/annotations/schemas';
 import type { LoadedSeries } from '../load-series';
+import { setDrawingOwner } from './pane-scoped-tools';
+
+export { scopePane } from './pane-scoped-tools';
 
 const { SegmentationRepresentations, Events: ToolEvents, ChangeTypes } = Enums;
 
@@ -242,6 +245,7 @@ export function restoreAnnotations(
     }
     const restored = annotation.state.getAnnotation(item.id);
     if (restored && 'classId' in item) labelRegion(restored, item.classId, colorOf(item.classId));
+    if (restored && owner !== MINE) setDrawingOwner(restored, owner);
     // A reviewer looks at readers' drawings; they do not move them.
     if (restored && locked) restored.isLocked = true;
   }

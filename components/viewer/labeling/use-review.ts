@@ -9,16 +9,26 @@ import type { AnnotationView, LabelingSetup } from './labeling-setup';
 
 export type ReaderCopy = { id: string; readerName: string; status: string; version: number; view: AnnotationView };
 
+/** Overlaid on one image, or one reader per pane on linked panes. */
+export type Arrangement = 'overlay' | 'side-by-side';
+
+/** Panes the viewer has: side by side shows this many readers at most. */
+export const MAX_SIDE_BY_SIDE = 4;
+
 /**
- * A reviewer's view in the viewer: every reader's saved labels of the study, overlaid read-only on
- * the images (the first reader filled, the others as outlines), each one shown or hidden at will.
+ * A reviewer's view in the viewer: every reader's saved labels of the study, read-only, either
+ * overlaid on the images (the first reader filled, the others as outlines) or side by side (each
+ * reader filled in a pane of their own, the panes scrolling, windowing and zooming together); each
+ * reader shown or hidden at will.
  */
 export function useReview(setup: LabelingSetup | null, tools: ViewerTools | null) {
   const active = setup?.mode === 'review' ? setup : null;
   const [copies, setCopies] = useState<ReaderCopy[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [hidden, setHidden] = useState<string[]>([]);
-  const panes = useRef(new Map<string, string>());
+  const [arrangement, setArrangement] = useState<Arrangement>('overlay');
+  /** Each attached pane: its series and the copies it shows (with their look). */
+  const panes = useRef(new Map<string, { seriesUid: string; shown: { copy: ReaderCopy; outlineOnly: boolean }[] }>());
 
   useEffect(() => {
     if (!active) return;
@@ -45,40 +55,41 @@ export function useReview(setup: LabelingSetup | null, tools: ViewerTools | null
     hiddenRef.current = hidden;
   });
 
+  /** Draws the copies pane `paneIndex` shows: all of them overlaid, or its own reader side by side. */
   const attachPane = useCallback(
-    (viewportId: string, seriesUid: string, series: LoadedSeries): (() => void) | undefined => {
+    (paneIndex: number, viewportId: string, seriesUid: string, series: LoadedSeries): (() => void) | undefined => {
       if (!tools || !copies || !tools.labeling.canLabel(series)) return;
-      const shown: string[] = [];
-      copies.forEach((copy, i) => {
-        const saved = copy.view.saved;
-        if (!saved) return;
+      const saved = copies.filter((c) => c.view.saved);
+      const shown =
+        arrangement === 'overlay'
+          ? saved.map((copy, i) => ({ copy, outlineOnly: i > 0 }))
+          : saved.slice(paneIndex, paneIndex + 1).map((copy) => ({ copy, outlineOnly: false }));
+      const unscope = arrangement === 'side-by-side' ? tools.labeling.scopePane(viewportId, shown[0]?.copy.id ?? '') : undefined;
+      for (const { copy, outlineOnly } of shown) {
+        const content = copy.view.saved!;
         const schema = copy.view.schema.schema;
-        const labelmap = saved.labelmaps.find((l) => l.seriesInstanceUid === seriesUid);
+        const labelmap = content.labelmaps.find((l) => l.seriesInstanceUid === seriesUid);
         const voxels = labelmap ? decodeLabelmapRle(base64ToBytes(labelmap.rle), labelmap.columns * labelmap.rows * labelmap.slices) : undefined;
         tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels, copy.id);
-        const segments = schema.segments.map((s) => ({ value: s.value, color: s.color, visible: !hiddenRef.current.includes(copy.id) }));
-        tools.labeling.showLabelmap(viewportId, seriesUid, segments, { opacity: 0.4, activeValue: null, outlineOnly: i > 0 }, copy.id);
+        tools.labeling.showLabelmap(viewportId, seriesUid, segmentsOf(copy, hiddenRef.current), { opacity: 0.4, activeValue: null, outlineOnly }, copy.id);
         const colorOf = (classId: string) => [...schema.boxes, ...schema.polygons].find((c) => c.id === classId)?.color;
-        tools.labeling.restoreAnnotations(viewportId, seriesUid, saved.content, colorOf, { owner: copy.id, locked: true });
-        shown.push(copy.id);
-      });
-      panes.current.set(viewportId, seriesUid);
+        tools.labeling.restoreAnnotations(viewportId, seriesUid, content.content, colorOf, { owner: copy.id, locked: true });
+      }
+      panes.current.set(viewportId, { seriesUid, shown });
       return () => {
         panes.current.delete(viewportId);
-        for (const owner of shown) tools.labeling.hideLabelmap(viewportId, seriesUid, owner);
+        unscope?.();
+        for (const { copy } of shown) tools.labeling.hideLabelmap(viewportId, seriesUid, copy.id);
       };
     },
-    [tools, copies],
+    [tools, copies, arrangement],
   );
 
   // Showing and hiding readers restyles every pane.
   useEffect(() => {
     if (!tools || !copies) return;
-    for (const [viewportId, seriesUid] of panes.current) {
-      copies.forEach((copy, i) => {
-        const segments = copy.view.schema.schema.segments.map((s) => ({ value: s.value, color: s.color, visible: !hidden.includes(copy.id) }));
-        tools.labeling.styleLabelmap(viewportId, seriesUid, segments, { opacity: 0.4, activeValue: null, outlineOnly: i > 0 }, copy.id);
-      });
+    for (const [viewportId, { seriesUid, shown }] of panes.current) {
+      for (const { copy, outlineOnly } of shown) tools.labeling.styleLabelmap(viewportId, seriesUid, segmentsOf(copy, hidden), { opacity: 0.4, activeValue: null, outlineOnly }, copy.id);
     }
     tools.labeling.setAnnotationsVisible(copies.filter((c) => !hidden.includes(c.id)).flatMap(drawingIds), copies.flatMap(drawingIds));
   }, [tools, copies, hidden]);
@@ -94,9 +105,17 @@ export function useReview(setup: LabelingSetup | null, tools: ViewerTools | null
     copies,
     error,
     hidden,
+    arrangement,
+    /** Side by side needs two readers with saved labels. */
+    canCompare: (copies?.filter((c) => c.view.saved).length ?? 0) >= 2,
+    arrange: setArrangement,
     toggle: (id: string) => setHidden((h) => (h.includes(id) ? h.filter((x) => x !== id) : [...h, id])),
     attachPane,
   };
+}
+
+function segmentsOf(copy: ReaderCopy, hidden: readonly string[]) {
+  return copy.view.schema.schema.segments.map((s) => ({ value: s.value, color: s.color, visible: !hidden.includes(copy.id) }));
 }
 
 /** The ids of a copy's regions and measurements (their Cornerstone annotation UIDs). */
