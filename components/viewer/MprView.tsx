@@ -14,7 +14,7 @@ import {
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { voiRange, windowOf, type WindowPreset } from '@/lib/dicom/window-presets.client';
 import { cx } from '@/components/ui/cx';
-import { loadSeries } from './load-series';
+import { loadSeries, type LoadedSeries } from './load-series';
 import type { PaneControls } from './StackPane';
 import type { ViewerTools } from './viewer-tools';
 
@@ -24,11 +24,15 @@ const ORIENTATIONS = [
   { axis: Enums.OrientationAxis.CORONAL, label: 'Coronal' },
 ] as const;
 
-type MprState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; window: { width: number; center: number }; initial: Types.VOIRange; invert: boolean };
+type MprState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; series: LoadedSeries; window: { width: number; center: number }; initial: Types.VOIRange; invert: boolean };
 
 /**
  * Multiplanar reconstruction of one series that forms a volume: axial, sagittal and coronal
- * orthographic viewports of one streaming volume, linked by crosshairs, windowed together.
+ * orthographic viewports of one streaming volume, linked by crosshairs, windowed together, with the
+ * series' labels (the reader's, or the readers' for a reviewer) shown in all three planes.
  */
 export function MprView({
   ref,
@@ -38,6 +42,7 @@ export function MprView({
   idPrefix,
   studyUid,
   seriesUid,
+  onShown,
 }: {
   ref: Ref<PaneControls>;
   engine: RenderingEngine;
@@ -46,6 +51,8 @@ export function MprView({
   idPrefix: string;
   studyUid: string;
   seriesUid: string;
+  /** Called for each plane once the volume is shown (labels attach here); returns its undo. */
+  onShown?: ((viewportId: string, seriesUid: string, series: LoadedSeries) => (() => void) | undefined) | undefined;
 }) {
   const axial = useRef<HTMLDivElement>(null);
   const sagittal = useRef<HTMLDivElement>(null);
@@ -101,7 +108,7 @@ export function MprView({
       if (cancelled) return;
       for (const id of ids) (engine.getViewport(id) as VolumeViewport).setProperties({ voiRange: range });
       engine.renderViewports(ids);
-      setState({ status: 'ready', window: windowOf(range), initial: range, invert: false });
+      setState({ status: 'ready', series, window: windowOf(range), initial: range, invert: false });
     })().catch((err: unknown) => !cancelled && setState({ status: 'error', message: err instanceof Error ? err.message : String(err) }));
 
     return () => {
@@ -112,6 +119,14 @@ export function MprView({
       for (const id of ids) if (!engine.hasBeenDestroyed && getEnabledElement(elements[ids.indexOf(id)]!)) engine.disableElement(id);
     };
   }, [engine, tools, toolGroupId, idsKey, studyUid, seriesUid]);
+
+  const shownSeries = state.status === 'ready' ? state.series : null;
+  useEffect(() => {
+    if (!shownSeries || !onShown) return;
+    const undos = idsKey.split(',').map((id) => onShown(id, seriesUid, shownSeries));
+    engine.renderViewports(idsKey.split(','));
+    return () => undos.forEach((undo) => undo?.());
+  }, [engine, idsKey, seriesUid, shownSeries, onShown]);
 
   useImperativeHandle(ref, (): PaneControls => {
     const ids = idsKey.split(',');

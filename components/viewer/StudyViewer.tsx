@@ -259,7 +259,16 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
           onPick={(uid) => assign(activePane, uid)}
         />
         {engine && tools && mpr && activeSeries && (
-          <MprView ref={mprControls} engine={engine} tools={tools} toolGroupId={`${toolGroupId}-mpr`} idPrefix={engineId} studyUid={study.studyInstanceUid} seriesUid={activeSeries} />
+          <MprView
+            ref={mprControls}
+            engine={engine}
+            tools={tools}
+            toolGroupId={`${toolGroupId}-mpr`}
+            idPrefix={engineId}
+            studyUid={study.studyInstanceUid}
+            seriesUid={activeSeries}
+            onShown={labeling.enabled ? labeling.attachPane : review.enabled ? reviewPanes[0] : undefined}
+          />
         )}
         <main
           className={`grid min-h-0 flex-1 gap-px bg-slate-800 ${count === 1 ? 'grid-cols-1' : 'grid-cols-2'} ${count === 4 ? 'grid-rows-2' : 'grid-rows-1'}`}

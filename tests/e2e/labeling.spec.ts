@@ -80,6 +80,17 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   expect(lungSlices).toEqual([32, 33, 34, 35, 36]);
   await testInfo.attach('viewer-labels.png', { body: await page.screenshot(), contentType: 'image/png' });
 
+  // The labels in MPR: the lung stroke crosses the sagittal plane through the volume's centre.
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('mpr')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+  await expect.poll(() => viewer.colouredFraction(viewer.mprViewport('sagittal')), { timeout: 20_000 }).toBeGreaterThan(0.0001);
+  await expect.poll(() => viewer.colouredFraction(viewer.mprViewport('axial'))).toBeGreaterThan(0.001);
+  // Opening more planes on the series keeps the counts of what was just saved.
+  await expect(panel.getByTestId('segment-voxels-2')).toHaveText(`${lungVoxels.toLocaleString('en')} vx`);
+  await testInfo.attach('viewer-labels-mpr.png', { body: await page.screenshot(), contentType: 'image/png' });
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('mpr')).toHaveCount(0);
+
   // Reload: the same voxels, regions (to the hundredth of a pixel) and answers come back, so saving
   // again without a change stores exactly the same content.
   await page.reload();

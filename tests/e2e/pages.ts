@@ -121,6 +121,19 @@ export class ViewerPage {
       });
   }
 
+  /** Fraction of the canvas in colour (labels): the images themselves are greyscale. */
+  async colouredFraction(target: Locator): Promise<number> {
+    return target
+      .locator('canvas')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let coloured = 0;
+        for (let p = 0; p < data.length; p += 4) if (Math.max(data[p]!, data[p + 1]!, data[p + 2]!) - Math.min(data[p]!, data[p + 1]!, data[p + 2]!) > 40) coloured++;
+        return coloured / (data.length / 4);
+      });
+  }
+
   /**
    * Mean luminance of a 5×5 patch of the canvas at image pixel (x, y) of a square `size`² image shown
    * to fit (as opened or after reset: centred, no pan, no zoom).

@@ -207,7 +207,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         tools.labeling.showLabelmap(viewportId, seriesUid, styles, { opacity: alpha, activeValue: active });
         tools.labeling.restoreAnnotations(viewportId, seriesUid, initial.current.content, colorOf);
         panes.current.set(viewportId, seriesUid);
-        setCounts((c) => ({ ...c, [seriesUid]: saved?.counts ?? {} }));
+        // The saved counts, until a save counts again: another pane (or MPR) opening later keeps them.
+        setCounts((c) => (seriesUid in c ? c : { ...c, [seriesUid]: saved?.counts ?? {} }));
       } finally {
         // Cornerstone reports the restore's own edits asynchronously; they are not the reader's.
         setTimeout(() => restoring.current--, 0);
