@@ -10,7 +10,6 @@ import {
   init as toolsInit,
   CrosshairsTool,
   Enums,
-  PaintFillTool,
   PanTool,
   RectangleScissorsTool,
   StackScrollTool,
@@ -24,6 +23,7 @@ import {
   ZoomTool,
 } from '@cornerstonejs/tools';
 import { ScopedAngleTool, ScopedLengthTool, ScopedPlanarFreehandROITool, ScopedRectangleROITool } from './labeling/pane-scoped-tools';
+import { UndoablePaintFillTool } from './labeling/undoable-paint-fill';
 import type { PrimaryTool } from './shortcuts';
 
 export const { cine, stackPrefetch } = utilities;
@@ -40,7 +40,7 @@ const PRIMARY: Record<PrimaryTool, string> = {
   brush: 'CohortBrush',
   eraser: 'CohortEraser',
   threshold: 'CohortThresholdBrush',
-  fill: PaintFillTool.toolName,
+  fill: UndoablePaintFillTool.toolName,
   scissors: RectangleScissorsTool.toolName,
   box: ScopedRectangleROITool.toolName,
   polygon: ScopedPlanarFreehandROITool.toolName,
@@ -54,7 +54,7 @@ const BRUSHES: [string, string][] = [
   [PRIMARY.eraser, 'ERASE_INSIDE_CIRCLE'],
   [PRIMARY.threshold, 'THRESHOLD_INSIDE_CIRCLE'],
 ];
-const LABELING_TOOLS = [PaintFillTool, RectangleScissorsTool, ScopedRectangleROITool, ScopedPlanarFreehandROITool, ScopedLengthTool, ScopedAngleTool];
+const LABELING_TOOLS = [UndoablePaintFillTool, RectangleScissorsTool, ScopedRectangleROITool, ScopedPlanarFreehandROITool, ScopedLengthTool, ScopedAngleTool];
 /** Undo steps kept (brush strokes, cuts, regions): the ring is shared by all panes. */
 const HISTORY_SIZE = 100;
 

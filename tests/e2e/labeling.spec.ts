@@ -288,6 +288,11 @@ test('every other tool: eraser, undo and redo, scissors, fill, threshold brush, 
   // The fill lands a moment after the click (the panel may still be "unsaved" from the cut): save until it shows.
   await expect.poll(async () => (await save({ changed: false })).counts, { timeout: 20_000 }).toEqual(expect.objectContaining({ 2: bone }));
   expect((await save({ changed: false })).counts['3'] ?? 0).toBe(0);
+  // A fill is one undo step, like a stroke.
+  await page.keyboard.press('Control+z');
+  expect((await save()).counts).toEqual(expect.objectContaining({ 3: bone }));
+  await page.keyboard.press('Control+y');
+  expect((await save()).counts).toEqual(expect.objectContaining({ 2: bone }));
 
   // The threshold brush paints only pixels in its range: none in an empty range, some in a wide one.
   await panel.getByRole('button', { name: 'Paint Bone' }).click();

@@ -138,6 +138,29 @@ export function interpolateSeries(seriesUid: string, value: number): number {
   return written;
 }
 
+/**
+ * Runs `edit`, a tool changing the slice shown in `viewportId` without recording it (Cornerstone's
+ * fill), as one undoable step on the reader's labelmap.
+ */
+export function asUndoableSliceEdit<T>(viewportId: string, edit: () => T): T {
+  const viewport = getEnabledElementByViewportId(viewportId)?.viewport;
+  const segmentationId = segmentation.activeSegmentation.getActiveSegmentation(viewportId)?.segmentationId;
+  const entry = [...labelmaps.values()].find((e) => e.owner === MINE && e.segmentationId === segmentationId);
+  const imageId = entry && viewport && 'getCurrentImageIdIndex' in viewport ? entry.labelmapImageIds[(viewport as Types.IStackViewport).getCurrentImageIdIndex()] : undefined;
+  const slice = () => (imageId ? (cache.getImage(imageId)?.voxelManager?.getScalarData() as Uint8Array | undefined)?.slice() : undefined);
+  const before = slice();
+  const result = edit();
+  const after = slice();
+  if (entry && imageId && before && after && !before.every((v, i) => v === after[i])) {
+    const write = (voxels: Uint8Array) => {
+      cache.getImage(imageId)?.voxelManager?.setFromScalarData(voxels);
+      segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
+    };
+    csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: (undo) => write(undo ? before : after) });
+  }
+  return result;
+}
+
 /** Removes every labelmap and annotation this viewer made (its global state outlives components). */
 export function destroyLabeling() {
   for (const entry of labelmaps.values()) {
