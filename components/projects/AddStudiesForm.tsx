@@ -30,8 +30,12 @@ export function AddStudiesForm({ projectId, action }: { projectId: string; actio
     <form onSubmit={onSubmit} className="space-y-3" aria-label="Add studies">
       {message && <Alert tone={message.tone}>{message.text}</Alert>}
       <div className="flex flex-wrap items-end gap-2">
-        <input name="modality" placeholder="Modality (CT, MR…)" aria-label="Modality" className={`${inputClass} w-40`} />
-        <input name="description" placeholder="Study description contains" aria-label="Description" className={`${inputClass} w-64`} />
+        <div className="w-40">
+          <input name="modality" placeholder="Modality (CT, MR…)" aria-label="Modality" className={inputClass} />
+        </div>
+        <div className="w-64">
+          <input name="description" placeholder="Study description contains" aria-label="Description" className={inputClass} />
+        </div>
         <label className="text-xs text-slate-500">
           From
           <input type="date" name="from" className={`${inputClass} mt-1 w-auto`} />

@@ -2,7 +2,7 @@
 
 import { Button } from '@/components/ui/Button';
 import { inputClass } from '@/components/ui/TextField';
-import { paletteColor, type SchemaDraft } from './schema-draft';
+import { NO_CODE, paletteColor, type SchemaDraft } from './schema-draft';
 
 const small = `${inputClass} py-1.5`;
 
@@ -18,18 +18,27 @@ export function LabelSchemaEditor({ value, onChange }: { value: SchemaDraft; onC
     <div className="space-y-5" data-testid="schema-editor">
       <fieldset>
         <legend className="mb-1 text-sm font-medium">Segmentation classes</legend>
-        <p className="mb-2 text-xs text-slate-500">Painted with the brush; stored as this voxel value (1–255) and drawn in this colour.</p>
+        <p className="mb-2 text-xs text-slate-500">
+          Painted with the brush; stored as this voxel value (1–255) and drawn in this colour. A code (SNOMED CT by default) names the class in exported DICOM-SEG and matches segments of imported ones.
+        </p>
         <div className="space-y-2">
           {value.segments.map((s, i) => (
-            <div key={i} className="flex items-center gap-2">
-              <input aria-label={`Segment ${i + 1} value`} type="number" min={1} max={255} value={s.value} onChange={(e) => update('segments', i, { value: Number(e.target.value) })} className={`${small} w-20`} />
-              <input aria-label={`Segment ${i + 1} name`} placeholder="e.g. Liver" value={s.name} onChange={(e) => update('segments', i, { name: e.target.value })} className={small} />
-              <input aria-label={`Segment ${i + 1} colour`} type="color" value={s.color} onChange={(e) => update('segments', i, { color: e.target.value })} className="h-8 w-10 cursor-pointer rounded border border-slate-300" />
-              <Button variant="ghost" onClick={() => remove('segments', i)} aria-label={`Remove segment ${i + 1}`}>✕</Button>
+            <div key={i} className="space-y-1">
+              <div className="flex items-center gap-2">
+                <input aria-label={`Segment ${i + 1} value`} type="number" min={1} max={255} value={s.value} onChange={(e) => update('segments', i, { value: Number(e.target.value) })} className={`${small} w-20`} />
+                <input aria-label={`Segment ${i + 1} name`} placeholder="e.g. Liver" value={s.name} onChange={(e) => update('segments', i, { name: e.target.value })} className={small} />
+                <input aria-label={`Segment ${i + 1} colour`} type="color" value={s.color} onChange={(e) => update('segments', i, { color: e.target.value })} className="h-8 w-10 cursor-pointer rounded border border-slate-300" />
+                <Button variant="ghost" onClick={() => remove('segments', i)} aria-label={`Remove segment ${i + 1}`}>✕</Button>
+              </div>
+              <div className="flex items-center gap-2 pl-22 text-xs">
+                <input aria-label={`Segment ${i + 1} code scheme`} value={s.code.scheme} onChange={(e) => update('segments', i, { code: { ...s.code, scheme: e.target.value } })} className={`${small} w-16 text-xs`} title="Coding scheme: SCT is SNOMED CT" />
+                <input aria-label={`Segment ${i + 1} code`} placeholder="Code (optional), e.g. 10200004" value={s.code.value} onChange={(e) => update('segments', i, { code: { ...s.code, value: e.target.value } })} className={`${small} text-xs`} />
+                <input aria-label={`Segment ${i + 1} code meaning`} placeholder={s.name ? `Meaning (default: ${s.name})` : 'Meaning'} value={s.code.meaning} onChange={(e) => update('segments', i, { code: { ...s.code, meaning: e.target.value } })} className={`${small} text-xs`} />
+              </div>
             </div>
           ))}
         </div>
-        <Button variant="secondary" className="mt-2" onClick={() => set('segments', [...value.segments, { value: nextValue, name: '', color: paletteColor(value.segments.length) }])}>
+        <Button variant="secondary" className="mt-2" onClick={() => set('segments', [...value.segments, { value: nextValue, name: '', color: paletteColor(value.segments.length), code: NO_CODE }])}>
           Add segment class
         </Button>
       </fieldset>
@@ -75,11 +84,15 @@ export function LabelSchemaEditor({ value, onChange }: { value: SchemaDraft; onC
                   <input type="checkbox" checked={q.multiple} onChange={(e) => update('questions', i, { multiple: e.target.checked })} className="accent-brand-600" />
                   Several answers
                 </label>
+                <label className="flex shrink-0 items-center gap-1 text-xs">
+                  <input type="checkbox" checked={q.required} onChange={(e) => update('questions', i, { required: e.target.checked })} className="accent-brand-600" />
+                  Required to submit
+                </label>
               </div>
             </div>
           ))}
         </div>
-        <Button variant="secondary" className="mt-2" onClick={() => set('questions', [...value.questions, { question: '', level: 'study', choices: '', multiple: false }])}>
+        <Button variant="secondary" className="mt-2" onClick={() => set('questions', [...value.questions, { question: '', level: 'study', choices: '', multiple: false, required: true }])}>
           Add question
         </Button>
       </fieldset>

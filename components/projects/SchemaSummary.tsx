@@ -16,6 +16,11 @@ export function SchemaSummary({ schema }: { schema: LabelSchema }) {
             {schema.segments.map((s) => (
               <li key={s.value} className="flex items-center gap-1.5 rounded border border-slate-200 px-2 py-0.5 dark:border-slate-700">
                 <Swatch color={s.color} /> {s.name} <span className="text-xs text-slate-400">{s.value}</span>
+                {s.code && (
+                  <span className="text-xs text-slate-500" title={`${s.code.scheme} ${s.code.value}: ${s.code.meaning}`}>
+                    · {s.code.scheme} {s.code.value}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

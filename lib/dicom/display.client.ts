@@ -2,7 +2,8 @@
 
 /** DA "20041118" → "2004-11-18"; anything else as it is. */
 export function formatDicomDate(da: string): string {
-  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(da);
+  // "19990524", or the ACR-NEMA "1999.05.24" older files still carry (PS3.5 6.2, retired form).
+  const m = /^(\d{4})\.?(\d{2})\.?(\d{2})$/.exec(da);
   return m ? `${m[1]}-${m[2]}-${m[3]}` : da;
 }
 

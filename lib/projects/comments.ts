@@ -1,7 +1,7 @@
 import type { SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
-import { requireProjectAccess } from './project-access';
+import { ARCHIVED_MESSAGE, requireProjectAccess } from './project-access';
 
 export type CommentView = { id: string; author: string; body: string; createdAt: string };
 
@@ -23,6 +23,7 @@ export async function findComments(user: Pick<SessionUser, 'id' | 'roles'>, proj
 export async function addComment({ user, projectId, studyId, body }: { user: Pick<SessionUser, 'id' | 'roles'>; projectId: string; studyId: string; body: string }): Promise<CommentView> {
   const access = await requireProjectAccess(user, projectId);
   if (!access.roles.length) throw new AppError('FORBIDDEN', 'Only readers and reviewers of the project comment on its studies.');
+  if (access.archived) throw new AppError('CONFLICT', ARCHIVED_MESSAGE);
   await requireStudyInProject(projectId, studyId);
   const row = await getDb().projectComment.create({ data: { projectId, studyId, authorId: user.id, body } });
   const author = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true } });

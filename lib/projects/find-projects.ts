@@ -18,13 +18,15 @@ export type ProjectListRow = {
   reviewers: number;
   myRoles: ProjectRole[];
   createdAt: Date;
+  archivedAt: Date | null;
 };
 
-/** The projects a user may see, newest first, with their progress. */
-export async function findProjects(user: Pick<SessionUser, 'id' | 'roles'>): Promise<ProjectListRow[]> {
+/** The projects a user may see, newest first, with their progress: the active ones, or the archived ones (managers). */
+export async function findProjects(user: Pick<SessionUser, 'id' | 'roles'>, { archived = false } = {}): Promise<ProjectListRow[]> {
   const db = getDb();
+  const visible = visibleProjectsWhere(user);
   const projects = await db.project.findMany({
-    where: { ...visibleProjectsWhere(user), archivedAt: null },
+    where: { AND: [visible, { archivedAt: archived ? { not: null } : null }] },
     orderBy: { createdAt: 'desc' },
     include: { _count: { select: { studies: true } }, members: { select: { userId: true, role: true } } },
   });
@@ -46,5 +48,6 @@ export async function findProjects(user: Pick<SessionUser, 'id' | 'roles'>): Pro
     reviewers: p.members.filter((m) => m.role === 'reviewer').length,
     myRoles: p.members.filter((m) => m.userId === user.id).map((m) => m.role as ProjectRole),
     createdAt: p.createdAt,
+    archivedAt: p.archivedAt,
   }));
 }

@@ -28,6 +28,8 @@ export type ProjectDetail = {
   modalities: string[];
   readersPerStudy: number;
   createdAt: Date;
+  /** Set while the project is archived (read-only, seen by managers only). */
+  archivedAt: Date | null;
   schema: { version: number; hash: string; schema: LabelSchema; createdAt: Date };
   schemaVersions: number;
   members: { userId: string; name: string; email: string; role: ProjectRole }[];
@@ -63,6 +65,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     modalities: project.modalities ? project.modalities.split('\\') : [],
     readersPerStudy: project.readersPerStudy,
     createdAt: project.createdAt,
+    archivedAt: project.archivedAt,
     schema: { version: schema.version, hash: schema.hash, schema: parseStoredSchema(schema.schema), createdAt: schema.createdAt },
     schemaVersions,
     members: project.members.map((m) => ({ userId: m.userId, name: m.user.name, email: m.user.email, role: m.role as ProjectRole })),

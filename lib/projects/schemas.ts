@@ -46,3 +46,5 @@ export const ZAddProjectStudiesInput = z.union([
 export type AddProjectStudiesInput = z.infer<typeof ZAddProjectStudiesInput>;
 
 export const ZRemoveProjectStudyInput = z.object({ studyId: z.string().min(1).max(64) });
+
+export const ZArchiveProjectInput = z.object({ archived: z.boolean() }).strict();

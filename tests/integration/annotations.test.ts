@@ -15,6 +15,7 @@ import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
 import { pseudonymOf } from '@/lib/ledger/pseudonym';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { addSchemaVersion } from '@/lib/projects/add-schema-version';
+import { setProjectArchived } from '@/lib/projects/archive-project';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
@@ -188,6 +189,21 @@ describe('saving', () => {
     const [a, b] = await Promise.all([put(mine, readers[0]!.session, body({ baseVersion: 2 })), put(mine, readers[0]!.session, body({ baseVersion: 2 }))]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect((await getDb().annotation.findUniqueOrThrow({ where: { id: mine } })).version).toBe(3);
+  });
+});
+
+describe('an archived project', () => {
+  it('refuses saves and new readers, and takes them again once restored', async () => {
+    const before = { versions: await versionCount(), entries: await ledgerCount() };
+    await setProjectArchived({ user: admin, projectId, archived: true });
+    const refused = await put(mine, readers[0]!.session, body({ labelmaps: [labelmap(paint(10))] }));
+    expect(refused.status).toBe(409);
+    expect(refused.json.message).toMatch(/archived/);
+    // Its members no longer see it at all.
+    expect((await open(readers[2]!.session)).status).toBe(404);
+    expect({ versions: await versionCount(), entries: await ledgerCount() }).toEqual(before);
+    await setProjectArchived({ user: admin, projectId, archived: false });
+    expect((await get(mine, readers[0]!.session)).status).toBe(200);
   });
 });
 

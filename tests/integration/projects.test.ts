@@ -173,3 +173,40 @@ describe('radiologists see only their projects and their studies', () => {
     expect(await search(stranger)).toEqual([]);
   });
 });
+
+describe('archiving a project', () => {
+  it('hides it from its members and freezes it until a manager restores it', async () => {
+    const member = await makeUser(['radiologist']);
+    const session = await signInOrThrow(member.email, member.password);
+    const { id } = (await create({ name: 'Finished', schema: SCHEMA, readers: [member.id] })).json as { id: string };
+    await addStudies(id, { studyIds: [studyIds.mr] });
+    const archive = (archived: unknown, as = engineer) => callRoute(projectRoute, 'PATCH', `/api/projects/${id}`, { session: as, params: { projectId: id }, body: { archived } });
+    const list = async (as: Session, query = '') => ((await callRoute(projectsRoute, 'GET', `/api/projects${query}`, { session: as })).json.projects as { name: string }[]).map((p) => p.name);
+    const metadata = () => callRoute(metadataRoute, 'GET', `/dicomweb/studies/${studyUids.mr}/metadata`, { session, params: { study: studyUids.mr } });
+    expect((await metadata()).status).toBe(200);
+
+    expect((await archive(true, session)).status).toBe(403);
+    expect((await archive('yes')).status).toBe(400);
+    const archived = await archive(true);
+    expect(archived.status).toBe(200);
+    expect(archived.json.archivedAt).toEqual(expect.any(String));
+    expect((await archive(true)).json.archivedAt).toBe(archived.json.archivedAt);
+
+    // Its members lose sight of it, its studies included.
+    expect(await list(session)).not.toContain('Finished');
+    expect((await get(id, session)).status).toBe(404);
+    expect((await metadata()).status).toBe(404);
+    // Its managers find it among the archived projects, read-only.
+    expect(await list(engineer)).not.toContain('Finished');
+    expect(await list(engineer, '?archived=1')).toContain('Finished');
+    expect((await get(id, engineer)).json).toMatchObject({ archivedAt: expect.any(String), access: { archived: true } });
+    const add = await addStudies(id, { studyIds: [studyIds.cr] });
+    expect(add.status).toBe(409);
+    expect(add.json.message).toMatch(/archived/);
+
+    const restored = await archive(false);
+    expect(restored.json.archivedAt).toBeNull();
+    expect(await list(session)).toContain('Finished');
+    expect((await metadata()).status).toBe(200);
+  });
+});

@@ -208,6 +208,8 @@ const ROUTES: RouteCase[] = [
     body: () => ({ name: `Matrix made ${++unique}`, schema: matrixSchema }),
   },
   { method: 'GET', template: '/api/projects/[projectId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  // Restoring is idempotent, so every role's call leaves the project as the other rows need it.
+  { method: 'PATCH', template: '/api/projects/[projectId]', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ archived: false }) },
   { method: 'POST', template: '/api/projects/[projectId]/studies', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ query: { modality: 'CR' } }) },
   { method: 'DELETE', template: '/api/projects/[projectId]/studies/[studyId]', access: ['ml_engineer', 'admin'], ok: 204, params: projectWithStudy },
   { method: 'PUT', template: '/api/projects/[projectId]/members', access: ['ml_engineer', 'admin'], ok: 204, params: projectWithStudy, body: () => ({ readers: [], reviewers: [] }) },

@@ -6,12 +6,13 @@ import { safeAction } from '@/app/_lib/safe-action';
 import { reviewAnnotation, startReview } from '@/lib/annotations/review-annotation';
 import { ZCommentInput, ZReviewInput } from '@/lib/annotations/schemas';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
+import { setProjectArchived } from '@/lib/projects/archive-project';
 import { addComment } from '@/lib/projects/comments';
 import { addSchemaVersion } from '@/lib/projects/add-schema-version';
 import { createProject } from '@/lib/projects/create-project';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { removeProjectStudy } from '@/lib/projects/remove-project-study';
-import { ZAddProjectStudiesInput, ZCreateProjectInput, ZProjectMembersInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
+import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectMembersInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
 import { setProjectMembers } from '@/lib/projects/set-project-members';
 
 const MANAGE = { roles: ['ml_engineer' as const, 'admin' as const] };
@@ -57,6 +58,17 @@ export const setProjectMembersAction = safeAction(
     await setProjectMembers({ projectId, members });
     revalidatePath(`/projects/${projectId}`);
     return members;
+  },
+  MANAGE,
+);
+
+export const archiveProjectAction = safeAction(
+  ZProjectId.extend(ZArchiveProjectInput.shape),
+  async ({ projectId, archived }, user) => {
+    const result = await setProjectArchived({ user, projectId, archived });
+    revalidatePath('/projects');
+    revalidatePath(`/projects/${projectId}`);
+    return { archived: result.archivedAt !== null };
   },
   MANAGE,
 );

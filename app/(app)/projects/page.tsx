@@ -12,18 +12,33 @@ import { managesProjects } from '@/lib/projects/project-access';
 
 export const metadata: Metadata = { title: 'Projects' };
 
-export default async function ProjectsPage() {
+export default async function ProjectsPage({ searchParams }: { searchParams: Promise<{ archived?: string }> }) {
   const user = await requirePageUser({ area: 'projects' });
-  const projects = await findProjects(user);
   const canCreate = managesProjects(user);
+  // Managers alone see archived projects (members lose sight of them).
+  const archived = canCreate && (await searchParams).archived === '1';
+  const projects = await findProjects(user, { archived });
   return (
     <>
       <PageHeader
         title="Projects"
         description="Labeling projects: the studies, the label schema, readers, reviewers and progress."
-        actions={canCreate ? <ButtonLink href="/projects/new">New project</ButtonLink> : undefined}
+        actions={
+          canCreate ? (
+            <span className="flex items-center gap-3">
+              <Link href={archived ? '/projects' : '/projects?archived=1'} className="text-sm text-brand-700 hover:underline dark:text-brand-500">
+                {archived ? '← Active projects' : 'Archived projects'}
+              </Link>
+              <ButtonLink href="/projects/new">New project</ButtonLink>
+            </span>
+          ) : undefined
+        }
       />
-      {projects.length === 0 ? (
+      {archived && projects.length === 0 ? (
+        <EmptyState icon={icons.projects(40)} title="No archived projects">
+          <p>Archive a project from its page once its labeling is done: it leaves its members&apos; lists and becomes read-only, and nothing is deleted.</p>
+        </EmptyState>
+      ) : projects.length === 0 ? (
         <EmptyState
           icon={icons.projects(40)}
           title="No labeling projects yet"
@@ -47,6 +62,7 @@ export default async function ProjectsPage() {
                   {p.name}
                 </Link>
                 <span className="flex gap-1">
+                  {p.archivedAt && <Badge tone="warning">archived {p.archivedAt.toISOString().slice(0, 10)}</Badge>}
                   {p.myRoles.map((r) => (
                     <Badge key={r} tone="brand">
                       {r}

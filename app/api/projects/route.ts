@@ -5,7 +5,11 @@ import { findProjects } from '@/lib/projects/find-projects';
 import { PROJECTS_MANAGE, PROJECTS_READ } from '@/lib/projects/project-roles';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 
-export const GET = withAuth(async ({ user }) => Response.json({ projects: await findProjects(user) }), PROJECTS_READ);
+/** The projects the user sees; `?archived=1`: the archived ones instead (managers only see those). */
+export const GET = withAuth(
+  async ({ req, user }) => Response.json({ projects: await findProjects(user, { archived: new URL(req.url).searchParams.get('archived') === '1' }) }),
+  PROJECTS_READ,
+);
 
 export const POST = withAuth(async ({ req, user }) => {
   const input = ZCreateProjectInput.parse(await readJson(req));

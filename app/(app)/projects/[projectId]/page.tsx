@@ -3,11 +3,13 @@ import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddStudiesForm } from '@/components/projects/AddStudiesForm';
+import { ArchiveProjectButton } from '@/components/projects/ArchiveProjectButton';
 import { MembersEditor } from '@/components/projects/MembersEditor';
 import { ProgressBar } from '@/components/projects/ProgressBar';
 import { RemoveStudyButton } from '@/components/projects/RemoveStudyButton';
 import { SchemaSummary } from '@/components/projects/SchemaSummary';
 import { SchemaVersionEditor } from '@/components/projects/SchemaVersionEditor';
+import { Alert } from '@/components/ui/Alert';
 import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
@@ -17,7 +19,7 @@ import { getProject } from '@/lib/projects/get-project';
 import { readerQueue } from '@/lib/projects/next-study';
 import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
 import { findUsers } from '@/lib/users/find-users';
-import { addProjectStudiesAction, addSchemaVersionAction, removeProjectStudyAction, setProjectMembersAction } from '../actions';
+import { addProjectStudiesAction, addSchemaVersionAction, archiveProjectAction, removeProjectStudyAction, setProjectMembersAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Project' };
 
@@ -27,13 +29,15 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const user = await requirePageUser({ area: 'projects' });
   const { projectId } = await params;
   const project = await orNotFound(getProject(user, projectId));
-  const { canManage, roles } = project.access;
+  const { roles, archived } = project.access;
+  // An archived project is read-only: its page shows it, and the way back.
+  const canManage = project.access.canManage && !archived;
   const radiologists = canManage ? (await findUsers({ role: 'radiologist', status: 'active' })).map(({ id, name, email }) => ({ id, name, email })) : [];
   const statuses = project.studies.map((s) => studyStatusOf(s.annotations, project.readersPerStudy));
   const accepted = statuses.filter((s) => s === 'accepted').length;
   const readers = project.members.filter((m) => m.role === 'reader');
   const reviewers = project.members.filter((m) => m.role === 'reviewer');
-  const queue = roles.includes('reader') ? await readerQueue(user, project.id) : null;
+  const queue = roles.includes('reader') && !archived ? await readerQueue(user, project.id) : null;
 
   return (
     <>
@@ -48,9 +52,18 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
               </Badge>
             ))}
             {queue?.next && <ButtonLink href={`/studies/${queue.next}/viewer?project=${project.id}`}>{queue.done ? 'Next study' : 'Start labeling'}</ButtonLink>}
+            {project.access.canManage && <ArchiveProjectButton projectId={project.id} archived={archived} action={archiveProjectAction} />}
           </span>
         }
       />
+      {project.archivedAt && (
+        <div className="mb-4">
+          <Alert tone="warning" title={`Archived on ${project.archivedAt.toISOString().slice(0, 10)}`}>
+            Read-only: its readers and reviewers no longer see it, and its schema, studies, members and labels cannot change. Its labels stay available. Restore it to
+            work on it again.
+          </Alert>
+        </div>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <div className="mb-3 flex items-baseline justify-between">
@@ -128,7 +141,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                     </td>
                     <td className="py-2 pr-3 text-xs text-slate-500">{s.annotations.map((a) => `${a.readerName}: ${a.status.replace('_', ' ')}`).join(' · ') || '—'}</td>
                     <td className="py-2 text-right whitespace-nowrap">
-                      {roles.length > 0 && (
+                      {roles.length > 0 && !archived && (
                         <Link href={`/studies/${s.studyId}/viewer?project=${project.id}`} className="mr-3 text-xs text-brand-700 hover:underline dark:text-brand-500">
                           Open
                         </Link>

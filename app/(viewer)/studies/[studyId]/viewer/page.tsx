@@ -6,6 +6,7 @@ import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import type { ViewerStudy } from '@/components/viewer/viewer-study';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
+import { isAppError } from '@/lib/errors/app-error';
 import { getLabelingContext } from '@/lib/projects/get-labeling-context';
 import { visibleStudiesWhere } from '@/lib/projects/study-access';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
@@ -17,7 +18,17 @@ export default async function ViewerPage({ params, searchParams }: { params: Pro
   const { studyId } = await params;
   const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
   const { project, review } = await searchParams;
-  const labeling = typeof project === 'string' ? await getLabelingContext(user, project, study.id, review === '1' ? 'review' : 'label') : null;
+  // An archived project's labels are read-only: the study opens for viewing, and says why.
+  const { labeling, refused } =
+    typeof project === 'string'
+      ? await getLabelingContext(user, project, study.id, review === '1' ? 'review' : 'label').then(
+          (context) => ({ labeling: context, refused: null }),
+          (err: unknown) => {
+            if (isAppError(err, 'CONFLICT')) return { labeling: null, refused: err.message };
+            throw err;
+          },
+        )
+      : { labeling: null, refused: null };
   const viewerStudy: ViewerStudy = {
     id: study.id,
     studyInstanceUid: study.studyInstanceUid,
@@ -42,6 +53,11 @@ export default async function ViewerPage({ params, searchParams }: { params: Pro
         <h1 className="truncate font-medium text-slate-100">
           {viewerStudy.patient} · {study.description || 'Study without description'} · {viewerStudy.date}
         </h1>
+        {refused && (
+          <p role="status" className="ml-auto rounded bg-amber-900/60 px-2 py-0.5 text-xs text-amber-100">
+            {refused}
+          </p>
+        )}
       </header>
       <div className="min-h-0 flex-1">
         <ViewerLoader study={viewerStudy} labeling={labeling ? { ...labeling, studyId: study.id } : null} />
