@@ -19,7 +19,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { NEXT_TELEMETRY_DISABLED: '1', COHORT_LOG_LEVEL: 'silent' },
+    env: { NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', COHORT_LOG_LEVEL: 'silent' },
     projects: [
       {
         extends: true,

@@ -56,6 +56,14 @@ const ZEnv = z.object({
   /** Most bytes a zip archive may unpack to, all members together. */
   COHORT_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 ** 3),
   COHORT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Where the model registry looks: one folder per model (model.onnx + manifest.json). */
+  COHORT_MODELS_DIR: z.string().min(1).default('models'),
+  /** ONNX Runtime threads per session run (0: one per core). */
+  COHORT_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** Try the CUDA execution provider first (falls back to CPU when it is not there). */
+  COHORT_INFERENCE_CUDA: booleanFromString.default(false),
+  /** Largest volume a job will run on, in voxels: a bigger one is refused before it could exhaust memory. */
+  COHORT_INFERENCE_MAX_VOXELS: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
 });
 
 export type Env = ReturnType<typeof parseEnv>;
@@ -74,6 +82,7 @@ export function parseEnv(source: Record<string, string | undefined>) {
     trustedOrigins: splitList(raw.COHORT_TRUSTED_ORIGINS),
     trustedProxies: splitList(raw.COHORT_TRUSTED_PROXIES),
     blobDir: path.join(dataDir, 'blobs'),
+    modelsDir: path.resolve(raw.COHORT_MODELS_DIR),
     isProduction: raw.NODE_ENV === 'production',
   };
 }

@@ -80,7 +80,7 @@ export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
       RescaleIntercept: -1024,
       RescaleSlope: 1,
       RescaleType: 'HU',
-      PixelData: phantomSlice(t, random).buffer,
+      PixelData: phantomSlice(t, random).pixels.buffer,
       _vrMap: { PixelData: 'OW' },
     };
     files.push(writePart10(dataset, 'COHORT_SYNTH_1'));
@@ -88,9 +88,23 @@ export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
   return files;
 }
 
-/** One axial slice at relative table position t (0..1), as stored values (HU + 1024). */
-function phantomSlice(t: number, random: () => number): Int16Array {
+/** What each phantom voxel is, as segmentation models of the body see it: the truth they are scored against. */
+export const PHANTOM_CLASSES = { background: 0, body: 1, lung: 2, bone: 3 } as const;
+
+/**
+ * The true classes of the series syntheticCtSeries makes with the same `slices` (one 512² slice per
+ * instance, in instance order): from the phantom's geometry, not its pixel values. The lung nodule
+ * is lung tissue; the contrast-filled aorta is body, not bone.
+ */
+export function syntheticCtTruth(slices: number): Uint8Array[] {
+  return Array.from({ length: slices }, (_, i) => phantomSlice(slices > 1 ? i / (slices - 1) : 0.5, () => 0.5).labels);
+}
+
+/** One axial slice at relative table position t (0..1), as stored values (HU + 1024), and its classes. */
+function phantomSlice(t: number, random: () => number): { pixels: Int16Array; labels: Uint8Array } {
   const pixels = new Int16Array(SIZE * SIZE);
+  const labels = new Uint8Array(SIZE * SIZE);
+  const { body, lung, bone } = PHANTOM_CLASSES;
   const lungs = t < 0.6 ? Math.sin((Math.PI * (t + 0.1)) / 0.7) : 0; // grow, then shrink to nothing
   const heart = t > 0.25 && t < 0.55 ? Math.sin((Math.PI * (t - 0.25)) / 0.3) : 0;
   const liver = t > 0.45 ? Math.min(1, (t - 0.45) / 0.2) : 0;
@@ -102,14 +116,16 @@ function phantomSlice(t: number, random: () => number): Int16Array {
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
       let hu = -1000;
+      let label: number = PHANTOM_CLASSES.background;
       if (inEllipse(x, y, 256, 256, 210, 160)) {
         hu = -80; // subcutaneous fat
+        label = body;
         if (inEllipse(x, y, 256, 256, 195, 145)) hu = 40; // muscle and organs
-        if (lungs > 0 && (inEllipse(x, y, 175, 235, 70 * lungs, 95 * lungs) || inEllipse(x, y, 337, 235, 70 * lungs, 95 * lungs))) hu = -850;
-        if (heart > 0 && inEllipse(x, y, 270, 250, 62 * heart, 55 * heart)) hu = 45;
-        if (liver > 0 && inEllipse(x, y, 320, 270, 95 * liver, 75 * liver)) hu = 60;
-        if (inEllipse(x, y, 256, 330, 22, 22)) hu = inEllipse(x, y, 256, 330, 12, 12) ? 300 : 700; // vertebral body
-        if (inEllipse(x, y, 245, 300, 11, 11)) hu = 200; // aorta, contrast-enhanced
+        if (lungs > 0 && (inEllipse(x, y, 175, 235, 70 * lungs, 95 * lungs) || inEllipse(x, y, 337, 235, 70 * lungs, 95 * lungs))) [hu, label] = [-850, lung];
+        if (heart > 0 && inEllipse(x, y, 270, 250, 62 * heart, 55 * heart)) [hu, label] = [45, body];
+        if (liver > 0 && inEllipse(x, y, 320, 270, 95 * liver, 75 * liver)) [hu, label] = [60, body];
+        if (inEllipse(x, y, 256, 330, 22, 22)) [hu, label] = [inEllipse(x, y, 256, 330, 12, 12) ? 300 : 700, bone]; // vertebral body
+        if (inEllipse(x, y, 245, 300, 11, 11)) [hu, label] = [200, body]; // aorta, contrast-enhanced
         for (const l of lesions) {
           const r = l.r * Math.max(0, 1 - Math.abs(t - l.at) * 12);
           if (r > 0 && inEllipse(x, y, l.x, l.y, r, r)) hu = l.hu;
@@ -117,9 +133,10 @@ function phantomSlice(t: number, random: () => number): Int16Array {
         hu += Math.round((random() - 0.5) * 24);
       }
       pixels[y * SIZE + x] = hu + 1024;
+      labels[y * SIZE + x] = label;
     }
   }
-  return pixels;
+  return { pixels, labels };
 }
 
 function inEllipse(x: number, y: number, cx: number, cy: number, rx: number, ry: number): boolean {

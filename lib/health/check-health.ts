@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
+import { listModels } from '@/lib/inference/registry';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
@@ -13,14 +14,15 @@ export type Health = {
   version: string;
   db: ComponentHealth;
   storage: ComponentHealth;
+  models: ComponentHealth;
 };
 
 const CHECK_TIMEOUT_MS = 3_000;
 
 /** What a load balancer or an admin needs to know: is each dependency answering, and how fast. */
 export async function checkHealth(): Promise<Health> {
-  const [db, storage] = await Promise.all([timed('db', checkDb), timed('storage', checkStorage)]);
-  return { status: db.ok && storage.ok ? 'ok' : 'degraded', version: APP_VERSION, db, storage };
+  const [db, storage, models] = await Promise.all([timed('db', checkDb), timed('storage', checkStorage), timed('models', checkModels)]);
+  return { status: db.ok && storage.ok && models.ok ? 'ok' : 'degraded', version: APP_VERSION, db, storage, models };
 }
 
 async function checkDb(): Promise<Record<string, unknown>> {
@@ -36,6 +38,14 @@ async function checkStorage(): Promise<Record<string, unknown>> {
   await fs.access(root, fs.constants.W_OK);
   const s = await fs.statfs(root);
   return { freeBytes: s.bavail * s.bsize };
+}
+
+/** Every model in the registry can run (the reasons of those that cannot are on /models and in the log). */
+async function checkModels(): Promise<Record<string, unknown>> {
+  const models = await listModels();
+  const invalid = models.filter((m) => m.status !== 'ready').map((m) => m.name);
+  if (invalid.length) throw new Error(`models that cannot run: ${invalid.join(', ')}`);
+  return { ready: models.length };
 }
 
 async function timed(name: string, check: () => Promise<Record<string, unknown>>): Promise<ComponentHealth> {
@@ -62,5 +72,6 @@ function describe(err: unknown): string {
   if (isDatabaseUnavailable(err)) return 'unreachable';
   if (err instanceof Error && err.message.startsWith('no answer within')) return err.message;
   if (err instanceof Error && err.name === 'MigrationError') return 'migration failed (see server log)';
+  if (err instanceof Error && err.message.startsWith('models that cannot run')) return err.message;
   return 'failing (see server log)';
 }

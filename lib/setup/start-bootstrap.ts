@@ -1,6 +1,9 @@
 import { env } from '@/lib/config/env';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
+import { listModels } from '@/lib/inference/registry';
+import { requeueInterruptedJobs } from '@/lib/jobs/job-queue';
+import { startJobRunner } from '@/lib/jobs/job-runner';
 import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
 import { log } from '@/lib/log/logger';
 import { sweepUploads } from '@/lib/uploads/upload-session';
@@ -17,7 +20,30 @@ const RETRY_MAX_MS = 60_000;
  */
 export async function startBootstrap(): Promise<void> {
   setBootstrapState({ status: 'pending' });
+  void checkModels();
   await attempt(RETRY_MIN_MS);
+}
+
+/**
+ * Jobs a previous run of the server left running go back to the queue (or fail after three tries),
+ * then the runner starts taking them. One server process runs jobs (the default deployment).
+ */
+async function startJobs() {
+  const { requeued, failed } = await requeueInterruptedJobs();
+  if (requeued || failed) log.info('jobs interrupted by the last shutdown', { requeued, failed });
+  startJobRunner();
+}
+
+/** Loads and verifies every model at start (hash, graph, a dummy run), saying which cannot run and why. */
+async function checkModels() {
+  try {
+    for (const model of await listModels()) {
+      if (model.status === 'ready') log.info(`model ${model.name} ready`, { sha256: model.sha256 });
+      else log.error(`model ${model.name} cannot run`, { problems: model.problems });
+    }
+  } catch (err) {
+    log.error('the model registry could not be read', { err: (err as Error).message });
+  }
 }
 
 /**
@@ -53,6 +79,7 @@ async function attempt(nextDelayMs: number): Promise<void> {
   try {
     const report = await bootstrap();
     setBootstrapState({ status: 'ready', at: new Date() });
+    await startJobs();
     scheduleCheckpoints();
     scheduleCleanup();
     const banner = formatBootstrapReport(report);

@@ -8,7 +8,7 @@ import { startTcpProxy } from '../helpers/tcp-proxy';
 const provider = process.env.COHORT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
 
 describe('GET /api/health', () => {
-  it('reports database, storage and version without a session', async () => {
+  it('reports database, storage, models and version without a session', async () => {
     const res = await callRoute(healthRoute, 'GET', '/api/health');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -17,6 +17,8 @@ describe('GET /api/health', () => {
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       db: { ok: true, provider, latencyMs: expect.any(Number) },
       storage: { ok: true, freeBytes: expect.any(Number) },
+      // The shipped models, loaded and verified (hash, graph, a dummy run).
+      models: { ok: true, ready: 1 },
     });
   });
 });

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import type { LabelSchema } from '@/lib/annotations/label-schema';
+import { env } from '@/lib/config/env';
+import { getDb } from '@/lib/db/client';
+import { framePixels } from '@/lib/dicom/frame-pixels';
+import { orderStack, type InstanceJson } from '@/lib/dicom/stack-order.client';
+import { retrieveMetadata } from '@/lib/dicomweb/wado-metadata';
+import { AppError } from '@/lib/errors/app-error';
+import { finishJob, reportProgress } from '@/lib/jobs/job-queue';
+import { appendEntry } from '@/lib/ledger/append-entry';
+import { pseudonymOf, studyReference, SYSTEM_ACTOR } from '@/lib/ledger/pseudonym';
+import { parseStoredSchema } from '@/lib/projects/schema-version';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
+import type { ModelManifest } from './manifest';
+import type { SliceSamples } from './preprocess';
+import { requireModel } from './registry';
+import { segmentSlices, type SliceRunStats } from './segment-slices';
+import { sessionOptions } from './session-pool';
+
+export const ZInferenceJobParams = z
+  .object({
+    projectId: z.string().min(1).max(64),
+    studyId: z.string().min(1).max(64),
+    seriesInstanceUid: z.string().regex(/^[0-9.]{1,64}$/),
+    modelName: z.string().min(1).max(64),
+  })
+  .strict();
+export type InferenceJobParams = z.infer<typeof ZInferenceJobParams>;
+
+export type InferenceJobResult = { proposalId: string; counts: Record<string, number>; unmatchedClasses: string[]; slices: number; runMs: number };
+
+/**
+ * Runs a pre-annotation job (in the job worker process): the series' slices in viewing order,
+ * decoded, through the model, mapped to the project's segment values, and stored at the end in one
+ * transaction as an AI proposal with its provenance and an `inference.completed` ledger entry. A
+ * failure or a cancellation before that leaves nothing behind but the job's status and reason.
+ */
+export async function runInferenceJob(jobId: string): Promise<void> {
+  const job = await getDb().job.findUniqueOrThrow({ where: { id: jobId } });
+  try {
+    const params = ZInferenceJobParams.parse(JSON.parse(job.params));
+    const result = await infer(jobId, params, job.createdById);
+    if (result === 'cancelled') await finishJob(jobId, 'cancelled', { message: 'Cancelled: nothing was stored' });
+  } catch (err) {
+    const reason = err instanceof AppError || err instanceof z.ZodError ? describe(err) : `Inference failed: ${err instanceof Error ? err.message : String(err)}`;
+    await finishJob(jobId, 'failed', { error: reason });
+  }
+}
+
+function describe(err: AppError | z.ZodError): string {
+  return err instanceof z.ZodError ? `Bad job parameters: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` : err.message;
+}
+
+async function infer(jobId: string, params: InferenceJobParams, createdById: string | null): Promise<InferenceJobResult | 'cancelled'> {
+  const db = getDb();
+  const model = await requireModel(params.modelName);
+  const { manifest } = model;
+  const item = await db.projectStudy.findUnique({
+    where: { projectId_studyId: { projectId: params.projectId, studyId: params.studyId } },
+    include: { study: { select: { studyInstanceUid: true } } },
+  });
+  if (!item) throw new AppError('NOT_FOUND', 'The study is not in this project.');
+  const series = await db.series.findFirst({ where: { seriesInstanceUid: params.seriesInstanceUid, studyId: params.studyId } });
+  if (!series) throw new AppError('NOT_FOUND', 'The series is not in this study.');
+  if (!manifest.modalities.includes(series.modality)) {
+    throw new AppError('CONFLICT', `${manifest.title} is for ${manifest.modalities.join(', ')}; this series is ${series.modality || 'of no modality'}.`);
+  }
+  const schemaVersion = await db.labelSchemaVersion.findFirstOrThrow({ where: { projectId: params.projectId }, orderBy: { version: 'desc' } });
+  const mapping = classMapping(manifest, parseStoredSchema(schemaVersion.schema));
+
+  const metadata = await retrieveMetadata({ study: item.study.studyInstanceUid, series: series.seriesInstanceUid });
+  const stack = orderStack(metadata as InstanceJson[]);
+  const rows = await db.instance.findMany({ where: { seriesId: series.id } });
+  const bySop = new Map(rows.map((r) => [r.sopInstanceUid, r]));
+  const images = stack.images.map((image) => ({ image, row: bySop.get(image.sopInstanceUid)! }));
+  const grid = new Set(images.map(({ row }) => `${row.rows}x${row.columns}`));
+  if (images.length === 0) throw new AppError('CONFLICT', 'The series has no images.');
+  if (grid.size !== 1 || images.some(({ row }) => !row.rows || !row.columns)) throw new AppError('CONFLICT', `Inconsistent slice geometry: the series mixes image sizes (${[...grid].join(', ')}).`);
+  if (images.length > 1 && stack.normal === null) throw new AppError('CONFLICT', 'Inconsistent slice geometry: the images do not share one orientation.');
+  const bad = images.find(({ row }) => (row.samplesPerPixel ?? 1) !== 1 || ![8, 16].includes(row.bitsAllocated ?? 0));
+  if (bad) throw new AppError('CONFLICT', `The model reads greyscale images of 8 or 16 bits; ${bad.row.sopInstanceUid} has ${bad.row.samplesPerPixel} samples of ${bad.row.bitsAllocated} bits.`);
+  const columns = images[0]!.row.columns!;
+  const height = images[0]!.row.rows!;
+  const area = columns * height;
+  const voxels = area * images.length;
+  if (voxels > env.COHORT_INFERENCE_MAX_VOXELS) {
+    throw new AppError('CONFLICT', `The series has ${voxels.toLocaleString('en')} voxels, more than the ${env.COHORT_INFERENCE_MAX_VOXELS.toLocaleString('en')} pre-annotation is allowed (COHORT_INFERENCE_MAX_VOXELS).`);
+  }
+
+  const total = images.length;
+  await reportProgress(jobId, { done: 0, total, message: `Running ${manifest.name} on ${total} slices` });
+  const controller = new AbortController();
+  async function* slices(): AsyncGenerator<SliceSamples> {
+    for (const { image, row } of images) {
+      const [bytes] = await framePixels(row, [image.frame]);
+      yield { samples: samplesOf(bytes!, row.bitsAllocated!, row.pixelRepresentation ?? 0), rows: height, columns, slope: row.rescaleSlope ?? 1, intercept: row.rescaleIntercept ?? 0 };
+    }
+  }
+
+  const batch = manifest.preprocessing.mode.kind === 'slice2d' ? manifest.preprocessing.mode.batch : 1;
+  const labelmap = new Uint8Array(voxels);
+  const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
+  const started = performance.now();
+  let k = 0;
+  try {
+    for await (const classes of segmentSlices(model, slices(), { signal: controller.signal, stats })) {
+      const out = labelmap.subarray(k * area, (k + 1) * area);
+      for (let i = 0; i < area; i++) out[i] = mapping.valueOf[classes[i]!]!;
+      k++;
+      // Once per batch: progress for the UI, and whether someone asked to stop.
+      if (k % batch === 0 || k === total) {
+        const { cancelRequested } = await reportProgress(jobId, { done: k, total, message: `Slice ${k} of ${total}` });
+        if (cancelRequested) controller.abort();
+      }
+    }
+  } catch (err) {
+    if (controller.signal.aborted) return 'cancelled';
+    throw err;
+  }
+  const runMs = Math.round(performance.now() - started);
+
+  const rle = encodeLabelmapRle(labelmap);
+  const counts = Object.fromEntries(summarizeLabelmapRle(rle, voxels).counts) as Record<string, number>;
+  const blob = await getBlobStore().put(rle);
+  const parameters = { batch, ...sessionSummary(), classes: mapping.used, sessionRunMs: Math.round(stats.runMs) };
+  const result = await db.$transaction(async (tx) => {
+    // Cancelled at the last moment: nothing is stored.
+    const now = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { cancelRequested: true } });
+    if (now.cancelRequested) return 'cancelled' as const;
+    const proposal = await tx.aiProposal.create({
+      data: {
+        projectId: params.projectId,
+        studyId: params.studyId,
+        seriesInstanceUid: series.seriesInstanceUid,
+        jobId,
+        modelName: manifest.name,
+        modelVersion: manifest.version,
+        modelSha256: model.sha256,
+        manifestHash: model.manifestHash,
+        parameters: JSON.stringify(parameters),
+        schemaVersionId: schemaVersion.id,
+        columns,
+        rows: height,
+        slices: total,
+        labelmapSha256: blob.sha256,
+        counts: JSON.stringify(counts),
+        runMs,
+      },
+    });
+    await appendEntry(tx, {
+      type: 'inference.completed',
+      actor: createdById ? pseudonymOf(createdById) : SYSTEM_ACTOR,
+      subjects: [proposal.id, studyReference(item.study.studyInstanceUid)],
+      payload: {
+        project: params.projectId,
+        model: manifest.name,
+        modelVersion: manifest.version,
+        modelSha256: model.sha256,
+        manifestHash: model.manifestHash,
+        outputSha256: blob.sha256,
+        slices: total,
+        runMs,
+      },
+    });
+    const value: InferenceJobResult = { proposalId: proposal.id, counts, unmatchedClasses: mapping.unmatched, slices: total, runMs };
+    await finishJob(jobId, 'succeeded', { result: value, message: `Proposal ready: ${total} slices in ${(runMs / 1000).toFixed(1)} s` }, tx);
+    return value;
+  });
+  return result;
+}
+
+/**
+ * Which schema segment each model class is written as: same code (scheme and value), else same name
+ * (case-insensitive). Classes with no segment are left out (and listed); none at all is an error.
+ */
+export function classMapping(manifest: ModelManifest, schema: LabelSchema): { valueOf: Uint8Array; used: { model: string; segment: number }[]; unmatched: string[] } {
+  const valueOf = new Uint8Array(256);
+  const used: { model: string; segment: number }[] = [];
+  const unmatched: string[] = [];
+  manifest.output.classes.forEach((c, k) => {
+    const segment =
+      (c.code && schema.segments.find((s) => s.code && s.code.scheme === c.code!.scheme && s.code.value === c.code!.value)) ||
+      schema.segments.find((s) => s.name.toLowerCase() === c.name.toLowerCase());
+    if (segment) {
+      valueOf[k + 1] = segment.value;
+      used.push({ model: c.name, segment: segment.value });
+    } else unmatched.push(c.name);
+  });
+  if (used.length === 0) throw new AppError('CONFLICT', `None of the model's classes (${unmatched.join(', ')}) is a segment of the project's label schema (by code or name).`);
+  return { valueOf, used, unmatched };
+}
+
+function samplesOf(bytes: Buffer, bitsAllocated: number, pixelRepresentation: number): ArrayLike<number> {
+  if (bitsAllocated === 8) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  // Copied when unaligned: typed arrays over a Buffer need an even byte offset.
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : Buffer.from(bytes);
+  return pixelRepresentation === 1 ? new Int16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2) : new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+}
+
+function sessionSummary() {
+  const options = sessionOptions();
+  return { executionProviders: (options.executionProviders ?? []).map(String), intraOpThreads: options.intraOpNumThreads ?? 0 };
+}

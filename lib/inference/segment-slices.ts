@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { AppError } from '@/lib/errors/app-error';
+import { classesOf, removeSmallComponents } from './postprocess';
+import { prepareSlice, resample2d, type SliceSamples } from './preprocess';
+import type { ReadyModel } from './registry';
+import { sessionFor } from './session-pool';
+
+export type SliceRunStats = { slices: number; batches: number; runMs: number };
+
+/**
+ * Segments a series slice by slice with a 2D model: slices are prepared as the manifest says,
+ * batched, run through the pooled session and turned back into class maps of each slice's own size
+ * (1 + the class's position in the manifest, 0: none), yielded in input order. Memory stays at one
+ * batch whatever the series' length. `signal` stops between batches.
+ */
+export async function* segmentSlices(
+  model: ReadyModel,
+  slices: AsyncIterable<SliceSamples> | Iterable<SliceSamples>,
+  { signal, stats }: { signal?: AbortSignal; stats?: SliceRunStats } = {},
+): AsyncGenerator<Uint8Array> {
+  const { manifest } = model;
+  if (manifest.preprocessing.mode.kind !== 'slice2d') throw new AppError('CONFLICT', `${manifest.name} is a 3D model: it runs on volumes, not slice by slice.`);
+  if (manifest.input.channels !== 1) throw new AppError('CONFLICT', `${manifest.name} takes ${manifest.input.channels} channels; Cohort feeds 2D models one greyscale channel.`);
+  const session = await sessionFor(model.sha256, () => readFile(path.join(model.dir, manifest.file)));
+  const [rows, columns] = manifest.input.size as [number, number];
+  const area = rows * columns;
+  const batchSize = manifest.preprocessing.mode.batch;
+  const input = new Float32Array(batchSize * area);
+  const pending: SliceSamples[] = [];
+
+  async function* flush(): AsyncGenerator<Uint8Array> {
+    signal?.throwIfAborted();
+    const n = pending.length;
+    pending.forEach((slice, k) => prepareSlice(slice, manifest, input.subarray(k * area, (k + 1) * area)));
+    const started = performance.now();
+    const outputs = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input.subarray(0, n * area), [n, 1, rows, columns]) });
+    if (stats) {
+      stats.runMs += performance.now() - started;
+      stats.batches++;
+      stats.slices += n;
+    }
+    const output = outputs[manifest.output.name]!;
+    try {
+      const data = output.data as Float32Array;
+      const channels = manifest.output.kind === 'labels' ? 1 : Number(output.dims[1]);
+      const classes = new Uint8Array(area);
+      for (let k = 0; k < n; k++) {
+        classesOf(data.subarray(k * channels * area, (k + 1) * channels * area), channels, area, manifest, classes);
+        const slice = pending[k]!;
+        const own = new Uint8Array(slice.rows * slice.columns);
+        resample2d((i) => classes[i]!, rows, columns, own, slice.rows, slice.columns, 'nearest');
+        removeSmallComponents(own, slice.rows, slice.columns, manifest.postprocessing.minComponentVoxels);
+        yield own;
+      }
+    } finally {
+      for (const out of Object.values(outputs)) out.dispose();
+    }
+    pending.length = 0;
+  }
+
+  for await (const slice of slices) {
+    pending.push(slice);
+    if (pending.length === batchSize) yield* flush();
+  }
+  if (pending.length) yield* flush();
+}

@@ -1,0 +1,60 @@
+-- CreateTable
+CREATE TABLE "job" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "params" TEXT NOT NULL,
+    "result" TEXT,
+    "done" INTEGER NOT NULL DEFAULT 0,
+    "total" INTEGER NOT NULL DEFAULT 0,
+    "message" TEXT NOT NULL DEFAULT '',
+    "error" TEXT,
+    "cancel_requested" BOOLEAN NOT NULL DEFAULT false,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "created_by_id" TEXT,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "started_at" TIMESTAMP(3),
+    "finished_at" TIMESTAMP(3),
+    "updated_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "job_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ai_proposal" (
+    "id" TEXT NOT NULL,
+    "project_id" TEXT NOT NULL,
+    "study_id" TEXT NOT NULL,
+    "series_instance_uid" TEXT NOT NULL,
+    "job_id" TEXT NOT NULL,
+    "model_name" TEXT NOT NULL,
+    "model_version" TEXT NOT NULL,
+    "model_sha256" TEXT NOT NULL,
+    "manifest_hash" TEXT NOT NULL,
+    "parameters" TEXT NOT NULL,
+    "schema_version_id" TEXT NOT NULL,
+    "columns" INTEGER NOT NULL,
+    "rows" INTEGER NOT NULL,
+    "slices" INTEGER NOT NULL,
+    "labelmap_sha256" TEXT NOT NULL,
+    "counts" TEXT NOT NULL,
+    "run_ms" INTEGER NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ai_proposal_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "job_status_created_at_idx" ON "job"("status", "created_at");
+
+-- CreateIndex
+CREATE INDEX "job_kind_created_at_idx" ON "job"("kind", "created_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ai_proposal_job_id_key" ON "ai_proposal"("job_id");
+
+-- CreateIndex
+CREATE INDEX "ai_proposal_project_id_study_id_idx" ON "ai_proposal"("project_id", "study_id");
+
+-- AddForeignKey
+ALTER TABLE "ai_proposal" ADD CONSTRAINT "ai_proposal_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "project"("id") ON DELETE CASCADE ON UPDATE CASCADE;

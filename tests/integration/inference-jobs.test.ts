@@ -1,0 +1,185 @@
+/**
+ * Pre-annotation jobs end to end on the server: a real series from the blob store, decoded, run
+ * through the shipped ONNX model in a worker process, stored as an AI proposal with provenance and
+ * its ledger entry; and every way a job can go wrong leaves a clear status and nothing half-written.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import { getDb } from '@/lib/db/client';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { PHANTOM_CLASSES, syntheticCtSeries, syntheticCtTruth } from '@/lib/dicom/synthetic-ct';
+import { enqueueJob, getJob, requeueInterruptedJobs, requestCancel, claimNextJob } from '@/lib/jobs/job-queue';
+import { runInWorker } from '@/lib/jobs/job-runner';
+import { runJob } from '@/lib/jobs/run-job';
+import { pseudonymOf } from '@/lib/ledger/pseudonym';
+import { addProjectStudies } from '@/lib/projects/add-project-studies';
+import { createProject } from '@/lib/projects/create-project';
+import { ZCreateProjectInput } from '@/lib/projects/schemas';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { sample } from '../helpers/dicom-samples';
+import { makeUser } from '../helpers/users';
+
+const SLICES = 12;
+// The project's schema names the classes differently from the model: matched by SNOMED code.
+const SCHEMA = {
+  segments: [
+    { value: 5, name: 'Whole body', color: '#f4a261', code: { scheme: 'SCT', value: '38266002', meaning: 'Entire body as a whole' } },
+    { value: 7, name: 'Lungs', color: '#2a9d8f', code: { scheme: 'SCT', value: '39607008', meaning: 'Lung structure' } },
+  ],
+};
+
+let engineerId: string;
+let projectId: string;
+let ct: { studyId: string; seriesUid: string };
+let mr: { studyId: string; seriesUid: string };
+
+beforeAll(async () => {
+  const engineer = await makeUser(['ml_engineer']);
+  engineerId = engineer.id;
+  await ingestFiles(
+    (async function* () {
+      for (const body of syntheticCtSeries({ slices: SLICES, seed: 9 })) yield { body };
+      yield { body: readFileSync(sample('valid/pydicom/MR_small.dcm')) };
+    })(),
+    { actorUserId: engineerId },
+  );
+  const series = await getDb().series.findMany({ select: { studyId: true, seriesInstanceUid: true, modality: true } });
+  const pick = (m: string) => {
+    const s = series.find((x) => x.modality === m)!;
+    return { studyId: s.studyId, seriesUid: s.seriesInstanceUid };
+  };
+  ct = pick('CT');
+  mr = pick('MR');
+  ({ id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Pre-annotated', schema: SCHEMA }), actorId: engineerId }));
+  await addProjectStudies({ projectId, input: { studyIds: [ct.studyId, mr.studyId] } });
+});
+
+const job = (over: Partial<{ studyId: string; seriesInstanceUid: string; modelName: string }> = {}) =>
+  enqueueJob('inference', { projectId, studyId: ct.studyId, seriesInstanceUid: ct.seriesUid, modelName: 'ct-body-lungs-bone', ...over }, engineerId);
+
+/** Claims and runs the job in this process (the worker process runs exactly this). */
+async function runClaimed(id: string) {
+  expect(await claimNextJob()).toBe(id);
+  await runJob(id);
+  return getJob(id);
+}
+
+describe('a pre-annotation job', () => {
+  it('runs in a worker process and stores the proposal in the schema’s values, with provenance and a ledger entry', async () => {
+    const id = await job();
+    expect(await claimNextJob()).toBe(id);
+    await runInWorker(id);
+    const done = await getJob(id);
+    expect(done).toMatchObject({ status: 'succeeded', done: SLICES, total: SLICES, error: null });
+    const result = done.result as { proposalId: string; counts: Record<string, number>; unmatchedClasses: string[] };
+    // Bone has no segment in this schema: left out, and said so.
+    expect(result.unmatchedClasses).toEqual(['Bone']);
+
+    const proposal = await getDb().aiProposal.findUniqueOrThrow({ where: { id: result.proposalId } });
+    const model = JSON.parse(readFileSync('models/ct-body-lungs-bone/manifest.json', 'utf8')) as { sha256: string; version: string };
+    expect(proposal).toMatchObject({ jobId: id, modelName: 'ct-body-lungs-bone', modelVersion: model.version, modelSha256: model.sha256, columns: 512, rows: 512, slices: SLICES });
+    expect(proposal.manifestHash).toMatch(/^[0-9a-f]{64}$/);
+
+    // The stored labelmap, in viewing order (the series runs head to feet, as stored): the phantom's truth in the schema's values.
+    const voxels = decodeLabelmapRle(await getBlobStore().read(proposal.labelmapSha256), 512 * 512 * SLICES);
+    const truth = syntheticCtTruth(SLICES);
+    const viewingOrder = [...truth].reverse(); // sorted along the slice normal: feet (last stored) first
+    for (const [cls, value] of [[PHANTOM_CLASSES.body, 5], [PHANTOM_CLASSES.lung, 7]] as const) {
+      let a = 0;
+      let b = 0;
+      let both = 0;
+      viewingOrder.forEach((slice, k) => {
+        for (let i = 0; i < slice.length; i++) {
+          const x = voxels[k * slice.length + i] === value;
+          const y = slice[i] === cls;
+          a += Number(x);
+          b += Number(y);
+          both += Number(x && y);
+        }
+      });
+      expect((2 * both) / (a + b)).toBeGreaterThanOrEqual(0.95);
+    }
+    expect(Object.keys(JSON.parse(proposal.counts) as object).sort()).toEqual(['5', '7']);
+
+    const entry = await getDb().ledgerEntry.findFirstOrThrow({ where: { type: 'inference.completed' }, orderBy: { seq: 'desc' } });
+    const body = JSON.parse(Buffer.from(entry.canonical).toString('utf8')) as { actor: string; subjects: string[]; payload: Record<string, unknown> };
+    expect(body.actor).toBe(pseudonymOf(engineerId));
+    expect(body.subjects[0]).toBe(proposal.id);
+    expect(body.payload).toMatchObject({ model: 'ct-body-lungs-bone', modelSha256: model.sha256, outputSha256: proposal.labelmapSha256, slices: SLICES });
+  });
+});
+
+describe('a job that cannot run fails with the reason and stores nothing', () => {
+  const proposals = () => getDb().aiProposal.count();
+
+  it.each([
+    ['a series of another modality', () => job({ studyId: mr.studyId, seriesInstanceUid: mr.seriesUid }), /is for CT; this series is MR/],
+    ['a model not in the registry', () => job({ modelName: 'no-such-model' }), /No model "no-such-model"/],
+    ['a series not in the study', () => job({ seriesInstanceUid: '1.2.3.4' }), /The series is not in this study/],
+    ['bad parameters', () => enqueueJob('inference', { projectId, studyId: ct.studyId }, engineerId), /Bad job parameters: seriesInstanceUid/],
+  ])('%s', async (_, make, reason) => {
+    const before = await proposals();
+    const id = await make();
+    const failed = await runClaimed(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(reason);
+    expect(await proposals()).toBe(before);
+  });
+
+  it('a worker process that dies fails its job with what it said', async () => {
+    const id = await job();
+    expect(await claimNextJob()).toBe(id);
+    // The worker cannot reach the database it is given: it dies before recording anything itself.
+    const env = { ...process.env };
+    process.env.DATABASE_URL = 'file:/nonexistent/dir/cohort.db';
+    try {
+      await runInWorker(id);
+    } finally {
+      process.env.DATABASE_URL = env.DATABASE_URL;
+    }
+    const failed = await getJob(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/The worker process stopped \(exit code \d+\)/);
+  });
+});
+
+describe('cancelling and restarts', () => {
+  it('a job cancelled while queued never runs; one cancelled while running stops and stores nothing', async () => {
+    const queued = await job();
+    expect((await requestCancel(queued)).status).toBe('cancelled');
+    expect(await claimNextJob()).toBeNull();
+
+    const running = await job();
+    expect(await claimNextJob()).toBe(running);
+    await requestCancel(running);
+    const before = await getDb().aiProposal.count();
+    await runJob(running);
+    expect(await getJob(running)).toMatchObject({ status: 'cancelled', message: 'Cancelled: nothing was stored' });
+    expect(await getDb().aiProposal.count()).toBe(before);
+  });
+
+  it('a job a restart interrupted goes back to the queue and runs again; after three interruptions it fails', async () => {
+    const id = await job();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect(await claimNextJob()).toBe(id);
+      // The server stops here; the next start requeues what was running.
+      const { requeued, failed } = await requeueInterruptedJobs();
+      expect({ requeued, failed }).toEqual(attempt < 3 ? { requeued: 1, failed: 0 } : { requeued: 0, failed: 1 });
+    }
+    expect(await getJob(id)).toMatchObject({ status: 'failed', error: 'Interrupted by a server restart 3 times.' });
+  });
+
+  it('a series larger than the limit is refused before any slice is read', async () => {
+    // The limit is read at start-up; this worker gets a small one.
+    const id = await job();
+    expect(await claimNextJob()).toBe(id);
+    process.env.COHORT_INFERENCE_MAX_VOXELS = String(512 * 512 * 4);
+    try {
+      await runInWorker(id);
+    } finally {
+      delete process.env.COHORT_INFERENCE_MAX_VOXELS;
+    }
+    expect((await getJob(id)).error).toMatch(/has 3,145,728 voxels, more than the 1,048,576 pre-annotation is allowed/);
+  });
+});
