@@ -7,6 +7,7 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 export type JobView = {
   id: string;
   kind: JobKind;
+  projectId: string | null;
   status: JobStatus;
   params: unknown;
   result: unknown;
@@ -35,6 +36,7 @@ export function jobView(row: JobRow, now = Date.now()): JobView {
   return {
     id: row.id,
     kind: row.kind as JobKind,
+    projectId: row.projectId,
     status: row.status as JobStatus,
     params: JSON.parse(row.params) as unknown,
     result: row.result ? (JSON.parse(row.result) as unknown) : null,
@@ -53,8 +55,8 @@ export function jobView(row: JobRow, now = Date.now()): JobView {
 }
 
 /** Queues a job (inside the caller's transaction when given); the runner picks it up. */
-export async function enqueueJob(kind: JobKind, params: unknown, createdById: string | null, tx: Tx = getDb()): Promise<string> {
-  const row = await tx.job.create({ data: { kind, params: JSON.stringify(params), createdById, message: 'Waiting for a free worker' }, select: { id: true } });
+export async function enqueueJob(kind: JobKind, params: unknown, createdById: string | null, { projectId = null, tx = getDb() }: { projectId?: string | null; tx?: Tx } = {}): Promise<string> {
+  const row = await tx.job.create({ data: { kind, projectId, params: JSON.stringify(params), createdById, message: 'Waiting for a free worker' }, select: { id: true } });
   return row.id;
 }
 

@@ -9,6 +9,7 @@ const POLL_MS = 2_000;
 const STDERR_TAIL = 2_000;
 
 type Runner = { running: number; timer: NodeJS.Timeout | null; ticking: boolean };
+/* `timer` is set once startJobRunner ran: only a process that runs jobs (the server) takes them. */
 
 function runner(): Runner {
   const g = globalThis as { __cohortJobRunner?: Runner };
@@ -25,10 +26,10 @@ export function startJobRunner(): void {
   void kickJobRunner();
 }
 
-/** Looks for work now (after a job is queued), instead of at the next poll. */
+/** Looks for work now (after a job is queued), instead of at the next poll; nothing in a process that runs no jobs. */
 export async function kickJobRunner(): Promise<void> {
   const r = runner();
-  if (r.ticking) return;
+  if (r.ticking || !r.timer) return;
   r.ticking = true;
   try {
     while (r.running < CONCURRENCY) {

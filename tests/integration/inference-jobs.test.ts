@@ -5,6 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as preannotateRoute from '@/app/api/projects/[projectId]/preannotate/route';
+import * as eventsRoute from '@/app/api/projects/[projectId]/preannotate/events/route';
+import * as cancelRoute from '@/app/api/jobs/[jobId]/cancel/route';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
@@ -17,6 +20,7 @@ import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
 import { makeUser } from '../helpers/users';
 
@@ -30,13 +34,18 @@ const SCHEMA = {
 };
 
 let engineerId: string;
+let engineer: Session;
+let radiologist: Session;
 let projectId: string;
 let ct: { studyId: string; seriesUid: string };
 let mr: { studyId: string; seriesUid: string };
 
 beforeAll(async () => {
-  const engineer = await makeUser(['ml_engineer']);
-  engineerId = engineer.id;
+  const e = await makeUser(['ml_engineer']);
+  engineerId = e.id;
+  engineer = await signInOrThrow(e.email, e.password);
+  const r = await makeUser(['radiologist']);
+  radiologist = await signInOrThrow(r.email, r.password);
   await ingestFiles(
     (async function* () {
       for (const body of syntheticCtSeries({ slices: SLICES, seed: 9 })) yield { body };
@@ -56,7 +65,7 @@ beforeAll(async () => {
 });
 
 const job = (over: Partial<{ studyId: string; seriesInstanceUid: string; modelName: string }> = {}) =>
-  enqueueJob('inference', { projectId, studyId: ct.studyId, seriesInstanceUid: ct.seriesUid, modelName: 'ct-body-lungs-bone', ...over }, engineerId);
+  enqueueJob('inference', { projectId, studyId: ct.studyId, seriesInstanceUid: ct.seriesUid, modelName: 'ct-body-lungs-bone', ...over }, engineerId, { projectId });
 
 /** Claims and runs the job in this process (the worker process runs exactly this). */
 async function runClaimed(id: string) {
@@ -117,7 +126,7 @@ describe('a job that cannot run fails with the reason and stores nothing', () =>
     ['a series of another modality', () => job({ studyId: mr.studyId, seriesInstanceUid: mr.seriesUid }), /is for CT; this series is MR/],
     ['a model not in the registry', () => job({ modelName: 'no-such-model' }), /No model "no-such-model"/],
     ['a series not in the study', () => job({ seriesInstanceUid: '1.2.3.4' }), /The series is not in this study/],
-    ['bad parameters', () => enqueueJob('inference', { projectId, studyId: ct.studyId }, engineerId), /Bad job parameters: seriesInstanceUid/],
+    ['bad parameters', () => enqueueJob('inference', { projectId, studyId: ct.studyId }, engineerId, { projectId }), /Bad job parameters: seriesInstanceUid/],
   ])('%s', async (_, make, reason) => {
     const before = await proposals();
     const id = await make();
@@ -181,5 +190,44 @@ describe('cancelling and restarts', () => {
       delete process.env.COHORT_INFERENCE_MAX_VOXELS;
     }
     expect((await getJob(id)).error).toMatch(/has 3,145,728 voxels, more than the 1,048,576 pre-annotation is allowed/);
+  });
+});
+
+describe('starting pre-annotation over the API', () => {
+  const start = (body: unknown, session = engineer) => callRoute(preannotateRoute, 'POST', `/api/projects/${projectId}/preannotate`, { session, params: { projectId }, body });
+  const list = () => callRoute(preannotateRoute, 'GET', `/api/projects/${projectId}/preannotate`, { session: engineer, params: { projectId } });
+
+  it('queues the series the model applies to, once, and says what it skipped', async () => {
+    // Only the CT series: the MR one is another modality. It already has a proposal from this model (the first test).
+    const again = await start({ modelName: 'ct-body-lungs-bone' });
+    expect(again.status).toBe(202);
+    expect(again.json).toEqual({ jobs: [], skipped: 1 });
+    // Asked for by name, it runs again.
+    const asked = await start({ modelName: 'ct-body-lungs-bone', seriesInstanceUids: [ct.seriesUid] });
+    expect(asked.status).toBe(202);
+    const jobs = asked.json.jobs as { id: string; status: string; params: { seriesInstanceUid: string } }[];
+    expect(jobs).toEqual([expect.objectContaining({ status: 'queued', params: expect.objectContaining({ seriesInstanceUid: ct.seriesUid }) })]);
+    expect(((await list()).json.jobs as { id: string }[])[0]!.id).toBe(jobs[0]!.id);
+
+    // The live list streams while a job waits, and ends once none does.
+    const cancel = await callRoute(cancelRoute, 'POST', `/api/jobs/${jobs[0]!.id}/cancel`, { session: engineer, params: { jobId: jobs[0]!.id } });
+    expect(cancel.json).toMatchObject({ status: 'cancelled' });
+    const events = await callRoute(eventsRoute, 'GET', `/api/projects/${projectId}/preannotate/events`, { session: engineer, params: { projectId } });
+    expect(events.headers.get('content-type')).toBe('text/event-stream');
+    expect(events.text).toMatch(/^retry: 5000\nevent: jobs\ndata: \[/);
+    expect(events.text).toContain(jobs[0]!.id);
+  });
+
+  it('refuses a radiologist, an unknown model, a series of another modality or project, and bad JSON', async () => {
+    const before = await getDb().job.count();
+    expect((await start({ modelName: 'ct-body-lungs-bone' }, radiologist)).status).toBe(403);
+    expect((await start({ modelName: 'nope' })).status).toBe(404);
+    const mrSeries = await start({ modelName: 'ct-body-lungs-bone', seriesInstanceUids: [mr.seriesUid] });
+    expect(mrSeries.status).toBe(400);
+    expect(mrSeries.json.message).toMatch(/is for CT; series .* is MR/);
+    expect((await start({ modelName: 'ct-body-lungs-bone', seriesInstanceUids: ['9.9.9'] })).json.message).toMatch(/Not series of this project's studies: 9.9.9/);
+    const raw = await callRoute(preannotateRoute, 'POST', `/api/projects/${projectId}/preannotate`, { session: engineer, params: { projectId }, rawBody: '{"modelName":', headers: { 'content-type': 'application/json' } });
+    expect(raw.status).toBe(400);
+    expect(await getDb().job.count()).toBe(before);
   });
 });

@@ -13,6 +13,7 @@ import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { saveAnnotation } from '@/lib/annotations/save-annotation';
 import { ZSaveAnnotationInput } from '@/lib/annotations/schemas';
+import { enqueueJob } from '@/lib/jobs/job-queue';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
@@ -61,6 +62,11 @@ const projectWithStudy = async () => {
   const study = await getDb().study.findUniqueOrThrow({ where: { studyInstanceUid: (await stowUids()).study }, select: { id: true } });
   await addProjectStudies({ projectId: id, input: { studyIds: [study.id] } });
   return { projectId: id, studyId: study.id };
+};
+/** A queued pre-annotation job of a project (never run here: tests start no job runner). */
+const queuedJob = async () => {
+  const { projectId, studyId } = await projectWithStudy();
+  return { jobId: await enqueueJob('inference', { projectId, studyId, seriesInstanceUid: '1.2.3', modelName: 'ct-body-lungs-bone' }, admin.id, { projectId }) };
 };
 /** Another reader's submitted label, in a project where the radiologist principals review. */
 const submittedLabel = async () => {
@@ -208,6 +214,12 @@ const ROUTES: RouteCase[] = [
     body: () => ({ name: `Matrix made ${++unique}`, schema: matrixSchema }),
   },
   { method: 'GET', template: '/api/projects/[projectId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
+  { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },
+  { method: 'GET', template: '/api/projects/[projectId]/preannotate/events', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/jobs/[jobId]', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },
+  { method: 'POST', template: '/api/jobs/[jobId]/cancel', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },
   // Restoring is idempotent, so every role's call leaves the project as the other rows need it.
   { method: 'PATCH', template: '/api/projects/[projectId]', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ archived: false }) },
   { method: 'POST', template: '/api/projects/[projectId]/studies', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ query: { modality: 'CR' } }) },

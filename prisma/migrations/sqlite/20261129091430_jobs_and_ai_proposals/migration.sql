@@ -3,6 +3,7 @@ CREATE TABLE "job" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "kind" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'queued',
+    "project_id" TEXT,
     "params" TEXT NOT NULL,
     "result" TEXT,
     "done" INTEGER NOT NULL DEFAULT 0,
@@ -45,7 +46,7 @@ CREATE TABLE "ai_proposal" (
 CREATE INDEX "job_status_created_at_idx" ON "job"("status", "created_at");
 
 -- CreateIndex
-CREATE INDEX "job_kind_created_at_idx" ON "job"("kind", "created_at");
+CREATE INDEX "job_project_id_created_at_idx" ON "job"("project_id", "created_at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ai_proposal_job_id_key" ON "ai_proposal"("job_id");
