@@ -28,6 +28,8 @@ async function openForLabeling(page: Page) {
 }
 
 test('a radiologist paints, draws a box and a polygon, answers, saves, and gets it all back after a reload', async ({ page }, testInfo) => {
+  // Two page loads of the viewer, MPR, and a DICOM-SEG round trip.
+  test.setTimeout(150_000);
   await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
   const viewer = await openForLabeling(page);
   const panel = page.getByTestId('labeling-panel');
