@@ -164,7 +164,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
       },
     });
     const value: InferenceJobResult = { proposalId: proposal.id, counts, unmatchedClasses: mapping.unmatched, slices: total, runMs };
-    await finishJob(jobId, 'succeeded', { result: value, message: `Proposal ready: ${total} slices in ${(runMs / 1000).toFixed(1)} s` }, tx);
+    await finishJob(jobId, 'succeeded', { result: value, message: `Proposal ready: ${total} ${total === 1 ? 'slice' : 'slices'} in ${(runMs / 1000).toFixed(1)} s` }, tx);
     return value;
   });
   return result;

@@ -66,3 +66,14 @@ export async function findProjectJobs(user: Pick<SessionUser, 'id' | 'roles'>, p
   const rows = await getDb().job.findMany({ where: { projectId, kind: 'inference' }, orderBy: { createdAt: 'desc' }, take: limit });
   return rows.map((r) => jobView(r));
 }
+
+/** How the project page names each series of the project's studies: "study · Se n · modality · description". */
+export async function projectSeriesLabels(projectId: string): Promise<Record<string, string>> {
+  const series = await getDb().series.findMany({
+    where: { study: { projects: { some: { projectId } } } },
+    select: { seriesInstanceUid: true, seriesNumber: true, modality: true, description: true, study: { select: { description: true } } },
+  });
+  return Object.fromEntries(
+    series.map((s) => [s.seriesInstanceUid, [s.study.description || 'Study', s.seriesNumber !== null ? `Se ${s.seriesNumber}` : null, s.modality, s.description].filter(Boolean).join(' · ')]),
+  );
+}

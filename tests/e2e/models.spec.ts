@@ -16,3 +16,24 @@ test('the model registry shows each model, its graph, provenance and checksum', 
   await expect(card.getByTestId('model-sha256')).toHaveText(sha256);
   await testInfo.attach('models.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
 });
+
+test('an ML engineer pre-annotates the demo project and watches the jobs run to a proposal', async ({ page }, testInfo) => {
+  // Every CT series of the demo project, one worker process after another.
+  test.setTimeout(300_000);
+  await new SignInPage(page).signInAs('ml@demo.cohort.local', 'demo-ml-engineer');
+  await page.goto('/projects');
+  await page.getByRole('link', { name: 'Demo: CT body, lungs and bone' }).click();
+  const panel = page.getByTestId('preannotation');
+  await expect(panel.getByLabel('Model')).toHaveValue('ct-body-lungs-bone');
+  await panel.getByRole('button', { name: 'Pre-annotate' }).click();
+  await expect(panel.getByRole('status')).toContainText(/Queued \d+ series/);
+  const phantom = panel.getByTestId('job').filter({ hasText: 'CT CHEST ABDOMEN (synthetic phantom)' });
+  await expect(phantom).toHaveCount(1);
+  // Live progress: the phantom's 64 slices, then the proposal.
+  await expect(phantom).toHaveAttribute('data-status', 'succeeded', { timeout: 240_000 });
+  await expect(phantom).toContainText(/Proposal ready: 64 slices in [\d.]+ s/);
+  await testInfo.attach('preannotation.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // Asked again: nothing new to do.
+  await panel.getByRole('button', { name: 'Pre-annotate' }).click();
+  await expect(panel.getByRole('status')).toContainText(/Nothing to do|already done or waiting/);
+});

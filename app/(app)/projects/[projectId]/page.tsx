@@ -5,6 +5,7 @@ import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddStudiesForm } from '@/components/projects/AddStudiesForm';
 import { ArchiveProjectButton } from '@/components/projects/ArchiveProjectButton';
 import { MembersEditor } from '@/components/projects/MembersEditor';
+import { PreannotationPanel } from '@/components/projects/PreannotationPanel';
 import { ProgressBar } from '@/components/projects/ProgressBar';
 import { RemoveStudyButton } from '@/components/projects/RemoveStudyButton';
 import { SchemaSummary } from '@/components/projects/SchemaSummary';
@@ -15,6 +16,8 @@ import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
+import { listModels } from '@/lib/inference/registry';
+import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
 import { getProject } from '@/lib/projects/get-project';
 import { readerQueue } from '@/lib/projects/next-study';
 import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
@@ -38,6 +41,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const readers = project.members.filter((m) => m.role === 'reader');
   const reviewers = project.members.filter((m) => m.role === 'reviewer');
   const queue = roles.includes('reader') && !archived ? await readerQueue(user, project.id) : null;
+  const preannotation = canManage ? await preannotationProps(user, project.id, project.modalities) : null;
 
   return (
     <>
@@ -156,6 +160,13 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         )}
       </Card>
 
+      {preannotation && (
+        <Card className="mt-4">
+          <h2 className="mb-3 text-base font-semibold">AI pre-annotation</h2>
+          <PreannotationPanel projectId={project.id} {...preannotation} />
+        </Card>
+      )}
+
       {canManage && (
         <Card className="mt-4">
           <h2 className="mb-3 text-base font-semibold">Members</h2>
@@ -169,4 +180,14 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
       )}
     </>
   );
+}
+
+/** Models that can run on the project's modalities (any, when it names none), its jobs, and how to name its series. */
+async function preannotationProps(user: Parameters<typeof findProjectJobs>[0], projectId: string, modalities: string[]) {
+  const models = (await listModels())
+    .filter((m) => m.status === 'ready' && m.manifest && m.manifest.task === 'segmentation')
+    .filter((m) => modalities.length === 0 || m.manifest!.modalities.some((x) => modalities.includes(x)))
+    .map((m) => ({ name: m.name, title: m.manifest!.title, modalities: m.manifest!.modalities }));
+  const [initialJobs, seriesLabels] = await Promise.all([findProjectJobs(user, projectId, 50), projectSeriesLabels(projectId)]);
+  return { models, initialJobs, seriesLabels };
 }
