@@ -15,14 +15,29 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
     for (let i = 0; i < pixels; i++) out[i] = numberOf[output[i]! & 255]!;
     return out;
   }
-  // A sigmoid is monotonic: compare logits with the threshold's logit rather than exponentiate each.
-  const logitThreshold = Math.log(threshold / (1 - threshold));
+  if (activation === 'argmax') {
+    for (let i = 0; i < pixels; i++) {
+      let best = 0;
+      let bestScore = output[i]!;
+      for (let c = 1, at = pixels + i; c < channels; c++, at += pixels) {
+        if (output[at]! > bestScore) {
+          best = c;
+          bestScore = output[at]!;
+        }
+      }
+      out[i] = numberOf[best]!;
+    }
+    return out;
+  }
+  // Per channel against the threshold (a sigmoid is monotonic: its logit is compared, not each score
+  // exponentiated; `none`: the scores are probabilities already); the highest channel over it wins.
+  const cut = activation === 'sigmoid' ? Math.log(threshold / (1 - threshold)) : threshold;
   for (let i = 0; i < pixels; i++) {
-    let best = activation === 'argmax' ? 0 : -1;
-    let bestScore = activation === 'argmax' ? output[i]! : -Infinity;
-    for (let c = activation === 'argmax' ? 1 : 0; c < channels; c++) {
+    let best = -1;
+    let bestScore = -Infinity;
+    for (let c = 0; c < channels; c++) {
       const score = output[c * pixels + i]!;
-      if (activation !== 'argmax' && score < (activation === 'sigmoid' ? logitThreshold : threshold)) continue;
+      if (score < cut) continue;
       if (score > bestScore) {
         best = c;
         bestScore = score;
@@ -35,44 +50,83 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
 
 /**
  * Clears connected components (8-connected, per class) smaller than `minSize` pixels of a
- * rows × columns class map, in place: specks of noise, bowel gas taken for lung. Returns the pixels cleared.
+ * rows × columns class map, in place: specks of noise, bowel gas taken for lung. Returns the pixels
+ * cleared. Works on runs of equal pixels along rows (union-find over runs), not pixel by pixel: a
+ * segmentation's slice is a few thousand runs.
  */
 export function removeSmallComponents(labels: Uint8Array, rows: number, columns: number, minSize: number): number {
   if (minSize <= 1) return 0;
-  const seen = new Uint8Array(labels.length);
-  const stack = new Int32Array(labels.length);
-  const component: number[] = [];
-  let cleared = 0;
-  for (let start = 0; start < labels.length; start++) {
-    const cls = labels[start]!;
-    if (cls === 0 || seen[start]) continue;
-    component.length = 0;
-    let top = 0;
-    stack[top++] = start;
-    seen[start] = 1;
-    while (top > 0) {
-      const p = stack[--top]!;
-      component.push(p);
-      const y = (p / columns) | 0;
-      const x = p - y * columns;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= rows) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= columns) continue;
-          const q = ny * columns + nx;
-          if (!seen[q] && labels[q] === cls) {
-            seen[q] = 1;
-            stack[top++] = q;
-          }
+  // Runs of non-zero pixels: row-major, so each row's runs are contiguous in these arrays.
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  let count = 0;
+  const rowFirst = new Int32Array(rows + 1);
+  for (let y = 0; y < rows; y++) {
+    rowFirst[y] = count;
+    const base = y * columns;
+    let x = 0;
+    while (x < columns) {
+      const cls = labels[base + x]!;
+      if (cls === 0) {
+        x++;
+        continue;
+      }
+      const begin = x;
+      while (x < columns && labels[base + x] === cls) x++;
+      if (count === starts.length) {
+        starts = grow(starts);
+        ends = grow(ends);
+      }
+      starts[count] = base + begin;
+      ends[count] = base + x - 1;
+      count++;
+    }
+  }
+  rowFirst[rows] = count;
+
+  const parent = new Int32Array(count);
+  const size = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    parent[i] = i;
+    size[i] = ends[i]! - starts[i]! + 1;
+  }
+  const find = (i: number) => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  // Join each run with the runs of the row above that touch it (diagonals included) and share its class.
+  for (let y = 1; y < rows; y++) {
+    let j = rowFirst[y - 1]!;
+    const above = rowFirst[y]!;
+    for (let i = rowFirst[y]!; i < rowFirst[y + 1]!; i++) {
+      const left = starts[i]! - y * columns - 1;
+      const right = ends[i]! - y * columns + 1;
+      while (j < above && ends[j]! - (y - 1) * columns < left) j++;
+      for (let k = j; k < above && starts[k]! - (y - 1) * columns <= right; k++) {
+        if (labels[starts[k]!] !== labels[starts[i]!]) continue;
+        const a = find(i);
+        const b = find(k);
+        if (a !== b) {
+          parent[a] = b;
+          size[b]! += size[a]!;
         }
       }
     }
-    if (component.length < minSize) {
-      for (const p of component) labels[p] = 0;
-      cleared += component.length;
-    }
+  }
+  let cleared = 0;
+  for (let i = 0; i < count; i++) {
+    if (size[find(i)]! >= minSize) continue;
+    labels.fill(0, starts[i]!, ends[i]! + 1);
+    cleared += ends[i]! - starts[i]! + 1;
   }
   return cleared;
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }

@@ -10,9 +10,14 @@ export type SliceSamples = { samples: ArrayLike<number>; rows: number; columns: 
 export function prepareSlice(slice: SliceSamples, manifest: ModelManifest, out: Float32Array): Float32Array {
   const { preprocessing: p, input } = manifest;
   const [rows, columns] = input.size as [number, number];
-  const hu = p.values === 'hu';
-  const value = (i: number) => (hu ? slice.samples[i]! * slice.slope + slice.intercept : slice.samples[i]!);
-  resample2d(value, slice.rows, slice.columns, out, rows, columns, p.resample);
+  const [slope, intercept] = p.values === 'hu' ? [slice.slope, slice.intercept] : [1, 0];
+  const { samples } = slice;
+  if (slice.rows === rows && slice.columns === columns) {
+    // The common case, without a call per pixel.
+    for (let i = 0; i < out.length; i++) out[i] = samples[i]! * slope + intercept;
+  } else {
+    resample2d((i) => samples[i]! * slope + intercept, slice.rows, slice.columns, out, rows, columns, p.resample);
+  }
   let [low, high] = p.clip ?? [-Infinity, Infinity];
   if (p.clip) for (let i = 0; i < out.length; i++) out[i] = Math.min(high, Math.max(low, out[i]!));
   switch (p.normalize.kind) {

@@ -12,8 +12,9 @@ export type SliceRunStats = { slices: number; batches: number; runMs: number };
 /**
  * Segments a series slice by slice with a 2D model: slices are prepared as the manifest says,
  * batched, run through the pooled session and turned back into class maps of each slice's own size
- * (1 + the class's position in the manifest, 0: none), yielded in input order. Memory stays at one
- * batch whatever the series' length. `signal` stops between batches.
+ * (1 + the class's position in the manifest, 0: none), yielded in input order; each batch runs while
+ * the one before is postprocessed. Memory stays at two batches whatever the series' length.
+ * `signal` stops between batches.
  */
 export async function* segmentSlices(
   model: ReadyModel,
@@ -28,12 +29,14 @@ export async function* segmentSlices(
   const area = rows * columns;
   const batchSize = manifest.preprocessing.mode.batch;
   const input = new Float32Array(batchSize * area);
-  const pending: SliceSamples[] = [];
+  const classes = new Uint8Array(area);
+  type Ran = { batch: SliceSamples[]; outputs: ort.InferenceSession.OnnxValueMapType };
 
-  async function* flush(): AsyncGenerator<Uint8Array> {
+  // Batch k+1 runs (on ONNX Runtime's threads) while batch k is postprocessed here.
+  async function launch(batch: SliceSamples[]): Promise<Ran> {
     signal?.throwIfAborted();
-    const n = pending.length;
-    pending.forEach((slice, k) => prepareSlice(slice, manifest, input.subarray(k * area, (k + 1) * area)));
+    const n = batch.length;
+    batch.forEach((slice, k) => prepareSlice(slice, manifest, input.subarray(k * area, (k + 1) * area)));
     const started = performance.now();
     const outputs = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input.subarray(0, n * area), [n, 1, rows, columns]) });
     if (stats) {
@@ -41,28 +44,56 @@ export async function* segmentSlices(
       stats.batches++;
       stats.slices += n;
     }
+    return { batch, outputs };
+  }
+
+  function* finish({ batch, outputs }: Ran): Generator<Uint8Array> {
     const output = outputs[manifest.output.name]!;
     try {
       const data = output.data as Float32Array;
       const channels = manifest.output.kind === 'labels' ? 1 : Number(output.dims[1]);
-      const classes = new Uint8Array(area);
-      for (let k = 0; k < n; k++) {
-        classesOf(data.subarray(k * channels * area, (k + 1) * channels * area), channels, area, manifest, classes);
-        const slice = pending[k]!;
-        const own = new Uint8Array(slice.rows * slice.columns);
-        resample2d((i) => classes[i]!, rows, columns, own, slice.rows, slice.columns, 'nearest');
+      for (let k = 0; k < batch.length; k++) {
+        const slice = batch[k]!;
+        const same = slice.rows === rows && slice.columns === columns;
+        const own = same ? new Uint8Array(area) : new Uint8Array(slice.rows * slice.columns);
+        classesOf(data.subarray(k * channels * area, (k + 1) * channels * area), channels, area, manifest, same ? own : classes);
+        if (!same) resample2d((i) => classes[i]!, rows, columns, own, slice.rows, slice.columns, 'nearest');
         removeSmallComponents(own, slice.rows, slice.columns, manifest.postprocessing.minComponentVoxels);
         yield own;
       }
     } finally {
       for (const out of Object.values(outputs)) out.dispose();
     }
-    pending.length = 0;
   }
 
-  for await (const slice of slices) {
-    pending.push(slice);
-    if (pending.length === batchSize) yield* flush();
+  let pending: SliceSamples[] = [];
+  let previous: Ran | null = null;
+  const next = async function* (batch: SliceSamples[]): AsyncGenerator<Uint8Array> {
+    signal?.throwIfAborted();
+    const running = launch(batch);
+    // If the run fails, the previous batch's outputs are still released.
+    running.catch(() => undefined);
+    if (previous) yield* finish(previous);
+    previous = await running;
+  };
+
+  try {
+    for await (const slice of slices) {
+      pending.push(slice);
+      if (pending.length === batchSize) {
+        const batch = pending;
+        pending = [];
+        yield* next(batch);
+      }
+    }
+    if (pending.length) yield* next(pending);
+    if (previous) {
+      const last: Ran = previous;
+      previous = null;
+      yield* finish(last);
+    }
+  } finally {
+    // Stopped early (cancelled, or the consumer gave up): release what is still held.
+    if (previous) for (const out of Object.values((previous as Ran).outputs)) out.dispose();
   }
-  if (pending.length) yield* flush();
 }

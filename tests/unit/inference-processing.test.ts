@@ -8,6 +8,7 @@ import { ZModelManifest, type ModelManifest } from '@/lib/inference/manifest';
 import { manifestJsonSchema } from '@/lib/inference/manifest-json-schema';
 import { classesOf, removeSmallComponents } from '@/lib/inference/postprocess';
 import { prepareSlice, resample2d } from '@/lib/inference/preprocess';
+import { random as seededRandom } from '../helpers/seeded-random';
 
 const shipped = JSON.parse(readFileSync('models/ct-body-lungs-bone/manifest.json', 'utf8')) as Record<string, unknown>;
 const manifest = (over: (m: Record<string, unknown>) => void = () => undefined): ModelManifest => {
@@ -81,6 +82,20 @@ describe('postprocessing', () => {
     const pair = Uint8Array.from([2, 0, 0, 2]);
     expect(removeSmallComponents(pair, 2, 2, 2)).toBe(0);
   });
+
+  it('matches a plain pixel flood fill on random class maps (U shapes, diagonals, touching classes)', () => {
+    const random = seededRandom(7);
+    for (let trial = 0; trial < 50; trial++) {
+      const rows = 5 + Math.floor(random() * 40);
+      const columns = 5 + Math.floor(random() * 40);
+      const labels = Uint8Array.from({ length: rows * columns }, () => (random() < 0.45 ? 0 : 1 + Math.floor(random() * 3)));
+      const minSize = 1 + Math.floor(random() * 12);
+      const expected = floodFillReference(labels, rows, columns, minSize);
+      const actual = labels.slice();
+      removeSmallComponents(actual, rows, columns, minSize);
+      expect([...actual]).toEqual([...expected]);
+    }
+  });
 });
 
 describe('the manifest contract', () => {
@@ -106,3 +121,30 @@ describe('the manifest contract', () => {
     expect(problems((m) => ((m.output as { kind: string }).kind = 'boxes'))).toContain('A segmentation model outputs scores or labels.');
   });
 });
+
+/** The obvious algorithm, pixel by pixel: what removeSmallComponents must agree with. */
+function floodFillReference(input: Uint8Array, rows: number, columns: number, minSize: number): Uint8Array {
+  const labels = input.slice();
+  const seen = new Uint8Array(labels.length);
+  for (let start = 0; start < labels.length; start++) {
+    if (!labels[start] || seen[start]) continue;
+    const members = [start];
+    seen[start] = 1;
+    for (let m = 0; m < members.length; m++) {
+      const y = Math.floor(members[m]! / columns);
+      const x = members[m]! % columns;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const ny = y + dy;
+          const nx = x + dx;
+          const q = ny * columns + nx;
+          if (ny >= 0 && ny < rows && nx >= 0 && nx < columns && !seen[q] && input[q] === input[start]) {
+            seen[q] = 1;
+            members.push(q);
+          }
+        }
+    }
+    if (members.length < minSize) for (const p of members) labels[p] = 0;
+  }
+  return labels;
+}
