@@ -82,6 +82,8 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
         ...(current?.labelmaps ?? []).filter((l) => l.seriesInstanceUid !== seriesInstanceUid).map(({ counts: _, ...l }) => l),
         { seriesInstanceUid, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(source)).toString('base64') },
       ],
+      // The imported series no longer starts from a proposal; the others keep theirs.
+      proposals: (current?.proposals ?? []).filter((p) => p.seriesInstanceUid !== seriesInstanceUid),
     },
   });
   return { ...result, mapping: imported.mapping, warnings: imported.warnings };

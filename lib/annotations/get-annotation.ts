@@ -1,6 +1,7 @@
 import type { SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
+import { proposalsForStudy, type ProposalSummary } from '@/lib/inference/proposals';
 import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { requireAnnotationAccess } from './annotation-access';
@@ -8,7 +9,9 @@ import type { LabelChanges } from './label-changes';
 import type { AnnotationContent } from './schemas';
 
 export type LabelmapView = { seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
-export type LabelState = { schemaVersion: number; content: AnnotationContent; labelmaps: LabelmapView[] };
+/** `proposals`: the AI proposals the label started from, per series. */
+export type LabelState = { schemaVersion: number; content: AnnotationContent; labelmaps: LabelmapView[]; proposals: ProposalUse[] };
+export type ProposalUse = { seriesInstanceUid: string; proposalId: string };
 
 export type AnnotationView = {
   id: string;
@@ -25,6 +28,8 @@ export type AnnotationView = {
   /** Unsaved work newer than `saved`, left by autosave. */
   draft: (LabelState & { savedAt: string }) | null;
   history: { version: number; reason: string; author: string; createdAt: string; contentHash: string; changes: LabelChanges }[];
+  /** What models proposed for the study's series (the newest per series): a reader may start from one. */
+  proposals: ProposalSummary[];
 };
 
 type StoredLabelmap = { seriesId: string; columns: number; rows: number; slices: number; sha256: string; counts: Record<string, number> | string };
@@ -58,6 +63,7 @@ export async function getAnnotation(user: Pick<SessionUser, 'id' | 'roles'>, ann
           schemaVersion: latest.schemaVersion.version,
           content: JSON.parse(latest.content) as AnnotationContent,
           labelmaps: await Promise.all(latest.labelmaps.map((l) => labelmapView(l, series))),
+          proposals: JSON.parse(latest.proposals) as ProposalUse[],
           contentHash: latest.contentHash,
           savedAt: latest.createdAt.toISOString(),
         }
@@ -68,6 +74,7 @@ export async function getAnnotation(user: Pick<SessionUser, 'id' | 'roles'>, ann
             schemaVersion: draftSchema?.version ?? schemaRow.version,
             content: (JSON.parse(draft.payload) as { content: AnnotationContent }).content,
             labelmaps: await Promise.all(draftLabelmaps(draft.payload).map((l) => labelmapView(l, series))),
+            proposals: (JSON.parse(draft.payload) as { proposals?: ProposalUse[] }).proposals ?? [],
             savedAt: draft.savedAt.toISOString(),
           }
         : null,
@@ -79,6 +86,7 @@ export async function getAnnotation(user: Pick<SessionUser, 'id' | 'roles'>, ann
       contentHash: v.contentHash,
       changes: JSON.parse(v.changes) as LabelChanges,
     })),
+    proposals: await proposalsForStudy(annotation.projectId, annotation.studyId),
   };
 }
 

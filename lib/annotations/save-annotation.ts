@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { appendEntries } from '@/lib/ledger/append-entry';
 import type { NewLedgerEntry } from '@/lib/ledger/entry-types';
 import { pseudonymOf, studyReference } from '@/lib/ledger/pseudonym';
+import { requireProposalsOf } from '@/lib/inference/proposals';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { requireAnnotationAccess } from './annotation-access';
 import { labelChanges } from './label-changes';
@@ -26,10 +27,11 @@ export async function saveAnnotation({ user, annotationId, input }: { user: Pick
   if (!EDITABLE.has(annotation.status)) throw new AppError('CONFLICT', `This label is ${annotation.status.replace('_', ' ')}: it can no longer be edited.`);
   if (input.baseVersion !== annotation.version) throw staleVersion(annotation.version);
   const label = await prepareLabel({ projectId: annotation.projectId, studyId: annotation.studyId, input });
+  await requireProposalsOf(getDb(), annotation, input.proposals);
   // Blobs first: content-addressed and idempotent, so one left by a failed transaction is harmless.
   const blobs = getBlobStore();
   const stored = await Promise.all(label.labelmaps.map(async (l) => ({ ...l, ...(await blobs.put(l.rle)) })));
-  const payload = JSON.stringify({ content: JSON.parse(label.content), labelmaps: stored.map(({ rle: _, created: __, ...l }) => l) });
+  const payload = JSON.stringify({ content: JSON.parse(label.content), labelmaps: stored.map(({ rle: _, created: __, ...l }) => l), proposals: input.proposals });
 
   if (input.reason === 'autosave') {
     const now = new Date();
@@ -60,6 +62,7 @@ export async function saveAnnotation({ user, annotationId, input }: { user: Pick
         content: label.content,
         contentHash: label.contentHash,
         changes: JSON.stringify(labelChanges(previous, label)),
+        proposals: JSON.stringify(input.proposals),
         reason: input.reason,
         authorId: user.id,
         labelmaps: {

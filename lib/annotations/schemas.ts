@@ -54,6 +54,11 @@ export const ZSaveAnnotationInput = z
     reason: z.enum(SAVE_REASONS),
     content: ZAnnotationContent,
     labelmaps: z.array(ZLabelmapInput).max(64).default([]),
+    /** The AI proposals the label started from, per series: provenance, and what edit statistics compare with. */
+    proposals: z
+      .array(z.object({ seriesInstanceUid: z.string().regex(/^[0-9.]{1,64}$/), proposalId: z.string().min(1).max(64) }).strict())
+      .max(64)
+      .default([]),
   })
   .strict();
 export type SaveAnnotationInput = z.infer<typeof ZSaveAnnotationInput>;

@@ -76,6 +76,10 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
   const images = stack.images.map((image) => ({ image, row: bySop.get(image.sopInstanceUid)! }));
   const grid = new Set(images.map(({ row }) => `${row.rows}x${row.columns}`));
   if (images.length === 0) throw new AppError('CONFLICT', 'The series has no images.');
+  // Image Type (0008,0008) value 3: a scout is a projection, not the cross-sections a slice model reads.
+  if (images.some(({ image }) => (image.instance['00080008']?.Value ?? []).includes('LOCALIZER'))) {
+    throw new AppError('CONFLICT', 'The series is a localizer (scout image), not cross-sectional slices: there is nothing for the model to segment.');
+  }
   if (grid.size !== 1 || images.some(({ row }) => !row.rows || !row.columns)) throw new AppError('CONFLICT', `Inconsistent slice geometry: the series mixes image sizes (${[...grid].join(', ')}).`);
   if (images.length > 1 && stack.normal === null) throw new AppError('CONFLICT', 'Inconsistent slice geometry: the images do not share one orientation.');
   const bad = images.find(({ row }) => (row.samplesPerPixel ?? 1) !== 1 || ![8, 16].includes(row.bitsAllocated ?? 0));

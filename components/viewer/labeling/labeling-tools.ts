@@ -133,9 +133,24 @@ export function interpolateSeries(seriesUid: string, value: number): number {
   const after = before.slice();
   const written = interpolateLabelmap(after, entry.columns, entry.rows, entry.labelmapImageIds.length, value);
   if (!written) return 0;
+  writeUndoably(entry, before, after);
+  return written;
+}
+
+/**
+ * Replaces the reader's labelmap of a series with `voxels` (an AI proposal, in stack order) as one
+ * undoable step. False when the series has no labelmap here or the volume is not the same size.
+ */
+export function replaceSeriesVoxels(seriesUid: string, voxels: Uint8Array): boolean {
+  const entry = labelmaps.get(keyOf(MINE, seriesUid));
+  if (!entry || voxels.length !== entry.columns * entry.rows * entry.labelmapImageIds.length) return false;
+  writeUndoably(entry, readVoxels(entry), voxels);
+  return true;
+}
+
+function writeUndoably(entry: SeriesLabelmap, before: Uint8Array, after: Uint8Array) {
   writeVoxels(entry, after);
   csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: (undo) => writeVoxels(entry, undo ? before : after) });
-  return written;
 }
 
 /**

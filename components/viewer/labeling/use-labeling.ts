@@ -51,6 +51,12 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [comments, setComments] = useState<{ id: string; author: string; body: string; createdAt: string }[]>([]);
   /** Labels as loaded: what series not shown this session keep when saving. */
   const initial = useRef<Labels | null>(null);
+  /** The AI proposal each series started from (seriesUid → proposal id), sent with every save. */
+  const [proposalUse, setProposalUse] = useState<Record<string, string>>({});
+  const proposalUseRef = useRef(proposalUse);
+  useEffect(() => {
+    proposalUseRef.current = proposalUse;
+  });
   const version = useRef(0);
   const restoring = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -78,6 +84,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         if (cancelled) return;
         const labels = v.draft ?? v.saved;
         initial.current = labels ? { content: labels.content, labelmaps: labels.labelmaps } : { content: { regions: [], measurements: [], answers: [] }, labelmaps: [] };
+        setProposalUse(Object.fromEntries((labels?.proposals ?? []).map((p) => [p.seriesInstanceUid, p.proposalId])));
         version.current = v.version;
         setView(v);
         setAnswers(initial.current.content.answers);
@@ -133,7 +140,14 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         const res = await fetch(`/api/annotations/${view.id}`, {
           method: 'PUT',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ baseVersion: version.current, schemaVersion: view.schema.version, reason, content, labelmaps } satisfies SaveAnnotationInput),
+          body: JSON.stringify({
+            baseVersion: version.current,
+            schemaVersion: view.schema.version,
+            reason,
+            content,
+            labelmaps,
+            proposals: Object.entries(proposalUseRef.current).map(([seriesInstanceUid, proposalId]) => ({ seriesInstanceUid, proposalId })),
+          } satisfies SaveAnnotationInput),
           keepalive: reason === 'autosave' && labelmaps.reduce((n, l) => n + l.rle.length, 0) < 60_000,
         });
         const body = (await res.json()) as { version?: number; status?: string; message?: string };
@@ -276,6 +290,26 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
       if (!tools || !seriesUid || !activeSegment || !editable) return;
       const written = tools.labeling.interpolateSeries(seriesUid, activeSegment);
       setMessage(written ? `Interpolated ${written.toLocaleString('en')} voxels between your slices (Ctrl+Z undoes it).` : 'Nothing to interpolate: draw the segment on two slices with empty slices between them.');
+    },
+    proposals: view?.proposals ?? [],
+    proposalUse,
+    /**
+     * Puts the model's proposal for `seriesUid` in place of the reader's labels of that series (one
+     * undoable step), keeping only segments the schema has; saves then cite the proposal.
+     */
+    startFromProposal: async (seriesUid: string | null) => {
+      const proposal = view?.proposals.find((p) => p.seriesInstanceUid === seriesUid);
+      if (!tools || !seriesUid || !proposal || !editable || !schema) return;
+      const res = await fetch(`/api/proposals/${proposal.id}`);
+      const body = (await res.json()) as { labelmap?: { columns: number; rows: number; slices: number; rle: string }; message?: string };
+      if (!res.ok || !body.labelmap) return setMessage(`The proposal could not be loaded: ${body.message ?? `HTTP ${res.status}`}`);
+      const { columns, rows, slices, rle } = body.labelmap;
+      const voxels = decodeLabelmapRle(base64ToBytes(rle), columns * rows * slices);
+      const known = new Set(schema.segments.map((s) => s.value));
+      for (let i = 0; i < voxels.length; i++) if (voxels[i] && !known.has(voxels[i]!)) voxels[i] = 0;
+      if (!tools.labeling.replaceSeriesVoxels(seriesUid, voxels)) return setMessage('The proposal does not fit this series as shown: open the series in a pane first.');
+      setProposalUse((u) => ({ ...u, [seriesUid]: proposal.id }));
+      setMessage(`Started from ${proposal.modelName} ${proposal.modelVersion}'s proposal: correct it, or Ctrl+Z to go back.`);
     },
     /** Loads a DICOM-SEG file as a new version, then reopens the labels from it. */
     importSeg: async (file: File) => {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "annotation_version" ADD COLUMN     "proposals" TEXT NOT NULL DEFAULT '[]';
