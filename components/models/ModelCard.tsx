@@ -1,11 +1,13 @@
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/Badge';
 import { Card } from '@/components/ui/Card';
+import { formatPercent } from '@/lib/format/format-percent.client';
 import type { ModelManifest } from '@/lib/inference/manifest';
+import type { ClassEditStats } from '@/lib/inference/proposal-edits';
 import type { GraphValue, RegisteredModel } from '@/lib/inference/registry';
 
 /** Everything the registry knows about one model: what it is, its graph, its provenance, or why it cannot run. */
-export function ModelCard({ model }: { model: Omit<RegisteredModel, 'dir'> }) {
+export function ModelCard({ model, edits }: { model: Omit<RegisteredModel, 'dir'>; edits: ClassEditStats[] }) {
   const m = model.manifest;
   return (
     <Card>
@@ -96,8 +98,76 @@ export function ModelCard({ model }: { model: Omit<RegisteredModel, 'dir'> }) {
             )}
           </Section>
         )}
+        <Section title="How much readers changed its proposals" className="mt-4 text-sm">
+          <EditStats modelName={model.name} edits={edits} />
+        </Section>
       </article>
     </Card>
+  );
+}
+
+/** Per class: Dice between each proposal and the label its reader submitted, as numbers and a histogram. */
+function EditStats({ modelName, edits }: { modelName: string; edits: ClassEditStats[] }) {
+  if (edits.length === 0) return <p className="text-xs text-slate-500">No submitted label has started from this model&apos;s proposals yet.</p>;
+  return (
+    <div>
+      <table className="w-full text-left text-xs" aria-label="Edits per class">
+        <thead className="text-slate-500">
+          <tr>
+            <th className="py-1 pr-2 font-medium">Class</th>
+            <th className="py-1 pr-2 font-medium">Labels</th>
+            <th className="py-1 pr-2 font-medium">Mean Dice</th>
+            <th className="py-1 pr-2 font-medium">Median</th>
+            <th className="py-1 pr-2 font-medium">Dice distribution (0 → 1)</th>
+            <th className="py-1 pr-2 font-medium">Dice over time</th>
+            <th className="py-1 font-medium">Mean time to submit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {edits.map((e) => (
+            <tr key={e.className} data-testid="edit-stats">
+              <td className="py-1 pr-2">{e.className}</td>
+              <td className="py-1 pr-2">{e.labels}</td>
+              <td className="py-1 pr-2">{e.meanDice === null ? '–' : formatPercent(e.meanDice)}</td>
+              <td className="py-1 pr-2">{e.medianDice === null ? '–' : formatPercent(e.medianDice)}</td>
+              <td className="py-1 pr-2">
+                <Histogram counts={e.histogram} label={`${e.className}: Dice of ${e.labels} labels, in tenths`} />
+              </td>
+              <td className="py-1 pr-2">
+                <Trend points={e.trend.map((t) => t.dice)} label={`${e.className}: Dice of each label, oldest first`} />
+              </td>
+              <td className="py-1">{e.meanSecondsSpent === null ? '–' : `${Math.round(e.meanSecondsSpent / 60)} min`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <a href={`/api/models/${modelName}/edits?format=csv`} className="mt-2 inline-block text-xs text-brand-700 hover:underline dark:text-brand-500">
+        Download every measurement (CSV)
+      </a>
+    </div>
+  );
+}
+
+/** Dice of each label in submission order (0 at the bottom, 1 at the top). */
+function Trend({ points, label }: { points: number[]; label: string }) {
+  const width = 80;
+  const x = (i: number) => (points.length === 1 ? width / 2 : (i * width) / (points.length - 1));
+  return (
+    <svg role="img" aria-label={`${label}: ${points.map((p) => p.toFixed(2)).join(', ')}`} width={width} height={20} className="text-sky-500">
+      <polyline points={points.map((p, i) => `${x(i)},${19 - 18 * p}`).join(' ')} fill="none" stroke="currentColor" strokeWidth={1.5} />
+      {points.length === 1 && <circle cx={x(0)} cy={19 - 18 * points[0]!} r={2} fill="currentColor" />}
+    </svg>
+  );
+}
+
+function Histogram({ counts, label }: { counts: number[]; label: string }) {
+  const most = Math.max(1, ...counts);
+  return (
+    <svg role="img" aria-label={`${label}: ${counts.join(', ')}`} width={counts.length * 8} height={20} className="text-emerald-500">
+      {counts.map((n, i) => (
+        <rect key={i} x={i * 8} y={20 - (18 * n) / most} width={6} height={(18 * n) / most} fill="currentColor" />
+      ))}
+    </svg>
   );
 }
 

@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { appendEntries } from '@/lib/ledger/append-entry';
 import type { NewLedgerEntry } from '@/lib/ledger/entry-types';
 import { pseudonymOf, studyReference } from '@/lib/ledger/pseudonym';
+import { recordProposalEdits } from '@/lib/inference/proposal-edits';
 import { requireProposalsOf } from '@/lib/inference/proposals';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { requireAnnotationAccess } from './annotation-access';
@@ -70,6 +71,9 @@ export async function saveAnnotation({ user, annotationId, input }: { user: Pick
         },
       },
     });
+    if (input.reason === 'submit') {
+      await recordProposalEdits(tx, { annotationId, version, openedAt: annotation.createdAt, cited: input.proposals, labelmaps: label.labelmaps });
+    }
     await tx.annotationDraft.deleteMany({ where: { annotationId } });
     const study = await tx.study.findUniqueOrThrow({ where: { id: annotation.studyId }, select: { studyInstanceUid: true } });
     await appendEntries(tx, ledgerEntries({ userId: user.id, annotationId, projectId: annotation.projectId, studyUid: study.studyInstanceUid, version, label, submit: input.reason === 'submit' }));

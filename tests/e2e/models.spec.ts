@@ -64,4 +64,16 @@ test('an ML engineer pre-annotates the demo project and watches the jobs run to 
   const mine = (await (await dana.request.post(`/api/projects/${url.searchParams.get('project')}/studies/${url.pathname.split('/')[2]}/annotation`)).json()) as { saved: { proposals: { proposalId: string }[] } };
   expect(mine.saved.proposals).toHaveLength(1);
   await testInfo.attach('viewer-from-proposal.png', { body: await dana.screenshot(), contentType: 'image/png' });
+
+  // She submits it unchanged; the model page shows how much readers changed its proposals.
+  await labels.getByRole('radio', { name: 'Good' }).check();
+  await labels.getByRole('button', { name: 'Submit' }).click();
+  await expect(labels.getByTestId('label-status')).toHaveText('submitted');
+  await page.goto('/models');
+  const body = page.getByTestId('edit-stats').filter({ hasText: 'Body' });
+  await expect(body).toContainText('100.0%');
+  await expect(body.getByRole('img', { name: /^Body: Dice of 1 labels, in tenths: 0, 0, 0, 0, 0, 0, 0, 0, 0, 1$/ })).toBeVisible();
+  const csv = await page.request.get('/api/models/ct-body-lungs-bone/edits?format=csv');
+  expect((await csv.text()).split('\r\n').filter(Boolean).length).toBeGreaterThan(1);
+  await testInfo.attach('model-edits.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
 });

@@ -11,7 +11,8 @@ import * as cancelRoute from '@/app/api/jobs/[jobId]/cancel/route';
 import * as proposalRoute from '@/app/api/proposals/[proposalId]/route';
 import * as openRoute from '@/app/api/projects/[projectId]/studies/[studyId]/annotation/route';
 import * as annotationRoute from '@/app/api/annotations/[annotationId]/route';
-import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import * as editsRoute from '@/app/api/models/[modelName]/edits/route';
+import { decodeLabelmapRle, encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { PHANTOM_CLASSES, syntheticCtSeries, syntheticCtTruth } from '@/lib/dicom/synthetic-ct';
@@ -279,5 +280,33 @@ describe('readers and proposals', () => {
     const back = await callRoute(annotationRoute, 'GET', `/api/annotations/${view.id}`, { session: reader, params: { annotationId: view.id } });
     expect((back.json as { saved: { proposals: unknown } }).saved.proposals).toEqual([{ seriesInstanceUid: ct.seriesUid, proposalId: offered.id }]);
     expect(firstProposalId).toBeTruthy();
+
+    // Submitted with the lungs erased from the proposal: the body kept (Dice 1), the lungs all removed (Dice 0).
+    const voxels = decodeLabelmapRle(Buffer.from(labelmap.rle, 'base64'), 512 * 512 * SLICES);
+    const lungs = voxels.filter((v) => v === 7).length;
+    for (let i = 0; i < voxels.length; i++) if (voxels[i] === 7) voxels[i] = 0;
+    const submit = await callRoute(annotationRoute, 'PUT', `/api/annotations/${view.id}`, {
+      session: reader,
+      params: { annotationId: view.id },
+      body: { baseVersion: 1, schemaVersion: 1, reason: 'submit', content: {}, labelmaps: [{ seriesInstanceUid: ct.seriesUid, ...labelmap, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') }], proposals: [{ seriesInstanceUid: ct.seriesUid, proposalId: offered.id }] },
+    });
+    expect(submit.status).toBe(200);
+    const edits = await getDb().aiProposalEdit.findMany({ where: { annotationId: view.id }, orderBy: { segmentValue: 'asc' } });
+    expect(edits.map((e) => ({ className: e.className, segmentValue: e.segmentValue, dice: e.dice, finalVoxels: e.finalVoxels }))).toEqual([
+      { className: 'Body', segmentValue: 5, dice: 1, finalVoxels: offered.counts['5'] },
+      { className: 'Lung', segmentValue: 7, dice: 0, finalVoxels: 0 },
+    ]);
+    expect(edits[1]!.proposalVoxels).toBe(lungs);
+
+    // The model page's figures, and every measurement as CSV (ML engineers and admins only).
+    const stats = await callRoute(editsRoute, 'GET', '/api/models/ct-body-lungs-bone/edits', { session: engineer, params: { modelName: 'ct-body-lungs-bone' } });
+    expect(stats.json.classes).toEqual([
+      expect.objectContaining({ className: 'Body', labels: 1, meanDice: 1, histogram: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }),
+      expect.objectContaining({ className: 'Lung', labels: 1, meanDice: 0, histogram: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0] }),
+    ]);
+    const csv = await callRoute(editsRoute, 'GET', '/api/models/ct-body-lungs-bone/edits?format=csv', { session: engineer, params: { modelName: 'ct-body-lungs-bone' } });
+    expect(csv.text.split('\r\n')[0]).toBe('created_at,model,model_sha256,proposal,annotation,version,class,segment_value,proposal_voxels,final_voxels,intersection,dice,iou,seconds_spent');
+    expect(csv.text.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect((await callRoute(editsRoute, 'GET', '/api/models/ct-body-lungs-bone/edits', { session: reader, params: { modelName: 'ct-body-lungs-bone' } })).status).toBe(403);
   });
 });

@@ -229,6 +229,7 @@ const ROUTES: RouteCase[] = [
   // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
   { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate/events', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/models/[modelName]/edits', access: ['ml_engineer', 'admin'], ok: 200, params: async () => ({ modelName: 'ct-body-lungs-bone' }) },
   { method: 'GET', template: '/api/proposals/[proposalId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: proposal },
   { method: 'GET', template: '/api/jobs/[jobId]', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },
   { method: 'POST', template: '/api/jobs/[jobId]/cancel', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },

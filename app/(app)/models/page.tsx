@@ -4,6 +4,7 @@ import { ModelCard } from '@/components/models/ModelCard';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { icons } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/PageHeader';
+import { modelEditStats } from '@/lib/inference/proposal-edits';
 import { listModels } from '@/lib/inference/registry';
 
 export const metadata: Metadata = { title: 'Models' };
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'Models' };
 export default async function ModelsPage() {
   await requirePageUser({ area: 'models' });
   // The folder on disk stays on the server.
-  const models = (await listModels()).map(({ dir: _, ...model }) => model);
+  const models = await Promise.all((await listModels()).map(async ({ dir: _, ...model }) => ({ model, edits: await modelEditStats(model.name) })));
   return (
     <>
       <PageHeader title="Models" description="ONNX models that pre-annotate studies: what each one is and is not, its graph, license, checksum and measured accuracy." />
@@ -25,8 +26,8 @@ export default async function ModelsPage() {
         </EmptyState>
       ) : (
         <div className="space-y-4">
-          {models.map((m) => (
-            <ModelCard key={m.name} model={m} />
+          {models.map(({ model, edits }) => (
+            <ModelCard key={model.name} model={model} edits={edits} />
           ))}
         </div>
       )}
