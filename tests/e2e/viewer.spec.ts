@@ -169,6 +169,8 @@ test('an unreadable image among readable ones: its message, then the image scrol
   await viewer.open((await viewer.viewerLinks(description))[0]!);
   await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
   await expect(viewer.viewport(0)).toContainText('Scroll with the wheel to try its other 2 images.');
+  // The wheel is a mouse tool: they load after the first image settles (here: fails).
+  await expect(page.getByTestId('study-viewer')).toHaveAttribute('data-tools-ready', 'true');
   const box = (await viewer.viewport(0).boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, 120);
