@@ -1,5 +1,6 @@
 import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
+import { matchingSegment } from '@/lib/annotations/label-schema';
 import { transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { newUid } from '@/lib/dicom/uid';
 import { writePart10 } from '@/lib/dicom/write-part10';
@@ -599,11 +600,7 @@ function describedSegments(dataset: Item): DescribedSegment[] {
 
 /** The schema value a SEG segment is read into: same coded type, else same name (case-insensitive). */
 function schemaValueOf(segment: DescribedSegment, schema: readonly SegSegment[]): number | null {
-  const { type } = segment;
-  const byCode = type && schema.find((s) => s.code && s.code.scheme === type.scheme && s.code.value === type.value);
-  if (byCode) return byCode.value;
-  const label = segment.label.toLowerCase();
-  return schema.find((s) => label && s.name.trim().toLowerCase() === label)?.value ?? null;
+  return matchingSegment({ name: segment.label, code: segment.type }, schema)?.value ?? null;
 }
 
 // ---- Values ------------------------------------------------------------------------------------

@@ -62,6 +62,21 @@ export function labelSchemaHash(schema: LabelSchema): string {
   return createHash('sha256').update(canonicalize(schema)).digest('hex');
 }
 
+/**
+ * The schema segment a class described elsewhere (a DICOM-SEG segment, a model's output class) is
+ * written as: the one with the same code (scheme and value), else the same name, case-insensitive.
+ */
+export function matchingSegment<S extends { name: string; code?: { scheme: string; value: string } | undefined }>(
+  described: { name: string; code?: { scheme: string; value: string } | null },
+  segments: readonly S[],
+): S | undefined {
+  const { code } = described;
+  const byCode = code && segments.find((s) => s.code && s.code.scheme === code.scheme && s.code.value === code.value);
+  if (byCode) return byCode;
+  const name = described.name.trim().toLowerCase();
+  return name ? segments.find((s) => s.name.trim().toLowerCase() === name) : undefined;
+}
+
 /** What a label refers to in its schema: the checks a saved label must pass. */
 export type LabelReferences = {
   segmentValues?: number[];

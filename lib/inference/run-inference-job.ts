@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
-import type { LabelSchema } from '@/lib/annotations/label-schema';
+import { matchingSegment, type LabelSchema } from '@/lib/annotations/label-schema';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { framePixels } from '@/lib/dicom/frame-pixels';
@@ -183,9 +183,7 @@ export function classMapping(manifest: ModelManifest, schema: LabelSchema): { va
   const used: { model: string; segment: number }[] = [];
   const unmatched: string[] = [];
   manifest.output.classes.forEach((c, k) => {
-    const segment =
-      (c.code && schema.segments.find((s) => s.code && s.code.scheme === c.code!.scheme && s.code.value === c.code!.value)) ||
-      schema.segments.find((s) => s.name.toLowerCase() === c.name.toLowerCase());
+    const segment = matchingSegment(c, schema.segments);
     if (segment) {
       valueOf[k + 1] = segment.value;
       used.push({ model: c.name, segment: segment.value });

@@ -87,9 +87,9 @@ export async function claimNextJob(): Promise<string | null> {
   }
 }
 
-export async function reportProgress(id: string, progress: { done: number; total: number; message: string }): Promise<{ cancelRequested: boolean }> {
-  const row = await getDb().job.update({ where: { id }, data: progress, select: { cancelRequested: true } });
-  return row;
+/** Records a running job's progress; says whether someone has asked it to stop. */
+export function reportProgress(id: string, progress: { done: number; total: number; message: string }): Promise<{ cancelRequested: boolean }> {
+  return getDb().job.update({ where: { id }, data: progress, select: { cancelRequested: true } });
 }
 
 /** Ends a running job; a job already ended is left as it is. */

@@ -8,8 +8,8 @@ const CONCURRENCY = 1;
 const POLL_MS = 2_000;
 const STDERR_TAIL = 2_000;
 
+/** `timer` is set once startJobRunner ran: only a process that runs jobs (the server) takes them. */
 type Runner = { running: number; timer: NodeJS.Timeout | null; ticking: boolean };
-/* `timer` is set once startJobRunner ran: only a process that runs jobs (the server) takes them. */
 
 function runner(): Runner {
   const g = globalThis as { __cohortJobRunner?: Runner };
