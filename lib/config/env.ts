@@ -56,8 +56,10 @@ const ZEnv = z.object({
   /** Most bytes a zip archive may unpack to, all members together. */
   COHORT_MAX_ARCHIVE_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 ** 3),
   COHORT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Where the model registry looks: one folder per model (model.onnx + manifest.json). */
+  /** Where the model registry looks for shipped models: one folder per model (model.onnx + manifest.json). */
   COHORT_MODELS_DIR: z.string().min(1).default('models'),
+  /** Largest .onnx file an ML engineer may upload from /models (bytes). */
+  COHORT_MAX_MODEL_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 ** 3),
   /** ONNX Runtime threads per session run (0: one per core). */
   COHORT_INFERENCE_THREADS: z.coerce.number().int().min(0).max(256).default(0),
   /** Try the CUDA execution provider first (falls back to CPU when it is not there). */
@@ -83,6 +85,8 @@ export function parseEnv(source: Record<string, string | undefined>) {
     trustedProxies: splitList(raw.COHORT_TRUSTED_PROXIES),
     blobDir: path.join(dataDir, 'blobs'),
     modelsDir: path.resolve(raw.COHORT_MODELS_DIR),
+    /** Models uploaded from /models: beside the data, never in the shipped folder. */
+    uploadedModelsDir: path.join(dataDir, 'models'),
     isProduction: raw.NODE_ENV === 'production',
   };
 }

@@ -56,73 +56,123 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
  */
 export function removeSmallComponents(labels: Uint8Array, rows: number, columns: number, minSize: number): number {
   if (minSize <= 1) return 0;
-  // Runs of non-zero pixels: row-major, so each row's runs are contiguous in these arrays.
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  let count = 0;
-  const rowFirst = new Int32Array(rows + 1);
-  for (let y = 0; y < rows; y++) {
-    rowFirst[y] = count;
-    const base = y * columns;
-    let x = 0;
-    while (x < columns) {
-      const cls = labels[base + x]!;
-      if (cls === 0) {
-        x++;
-        continue;
+  const runs = new LabelRuns(labels, rows, columns);
+  // Each row's runs with those of the row above that touch them, diagonals included.
+  for (let y = 1; y < rows; y++) runs.join(y, y - 1, 1);
+  return runs.clearSmallerThan(minSize);
+}
+
+/**
+ * Clears 3D connected components (6-connected: faces only, per class) smaller than `minVoxels` of a
+ * slice-major slices × rows × columns class map, in place: what a 3D model's per-volume
+ * `minComponentVoxels` means, so a structure thin in one slice but connected through its
+ * neighbours survives. Returns the voxels cleared. Memory grows with the runs, not the volume (flat
+ * indices: under 2³¹ voxels).
+ */
+export function removeSmallComponents3d(classes: Uint8Array, slices: number, rows: number, columns: number, minVoxels: number): number {
+  if (minVoxels <= 1) return 0;
+  const lines = slices * rows;
+  const runs = new LabelRuns(classes, lines, columns);
+  for (let line = 0; line < lines; line++) {
+    if (line % rows > 0) runs.join(line, line - 1, 0); // the row above
+    if (line >= rows) runs.join(line, line - rows, 0); // the same row, a slice before
+  }
+  return runs.clearSmallerThan(minVoxels);
+}
+
+/**
+ * The runs of equal non-zero labels along each line (a row of an image, or of one slice of a volume)
+ * of a class map, as union-find sets: connected components found run by run, not pixel by pixel.
+ */
+class LabelRuns {
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private readonly lineFirst: Int32Array;
+  private readonly count: number;
+  private readonly parent: Int32Array;
+  private readonly size: Float64Array;
+
+  constructor(
+    private readonly labels: Uint8Array,
+    lines: number,
+    private readonly columns: number,
+  ) {
+    // Flat first and last indices of each run, line by line: each line's runs are contiguous.
+    let count = 0;
+    this.lineFirst = new Int32Array(lines + 1);
+    for (let line = 0; line < lines; line++) {
+      this.lineFirst[line] = count;
+      const base = line * columns;
+      let x = 0;
+      while (x < columns) {
+        const cls = labels[base + x]!;
+        if (cls === 0) {
+          x++;
+          continue;
+        }
+        const begin = x;
+        while (x < columns && labels[base + x] === cls) x++;
+        if (count === this.starts.length) {
+          this.starts = grow(this.starts);
+          this.ends = grow(this.ends);
+        }
+        this.starts[count] = base + begin;
+        this.ends[count] = base + x - 1;
+        count++;
       }
-      const begin = x;
-      while (x < columns && labels[base + x] === cls) x++;
-      if (count === starts.length) {
-        starts = grow(starts);
-        ends = grow(ends);
-      }
-      starts[count] = base + begin;
-      ends[count] = base + x - 1;
-      count++;
+    }
+    this.lineFirst[lines] = count;
+    this.count = count;
+    this.parent = new Int32Array(count);
+    this.size = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      this.parent[i] = i;
+      this.size[i] = this.ends[i]! - this.starts[i]! + 1;
     }
   }
-  rowFirst[rows] = count;
 
-  const parent = new Int32Array(count);
-  const size = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    parent[i] = i;
-    size[i] = ends[i]! - starts[i]! + 1;
-  }
-  const find = (i: number) => {
+  private find(i: number): number {
+    const parent = this.parent;
     while (parent[i] !== i) {
       parent[i] = parent[parent[i]!]!;
       i = parent[i]!;
     }
     return i;
-  };
-  // Join each run with the runs of the row above that touch it (diagonals included) and share its class.
-  for (let y = 1; y < rows; y++) {
-    let j = rowFirst[y - 1]!;
-    const above = rowFirst[y]!;
-    for (let i = rowFirst[y]!; i < rowFirst[y + 1]!; i++) {
-      const left = starts[i]! - y * columns - 1;
-      const right = ends[i]! - y * columns + 1;
-      while (j < above && ends[j]! - (y - 1) * columns < left) j++;
-      for (let k = j; k < above && starts[k]! - (y - 1) * columns <= right; k++) {
+  }
+
+  /** Joins each run of `line` with the runs of `other` of its class that share columns with it, widened by `reach` (1: diagonals touch). */
+  join(line: number, other: number, reach: number): void {
+    const { starts, ends, lineFirst, labels, parent, size } = this;
+    const shift = (line - other) * this.columns;
+    let j = lineFirst[other]!;
+    const end = lineFirst[other + 1]!;
+    for (let i = lineFirst[line]!; i < lineFirst[line + 1]!; i++) {
+      const first = starts[i]! - shift - reach;
+      const last = ends[i]! - shift + reach;
+      while (j < end && ends[j]! < first) j++;
+      for (let k = j; k < end && starts[k]! <= last; k++) {
         if (labels[starts[k]!] !== labels[starts[i]!]) continue;
-        const a = find(i);
-        const b = find(k);
-        if (a !== b) {
-          parent[a] = b;
-          size[b]! += size[a]!;
-        }
+        const a = this.find(i);
+        const b = this.find(k);
+        if (a === b) continue;
+        // The smaller tree under the larger keeps paths short.
+        const [small, large] = size[a]! < size[b]! ? [a, b] : [b, a];
+        parent[small] = large;
+        size[large]! += size[small]!;
       }
     }
   }
-  let cleared = 0;
-  for (let i = 0; i < count; i++) {
-    if (size[find(i)]! >= minSize) continue;
-    labels.fill(0, starts[i]!, ends[i]! + 1);
-    cleared += ends[i]! - starts[i]! + 1;
+
+  /** Clears the runs of every component smaller than `min`; returns how many labels were cleared. */
+  clearSmallerThan(min: number): number {
+    let cleared = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.size[this.find(i)]! >= min) continue;
+      this.labels.fill(0, this.starts[i]!, this.ends[i]! + 1);
+      cleared += this.ends[i]! - this.starts[i]! + 1;
+    }
+    return cleared;
   }
-  return cleared;
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

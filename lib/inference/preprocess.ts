@@ -24,7 +24,7 @@ export function prepareSlice(slice: SliceSamples, manifest: ModelManifest, out: 
     case 'none':
       break;
     case 'minmax': {
-      if (!p.clip) [low, high] = range(out);
+      if (!p.clip) [low, high] = valueRange(out);
       const span = high - low || 1;
       for (let i = 0; i < out.length; i++) out[i] = (out[i]! - low) / span;
       break;
@@ -38,14 +38,15 @@ export function prepareSlice(slice: SliceSamples, manifest: ModelManifest, out: 
   return out;
 }
 
-function range(values: Float32Array): [number, number] {
+/** The lowest and highest value ([0, 0] for none). */
+export function valueRange(values: Float32Array): [number, number] {
   let low = Infinity;
   let high = -Infinity;
   for (const v of values) {
     if (v < low) low = v;
     if (v > high) high = v;
   }
-  return [low, high];
+  return values.length ? [low, high] : [0, 0];
 }
 
 /**

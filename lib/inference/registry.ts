@@ -76,6 +76,9 @@ export async function loadModel(dir: string): Promise<RegisteredModel> {
     return fail(`ONNX Runtime cannot load ${manifest.file}: ${firstLine(err)}`);
   }
   model.graph = { inputs: session.inputMetadata.map(graphValue), outputs: session.outputMetadata.map(graphValue) };
+  if (manifest.task !== 'segmentation') {
+    return fail(`A ${manifest.task} model: Cohort turns only segmentation outputs into labels so far, so it cannot pre-annotate with it.`);
+  }
   const mismatches = graphMismatches(manifest, model.graph);
   if (mismatches.length) {
     model.problems.push(...mismatches);
@@ -135,10 +138,13 @@ const firstLine = (err: unknown) => (err instanceof Error ? err.message : String
 
 type Registry = Promise<RegisteredModel[]>;
 
-/** Every model folder under COHORT_MODELS_DIR, loaded and checked once and then cached. */
+/**
+ * Every model folder, shipped (COHORT_MODELS_DIR) and uploaded (<data>/models), loaded and checked
+ * once and then cached. A name is one model: a second folder claiming it is listed as invalid.
+ */
 export function listModels(): Registry {
   const g = globalThis as { __cohortModels?: Registry };
-  g.__cohortModels ??= scan(env.modelsDir);
+  g.__cohortModels ??= scan([env.modelsDir, env.uploadedModelsDir]);
   return g.__cohortModels;
 }
 
@@ -147,17 +153,32 @@ export function refreshModels(): void {
   delete (globalThis as { __cohortModels?: Registry }).__cohortModels;
 }
 
-async function scan(root: string): Promise<RegisteredModel[]> {
+/** The model folders under `root` (those with a manifest.json; `.incoming-*` uploads are not folders of the registry yet). */
+export async function modelFolders(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
   const dirs = [];
   for (const e of entries) {
-    if (!e.isDirectory()) continue;
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
     const dir = path.join(root, e.name);
     if (await stat(path.join(dir, 'manifest.json')).catch(() => null)) dirs.push(dir);
   }
+  return dirs.sort();
+}
+
+async function scan(roots: string[]): Promise<RegisteredModel[]> {
   // One at a time: sessions and dummy runs use every core already.
   const models: RegisteredModel[] = [];
-  for (const dir of dirs.sort()) models.push(await loadModel(dir));
+  for (const root of roots) {
+    for (const dir of await modelFolders(root)) {
+      const model = await loadModel(dir);
+      const first = models.find((m) => m.name === model.name);
+      if (first) {
+        model.status = 'invalid';
+        model.problems.push(`The name "${model.name}" is already the model in ${path.relative(process.cwd(), first.dir) || first.dir}; this copy is ignored.`);
+      }
+      models.push(model);
+    }
+  }
   return models;
 }
 

@@ -1,10 +1,11 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { matchingSegment, type LabelSchema } from '@/lib/annotations/label-schema';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { framePixels } from '@/lib/dicom/frame-pixels';
-import { orderStack, type InstanceJson } from '@/lib/dicom/stack-order.client';
+import { orderStack, sliceLocation, type InstanceJson, type SeriesStack } from '@/lib/dicom/stack-order.client';
 import { retrieveMetadata } from '@/lib/dicomweb/wado-metadata';
 import { AppError } from '@/lib/errors/app-error';
 import { finishJob, reportProgress } from '@/lib/jobs/job-queue';
@@ -16,6 +17,7 @@ import type { ModelManifest } from './manifest';
 import type { SliceSamples } from './preprocess';
 import { requireModel } from './registry';
 import { segmentSlices, type SliceRunStats } from './segment-slices';
+import { segmentVolume, volumeMemoryBytes, type VolumeRunStats } from './segment-volume';
 import { sessionOptions } from './session-pool';
 
 export const ZInferenceJobParams = z
@@ -27,6 +29,10 @@ export const ZInferenceJobParams = z
   })
   .strict();
 export type InferenceJobParams = z.infer<typeof ZInferenceJobParams>;
+
+/** A 3D model's volume, scores and weights must fit in this: half the machine's memory. */
+const MAX_VOLUME_BYTES = os.totalmem() / 2;
+const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 
 export type InferenceJobResult = { proposalId: string; counts: Record<string, number>; unmatchedClasses: string[]; slices: number; runMs: number };
 
@@ -101,22 +107,53 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
       yield { samples: samplesOf(bytes!, row.bitsAllocated!, row.pixelRepresentation ?? 0), rows: height, columns, slope: row.rescaleSlope ?? 1, intercept: row.rescaleIntercept ?? 0 };
     }
   }
+  /** Progress for the UI, and whether someone asked to stop. */
+  const progress = async (done: number, of: number, message: string) => {
+    const { cancelRequested } = await reportProgress(jobId, { done, total: of, message });
+    if (cancelRequested) controller.abort();
+  };
 
-  const batch = manifest.preprocessing.mode.kind === 'slice2d' ? manifest.preprocessing.mode.batch : 1;
   const labelmap = new Uint8Array(voxels);
-  const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
   const started = performance.now();
-  let k = 0;
+  let sessionRunMs: number;
   try {
-    for await (const classes of segmentSlices(model, slices(), { signal: controller.signal, stats })) {
-      const out = labelmap.subarray(k * area, (k + 1) * area);
-      for (let i = 0; i < area; i++) out[i] = mapping.valueOf[classes[i]!]!;
-      k++;
-      // Once per batch: progress for the UI, and whether someone asked to stop.
-      if (k % batch === 0 || k === total) {
-        const { cancelRequested } = await reportProgress(jobId, { done: k, total, message: `Slice ${k} of ${total}` });
-        if (cancelRequested) controller.abort();
+    if (manifest.preprocessing.mode.kind === 'slice2d') {
+      const { batch } = manifest.preprocessing.mode;
+      const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
+      let k = 0;
+      for await (const classes of segmentSlices(model, slices(), { signal: controller.signal, stats })) {
+        const out = labelmap.subarray(k * area, (k + 1) * area);
+        for (let i = 0; i < area; i++) out[i] = mapping.valueOf[classes[i]!]!;
+        k++;
+        // Once per batch.
+        if (k % batch === 0 || k === total) await progress(k, total, `Slice ${k} of ${total}`);
       }
+      sessionRunMs = stats.runMs;
+    } else {
+      if (images.length > 1 && !stack.isVolume) throw new AppError('CONFLICT', 'Inconsistent slice geometry: a 3D model reads a volume, and these slices are not evenly spaced.');
+      const spacing = volumeSpacing(stack, images[0]!.row.pixelSpacing);
+      const needs = volumeMemoryBytes(manifest, [total, height, columns], spacing);
+      if (needs > MAX_VOLUME_BYTES) {
+        throw new AppError('CONFLICT', `${manifest.name} would need about ${gib(needs)} GiB for this ${total}-slice series; the server allows ${gib(MAX_VOLUME_BYTES)} GiB (half its memory).`);
+      }
+      const values = new Float32Array(voxels);
+      let k = 0;
+      for await (const slice of slices()) {
+        const [slope, intercept] = manifest.preprocessing.values === 'hu' ? [slice.slope, slice.intercept] : [1, 0];
+        const out = values.subarray(k * area, (k + 1) * area);
+        for (let i = 0; i < area; i++) out[i] = slice.samples[i]! * slope + intercept;
+        k++;
+        if (k % 16 === 0 || k === total) await progress(k, total, `Reading slice ${k} of ${total}`);
+        controller.signal.throwIfAborted();
+      }
+      const stats: VolumeRunStats = { patches: 0, batches: 0, runMs: 0 };
+      const classes = await segmentVolume(model, { values, slices: total, rows: height, columns, spacing }, {
+        signal: controller.signal,
+        stats,
+        onProgress: (done, patches) => progress(done, patches, `Patch ${done} of ${patches}`),
+      });
+      for (let i = 0; i < voxels; i++) labelmap[i] = mapping.valueOf[classes[i]!]!;
+      sessionRunMs = stats.runMs;
     }
   } catch (err) {
     if (controller.signal.aborted) return 'cancelled';
@@ -127,7 +164,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
   const rle = encodeLabelmapRle(labelmap);
   const counts = Object.fromEntries(summarizeLabelmapRle(rle, voxels).counts) as Record<string, number>;
   const blob = await getBlobStore().put(rle);
-  const parameters = { batch, ...sessionSummary(), classes: mapping.used, sessionRunMs: Math.round(stats.runMs) };
+  const parameters = { mode: manifest.preprocessing.mode, ...sessionSummary(), classes: mapping.used, sessionRunMs: Math.round(sessionRunMs) };
   const result = await db.$transaction(async (tx) => {
     // Cancelled at the last moment: nothing is stored.
     const now = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { cancelRequested: true } });
@@ -191,6 +228,18 @@ export function classMapping(manifest: ModelManifest, schema: LabelSchema): { va
   });
   if (used.length === 0) throw new AppError('CONFLICT', `None of the model's classes (${unmatched.join(', ')}) is a segment of the project's label schema (by code or name).`);
   return { valueOf, used, unmatched };
+}
+
+/** [slice, row, column] spacing in mm of an evenly spaced stack, or null when its geometry does not say. */
+function volumeSpacing(stack: SeriesStack, pixelSpacing: string | null): [number, number, number] | null {
+  const [row, column] = (pixelSpacing ?? '').split('\\').map(Number);
+  const first = sliceLocation(stack.images[0]!, stack.normal);
+  const last = sliceLocation(stack.images.at(-1)!, stack.normal);
+  const n = stack.images.length;
+  // A single slice has no spacing between slices: the model's own is as good as any.
+  const between = n > 1 && first !== null && last !== null ? Math.abs(last - first) / (n - 1) : null;
+  if (!row || !column || !between) return null;
+  return [between, row, column];
 }
 
 function samplesOf(bytes: Buffer, bitsAllocated: number, pixelRepresentation: number): ArrayLike<number> {

@@ -3,7 +3,9 @@
  * through the shipped ONNX model in a worker process, stored as an AI proposal with provenance and
  * its ledger entry; and every way a job can go wrong leaves a clear status and nothing half-written.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as preannotateRoute from '@/app/api/projects/[projectId]/preannotate/route';
 import * as eventsRoute from '@/app/api/projects/[projectId]/preannotate/events/route';
@@ -13,9 +15,11 @@ import * as openRoute from '@/app/api/projects/[projectId]/studies/[studyId]/ann
 import * as annotationRoute from '@/app/api/annotations/[annotationId]/route';
 import * as editsRoute from '@/app/api/models/[modelName]/edits/route';
 import { decodeLabelmapRle, encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { PHANTOM_CLASSES, syntheticCtSeries, syntheticCtTruth } from '@/lib/dicom/synthetic-ct';
+import { refreshModels } from '@/lib/inference/registry';
 import { enqueueJob, getJob, requeueInterruptedJobs, requestCancel, claimNextJob } from '@/lib/jobs/job-queue';
 import { runInWorker } from '@/lib/jobs/job-runner';
 import { runJob } from '@/lib/jobs/run-job';
@@ -24,6 +28,7 @@ import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { OnnxGraph } from '@/models/onnx-graph';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
 import { makeUser } from '../helpers/users';
@@ -131,6 +136,56 @@ describe('a pre-annotation job', () => {
     expect(body.actor).toBe(pseudonymOf(engineerId));
     expect(body.subjects[0]).toBe(proposal.id);
     expect(body.payload).toMatchObject({ model: 'ct-body-lungs-bone', modelSha256: model.sha256, outputSha256: proposal.labelmapSha256, slices: SLICES });
+  });
+});
+
+describe('a 3D model', () => {
+  it('reads the series as one volume at its own spacing, in blended overlapping patches, into the same kind of proposal', async () => {
+    // body = HU > −500 per voxel, as a two-channel NCDHW graph read in 8 × 64 × 64 patches at 5 × 2 × 2 mm.
+    const g = new OnnxGraph();
+    const body = g.op('Cast', [g.op('Greater', ['hu', g.floats('air', [-500])])], { to: 1 });
+    g.op('Concat', [g.op('Add', [g.op('Mul', [body, g.floats('zero', [0])]), g.floats('half', [0.5])]), body], { axis: 1 }, 'scores');
+    const onnx = g.toBytes({ input: { name: 'hu', shape: ['n', 1, 8, 64, 64] }, output: { name: 'scores', shape: ['n', 2, 8, 64, 64] }, doc: 'test', metadata: {} });
+    const example = JSON.parse(readFileSync('docs/examples/sliding-window-3d.manifest.json', 'utf8')) as Record<string, unknown>;
+    const manifest = {
+      ...example,
+      $schema: undefined,
+      name: 'ct-body-3d-test',
+      sha256: createHash('sha256').update(onnx).digest('hex'),
+      input: { name: 'hu', layout: 'NCDHW', dtype: 'float32', channels: 1, size: [8, 64, 64], spacing: [5, 2, 2] },
+      preprocessing: { values: 'hu', normalize: { kind: 'none' }, resample: 'linear', mode: { kind: 'sliding3d', overlap: 0.25, batch: 4 } },
+      output: { name: 'scores', kind: 'scores', classes: [{ index: 1, name: 'Body', code: { scheme: 'SCT', value: '38266002', meaning: 'Entire body as a whole' } }] },
+      postprocessing: { activation: 'argmax', minComponentVoxels: 0 },
+    };
+    const dir = path.join(env.uploadedModelsDir, 'ct-body-3d-test');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'model.onnx'), onnx);
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    refreshModels();
+
+    // A project of its own, so the other tests' proposals stay the newest in theirs.
+    const { id: other } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Pre-annotated in 3D', schema: SCHEMA }), actorId: engineerId });
+    await addProjectStudies({ projectId: other, input: { studyIds: [ct.studyId] } });
+    const done = await runClaimed(await enqueueJob('inference', { projectId: other, studyId: ct.studyId, seriesInstanceUid: ct.seriesUid, modelName: 'ct-body-3d-test' }, engineerId, { projectId: other }));
+    expect(done).toMatchObject({ status: 'succeeded', error: null });
+    // Progress ended in patches: 12 slices at 5 mm, 8 deep overlapping by ¼ (2 along the table); 512 px at 0.98 mm → 250 at 2 mm (5 × 5 patches).
+    expect(done).toMatchObject({ done: 50, total: 50 });
+    const proposal = await getDb().aiProposal.findUniqueOrThrow({ where: { id: (done.result as { proposalId: string }).proposalId } });
+    expect(JSON.parse(proposal.parameters)).toMatchObject({ mode: { kind: 'sliding3d', overlap: 0.25, batch: 4 }, classes: [{ model: 'Body', segment: 5 }] });
+    // Back on the series' own grid: the phantom's body (its tissue and bone, not its lungs) within a voxel or two at the edges.
+    const voxels = decodeLabelmapRle(await getBlobStore().read(proposal.labelmapSha256), 512 * 512 * SLICES);
+    const viewingOrder = syntheticCtTruth(SLICES).reverse();
+    let [a, b, both] = [0, 0, 0];
+    viewingOrder.forEach((slice, k) => {
+      for (let i = 0; i < slice.length; i++) {
+        const x = voxels[k * slice.length + i] === 5;
+        const y = slice[i] === PHANTOM_CLASSES.body || slice[i] === PHANTOM_CLASSES.bone;
+        a += Number(x);
+        b += Number(y);
+        both += Number(x && y);
+      }
+    });
+    expect((2 * both) / (a + b)).toBeGreaterThanOrEqual(0.98);
   });
 });
 

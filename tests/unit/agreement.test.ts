@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agreementToCsv, cohensKappa, fleissKappa, segmentationAgreement } from '@/lib/annotations/agreement';
 import { decodeLabelmapRle, encodeLabelmapRle, LabelmapFormatError } from '@/lib/annotations/labelmap-rle.client';
-import { random } from '../helpers/seeded-random';
+import { seededRandom as random } from '@/models/seeded-random';
 
 // The reference: decode both maps and count voxel by voxel.
 function naiveAgreement(a: Uint8Array, b: Uint8Array, voxelCount: number, classes: number[]) {

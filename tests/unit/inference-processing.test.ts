@@ -8,7 +8,7 @@ import { ZModelManifest, type ModelManifest } from '@/lib/inference/manifest';
 import { manifestJsonSchema } from '@/lib/inference/manifest-json-schema';
 import { classesOf, removeSmallComponents } from '@/lib/inference/postprocess';
 import { prepareSlice, resample2d } from '@/lib/inference/preprocess';
-import { random as seededRandom } from '../helpers/seeded-random';
+import { seededRandom } from '@/models/seeded-random';
 
 const shipped = JSON.parse(readFileSync('models/ct-body-lungs-bone/manifest.json', 'utf8')) as Record<string, unknown>;
 const manifest = (over: (m: Record<string, unknown>) => void = () => undefined): ModelManifest => {

@@ -101,6 +101,11 @@ describe('broken model folders are refused with the reason', () => {
     expect(await problems(modelVariant({ manifest: (m) => (m.file = 'other.onnx') }))).toMatch(/other.onnx is missing/);
   });
 
+  it('a model of a task Cohort cannot turn into labels yet', async () => {
+    const dir = modelVariant({ manifest: (m) => ((m.task = 'classification'), ((m.output as { kind: string }).kind = 'class-scores')) });
+    expect(await problems(dir)).toMatch(/A classification model: Cohort turns only segmentation outputs into labels so far/);
+  });
+
   it('malformed ONNX, even with a matching hash', async () => {
     expect(await problems(modelVariant({ onnx: new TextEncoder().encode('not a protobuf at all'), rehash: true }))).toMatch(/ONNX Runtime cannot load model.onnx/);
   });

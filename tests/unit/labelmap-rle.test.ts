@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { decodeLabelmapRle, encodeLabelmapRle, LabelmapFormatError, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
-import { random } from '../helpers/seeded-random';
+import { seededRandom as random } from '@/models/seeded-random';
 
 // Unsigned LEB128 the textbook way: seven bits at a time, low first, high bit set on all but the last.
 function leb128(n: number): number[] {

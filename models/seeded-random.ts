@@ -1,5 +1,5 @@
-/** A seeded generator (mulberry32): random cases that fail, fail the same way next time. */
-export function random(seed: number): () => number {
+/** A seeded generator (mulberry32): model builds that give the same bytes, random test cases that fail the same way next time. */
+export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
