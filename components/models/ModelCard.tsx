@@ -3,11 +3,12 @@ import { Badge } from '@/components/ui/Badge';
 import { Card } from '@/components/ui/Card';
 import { formatPercent } from '@/lib/format/format-percent.client';
 import type { ModelManifest } from '@/lib/inference/manifest';
+import type { ModelSpeed } from '@/lib/inference/model-speed';
 import type { ClassEditStats } from '@/lib/inference/proposal-edits';
 import type { GraphValue, RegisteredModel } from '@/lib/inference/registry';
 
 /** Everything the registry knows about one model: what it is, its graph, its provenance, or why it cannot run. */
-export function ModelCard({ model, edits }: { model: Omit<RegisteredModel, 'dir'>; edits: ClassEditStats[] }) {
+export function ModelCard({ model, edits, speed }: { model: Omit<RegisteredModel, 'dir'>; edits: ClassEditStats[]; speed: ModelSpeed | null }) {
   const m = model.manifest;
   return (
     <Card>
@@ -83,7 +84,7 @@ export function ModelCard({ model, edits }: { model: Omit<RegisteredModel, 'dir'
           </Section>
         </div>
         {m && (
-          <Section title="Measured accuracy" className="mt-4 text-sm">
+          <Section title="Measured accuracy and speed" className="mt-4 text-sm">
             {m.accuracy.length === 0 ? (
               <p className="text-xs text-slate-500">None recorded in the manifest.</p>
             ) : (
@@ -96,6 +97,18 @@ export function ModelCard({ model, edits }: { model: Omit<RegisteredModel, 'dir'
                 ))}
               </ul>
             )}
+            <p className="mt-1" data-testid="model-speed">
+              {speed ? (
+                <>
+                  Speed on this server: <strong>{speed.slicesPerSecond.toFixed(1)} slices/s</strong>{' '}
+                  <span className="text-xs text-slate-500">
+                    over {speed.runs} {speed.runs === 1 ? 'run' : 'runs'} ({speed.slices.toLocaleString('en')} slices, decoding and storing included)
+                  </span>
+                </>
+              ) : (
+                <span className="text-xs text-slate-500">Speed: measured once it has pre-annotated a series here.</span>
+              )}
+            </p>
           </Section>
         )}
         <Section title="How much readers changed its proposals" className="mt-4 text-sm">

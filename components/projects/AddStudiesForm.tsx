@@ -9,9 +9,10 @@ import type { Action } from '@/lib/http/action-result';
 import type { AddProjectStudiesInput } from '@/lib/projects/schemas';
 
 type Input = { projectId: string; add: AddProjectStudiesInput };
+type AddedStudies = { added: number; alreadyIn: number; preannotation: { queued: number; problem?: string } };
 
 /** Adds every study a worklist query matches (modality, description, study dates). */
-export function AddStudiesForm({ projectId, action }: { projectId: string; action: Action<Input, { added: number; alreadyIn: number }> }) {
+export function AddStudiesForm({ projectId, action }: { projectId: string; action: Action<Input, AddedStudies> }) {
   const { busy, message, run } = useActionRunner();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -22,7 +23,14 @@ export function AddStudiesForm({ projectId, action }: { projectId: string; actio
     const clean = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
     await run(
       () => action({ projectId, add: { query: clean } }),
-      (r) => `Added ${r.added} ${r.added === 1 ? 'study' : 'studies'}${r.alreadyIn ? ` (${r.alreadyIn} already in the project)` : ''}.`,
+      (r) =>
+        [
+          `Added ${r.added} ${r.added === 1 ? 'study' : 'studies'}${r.alreadyIn ? ` (${r.alreadyIn} already in the project)` : ''}.`,
+          r.preannotation.queued ? `Pre-annotating ${r.preannotation.queued} series with the project's model.` : '',
+          r.preannotation.problem ?? '',
+        ]
+          .filter(Boolean)
+          .join(' '),
     );
   }
 

@@ -7,13 +7,14 @@ import { Button } from '@/components/ui/Button';
 import { inputClass, TextField } from '@/components/ui/TextField';
 import { useActionRunner } from '@/components/ui/use-action-runner';
 import type { Action } from '@/lib/http/action-result';
+import type { ModelChoice } from '@/lib/inference/model-choices';
 import type { CreateProjectInput } from '@/lib/projects/schemas';
 import { LabelSchemaEditor } from './LabelSchemaEditor';
 import { MemberPicker, type MemberOption } from './MemberPicker';
 import { draftToSchema, EMPTY_DRAFT, type SchemaDraft } from './schema-draft';
 
-/** The new-project form: what the project is for, its label schema, and who reads and reviews. */
-export function ProjectForm({ radiologists, action }: { radiologists: MemberOption[]; action: Action<CreateProjectInput, { id: string }> }) {
+/** The new-project form: what the project is for, its label schema, who reads and reviews, and the model that pre-annotates. */
+export function ProjectForm({ radiologists, models, action }: { radiologists: MemberOption[]; models: ModelChoice[]; action: Action<CreateProjectInput, { id: string }> }) {
   const router = useRouter();
   const [draft, setDraft] = useState<SchemaDraft>(EMPTY_DRAFT);
   const [readers, setReaders] = useState<string[]>([]);
@@ -32,6 +33,7 @@ export function ProjectForm({ radiologists, action }: { radiologists: MemberOpti
         purpose: String(form.get('purpose') ?? ''),
         modalities,
         readersPerStudy: Number(form.get('readersPerStudy') ?? 1),
+        modelName: String(form.get('modelName') ?? '') || null,
         schema: draftToSchema(draft),
         readers,
         reviewers,
@@ -53,6 +55,20 @@ export function ProjectForm({ radiologists, action }: { radiologists: MemberOpti
         </div>
         <TextField id="modalities" name="modalities" label="Modalities to label" help="e.g. CT or CT, MR. Empty: every series of each study." error={fields.modalities?.[0]} />
         <TextField id="readersPerStudy" name="readersPerStudy" type="number" min={1} max={10} defaultValue={1} label="Independent readers per study" help="Two or more gives agreement figures (Dice, kappa) between readers." error={fields.readersPerStudy?.[0]} />
+        <div>
+          <label htmlFor="modelName" className="mb-1 block text-sm font-medium">
+            Pre-annotation model
+          </label>
+          <select id="modelName" name="modelName" className={inputClass} defaultValue="">
+            <option value="">None: readers start from empty labels</option>
+            {models.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.title} ({m.modalities.join(', ')})
+              </option>
+            ))}
+          </select>
+          <p className="mt-1 text-xs text-slate-500">{fields.modelName?.[0] ?? 'Studies are pre-annotated by it as they join the project; readers correct its proposals. See Models.'}</p>
+        </div>
         <MemberPicker legend="Readers" help="Radiologists who label the studies, each on their own copy." options={radiologists} value={readers} onChange={setReaders} />
         <MemberPicker legend="Reviewers" help="Radiologists who accept labels or ask for changes." options={radiologists} value={reviewers} onChange={setReviewers} />
       </div>

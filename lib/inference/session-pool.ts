@@ -40,6 +40,13 @@ export function sessionFor(sha256: string, bytes: () => Promise<Uint8Array>): Pr
   return session;
 }
 
+/** Releases the session of one model file (a model that failed its checks). */
+export async function releaseSession(sha256: string): Promise<void> {
+  const session = pool().get(sha256);
+  pool().delete(sha256);
+  await (await session?.catch(() => null))?.release();
+}
+
 /** Releases every session (tests, shutdown). */
 export async function closeSessions(): Promise<void> {
   const sessions = pool();

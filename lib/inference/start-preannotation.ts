@@ -3,15 +3,19 @@ import type { SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
 import { enqueueJob, jobView, type JobView } from '@/lib/jobs/job-queue';
+import { kickJobRunner } from '@/lib/jobs/job-runner';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { requireModel } from './registry';
 import type { InferenceJobParams } from './run-inference-job';
 
 export const ZStartPreannotationInput = z
   .object({
-    modelName: z.string().min(1).max(64),
+    /** By default the model attached to the project. */
+    modelName: z.string().min(1).max(64).optional(),
     /** Only these series; by default every series of the project the model applies to that it has not pre-annotated yet. */
     seriesInstanceUids: z.array(z.string().regex(/^[0-9.]{1,64}$/)).min(1).max(10_000).optional(),
+    /** Only the series of these studies of the project. */
+    studyIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
   })
   .strict();
 export type StartPreannotationInput = z.infer<typeof ZStartPreannotationInput>;
@@ -23,10 +27,16 @@ export type StartPreannotationInput = z.infer<typeof ZStartPreannotationInput>;
  */
 export async function startPreannotation(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, input: StartPreannotationInput): Promise<{ jobs: JobView[]; skipped: number }> {
   await requireProjectAccess(user, projectId, 'manage');
-  const model = await requireModel(input.modelName);
   const db = getDb();
+  const modelName = input.modelName ?? (await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { modelName: true } })).modelName;
+  if (!modelName) throw new AppError('BAD_REQUEST', 'No model is attached to the project: attach one, or name the model to run.');
+  const model = await requireModel(modelName);
   const series = await db.series.findMany({
-    where: { study: { projects: { some: { projectId } } }, ...(input.seriesInstanceUids ? { seriesInstanceUid: { in: input.seriesInstanceUids } } : {}) },
+    where: {
+      study: { projects: { some: { projectId } } },
+      ...(input.studyIds ? { studyId: { in: input.studyIds } } : {}),
+      ...(input.seriesInstanceUids ? { seriesInstanceUid: { in: input.seriesInstanceUids } } : {}),
+    },
     select: { studyId: true, seriesInstanceUid: true, modality: true },
     orderBy: [{ studyId: 'asc' }, { seriesNumber: 'asc' }],
   });
@@ -58,6 +68,24 @@ export async function startPreannotation(user: Pick<SessionUser, 'id' | 'roles'>
   });
   const rows = await db.job.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } });
   return { jobs: rows.map((r) => jobView(r)), skipped: candidates.length - todo.length };
+}
+
+/**
+ * After studies join a project: queues its attached model over their series, if it has one. The
+ * studies are in whatever happens; why nothing could be queued (the model no longer passes its
+ * checks, say) is returned for the page to show.
+ */
+export async function preannotateAddedStudies(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, studyIds: string[]): Promise<{ queued: number; problem?: string }> {
+  const { modelName } = await getDb().project.findUniqueOrThrow({ where: { id: projectId }, select: { modelName: true } });
+  if (!modelName || studyIds.length === 0) return { queued: 0 };
+  try {
+    const { jobs } = await startPreannotation(user, projectId, { modelName, studyIds });
+    if (jobs.length) void kickJobRunner();
+    return { queued: jobs.length };
+  } catch (err) {
+    if (err instanceof AppError) return { queued: 0, problem: `Pre-annotation was not queued: ${err.message}` };
+    throw err;
+  }
 }
 
 /** The project's pre-annotation jobs, newest first. */

@@ -21,6 +21,7 @@ export const LEDGER_ENTRY_TYPES = [
   'annotation.edited',
   'annotation.submitted',
   'annotation.reviewed',
+  'model.registered',
   'inference.completed',
   'consent.granted',
   'consent.denied',

@@ -10,7 +10,7 @@ export const MAX_STUDIES_PER_ADD = 5000;
  * Adds studies to a project: the ids given, or every study a worklist query matches. Studies already
  * in it are skipped; an unknown id refuses the whole request (nothing is added).
  */
-export async function addProjectStudies({ projectId, input }: { projectId: string; input: AddProjectStudiesInput }): Promise<{ added: number; alreadyIn: number }> {
+export async function addProjectStudies({ projectId, input }: { projectId: string; input: AddProjectStudiesInput }): Promise<{ added: number; alreadyIn: number; addedStudyIds: string[] }> {
   return getDb().$transaction(async (tx) => {
     let ids: string[];
     if ('studyIds' in input) {
@@ -27,7 +27,7 @@ export async function addProjectStudies({ projectId, input }: { projectId: strin
     );
     const fresh = ids.filter((id) => !existing.has(id));
     if (fresh.length) await tx.projectStudy.createMany({ data: fresh.map((studyId) => ({ projectId, studyId })) });
-    return { added: fresh.length, alreadyIn: existing.size };
+    return { added: fresh.length, alreadyIn: existing.size, addedStudyIds: fresh };
   });
 }
 

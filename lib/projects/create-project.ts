@@ -1,12 +1,14 @@
 import { getDb } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { AppError } from '@/lib/errors/app-error';
+import { requireAttachableModel } from '@/lib/inference/model-choices';
 import { writeMembers } from './members';
 import type { CreateProjectInput } from './schemas';
 import { writeSchemaVersion } from './schema-version';
 
-/** Creates a project with schema version 1 and its members, all or nothing. */
+/** Creates a project with schema version 1, its members and its pre-annotation model, all or nothing. */
 export async function createProject({ input, actorId }: { input: CreateProjectInput; actorId: string }): Promise<{ id: string }> {
+  if (input.modelName) await requireAttachableModel(input.modelName, input.modalities);
   try {
     return await getDb().$transaction(async (tx) => {
       const project = await tx.project.create({
@@ -15,6 +17,7 @@ export async function createProject({ input, actorId }: { input: CreateProjectIn
           purpose: input.purpose,
           modalities: [...new Set(input.modalities)].join('\\'),
           readersPerStudy: input.readersPerStudy,
+          modelName: input.modelName,
           createdById: actorId,
         },
         select: { id: true },

@@ -27,6 +27,8 @@ export type ProjectDetail = {
   purpose: string;
   modalities: string[];
   readersPerStudy: number;
+  /** The model that pre-annotates its studies as they join, or none. */
+  modelName: string | null;
   createdAt: Date;
   /** Set while the project is archived (read-only, seen by managers only). */
   archivedAt: Date | null;
@@ -64,6 +66,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     purpose: project.purpose,
     modalities: project.modalities ? project.modalities.split('\\') : [],
     readersPerStudy: project.readersPerStudy,
+    modelName: project.modelName,
     createdAt: project.createdAt,
     archivedAt: project.archivedAt,
     schema: { version: schema.version, hash: schema.hash, schema: parseStoredSchema(schema.schema), createdAt: schema.createdAt },

@@ -5,6 +5,7 @@ export const PROJECT_ROLES = ['reader', 'reviewer'] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
 const ZUserIds = z.array(z.string().min(1).max(64)).max(200).default([]);
+const ZModelName = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, 'a model name from the registry');
 const ZModality = z.string().trim().toUpperCase().regex(/^[A-Z0-9_]{1,16}$/, 'a DICOM modality code such as CT or MR');
 
 export const ZCreateProjectInput = z.object({
@@ -13,6 +14,8 @@ export const ZCreateProjectInput = z.object({
   /** Modalities of the series to label; empty means every series. */
   modalities: z.array(ZModality).max(16).default([]),
   readersPerStudy: z.coerce.number().int().min(1).max(10).default(1),
+  /** The model that pre-annotates the project's studies as they join (a registry name), or none. */
+  modelName: ZModelName.nullable().default(null),
   schema: ZLabelSchema,
   readers: ZUserIds,
   reviewers: ZUserIds,
@@ -48,3 +51,8 @@ export type AddProjectStudiesInput = z.infer<typeof ZAddProjectStudiesInput>;
 export const ZRemoveProjectStudyInput = z.object({ studyId: z.string().min(1).max(64) });
 
 export const ZArchiveProjectInput = z.object({ archived: z.boolean() }).strict();
+
+export const ZProjectModelInput = z.object({ modelName: ZModelName.nullable() }).strict();
+
+/** PATCH /api/projects/{id}: archive or restore, or attach a model. */
+export const ZUpdateProjectInput = z.union([ZArchiveProjectInput, ZProjectModelInput]);

@@ -9,3 +9,14 @@ export function stowBody(files: Uint8Array[], { boundary = `cohort-${randomBytes
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: new Uint8Array(Buffer.concat(chunks)), contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
 }
+
+/** A multipart/form-data body (RFC 7578), as a browser's FormData sends it. */
+export function formDataBody(fields: { name: string; filename?: string; type?: string; body: Uint8Array | string }[], { boundary = `----cohort${randomBytes(8).toString('hex')}` } = {}) {
+  const chunks: Buffer[] = [];
+  for (const f of fields) {
+    const disposition = `form-data; name="${f.name}"${f.filename ? `; filename="${f.filename}"` : ''}`;
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`), Buffer.from(f.body), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: new Uint8Array(Buffer.concat(chunks)), contentType: `multipart/form-data; boundary=${boundary}` };
+}

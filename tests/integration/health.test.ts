@@ -18,7 +18,7 @@ describe('GET /api/health', () => {
       db: { ok: true, provider, latencyMs: expect.any(Number) },
       storage: { ok: true, freeBytes: expect.any(Number) },
       // The shipped models, loaded and verified (hash, graph, a dummy run).
-      models: { ok: true, ready: 1 },
+      models: { ok: true, ready: 2 },
     });
   });
 });

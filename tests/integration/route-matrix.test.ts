@@ -25,7 +25,7 @@ import { setUserActive } from '@/lib/users/set-user-active';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
 import { appendSamples } from '../helpers/ledger';
-import { stowBody } from '../helpers/multipart';
+import { formDataBody, stowBody } from '../helpers/multipart';
 import { expireSessionsOf, makeUser } from '../helpers/users';
 
 type Access = 'public' | 'signed-in' | 'signed-in-pending-ok' | Role[];
@@ -229,6 +229,9 @@ const ROUTES: RouteCase[] = [
   // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
   { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate/events', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/models', access: ['ml_engineer', 'admin'], ok: 200 },
+  // Past the role check, an upload without its model file is refused for what it is (registering one per principal would clash by name).
+  { method: 'POST', template: '/api/models', access: ['ml_engineer', 'admin'], ok: 400, raw: () => formDataBody([{ name: 'manifest', body: '{}' }]) },
   { method: 'GET', template: '/api/models/[modelName]/edits', access: ['ml_engineer', 'admin'], ok: 200, params: async () => ({ modelName: 'ct-body-lungs-bone' }) },
   { method: 'GET', template: '/api/proposals/[proposalId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: proposal },
   { method: 'GET', template: '/api/jobs/[jobId]', access: ['ml_engineer', 'admin'], ok: 200, params: queuedJob },

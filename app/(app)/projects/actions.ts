@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { safeAction } from '@/app/_lib/safe-action';
 import { reviewAnnotation, startReview } from '@/lib/annotations/review-annotation';
 import { ZCommentInput, ZReviewInput } from '@/lib/annotations/schemas';
+import { preannotateAddedStudies } from '@/lib/inference/start-preannotation';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { setProjectArchived } from '@/lib/projects/archive-project';
 import { addComment } from '@/lib/projects/comments';
@@ -12,8 +13,9 @@ import { addSchemaVersion } from '@/lib/projects/add-schema-version';
 import { createProject } from '@/lib/projects/create-project';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { removeProjectStudy } from '@/lib/projects/remove-project-study';
-import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectMembersInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
+import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectModelInput, ZProjectMembersInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
 import { setProjectMembers } from '@/lib/projects/set-project-members';
+import { setProjectModel } from '@/lib/projects/set-project-model';
 
 const MANAGE = { roles: ['ml_engineer' as const, 'admin' as const] };
 const REVIEW = { roles: ['radiologist' as const] };
@@ -33,9 +35,10 @@ export const addProjectStudiesAction = safeAction(
   ZProjectId.extend({ add: ZAddProjectStudiesInput }),
   async ({ projectId, add }, user) => {
     await requireProjectAccess(user, projectId, 'manage');
-    const result = await addProjectStudies({ projectId, input: add });
+    const { added, alreadyIn, addedStudyIds } = await addProjectStudies({ projectId, input: add });
+    const preannotation = await preannotateAddedStudies(user, projectId, addedStudyIds);
     revalidatePath(`/projects/${projectId}`);
-    return result;
+    return { added, alreadyIn, preannotation };
   },
   MANAGE,
 );
@@ -58,6 +61,16 @@ export const setProjectMembersAction = safeAction(
     await setProjectMembers({ projectId, members });
     revalidatePath(`/projects/${projectId}`);
     return members;
+  },
+  MANAGE,
+);
+
+export const setProjectModelAction = safeAction(
+  ZProjectId.extend(ZProjectModelInput.shape),
+  async ({ projectId, modelName }, user) => {
+    const result = await setProjectModel({ user, projectId, modelName });
+    revalidatePath(`/projects/${projectId}`);
+    return result;
   },
   MANAGE,
 );

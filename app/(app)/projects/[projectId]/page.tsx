@@ -16,7 +16,7 @@ import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
-import { listModels } from '@/lib/inference/registry';
+import { modelChoices } from '@/lib/inference/model-choices';
 import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
 import { getProject } from '@/lib/projects/get-project';
 import { readerQueue } from '@/lib/projects/next-study';
@@ -163,7 +163,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
       {preannotation && (
         <Card className="mt-4">
           <h2 className="mb-3 text-base font-semibold">AI pre-annotation</h2>
-          <PreannotationPanel projectId={project.id} {...preannotation} />
+          <PreannotationPanel projectId={project.id} attached={project.modelName} archived={project.archivedAt !== null} {...preannotation} />
         </Card>
       )}
 
@@ -184,10 +184,6 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
 
 /** Models that can run on the project's modalities (any, when it names none), its jobs, and how to name its series. */
 async function preannotationProps(user: Parameters<typeof findProjectJobs>[0], projectId: string, modalities: string[]) {
-  const models = (await listModels())
-    .filter((m) => m.status === 'ready' && m.manifest && m.manifest.task === 'segmentation')
-    .filter((m) => modalities.length === 0 || m.manifest!.modalities.some((x) => modalities.includes(x)))
-    .map((m) => ({ name: m.name, title: m.manifest!.title, modalities: m.manifest!.modalities }));
-  const [initialJobs, seriesLabels] = await Promise.all([findProjectJobs(user, projectId, 50), projectSeriesLabels(projectId)]);
+  const [models, initialJobs, seriesLabels] = await Promise.all([modelChoices(modalities), findProjectJobs(user, projectId, 50), projectSeriesLabels(projectId)]);
   return { models, initialJobs, seriesLabels };
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { ProjectForm } from '@/components/projects/ProjectForm';
 import { PageHeader } from '@/components/ui/PageHeader';
+import { modelChoices } from '@/lib/inference/model-choices';
 import { findUsers } from '@/lib/users/find-users';
 import { createProjectAction } from '../actions';
 
@@ -10,10 +11,11 @@ export const metadata: Metadata = { title: 'New project' };
 export default async function NewProjectPage() {
   await requirePageUser({ area: 'projects', roles: ['ml_engineer', 'admin'] });
   const radiologists = (await findUsers({ role: 'radiologist', status: 'active' })).map(({ id, name, email }) => ({ id, name, email }));
+  const models = await modelChoices([]);
   return (
     <>
       <PageHeader title="New project" description="Studies are added on the project's page once it exists, by picking them or by a worklist query." />
-      <ProjectForm radiologists={radiologists} action={createProjectAction} />
+      <ProjectForm radiologists={radiologists} models={models} action={createProjectAction} />
     </>
   );
 }

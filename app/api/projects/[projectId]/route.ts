@@ -3,12 +3,14 @@ import { withAuth } from '@/lib/http/with-auth';
 import { setProjectArchived } from '@/lib/projects/archive-project';
 import { getProject } from '@/lib/projects/get-project';
 import { PROJECTS_MANAGE, PROJECTS_READ } from '@/lib/projects/project-roles';
-import { ZArchiveProjectInput } from '@/lib/projects/schemas';
+import { ZUpdateProjectInput } from '@/lib/projects/schemas';
+import { setProjectModel } from '@/lib/projects/set-project-model';
 
 export const GET = withAuth<{ projectId: string }>(async ({ user, params }) => Response.json(await getProject(user, params.projectId)), PROJECTS_READ);
 
-/** Archives (`{ "archived": true }`) or restores the project. */
+/** Archives (`{ "archived": true }`) or restores the project, or attaches its pre-annotation model (`{ "modelName": … | null }`). */
 export const PATCH = withAuth<{ projectId: string }>(async ({ req, user, params }) => {
-  const { archived } = ZArchiveProjectInput.parse(await readJson(req));
-  return Response.json(await setProjectArchived({ user, projectId: params.projectId, archived }));
+  const input = ZUpdateProjectInput.parse(await readJson(req));
+  if ('archived' in input) return Response.json(await setProjectArchived({ user, projectId: params.projectId, archived: input.archived }));
+  return Response.json(await setProjectModel({ user, projectId: params.projectId, modelName: input.modelName }));
 }, PROJECTS_MANAGE);
