@@ -14,7 +14,7 @@ import { entry, report } from './harness';
 
 const SLICES = 300;
 const AREA = 512 * 512;
-const RUNS = 3;
+const RUNS = 5;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cohort-bench-inference-'));
 process.env.COHORT_DATA_DIR = dataDir;
 process.env.DATABASE_URL = `file:${path.join(dataDir, 'cohort.db')}`;

@@ -4,29 +4,33 @@ import type { ModelManifest } from './manifest';
  * The class of each pixel of one image from the model's output for it, as 1 + the class's position
  * in the manifest's list (0: none): `scores` (channels × pixels, channel-major) through argmax (a
  * pixel whose best channel is not a listed class is none) or a sigmoid per channel against the
- * threshold (the highest channel over it wins); `labels` by their value.
+ * threshold (the highest channel over it wins); `labels` by their value. With `classValues`, each class
+ * number is written as classValues[number] instead (a project's segment values: no second pass).
  */
-export function classesOf(output: Float32Array, channels: number, pixels: number, manifest: ModelManifest, out: Uint8Array): Uint8Array {
-  // Channel (or label value) → class number.
+export function classesOf(output: Float32Array, channels: number, pixels: number, manifest: ModelManifest, out: Uint8Array, classValues?: Uint8Array): Uint8Array {
+  // Channel (or label value) → class number (or the value written for it).
   const numberOf = new Uint8Array(256);
-  manifest.output.classes.forEach((c, k) => (numberOf[c.index] = k + 1));
+  manifest.output.classes.forEach((c, k) => (numberOf[c.index] = classValues ? classValues[k + 1]! : k + 1));
   const { activation, threshold } = manifest.postprocessing;
   if (manifest.output.kind === 'labels') {
     for (let i = 0; i < pixels; i++) out[i] = numberOf[output[i]! & 255]!;
     return out;
   }
   if (activation === 'argmax') {
-    for (let i = 0; i < pixels; i++) {
-      let best = 0;
-      let bestScore = output[i]!;
-      for (let c = 1, at = pixels + i; c < channels; c++, at += pixels) {
-        if (output[at]! > bestScore) {
-          best = c;
-          bestScore = output[at]!;
+    // Channel by channel, each a contiguous run (not pixel by pixel across channels far apart in memory).
+    const best = bestScores(pixels);
+    best.set(output.subarray(0, pixels));
+    out.fill(0, 0, pixels);
+    for (let c = 1; c < channels; c++) {
+      const scores = output.subarray(c * pixels, (c + 1) * pixels);
+      for (let i = 0; i < pixels; i++) {
+        if (scores[i]! > best[i]!) {
+          best[i] = scores[i]!;
+          out[i] = c;
         }
       }
-      out[i] = numberOf[best]!;
     }
+    for (let i = 0; i < pixels; i++) out[i] = numberOf[out[i]!]!;
     return out;
   }
   // Per channel against the threshold (a sigmoid is monotonic: its logit is compared, not each score
@@ -46,6 +50,15 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
     out[i] = best >= 0 ? numberOf[best]! : 0;
   }
   return out;
+}
+
+let scratch = new Float32Array(0);
+
+/** The best score so far per pixel: one buffer reused slice after slice (a volume's gets its own). */
+function bestScores(pixels: number): Float32Array {
+  if (pixels > 1 << 22) return new Float32Array(pixels);
+  if (scratch.length < pixels) scratch = new Float32Array(pixels);
+  return scratch.subarray(0, pixels);
 }
 
 /**

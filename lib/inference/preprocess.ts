@@ -6,36 +6,62 @@ export type SliceSamples = { samples: ArrayLike<number>; rows: number; columns: 
 /**
  * A slice as the model's input wants it: values (HU or raw), resampled to the input size, clipped and
  * normalized as the manifest says. Writes into `out` (rows × columns of the input) and returns it.
+ * One pass over the pixels in the common case (same size, normalization known up front): this runs
+ * for every slice of every job.
  */
 export function prepareSlice(slice: SliceSamples, manifest: ModelManifest, out: Float32Array): Float32Array {
   const { preprocessing: p, input } = manifest;
   const [rows, columns] = input.size as [number, number];
   const [slope, intercept] = p.values === 'hu' ? [slice.slope, slice.intercept] : [1, 0];
   const { samples } = slice;
-  if (slice.rows === rows && slice.columns === columns) {
-    // The common case, without a call per pixel.
-    for (let i = 0; i < out.length; i++) out[i] = samples[i]! * slope + intercept;
-  } else {
-    resample2d((i) => samples[i]! * slope + intercept, slice.rows, slice.columns, out, rows, columns, p.resample);
+  const same = slice.rows === rows && slice.columns === columns;
+  if (same && !normalizesOverRange(manifest)) {
+    const { low, high, scale, shift } = normalization(manifest, null);
+    for (let i = 0; i < out.length; i++) {
+      const v = samples[i]! * slope + intercept;
+      out[i] = (v < low ? low : v > high ? high : v) * scale + shift;
+    }
+    return out;
   }
-  let [low, high] = p.clip ?? [-Infinity, Infinity];
-  if (p.clip) for (let i = 0; i < out.length; i++) out[i] = Math.min(high, Math.max(low, out[i]!));
+  if (same) for (let i = 0; i < out.length; i++) out[i] = samples[i]! * slope + intercept;
+  else resample2d((i) => samples[i]! * slope + intercept, slice.rows, slice.columns, out, rows, columns, p.resample);
+  applyNormalization(out, normalization(manifest, out));
+  return out;
+}
+
+/** `minmax` without a clip: the values' own range is needed before they can be scaled. */
+const normalizesOverRange = (manifest: ModelManifest) => manifest.preprocessing.normalize.kind === 'minmax' && !manifest.preprocessing.clip;
+
+/** Clip bounds, then a linear map v·scale + shift. */
+export type Normalization = { low: number; high: number; scale: number; shift: number };
+
+/**
+ * The manifest's clip and normalization as bounds and a linear map: `minmax` maps [low, high] (the
+ * clip, or the range of `values` without one) to [0, 1]; `zscore` subtracts the mean and divides by
+ * the standard deviation. `values` is read only for `minmax` without a clip.
+ */
+export function normalization(manifest: ModelManifest, values: Float32Array | null): Normalization {
+  const p = manifest.preprocessing;
+  const [low, high] = p.clip ?? (normalizesOverRange(manifest) && values ? valueRange(values) : [-Infinity, Infinity]);
   switch (p.normalize.kind) {
     case 'none':
-      break;
+      return { low, high, scale: 1, shift: 0 };
     case 'minmax': {
-      if (!p.clip) [low, high] = valueRange(out);
-      const span = high - low || 1;
-      for (let i = 0; i < out.length; i++) out[i] = (out[i]! - low) / span;
-      break;
+      const scale = 1 / (high - low || 1);
+      return { low, high, scale, shift: -low * scale };
     }
-    case 'zscore': {
-      const { mean, std } = p.normalize;
-      for (let i = 0; i < out.length; i++) out[i] = (out[i]! - mean) / std;
-      break;
-    }
+    case 'zscore':
+      return { low, high, scale: 1 / p.normalize.std, shift: -p.normalize.mean / p.normalize.std };
   }
-  return out;
+}
+
+/** Clips and maps `values` in place. */
+export function applyNormalization(values: Float32Array, { low, high, scale, shift }: Normalization): void {
+  if (low === -Infinity && high === Infinity && scale === 1 && shift === 0) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    values[i] = (v < low ? low : v > high ? high : v) * scale + shift;
+  }
 }
 
 /** The lowest and highest value ([0, 0] for none). */

@@ -101,9 +101,14 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
   const total = images.length;
   await reportProgress(jobId, { done: 0, total, message: `Running ${manifest.name} on ${total} slices` });
   const controller = new AbortController();
+  // The next slice is read from disk (on libuv's threads) while this one is prepared and run.
   async function* slices(): AsyncGenerator<SliceSamples> {
-    for (const { image, row } of images) {
-      const [bytes] = await framePixels(row, [image.frame]);
+    const read = (k: number) => framePixels(images[k]!.row, [images[k]!.image.frame]);
+    let next = read(0);
+    for (let k = 0; k < images.length; k++) {
+      const [bytes] = await next;
+      if (k + 1 < images.length) (next = read(k + 1)).catch(() => undefined);
+      const { row } = images[k]!;
       yield { samples: samplesOf(bytes!, row.bitsAllocated!, row.pixelRepresentation ?? 0), rows: height, columns, slope: row.rescaleSlope ?? 1, intercept: row.rescaleIntercept ?? 0 };
     }
   }
@@ -121,9 +126,8 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
       const { batch } = manifest.preprocessing.mode;
       const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
       let k = 0;
-      for await (const classes of segmentSlices(model, slices(), { signal: controller.signal, stats })) {
-        const out = labelmap.subarray(k * area, (k + 1) * area);
-        for (let i = 0; i < area; i++) out[i] = mapping.valueOf[classes[i]!]!;
+      for await (const values of segmentSlices(model, slices(), { signal: controller.signal, stats, classValues: mapping.valueOf })) {
+        labelmap.set(values, k * area);
         k++;
         // Once per batch.
         if (k % batch === 0 || k === total) await progress(k, total, `Slice ${k} of ${total}`);
@@ -151,8 +155,9 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
         signal: controller.signal,
         stats,
         onProgress: (done, patches) => progress(done, patches, `Patch ${done} of ${patches}`),
+        classValues: mapping.valueOf,
       });
-      for (let i = 0; i < voxels; i++) labelmap[i] = mapping.valueOf[classes[i]!]!;
+      labelmap.set(classes);
       sessionRunMs = stats.runMs;
     }
   } catch (err) {

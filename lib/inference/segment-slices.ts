@@ -12,14 +12,16 @@ export type SliceRunStats = { slices: number; batches: number; runMs: number };
 /**
  * Segments a series slice by slice with a 2D model: slices are prepared as the manifest says,
  * batched, run through the pooled session and turned back into class maps of each slice's own size
- * (1 + the class's position in the manifest, 0: none), yielded in input order; each batch runs while
- * the one before is postprocessed. Memory stays at two batches whatever the series' length.
- * `signal` stops between batches.
+ * (1 + the class's position in the manifest, 0: none; or `classValues` of that number), yielded in input
+ * order. Memory stays at one batch whatever the series' length. `signal` stops between batches.
+ *
+ * Batches run one after the other: onnxruntime-node's session.run computes on the JavaScript thread
+ * (its promise only defers the call), so a batch cannot be postprocessed while the next one runs.
  */
 export async function* segmentSlices(
   model: ReadyModel,
   slices: AsyncIterable<SliceSamples> | Iterable<SliceSamples>,
-  { signal, stats }: { signal?: AbortSignal; stats?: SliceRunStats } = {},
+  { signal, stats, classValues }: { signal?: AbortSignal; stats?: SliceRunStats; classValues?: Uint8Array } = {},
 ): AsyncGenerator<Uint8Array> {
   const { manifest } = model;
   if (manifest.preprocessing.mode.kind !== 'slice2d') throw new AppError('CONFLICT', `${manifest.name} is a 3D model: it runs on volumes, not slice by slice.`);
@@ -30,10 +32,9 @@ export async function* segmentSlices(
   const batchSize = manifest.preprocessing.mode.batch;
   const input = new Float32Array(batchSize * area);
   const classes = new Uint8Array(area);
-  type Ran = { batch: SliceSamples[]; outputs: ort.InferenceSession.OnnxValueMapType };
 
-  // Batch k+1 runs (on ONNX Runtime's threads) while batch k is postprocessed here.
-  async function launch(batch: SliceSamples[]): Promise<Ran> {
+  /** Runs one batch and yields its slices' class maps; the outputs are released however it ends. */
+  async function* run(batch: SliceSamples[]): AsyncGenerator<Uint8Array> {
     signal?.throwIfAborted();
     const n = batch.length;
     batch.forEach((slice, k) => prepareSlice(slice, manifest, input.subarray(k * area, (k + 1) * area)));
@@ -44,19 +45,15 @@ export async function* segmentSlices(
       stats.batches++;
       stats.slices += n;
     }
-    return { batch, outputs };
-  }
-
-  function* finish({ batch, outputs }: Ran): Generator<Uint8Array> {
-    const output = outputs[manifest.output.name]!;
     try {
+      const output = outputs[manifest.output.name]!;
       const data = output.data as Float32Array;
       const channels = manifest.output.kind === 'labels' ? 1 : Number(output.dims[1]);
-      for (let k = 0; k < batch.length; k++) {
+      for (let k = 0; k < n; k++) {
         const slice = batch[k]!;
         const same = slice.rows === rows && slice.columns === columns;
-        const own = same ? new Uint8Array(area) : new Uint8Array(slice.rows * slice.columns);
-        classesOf(data.subarray(k * channels * area, (k + 1) * channels * area), channels, area, manifest, same ? own : classes);
+        const own = new Uint8Array(slice.rows * slice.columns);
+        classesOf(data.subarray(k * channels * area, (k + 1) * channels * area), channels, area, manifest, same ? own : classes, classValues);
         if (!same) resample2d((i) => classes[i]!, rows, columns, own, slice.rows, slice.columns, 'nearest');
         removeSmallComponents(own, slice.rows, slice.columns, manifest.postprocessing.minComponentVoxels);
         yield own;
@@ -67,33 +64,12 @@ export async function* segmentSlices(
   }
 
   let pending: SliceSamples[] = [];
-  let previous: Ran | null = null;
-  const next = async function* (batch: SliceSamples[]): AsyncGenerator<Uint8Array> {
-    signal?.throwIfAborted();
-    const running = launch(batch);
-    // If the run fails, the previous batch's outputs are still released.
-    running.catch(() => undefined);
-    if (previous) yield* finish(previous);
-    previous = await running;
-  };
-
-  try {
-    for await (const slice of slices) {
-      pending.push(slice);
-      if (pending.length === batchSize) {
-        const batch = pending;
-        pending = [];
-        yield* next(batch);
-      }
+  for await (const slice of slices) {
+    pending.push(slice);
+    if (pending.length === batchSize) {
+      yield* run(pending);
+      pending = [];
     }
-    if (pending.length) yield* next(pending);
-    if (previous) {
-      const last: Ran = previous;
-      previous = null;
-      yield* finish(last);
-    }
-  } finally {
-    // Stopped early (cancelled, or the consumer gave up): release what is still held.
-    if (previous) for (const out of Object.values((previous as Ran).outputs)) out.dispose();
   }
+  if (pending.length) yield* run(pending);
 }

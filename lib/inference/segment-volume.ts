@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { AppError } from '@/lib/errors/app-error';
 import type { ModelManifest } from './manifest';
 import { classesOf, removeSmallComponents3d } from './postprocess';
-import { valueRange } from './preprocess';
+import { applyNormalization, normalization, valueRange } from './preprocess';
 import type { ReadyModel } from './registry';
 import { sessionFor } from './session-pool';
 
@@ -33,7 +33,7 @@ const MIN_WEIGHT = 1e-3;
  * is seen), `batch` patches per run. Scores are blended with a Gaussian importance map (the centre
  * of a patch, where the network saw the most context, counts most), so patch seams do not show;
  * `labels` outputs take, per voxel, the label of the patch in which it is most central. The class
- * numbers (1 + the class's position in the manifest, 0: none) come back on the volume's own grid
+ * numbers (1 + the class's position in the manifest, 0: none; or `classValues` of that number) come back on the volume's own grid
  * (nearest neighbour), with 3D components smaller than `minComponentVoxels` removed.
  *
  * Memory, V′ being the voxels of the resampled grid, V those of the volume, C the output channels
@@ -47,7 +47,12 @@ const MIN_WEIGHT = 1e-3;
 export async function segmentVolume(
   model: ReadyModel,
   volume: VolumeSamples,
-  { signal, stats, onProgress }: { signal?: AbortSignal; stats?: VolumeRunStats; onProgress?: (done: number, total: number) => void | Promise<void> } = {},
+  {
+    signal,
+    stats,
+    onProgress,
+    classValues,
+  }: { signal?: AbortSignal; stats?: VolumeRunStats; onProgress?: (done: number, total: number) => void | Promise<void>; classValues?: Uint8Array } = {},
 ): Promise<Uint8Array> {
   const { manifest } = model;
   const { mode } = manifest.preprocessing;
@@ -120,7 +125,7 @@ export async function segmentVolume(
       for (let i = 0; i < voxels; i++) plane[i]! /= weight[i]!;
     }
   }
-  const classes = classesOf(blended!, channels, voxels, manifest, new Uint8Array(voxels));
+  const classes = classesOf(blended!, channels, voxels, manifest, new Uint8Array(voxels), classValues);
   const own = resampled ? resample3d(classes, grid, new Uint8Array(slices * rows * columns), original, 'nearest') : classes;
   removeSmallComponents3d(own, slices, rows, columns, manifest.postprocessing.minComponentVoxels);
   return own;
@@ -153,20 +158,10 @@ function modelGrid(size: Triple, spacing: Triple | null, target: Triple | null):
  * with: the clip's low end normalized, or the volume's lowest value.
  */
 function normalize(values: Float32Array, manifest: ModelManifest): number {
-  const p = manifest.preprocessing;
-  const [low, high] = p.clip ?? valueRange(values);
-  if (p.clip) for (let i = 0; i < values.length; i++) values[i] = Math.min(high, Math.max(low, values[i]!));
-  let scale = 1;
-  let shift = 0;
-  if (p.normalize.kind === 'minmax') {
-    scale = 1 / (high - low || 1);
-    shift = -low * scale;
-  } else if (p.normalize.kind === 'zscore') {
-    scale = 1 / p.normalize.std;
-    shift = -p.normalize.mean * scale;
-  }
-  if (scale !== 1 || shift !== 0) for (let i = 0; i < values.length; i++) values[i] = values[i]! * scale + shift;
-  return Math.fround(low * scale + shift);
+  const n = normalization(manifest, values);
+  applyNormalization(values, n);
+  const low = n.low === -Infinity ? valueRange(values)[0] : n.low * n.scale + n.shift;
+  return Math.fround(low);
 }
 
 /**

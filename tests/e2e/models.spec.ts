@@ -108,5 +108,7 @@ test('an ML engineer adds a model from /models: a mismatched one is refused with
   const card = page.getByRole('article', { name: 'Hospital CT (our export)' });
   await expect(card).toHaveAttribute('data-status', 'ready');
   await expect(card).toContainText('version 3.0.0');
+  // Its own speed, not that of the shipped model whose file it shares.
+  await expect(card.getByTestId('model-speed')).toContainText('measured once it has pre-annotated a series here');
   await testInfo.attach('model-upload.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
 });

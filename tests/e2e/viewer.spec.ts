@@ -146,7 +146,8 @@ async function storeForDemoProject(browser: Browser, files: Uint8Array[], descri
   const { projects } = (await (await admin.request.get('/api/projects')).json()) as { projects: { id: string; name: string }[] };
   const demo = projects.find((p) => p.name.startsWith('Demo:'))!;
   const added = await admin.request.post(`/api/projects/${demo.id}/studies`, { data: { query: { description } } });
-  expect(await added.json()).toEqual({ added: 1, alreadyIn: 0 });
+  // (The project's model, attached by the models spec, may start pre-annotating it: beside the point here.)
+  expect(await added.json()).toMatchObject({ added: 1, alreadyIn: 0 });
   await admin.close();
 }
 

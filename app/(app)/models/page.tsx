@@ -19,7 +19,7 @@ export default async function ModelsPage() {
     (await listModels()).map(async ({ dir: _, ...model }) => ({
       model,
       edits: await modelEditStats(model.name),
-      speed: model.sha256 ? await modelSpeed(model.sha256) : null,
+      speed: model.sha256 ? await modelSpeed(model.name, model.sha256) : null,
     })),
   );
   return (
