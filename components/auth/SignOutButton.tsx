@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { icons } from '@/components/ui/icons';
+import { forgetAllUnsavedLabels } from '@/components/viewer/labeling/unsaved-labels.client';
 import { authClient } from './auth-client';
 
 export function SignOutButton({ className }: { className?: string }) {
@@ -16,6 +17,7 @@ export function SignOutButton({ className }: { className?: string }) {
       onClick={async () => {
         setBusy(true);
         await authClient.signOut();
+        forgetAllUnsavedLabels();
         router.replace('/sign-in');
         router.refresh();
       }}

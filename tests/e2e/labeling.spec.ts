@@ -14,11 +14,11 @@ const DEMO_CT = 'CT CHEST ABDOMEN (synthetic phantom)';
 
 type Saved = { version: number; saved: { contentHash: string; content: { regions: { shape: string; classId: string; points: number[][] }[]; answers: unknown[] }; labelmaps: { counts: Record<string, number> }[] } };
 
-/** Opens the demo CT from the demo project, as a reader does, and waits for the labels panel. */
-async function openForLabeling(page: Page) {
+/** Opens a study (the demo CT by default) from the demo project, as a reader does, and waits for the labels panel. */
+async function openForLabeling(page: Page, study = DEMO_CT) {
   await page.goto('/projects');
   await page.getByRole('link', { name: DEMO_PROJECT }).click();
-  const row = page.getByRole('row').filter({ hasText: DEMO_CT });
+  const row = page.getByRole('row').filter({ hasText: study });
   await row.getByRole('link', { name: 'Open' }).click();
   const viewer = new ViewerPage(page);
   await expect(page.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
@@ -235,13 +235,8 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
 test('every other tool: eraser, undo and redo, scissors, fill, threshold brush, length and angle', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
-  await page.goto('/projects');
-  await page.getByRole('link', { name: DEMO_PROJECT }).click();
-  await page.getByRole('row').filter({ hasText: 'BRAIN' }).getByRole('link', { name: 'Open' }).click();
-  const viewer = new ViewerPage(page);
-  await viewer.waitForRendered(0);
+  const viewer = await openForLabeling(page, 'BRAIN');
   const panel = page.getByTestId('labeling-panel');
-  await expect(panel).toHaveAttribute('data-save', 'saved');
   const projectId = new URL(page.url()).searchParams.get('project')!;
   const studyId = new URL(page.url()).pathname.split('/')[2]!;
   let saves = 0;
@@ -315,4 +310,38 @@ test('every other tool: eraser, undo and redo, scissors, fill, threshold brush, 
   for (const [x, y] of [[0.4, 0.15], [0.5, 0.1], [0.6, 0.15]] as const) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
   expect((await save()).measurements.map((m) => m.kind).sort()).toEqual(['angle', 'length']);
   await testInfo.attach('every-tool.png', { body: await page.screenshot(), contentType: 'image/png' });
+});
+
+test('a save that never reached the server (the connection dropped) is sent again when the study is opened next', async ({ page }) => {
+  test.setTimeout(90_000);
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  const viewer = await openForLabeling(page, 'BRAIN');
+  const panel = page.getByTestId('labeling-panel');
+  const before = await panel.getByTestId('segment-voxels-3').textContent();
+
+  // Every save fails on the way: the connection is down.
+  const saves = '**/api/annotations/*';
+  await page.route(saves, (route) => (route.request().method() === 'PUT' ? route.abort('connectionfailed') : route.continue()));
+  await panel.getByRole('button', { name: 'Paint Bone' }).click();
+  await page.keyboard.press('b');
+  await viewer.dragNormalized(0, [0.3, 0.4], [0.7, 0.4]);
+  await expect(panel).toHaveAttribute('data-save', 'dirty');
+  await page.keyboard.press('Control+s');
+  await expect(panel).toHaveAttribute('data-save', 'error');
+  const painted = await panel.getByTestId('segment-voxels-3').textContent();
+  expect(painted).not.toBe(before);
+
+  // Back online, the study opened again: the browser kept the save and sends it now.
+  await page.unroute(saves);
+  await page.reload();
+  await viewer.waitForRendered(0);
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+  await expect(panel.getByRole('alert')).toContainText('Recovered your changes from');
+  await expect(panel.getByTestId('segment-voxels-3')).toHaveText(painted!);
+  // Once only: opened again, there is nothing left to recover.
+  await page.reload();
+  await viewer.waitForRendered(0);
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+  await expect(panel.getByTestId('segment-voxels-3')).toHaveText(painted!);
+  await expect(panel.getByRole('alert')).toHaveCount(0);
 });

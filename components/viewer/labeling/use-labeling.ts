@@ -8,6 +8,7 @@ import type { LabelingTool } from '../shortcuts';
 import type { ViewerTools } from '../viewer-tools';
 import { base64ToBytes, bytesToBase64 } from './base64.client';
 import type { AnnotationView, LabelingSetup } from './labeling-setup';
+import { forgetUnsavedLabels, keepUnsavedLabels, unsavedLabels } from './unsaved-labels.client';
 
 /** Quiet time after the last change before an autosave: at most this much work is lost with a closed tab. */
 const AUTOSAVE_MS = 3000;
@@ -74,11 +75,17 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   useEffect(() => {
     if (!setup) return;
     let cancelled = false;
-    fetch(`/api/projects/${setup.projectId}/studies/${setup.studyId}/annotation`, { method: 'POST' })
-      .then(async (res) => {
-        const body = (await res.json()) as AnnotationView & { message?: string };
-        if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
-        return body;
+    const open = async () => {
+      const res = await fetch(`/api/projects/${setup.projectId}/studies/${setup.studyId}/annotation`, { method: 'POST' });
+      const body = (await res.json()) as AnnotationView & { message?: string };
+      if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
+      return body;
+    };
+    open()
+      .then(async (v) => {
+        const recovered = await recoverUnsavedLabels(v);
+        if (recovered) setMessage(recovered.message);
+        return recovered?.reopen ? open() : v;
       })
       .then((v) => {
         if (cancelled) return;
@@ -137,20 +144,26 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
           measurements: [...drawn.measurements, ...keep(initial.current.content.measurements)],
           answers: stateRef.current.answers,
         };
+        const input: SaveAnnotationInput = {
+          baseVersion: version.current,
+          schemaVersion: view.schema.version,
+          reason,
+          content,
+          labelmaps,
+          proposals: Object.entries(proposalUseRef.current).map(([seriesInstanceUid, proposalId]) => ({ seriesInstanceUid, proposalId })),
+        };
+        // Kept in the browser until the server has it: a closed tab or a dropped connection loses nothing.
+        keepUnsavedLabels(view.id, input);
         const res = await fetch(`/api/annotations/${view.id}`, {
           method: 'PUT',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            baseVersion: version.current,
-            schemaVersion: view.schema.version,
-            reason,
-            content,
-            labelmaps,
-            proposals: Object.entries(proposalUseRef.current).map(([seriesInstanceUid, proposalId]) => ({ seriesInstanceUid, proposalId })),
-          } satisfies SaveAnnotationInput),
+          body: JSON.stringify(input),
+          // The rest of a closing page's requests is cancelled; keepalive ones (up to 64 KB) are not.
           keepalive: reason === 'autosave' && labelmaps.reduce((n, l) => n + l.rle.length, 0) < 60_000,
         });
         const body = (await res.json()) as { version?: number; status?: string; message?: string };
+        // Stored, or refused for what it is (sending it again would not help); a server error may pass.
+        if (res.status < 500) forgetUnsavedLabels(view.id);
         if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
         version.current = body.version ?? version.current;
         setSave({ kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' });
@@ -331,3 +344,23 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
 
 export type Labeling = ReturnType<typeof useLabeling>;
 export type { LabelingTool };
+
+/**
+ * Sends again a save of this label copy that never reached the server (the tab closed, the
+ * connection dropped), as a draft, if the label has not been saved since; otherwise drops it.
+ * Says what happened, and whether the label must be opened again to show it.
+ */
+async function recoverUnsavedLabels(view: AnnotationView): Promise<{ message: string; reopen: boolean } | null> {
+  const kept = unsavedLabels(view.id);
+  if (!kept) return null;
+  const when = new Date(kept.at).toLocaleString();
+  if (!view.canEdit || kept.baseVersion !== view.version) {
+    forgetUnsavedLabels(view.id);
+    return { message: `Changes from ${when} that never reached the server were left out: the label has changed since.`, reopen: false };
+  }
+  const res = await fetch(`/api/annotations/${view.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...kept.save, reason: 'autosave' }) });
+  if (res.status >= 500) return { message: `Changes from ${when} have not reached the server yet; they will be sent again next time.`, reopen: false };
+  forgetUnsavedLabels(view.id);
+  if (!res.ok) return { message: `Changes from ${when} that never reached the server could not be recovered: ${((await res.json()) as { message?: string }).message ?? `HTTP ${res.status}`}`, reopen: false };
+  return { message: `Recovered your changes from ${when}: they had not reached the server before the page closed.`, reopen: true };
+}
