@@ -356,7 +356,7 @@ async function recoverUnsavedLabels(view: AnnotationView): Promise<{ message: st
   const when = new Date(kept.at).toLocaleString();
   if (!view.canEdit || kept.baseVersion !== view.version) {
     forgetUnsavedLabels(view.id);
-    return { message: `Changes from ${when} that never reached the server were left out: the label has changed since.`, reopen: false };
+    return { message: `A save from ${when} that may not have reached the server was not sent again: the label has been saved since.`, reopen: false };
   }
   const res = await fetch(`/api/annotations/${view.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...kept.save, reason: 'autosave' }) });
   if (res.status >= 500) return { message: `Changes from ${when} have not reached the server yet; they will be sent again next time.`, reopen: false };
