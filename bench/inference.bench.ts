@@ -73,25 +73,25 @@ async function job(): Promise<{ ms: number; peakRss: number }> {
   return { ms, peakRss: peak - base };
 }
 
-/** The same slices, preprocessed beforehand, through session.run alone: the sum of the run times. */
+/** Each file's pixels as stored samples, found once: the baseline's loop allocates nothing (a GC would land in its timings). */
+const stored = files.map((file) => {
+  const el = dicomParser.parseDicom(file).elements.x7fe00010!;
+  return new Int16Array(file.slice(el.dataOffset, el.dataOffset + el.length).buffer);
+});
+
+/**
+ * The same slices through session.run alone: each batch preprocessed (untimed) into one reused
+ * buffer just before its run, as the job does, so both read inputs as warm in the cache; the sum of
+ * the run times.
+ */
 async function bare(): Promise<number> {
-  const inputs: Float32Array[] = [];
+  const input = new Float32Array(batch * AREA);
+  let total = 0;
   for (let start = 0; start < SLICES; start += batch) {
     const n = Math.min(batch, SLICES - start);
-    const data = new Float32Array(n * AREA);
-    for (let k = 0; k < n; k++) {
-      const file = files[start + k]!;
-      const ds = dicomParser.parseDicom(file);
-      const el = ds.elements.x7fe00010!;
-      const samples = new Int16Array(file.slice(el.dataOffset, el.dataOffset + el.length).buffer);
-      prepareSlice({ samples, rows: 512, columns: 512, slope: 1, intercept: -1024 }, model.manifest, data.subarray(k * AREA, (k + 1) * AREA));
-    }
-    inputs.push(data);
-  }
-  let total = 0;
-  for (const data of inputs) {
+    for (let k = 0; k < n; k++) prepareSlice({ samples: stored[start + k]!, rows: 512, columns: 512, slope: 1, intercept: -1024 }, model.manifest, input.subarray(k * AREA, (k + 1) * AREA));
     const t = performance.now();
-    const out = await session.run({ [model.manifest.input.name]: new ort.Tensor('float32', data, [data.length / AREA, 1, 512, 512]) });
+    const out = await session.run({ [model.manifest.input.name]: new ort.Tensor('float32', input.subarray(0, n * AREA), [n, 1, 512, 512]) });
     total += performance.now() - t;
     for (const o of Object.values(out)) o.dispose();
   }

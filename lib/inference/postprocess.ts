@@ -17,20 +17,8 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
     return out;
   }
   if (activation === 'argmax') {
-    // Channel by channel, each a contiguous run (not pixel by pixel across channels far apart in memory).
-    const best = bestScores(pixels);
-    best.set(output.subarray(0, pixels));
-    out.fill(0, 0, pixels);
-    for (let c = 1; c < channels; c++) {
-      const scores = output.subarray(c * pixels, (c + 1) * pixels);
-      for (let i = 0; i < pixels; i++) {
-        if (scores[i]! > best[i]!) {
-          best[i] = scores[i]!;
-          out[i] = c;
-        }
-      }
-    }
-    for (let i = 0; i < pixels; i++) out[i] = numberOf[out[i]!]!;
+    if (channels <= 4) argmaxUpTo4(output, channels, pixels, numberOf, out);
+    else argmaxChannelByChannel(output, channels, pixels, numberOf, out);
     return out;
   }
   // Per channel against the threshold (a sigmoid is monotonic: its logit is compared, not each score
@@ -50,6 +38,50 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
     out[i] = best >= 0 ? numberOf[best]! : 0;
   }
   return out;
+}
+
+/**
+ * The best channel of each pixel, for up to four channels (most segmentation models): each channel
+ * read as its own contiguous view, the missing ones standing in as channel 0 (never better than
+ * itself), so one loop without branches on the channel count.
+ */
+function argmaxUpTo4(output: Float32Array, channels: number, pixels: number, numberOf: Uint8Array, out: Uint8Array): void {
+  const view = (c: number) => output.subarray((c < channels ? c : 0) * pixels, ((c < channels ? c : 0) + 1) * pixels);
+  const s0 = view(0);
+  const s1 = view(1);
+  const s2 = view(2);
+  const s3 = view(3);
+  for (let i = 0; i < pixels; i++) {
+    let best = 0;
+    let score = s0[i]!;
+    if (s1[i]! > score) {
+      best = 1;
+      score = s1[i]!;
+    }
+    if (s2[i]! > score) {
+      best = 2;
+      score = s2[i]!;
+    }
+    if (s3[i]! > score) best = 3;
+    out[i] = numberOf[best]!;
+  }
+}
+
+/** The best channel of each pixel, channel by channel (each a contiguous run, not pixels far apart in memory). */
+function argmaxChannelByChannel(output: Float32Array, channels: number, pixels: number, numberOf: Uint8Array, out: Uint8Array): void {
+  const best = bestScores(pixels);
+  best.set(output.subarray(0, pixels));
+  out.fill(0, 0, pixels);
+  for (let c = 1; c < channels; c++) {
+    const scores = output.subarray(c * pixels, (c + 1) * pixels);
+    for (let i = 0; i < pixels; i++) {
+      if (scores[i]! > best[i]!) {
+        best[i] = scores[i]!;
+        out[i] = c;
+      }
+    }
+  }
+  for (let i = 0; i < pixels; i++) out[i] = numberOf[out[i]!]!;
 }
 
 let scratch = new Float32Array(0);

@@ -25,9 +25,6 @@ export function sessionOptions(): ort.InferenceSession.SessionOptions {
     graphOptimizationLevel: 'all',
     // Failures come back as exceptions Cohort reports with the job or model; no second copy on stderr.
     logSeverityLevel: 4,
-    // Idle ONNX Runtime threads otherwise spin between runs, taking the cores the job's own work
-    // (decoding, postprocessing) needs on a small server.
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
 }
 

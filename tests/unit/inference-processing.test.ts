@@ -53,6 +53,27 @@ describe('postprocessing', () => {
     const scores = Float32Array.from([5, 0, 0, 1, 1, 9, 0, 7, 2]);
     const m = manifest((x) => ((x.output as { classes: unknown[] }).classes = [{ index: 1, name: 'A' }, { index: 2, name: 'B' }]));
     expect([...classesOf(scores, 3, 3, m, new Uint8Array(3))]).toEqual([0, 2, 1]);
+    // Written straight in a project's segment values (class 1 → 7, class 2 → 5): no second pass.
+    const classValues = new Uint8Array(256);
+    classValues[1] = 7;
+    classValues[2] = 5;
+    expect([...classesOf(scores, 3, 3, m, new Uint8Array(3), classValues)]).toEqual([0, 5, 7]);
+  });
+
+  it('agrees with a plain per-pixel argmax for 1 to 7 channels, ties going to the first channel', () => {
+    const random = seededRandom(5);
+    for (let channels = 1; channels <= 7; channels++) {
+      const pixels = 500;
+      // Scores in tenths: ties are frequent.
+      const scores = Float32Array.from({ length: channels * pixels }, () => Math.floor(random() * 10) / 10);
+      const m = manifest((x) => ((x.output as { classes: unknown[] }).classes = Array.from({ length: 7 }, (_, k) => ({ index: k + 1, name: `C${k + 1}` }))));
+      const expected = Array.from({ length: pixels }, (_, i) => {
+        let best = 0;
+        for (let c = 1; c < channels; c++) if (scores[c * pixels + i]! > scores[best * pixels + i]!) best = c;
+        return best; // channel c is class number c (its place in the list is c − 1)
+      });
+      expect([...classesOf(scores, channels, pixels, m, new Uint8Array(pixels))]).toEqual(expected);
+    }
   });
 
   it('thresholds sigmoid channels on their logits, and numbers classes by their place in the manifest', () => {
