@@ -62,6 +62,8 @@ test('an ML engineer pre-annotates the demo project and watches the jobs run to 
   await expect(offer).toContainText('ct-body-lungs-bone 1.0.0 proposed Body');
   await offer.getByRole('button', { name: 'Start from the proposal' }).click();
   await expect(offer).toContainText('Your labels of this series started from it.');
+  // Saved once the labels have taken the change (the panel turns "unsaved"): not before, or a late change event reopens it.
+  await expect(labels).toHaveAttribute('data-save', 'dirty');
   await dana.keyboard.press('Control+s');
   await expect(labels.getByTestId('save-state')).toContainText('Saved as version');
   await expect(labels.getByTestId('segment-voxels-1')).not.toHaveText('0 vx');
