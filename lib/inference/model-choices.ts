@@ -3,18 +3,17 @@ import { listModels, requireModel } from './registry';
 
 export type ModelChoice = { name: string; title: string; modalities: string[] };
 
-/** Models that can pre-annotate a project of these modalities (empty: any): ready segmentation models reading one of them. */
+/** Models that can pre-annotate a project of these modalities (empty: any): ready ones (segmentation models: the registry says why others cannot run) reading one of them. */
 export async function modelChoices(projectModalities: readonly string[]): Promise<ModelChoice[]> {
   return (await listModels())
-    .filter((m) => m.status === 'ready' && m.manifest?.task === 'segmentation')
+    .filter((m) => m.status === 'ready')
     .filter((m) => projectModalities.length === 0 || m.manifest!.modalities.some((x) => projectModalities.includes(x)))
     .map((m) => ({ name: m.name, title: m.manifest!.title, modalities: m.manifest!.modalities }));
 }
 
-/** The model may pre-annotate a project of these modalities: it is ready, segments, and reads one of them. */
+/** The model may pre-annotate a project of these modalities: it is ready (so it segments) and reads one of them. */
 export async function requireAttachableModel(modelName: string, projectModalities: readonly string[]): Promise<void> {
   const { manifest } = await requireModel(modelName);
-  if (manifest.task !== 'segmentation') throw new AppError('CONFLICT', `${manifest.title} is a ${manifest.task} model; pre-annotation takes segmentation models.`);
   if (projectModalities.length && !manifest.modalities.some((m) => projectModalities.includes(m))) {
     throw new AppError('CONFLICT', `${manifest.title} reads ${manifest.modalities.join(', ')}; this project labels ${projectModalities.join(', ')}.`);
   }

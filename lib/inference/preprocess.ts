@@ -23,9 +23,17 @@ export function prepareSlice(slice: SliceSamples, manifest: ModelManifest, out: 
     }
     return out;
   }
-  if (same) for (let i = 0; i < out.length; i++) out[i] = samples[i]! * slope + intercept;
+  if (same) sliceValues(slice, manifest, out);
   else resample2d((i) => samples[i]! * slope + intercept, slice.rows, slice.columns, out, rows, columns, p.resample);
   applyNormalization(out, normalization(manifest, out));
+  return out;
+}
+
+/** A slice's values as the manifest's `preprocessing.values` says (HU through the rescale, or as stored), into `out` (its own size). */
+export function sliceValues(slice: SliceSamples, manifest: ModelManifest, out: Float32Array): Float32Array {
+  const [slope, intercept] = manifest.preprocessing.values === 'hu' ? [slice.slope, slice.intercept] : [1, 0];
+  const { samples } = slice;
+  for (let i = 0; i < out.length; i++) out[i] = samples[i]! * slope + intercept;
   return out;
 }
 

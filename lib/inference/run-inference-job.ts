@@ -14,7 +14,7 @@ import { pseudonymOf, studyReference, SYSTEM_ACTOR } from '@/lib/ledger/pseudony
 import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import type { ModelManifest } from './manifest';
-import type { SliceSamples } from './preprocess';
+import { sliceValues, type SliceSamples } from './preprocess';
 import { requireModel } from './registry';
 import { segmentSlices, type SliceRunStats } from './segment-slices';
 import { segmentVolume, volumeMemoryBytes, type VolumeRunStats } from './segment-volume';
@@ -143,9 +143,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
       const values = new Float32Array(voxels);
       let k = 0;
       for await (const slice of slices()) {
-        const [slope, intercept] = manifest.preprocessing.values === 'hu' ? [slice.slope, slice.intercept] : [1, 0];
-        const out = values.subarray(k * area, (k + 1) * area);
-        for (let i = 0; i < area; i++) out[i] = slice.samples[i]! * slope + intercept;
+        sliceValues(slice, manifest, values.subarray(k * area, (k + 1) * area));
         k++;
         if (k % 16 === 0 || k === total) await progress(k, total, `Reading slice ${k} of ${total}`);
         controller.signal.throwIfAborted();

@@ -1,6 +1,7 @@
 import { getDb } from '@/lib/db/client';
 import type { Role } from '@/lib/auth/roles';
 import { createUser } from '@/lib/users/create-user';
+import { signInOrThrow, type Session } from './api';
 
 let counter = 0;
 
@@ -15,6 +16,12 @@ export async function makeUser(roles: Role[], overrides: { email?: string; passw
     temporary: overrides.temporary ?? false,
   });
   return { ...user, password };
+}
+
+/** A new user with the given roles, signed in: their id and session. */
+export async function signedInUser(roles: Role[]): Promise<{ id: string; session: Session }> {
+  const user = await makeUser(roles);
+  return { id: user.id, session: await signInOrThrow(user.email, user.password) };
 }
 
 export async function expireSessionsOf(userId: string) {

@@ -29,9 +29,9 @@ import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { OnnxGraph } from '@/models/onnx-graph';
-import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { callRoute, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
-import { makeUser } from '../helpers/users';
+import { signedInUser } from '../helpers/users';
 
 const SLICES = 12;
 // The project's schema names the classes differently from the model: matched by SNOMED code.
@@ -54,14 +54,9 @@ let mr: { studyId: string; seriesUid: string };
 let scout: { studyId: string; seriesUid: string };
 
 beforeAll(async () => {
-  const e = await makeUser(['ml_engineer']);
-  engineerId = e.id;
-  engineer = await signInOrThrow(e.email, e.password);
-  const r = await makeUser(['radiologist']);
-  radiologist = await signInOrThrow(r.email, r.password);
-  const d = await makeUser(['radiologist']);
-  reader = await signInOrThrow(d.email, d.password);
-  readerId = d.id;
+  ({ id: engineerId, session: engineer } = await signedInUser(['ml_engineer']));
+  ({ session: radiologist } = await signedInUser(['radiologist']));
+  ({ id: readerId, session: reader } = await signedInUser(['radiologist']));
   await ingestFiles(
     (async function* () {
       for (const body of syntheticCtSeries({ slices: SLICES, seed: 9 })) yield { body };

@@ -19,10 +19,10 @@ import { listModels } from '@/lib/inference/registry';
 import { pseudonymOf } from '@/lib/ledger/pseudonym';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
-import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { callRoute, type Session } from '../helpers/api';
 import { formDataBody } from '../helpers/multipart';
 import { SHIPPED_MODEL } from '../helpers/model-dirs';
-import { makeUser } from '../helpers/users';
+import { signedInUser } from '../helpers/users';
 
 const onnx = readFileSync(path.join(SHIPPED_MODEL, 'model.onnx'));
 const shipped = JSON.parse(readFileSync(path.join(SHIPPED_MODEL, 'manifest.json'), 'utf8')) as Record<string, unknown> & { input: Record<string, unknown> };
@@ -34,11 +34,8 @@ let engineer: Session;
 let radiologist: Session;
 
 beforeAll(async () => {
-  const e = await makeUser(['ml_engineer']);
-  engineerId = e.id;
-  engineer = await signInOrThrow(e.email, e.password);
-  const r = await makeUser(['radiologist']);
-  radiologist = await signInOrThrow(r.email, r.password);
+  ({ id: engineerId, session: engineer } = await signedInUser(['ml_engineer']));
+  ({ session: radiologist } = await signedInUser(['radiologist']));
 });
 
 function upload(fields: Parameters<typeof formDataBody>[0], session: Session = engineer) {
