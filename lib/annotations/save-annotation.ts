@@ -72,7 +72,7 @@ export async function saveAnnotation({ user, annotationId, input }: { user: Pick
       },
     });
     if (input.reason === 'submit') {
-      await recordProposalEdits(tx, { annotationId, version, openedAt: annotation.createdAt, cited: input.proposals, labelmaps: label.labelmaps });
+      await recordProposalEdits(tx, { annotationId, version, openedAt: annotation.createdAt, cited: input.proposals, content: input.content, labelmaps: label.labelmaps });
     }
     await tx.annotationDraft.deleteMany({ where: { annotationId } });
     const study = await tx.study.findUniqueOrThrow({ where: { id: annotation.studyId }, select: { studyInstanceUid: true } });

@@ -59,25 +59,53 @@ const ZClass = z
   })
   .strict();
 
+/**
+ * How a detection output lays out its boxes: per image, K detections of F values each (`NKF`, e.g. a
+ * post-NMS export: x1 y1 x2 y2 score class) or F values for each of K anchors (`NFK`, e.g. a raw
+ * YOLOv8 export: cx cy w h and one score per class). The first four values are the box.
+ */
+const ZBoxLayout = z
+  .object({
+    layout: z.enum(['NKF', 'NFK']).default('NKF'),
+    format: z.enum(['xyxy', 'cxcywh']).default('xyxy'),
+    /** `pixels` of the model's input, or `normalized` to [0, 1] of its width and height. */
+    coordinates: z.enum(['pixels', 'normalized']).default('pixels'),
+    /** `score-class`: then one score and the class index; `per-class`: then one score per class channel. */
+    scores: z.enum(['score-class', 'per-class']).default('score-class'),
+  })
+  .strict();
+
 const ZOutput = z
   .object({
     name: z.string().min(1),
-    /** `scores`: one channel per class (logits or probabilities); `labels`: class values directly. */
+    /**
+     * `scores`: one channel per class and pixel (logits or probabilities); `labels`: class values per
+     * pixel; `boxes`: detections (see `boxes`); `class-scores`: one score per class for each image.
+     */
     kind: z.enum(['scores', 'labels', 'boxes', 'class-scores']),
     /** Classes the model finds; background (nothing) is not listed. */
     classes: z.array(ZClass).min(1).max(255),
+    boxes: ZBoxLayout.optional(),
   })
   .strict();
 
 const ZPostprocessing = z
   .object({
-    /** `argmax` over class channels, or a `sigmoid` per channel against `threshold`. */
-    activation: z.enum(['argmax', 'sigmoid', 'none']).default('argmax'),
+    /**
+     * Segmentation: `argmax` over class channels, or a `sigmoid` per channel against `threshold`.
+     * Classification: `softmax` (one class), or a `sigmoid` per class against `threshold` (several);
+     * `none`: the scores are probabilities already. Detection scores are read as they are.
+     */
+    activation: z.enum(['argmax', 'softmax', 'sigmoid', 'none']).default('argmax'),
     threshold: z.number().min(0).max(1).default(0.5),
     /** Connected components (per slice for 2D models, per volume for 3D) smaller than this are dropped. */
     minComponentVoxels: z.number().int().min(0).default(0),
-    /** Non-maximum suppression for boxes. */
+    /** Non-maximum suppression for boxes, per class: boxes under `score` are dropped, then any overlapping a better one by more than `iou`. */
     nms: z.object({ iou: z.number().min(0).max(1), score: z.number().min(0).max(1) }).strict().optional(),
+    /** Detection: at most this many boxes per image, best first. */
+    maxDetections: z.number().int().min(1).max(1000).default(100),
+    /** Classification of a 2D model: a series' class probabilities are the `mean` or the `max` over its slices. */
+    seriesAggregate: z.enum(['mean', 'max']).default('mean'),
   })
   .strict();
 
@@ -98,7 +126,7 @@ export const ZModelManifest = z
     input: ZInput,
     preprocessing: ZPreprocessing,
     output: ZOutput,
-    postprocessing: ZPostprocessing.default({ activation: 'argmax', threshold: 0.5, minComponentVoxels: 0 }),
+    postprocessing: ZPostprocessing.default({ activation: 'argmax', threshold: 0.5, minComponentVoxels: 0, maxDetections: 100, seriesAggregate: 'mean' }),
     license: z.object({ spdx: z.string().min(1).max(64), url: z.string().url().optional() }).strict(),
     citation: z.string().min(1).max(2000),
     /** Accuracy measured when it was built, e.g. Dice on held-out data: say on what. */
@@ -119,8 +147,17 @@ export const ZModelManifest = z
       if (seen.has(c.index)) ctx.addIssue({ code: 'custom', path: ['output', 'classes'], message: `Class index ${c.index} is used twice.` });
       seen.add(c.index);
     }
-    if (m.task === 'segmentation' && !['scores', 'labels'].includes(m.output.kind)) {
-      ctx.addIssue({ code: 'custom', path: ['output', 'kind'], message: 'A segmentation model outputs scores or labels.' });
+    const kinds = { segmentation: ['scores', 'labels'], detection: ['boxes'], classification: ['class-scores'] }[m.task];
+    if (!kinds.includes(m.output.kind)) {
+      ctx.addIssue({ code: 'custom', path: ['output', 'kind'], message: `A ${m.task} model outputs ${kinds.join(' or ')}.` });
+    }
+    if (m.output.kind === 'boxes' && !m.output.boxes) ctx.addIssue({ code: 'custom', path: ['output', 'boxes'], message: 'A boxes output says how its boxes are laid out.' });
+    if (m.task !== 'segmentation' && m.preprocessing.mode.kind !== 'slice2d') {
+      // A 3D detector or classifier reads whole volumes, not patches blended as a sliding window does.
+      ctx.addIssue({ code: 'custom', path: ['preprocessing', 'mode'], message: `A ${m.task} model runs slice by slice (slice2d); Cohort runs 3D models for segmentation only.` });
+    }
+    if (m.task === 'classification' && m.postprocessing.activation === 'argmax') {
+      ctx.addIssue({ code: 'custom', path: ['postprocessing', 'activation'], message: 'A classification model takes softmax, sigmoid or none.' });
     }
   });
 

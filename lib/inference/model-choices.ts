@@ -3,7 +3,7 @@ import { listModels, requireModel } from './registry';
 
 export type ModelChoice = { name: string; title: string; modalities: string[] };
 
-/** Models that can pre-annotate a project of these modalities (empty: any): ready ones (segmentation models: the registry says why others cannot run) reading one of them. */
+/** Models that can pre-annotate a project of these modalities (empty: any): ready ones reading one of them. */
 export async function modelChoices(projectModalities: readonly string[]): Promise<ModelChoice[]> {
   return (await listModels())
     .filter((m) => m.status === 'ready')
@@ -11,7 +11,7 @@ export async function modelChoices(projectModalities: readonly string[]): Promis
     .map((m) => ({ name: m.name, title: m.manifest!.title, modalities: m.manifest!.modalities }));
 }
 
-/** The model may pre-annotate a project of these modalities: it is ready (so it segments) and reads one of them. */
+/** The model may pre-annotate a project of these modalities: it is ready and reads one of them. */
 export async function requireAttachableModel(modelName: string, projectModalities: readonly string[]): Promise<void> {
   const { manifest } = await requireModel(modelName);
   if (projectModalities.length && !manifest.modalities.some((m) => projectModalities.includes(m))) {

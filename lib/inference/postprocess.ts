@@ -3,7 +3,7 @@ import type { ModelManifest } from './manifest';
 /**
  * The class of each pixel of one image from the model's output for it, as 1 + the class's position
  * in the manifest's list (0: none): `scores` (channels × pixels, channel-major) through argmax (a
- * pixel whose best channel is not a listed class is none) or a sigmoid per channel against the
+ * pixel whose best channel is not a listed class is none; a softmax picks the same) or a sigmoid per channel against the
  * threshold (the highest channel over it wins); `labels` by their value. With `classValues`, each class
  * number is written as classValues[number] instead (a project's segment values: no second pass).
  */
@@ -16,7 +16,8 @@ export function classesOf(output: Float32Array, channels: number, pixels: number
     for (let i = 0; i < pixels; i++) out[i] = numberOf[output[i]! & 255]!;
     return out;
   }
-  if (activation === 'argmax') {
+  // A softmax keeps each pixel's best channel: the same as an argmax.
+  if (activation === 'argmax' || activation === 'softmax') {
     if (channels <= 4) argmaxUpTo4(output, channels, pixels, numberOf, out);
     else argmaxChannelByChannel(output, channels, pixels, numberOf, out);
     return out;

@@ -1,58 +1,85 @@
 import { agreementToCsv, segmentationAgreement } from '@/lib/annotations/agreement';
 import { emptyLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import type { AnnotationContent } from '@/lib/annotations/schemas';
 import { getDb, type Tx } from '@/lib/db/client';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { boxEdits, choiceEdit, type ClassEdit } from './edit-measures';
+import { decodeProposalContent } from './proposal-content';
 
 type SubmittedLabelmap = { seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: Uint8Array };
+type Proposal = Awaited<ReturnType<Tx['aiProposal']['findUniqueOrThrow']>>;
+type Submitted = { content: AnnotationContent; labelmaps: readonly SubmittedLabelmap[] };
+/** One class's comparison: the model's class, the schema class it was written as, what was counted. */
+type MeasuredClass = ClassEdit & { className: string; schemaClass: string; unit: 'voxels' | 'boxes' | 'answers' };
 
 /**
- * On submit, inside the save's transaction: for each proposal the label started from, Dice and IoU
- * per model class between the proposal and the submitted labelmap of that series, and the time from
- * the reader opening the study to submitting it. A series the reader emptied counts as all removed.
+ * On submit, inside the save's transaction: for each proposal the label started from, how much the
+ * reader changed it, per model class (voxels: Dice and IoU of the labelmaps; boxes: matched boxes;
+ * answers: the choice kept or changed), and the time from the reader opening the study to submitting.
+ * A series the reader emptied counts as all removed.
  */
 export async function recordProposalEdits(
   tx: Tx,
-  { annotationId, version, openedAt, cited, labelmaps }: { annotationId: string; version: number; openedAt: Date; cited: readonly { seriesInstanceUid: string; proposalId: string }[]; labelmaps: readonly SubmittedLabelmap[] },
+  { annotationId, version, openedAt, cited, content, labelmaps }: { annotationId: string; version: number; openedAt: Date; cited: readonly { seriesInstanceUid: string; proposalId: string }[] } & Submitted,
 ): Promise<number> {
   let recorded = 0;
   const secondsSpent = Math.max(0, Math.round((Date.now() - openedAt.getTime()) / 1000));
-  for (const { seriesInstanceUid, proposalId } of cited) {
+  for (const { proposalId } of cited) {
     const proposal = await tx.aiProposal.findUniqueOrThrow({ where: { id: proposalId } });
-    const voxels = proposal.columns * proposal.rows * proposal.slices;
-    const submitted = labelmaps.find((l) => l.seriesInstanceUid === seriesInstanceUid);
-    // A labelmap of another size than the proposal's cannot be compared voxel for voxel.
-    if (submitted && submitted.columns * submitted.rows * submitted.slices !== voxels) continue;
-    const classes = (JSON.parse(proposal.parameters) as { classes?: { model: string; segment: number }[] }).classes ?? [];
-    const stats = segmentationAgreement(
-      await getBlobStore().read(proposal.labelmapSha256),
-      submitted?.rle ?? emptyLabelmapRle(voxels),
-      voxels,
-      classes.map((c) => c.segment),
-    );
+    const measured = await measure(proposal, { content, labelmaps });
     await tx.aiProposalEdit.createMany({
-      data: stats.map((s, i) => ({
+      data: measured.map((m) => ({
         proposalId,
         annotationId,
         version,
         modelName: proposal.modelName,
         modelSha256: proposal.modelSha256,
-        className: classes[i]!.model,
-        segmentValue: s.value,
-        proposalVoxels: s.a,
-        finalVoxels: s.b,
-        intersection: s.intersection,
-        dice: s.dice,
-        iou: s.iou,
+        unit: m.unit,
+        className: m.className,
+        schemaClass: m.schemaClass,
+        proposalCount: m.proposal,
+        finalCount: m.final,
+        intersection: m.intersection,
+        dice: m.dice,
+        iou: m.iou,
         secondsSpent,
       })),
     });
-    recorded += stats.length;
+    recorded += measured.length;
   }
   return recorded;
 }
 
+async function measure(proposal: Proposal, submitted: Submitted): Promise<MeasuredClass[]> {
+  const output = await getBlobStore().read(proposal.outputSha256);
+  const series = proposal.seriesInstanceUid;
+  if (proposal.task === 'segmentation') {
+    const voxels = proposal.columns * proposal.rows * proposal.slices;
+    const labelmap = submitted.labelmaps.find((l) => l.seriesInstanceUid === series);
+    // A labelmap of another size than the proposal's cannot be compared voxel for voxel.
+    if (labelmap && labelmap.columns * labelmap.rows * labelmap.slices !== voxels) return [];
+    const classes = (JSON.parse(proposal.parameters) as { classes?: { model: string; segment: number }[] }).classes ?? [];
+    const stats = segmentationAgreement(output, labelmap?.rle ?? emptyLabelmapRle(voxels), voxels, classes.map((c) => c.segment));
+    return stats.map((s, i) => ({ unit: 'voxels', className: classes[i]!.model, schemaClass: String(s.value), proposal: s.a, final: s.b, intersection: s.intersection, dice: s.dice, iou: s.iou }));
+  }
+  const proposed = decodeProposalContent(output);
+  if (proposal.task === 'detection') {
+    const classes = (JSON.parse(proposal.parameters) as { classes?: { model: string; region: string }[] }).classes ?? [];
+    const boxes = (regions: AnnotationContent['regions'], classId: string) => regions.filter((r) => r.shape === 'box' && r.classId === classId && r.seriesInstanceUid === series);
+    return classes.map((c) => ({ unit: 'boxes', className: c.model, schemaClass: c.region, ...boxEdits(boxes(proposed.regions, c.region), boxes(submitted.content.regions, c.region)) }));
+  }
+  // Classification: the proposed answer's question, as the reader left it.
+  const [answer] = proposed.answers;
+  const final = answer && submitted.content.answers.find((a) => a.questionId === answer.questionId && a.seriesInstanceUid === answer.seriesInstanceUid);
+  return proposed.scores
+    .filter((s) => s.choiceId !== null)
+    .map((s) => ({ unit: 'answers', className: s.class, schemaClass: s.choiceId!, ...choiceEdit(Boolean(answer?.choiceIds.includes(s.choiceId!)), Boolean(final?.choiceIds.includes(s.choiceId!))) }));
+}
+
 export type ClassEditStats = {
   className: string;
+  /** What was compared (voxels, boxes, answers): `dice` is Dice, F1 of boxes, or agreement of answers. */
+  unit: string;
   /** Submitted labels measured. */
   labels: number;
   meanDice: number | null;
@@ -76,6 +103,7 @@ export async function modelEditStats(modelName: string): Promise<ClassEditStats[
     for (const d of dices) histogram[Math.min(9, Math.floor(d * 10))]!++;
     return {
       className,
+      unit: edits[0]!.unit,
       labels: edits.length,
       meanDice: dices.length ? dices.reduce((a, b) => a + b, 0) / dices.length : null,
       medianDice: sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : null,
@@ -86,7 +114,7 @@ export async function modelEditStats(modelName: string): Promise<ClassEditStats[
   });
 }
 
-const CSV_COLUMNS = ['created_at', 'model', 'model_sha256', 'proposal', 'annotation', 'version', 'class', 'segment_value', 'proposal_voxels', 'final_voxels', 'intersection', 'dice', 'iou', 'seconds_spent'];
+const CSV_COLUMNS = ['created_at', 'model', 'model_sha256', 'proposal', 'annotation', 'version', 'unit', 'class', 'schema_class', 'proposal_count', 'final_count', 'intersection', 'dice', 'iou', 'seconds_spent'];
 
 /** Every measured edit of a model's proposals as CSV, one row per label and class. */
 export async function modelEditsCsv(modelName: string): Promise<string> {
@@ -99,10 +127,11 @@ export async function modelEditsCsv(modelName: string): Promise<string> {
       proposal: r.proposalId,
       annotation: r.annotationId,
       version: r.version,
+      unit: r.unit,
       class: r.className,
-      segment_value: r.segmentValue,
-      proposal_voxels: r.proposalVoxels,
-      final_voxels: r.finalVoxels,
+      schema_class: r.schemaClass,
+      proposal_count: r.proposalCount,
+      final_count: r.finalCount,
       intersection: r.intersection,
       dice: r.dice,
       iou: r.iou,

@@ -3,25 +3,30 @@ import { getDb, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { decodeProposalContent, type ProposalContent, type ProposalTask } from './proposal-content';
 
 /** What a reader is told about a model's proposal for a series, and where it came from. */
 export type ProposalSummary = {
   id: string;
+  task: ProposalTask;
   seriesInstanceUid: string;
   modelName: string;
   modelVersion: string;
   modelSha256: string;
   createdAt: string;
-  /** Voxels per segment value. */
+  /** Voxels per segment value (segmentation), boxes per region class (detection), probability per choice (classification). */
   counts: Record<string, number>;
 };
 
-export type ProposalView = ProposalSummary & { labelmap: { seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: string } };
+/** A proposal with what it proposes: a labelmap (rle1, base64) for segmentation, boxes or an answer otherwise. */
+export type ProposalView = ProposalSummary &
+  ({ labelmap: { seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: string }; content?: never } | { content: ProposalContent; labelmap?: never });
 
 type ProposalRow = Awaited<ReturnType<ReturnType<typeof getDb>['aiProposal']['findUniqueOrThrow']>>;
 
 const summary = (p: ProposalRow): ProposalSummary => ({
   id: p.id,
+  task: p.task as ProposalTask,
   seriesInstanceUid: p.seriesInstanceUid,
   modelName: p.modelName,
   modelVersion: p.modelVersion,
@@ -30,21 +35,25 @@ const summary = (p: ProposalRow): ProposalSummary => ({
   counts: JSON.parse(p.counts) as Record<string, number>,
 });
 
-/** The newest proposal per series of a study in a project (what the viewer offers to start from). */
+/** The newest proposal of each model for each series of a study in a project (what the viewer offers to start from). */
 export async function proposalsForStudy(projectId: string, studyId: string): Promise<ProposalSummary[]> {
   const rows = await getDb().aiProposal.findMany({ where: { projectId, studyId }, orderBy: { createdAt: 'desc' } });
   const newest = new Map<string, ProposalRow>();
-  for (const row of rows) if (!newest.has(row.seriesInstanceUid)) newest.set(row.seriesInstanceUid, row);
+  for (const row of rows) {
+    const key = `${row.seriesInstanceUid}/${row.modelName}`;
+    if (!newest.has(key)) newest.set(key, row);
+  }
   return [...newest.values()].map(summary);
 }
 
-/** A proposal with its labelmap (rle1, base64), for the project's members and managers; NOT_FOUND otherwise. */
+/** A proposal with what it proposes, for the project's members and managers; NOT_FOUND otherwise. */
 export async function getProposal(user: Pick<SessionUser, 'id' | 'roles'>, proposalId: string): Promise<ProposalView> {
   const row = await getDb().aiProposal.findUnique({ where: { id: proposalId } });
   if (!row) throw new AppError('NOT_FOUND', 'No such proposal.');
   await requireProjectAccess(user, row.projectId);
-  const rle = await getBlobStore().read(row.labelmapSha256);
-  return { ...summary(row), labelmap: { seriesInstanceUid: row.seriesInstanceUid, columns: row.columns, rows: row.rows, slices: row.slices, rle: Buffer.from(rle).toString('base64') } };
+  const bytes = await getBlobStore().read(row.outputSha256);
+  if (row.task !== 'segmentation') return { ...summary(row), content: decodeProposalContent(bytes) };
+  return { ...summary(row), labelmap: { seriesInstanceUid: row.seriesInstanceUid, columns: row.columns, rows: row.rows, slices: row.slices, rle: Buffer.from(bytes).toString('base64') } };
 }
 
 /** Refuses a label citing a proposal that is not one of its own study's in its project, for that series. */

@@ -76,9 +76,6 @@ export async function loadModel(dir: string): Promise<RegisteredModel> {
     return fail(`ONNX Runtime cannot load ${manifest.file}: ${firstLine(err)}`);
   }
   model.graph = { inputs: session.inputMetadata.map(graphValue), outputs: session.outputMetadata.map(graphValue) };
-  if (manifest.task !== 'segmentation') {
-    return fail(`A ${manifest.task} model: Cohort turns only segmentation outputs into labels so far, so it cannot pre-annotate with it.`);
-  }
   const mismatches = graphMismatches(manifest, model.graph);
   if (mismatches.length) {
     model.problems.push(...mismatches);
@@ -119,10 +116,14 @@ export function graphMismatches(manifest: ModelManifest, graph: NonNullable<Regi
   if (extraInputs.length) problems.push(`The graph takes inputs the manifest does not describe: ${names(extraInputs)}.`);
   const output = graph.outputs.find((o) => o.name === manifest.output.name);
   if (!output) problems.push(`The graph has no output "${manifest.output.name}" (it has: ${names(graph.outputs)}).`);
-  else if (manifest.output.kind === 'scores') {
-    const channels = output.shape[1];
+  else {
     const highest = Math.max(...manifest.output.classes.map((c) => c.index));
-    if (typeof channels === 'number' && channels <= highest) problems.push(`Output "${output.name}" has ${channels} class channels; the manifest names class ${highest}.`);
+    const rank = { scores: 2 + manifest.input.size.length, labels: null, boxes: 3, 'class-scores': 2 }[manifest.output.kind];
+    if (rank !== null && output.shape.length !== rank) problems.push(`Output "${output.name}" has rank ${output.shape.length}; a ${manifest.output.kind} output is rank ${rank}.`);
+    else if (manifest.output.kind === 'scores' || manifest.output.kind === 'class-scores') {
+      const channels = output.shape[1];
+      if (typeof channels === 'number' && channels <= highest) problems.push(`Output "${output.name}" has ${channels} class channels; the manifest names class ${highest}.`);
+    }
   }
   return problems;
 }

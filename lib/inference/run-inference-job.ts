@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import { encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
-import { matchingSegment, type LabelSchema } from '@/lib/annotations/label-schema';
+import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { framePixels } from '@/lib/dicom/frame-pixels';
@@ -13,10 +14,15 @@ import { appendEntry } from '@/lib/ledger/append-entry';
 import { pseudonymOf, studyReference, SYSTEM_ACTOR } from '@/lib/ledger/pseudonym';
 import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { classProbabilities, seriesProbabilities } from './class-probabilities';
+import { choiceMapping, regionMapping, segmentMapping } from './class-mapping';
+import { detectionsOf, type Box } from './detections';
 import type { ModelManifest } from './manifest';
 import { sliceValues, type SliceSamples } from './preprocess';
-import { requireModel } from './registry';
-import { segmentSlices, type SliceRunStats } from './segment-slices';
+import { encodeProposalContent, type ProposedRegion, type ProposedScore } from './proposal-content';
+import { requireModel, type ReadyModel } from './registry';
+import { segmentSlices } from './segment-slices';
+import { sliceOutputs, type SliceRunStats } from './slice-outputs';
 import { segmentVolume, volumeMemoryBytes, type VolumeRunStats } from './segment-volume';
 import { sessionOptions } from './session-pool';
 
@@ -34,7 +40,7 @@ export type InferenceJobParams = z.infer<typeof ZInferenceJobParams>;
 const MAX_VOLUME_BYTES = os.totalmem() / 2;
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 
-export type InferenceJobResult = { proposalId: string; counts: Record<string, number>; unmatchedClasses: string[]; slices: number; runMs: number };
+export type InferenceJobResult = { proposalId: string; task: ModelManifest['task']; counts: Record<string, number>; unmatchedClasses: string[]; slices: number; runMs: number };
 
 /**
  * Runs a pre-annotation job (in the job worker process): the series' slices in viewing order,
@@ -73,7 +79,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
     throw new AppError('CONFLICT', `${manifest.title} is for ${manifest.modalities.join(', ')}; this series is ${series.modality || 'of no modality'}.`);
   }
   const schemaVersion = await db.labelSchemaVersion.findFirstOrThrow({ where: { projectId: params.projectId }, orderBy: { version: 'desc' } });
-  const mapping = classMapping(manifest, parseStoredSchema(schemaVersion.schema));
+  const schema = parseStoredSchema(schemaVersion.schema);
 
   const metadata = await retrieveMetadata({ study: item.study.studyInstanceUid, series: series.seriesInstanceUid });
   const stack = orderStack(metadata as InstanceJson[]);
@@ -102,72 +108,58 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
   await reportProgress(jobId, { done: 0, total, message: `Running ${manifest.name} on ${total} slices` });
   const controller = new AbortController();
   // The next slice is read from disk (on libuv's threads) while this one is prepared and run.
-  async function* slices(): AsyncGenerator<SliceSamples> {
+  async function* slices(): AsyncGenerator<SliceSamples & { sopInstanceUid: string; frame: number }> {
     const read = (k: number) => framePixels(images[k]!.row, [images[k]!.image.frame]);
     let next = read(0);
     for (let k = 0; k < images.length; k++) {
       const [bytes] = await next;
       if (k + 1 < images.length) (next = read(k + 1)).catch(() => undefined);
-      const { row } = images[k]!;
-      yield { samples: samplesOf(bytes!, row.bitsAllocated!, row.pixelRepresentation ?? 0), rows: height, columns, slope: row.rescaleSlope ?? 1, intercept: row.rescaleIntercept ?? 0 };
+      const { row, image } = images[k]!;
+      yield {
+        samples: samplesOf(bytes!, row.bitsAllocated!, row.pixelRepresentation ?? 0),
+        rows: height,
+        columns,
+        slope: row.rescaleSlope ?? 1,
+        intercept: row.rescaleIntercept ?? 0,
+        sopInstanceUid: image.sopInstanceUid,
+        frame: image.frame,
+      };
     }
   }
-  /** Progress for the UI, and whether someone asked to stop. */
-  const progress = async (done: number, of: number, message: string) => {
-    const { cancelRequested } = await reportProgress(jobId, { done, total: of, message });
-    if (cancelRequested) controller.abort();
+  const run: JobRun = {
+    manifest,
+    model,
+    schema,
+    seriesInstanceUid: series.seriesInstanceUid,
+    slices,
+    total,
+    rows: height,
+    columns,
+    signal: controller.signal,
+    /** Progress for the UI, and whether someone asked to stop. */
+    progress: async (done, of, message) => {
+      const { cancelRequested } = await reportProgress(jobId, { done, total: of, message });
+      if (cancelRequested) controller.abort();
+    },
+    volumeSpacing: () => {
+      if (images.length > 1 && !stack.isVolume) throw new AppError('CONFLICT', 'Inconsistent slice geometry: a 3D model reads a volume, and these slices are not evenly spaced.');
+      return volumeSpacing(stack, images[0]!.row.pixelSpacing);
+    },
   };
 
-  const labelmap = new Uint8Array(voxels);
   const started = performance.now();
-  let sessionRunMs: number;
+  let output: ModelOutput;
   try {
-    if (manifest.preprocessing.mode.kind === 'slice2d') {
-      const { batch } = manifest.preprocessing.mode;
-      const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
-      let k = 0;
-      for await (const values of segmentSlices(model, slices(), { signal: controller.signal, stats, classValues: mapping.valueOf })) {
-        labelmap.set(values, k * area);
-        k++;
-        // Once per batch.
-        if (k % batch === 0 || k === total) await progress(k, total, `Slice ${k} of ${total}`);
-      }
-      sessionRunMs = stats.runMs;
-    } else {
-      if (images.length > 1 && !stack.isVolume) throw new AppError('CONFLICT', 'Inconsistent slice geometry: a 3D model reads a volume, and these slices are not evenly spaced.');
-      const spacing = volumeSpacing(stack, images[0]!.row.pixelSpacing);
-      const needs = volumeMemoryBytes(manifest, [total, height, columns], spacing);
-      if (needs > MAX_VOLUME_BYTES) {
-        throw new AppError('CONFLICT', `${manifest.name} would need about ${gib(needs)} GiB for this ${total}-slice series; the server allows ${gib(MAX_VOLUME_BYTES)} GiB (half its memory).`);
-      }
-      const values = new Float32Array(voxels);
-      let k = 0;
-      for await (const slice of slices()) {
-        sliceValues(slice, manifest, values.subarray(k * area, (k + 1) * area));
-        k++;
-        if (k % 16 === 0 || k === total) await progress(k, total, `Reading slice ${k} of ${total}`);
-        controller.signal.throwIfAborted();
-      }
-      const stats: VolumeRunStats = { patches: 0, batches: 0, runMs: 0 };
-      const classes = await segmentVolume(model, { values, slices: total, rows: height, columns, spacing }, {
-        signal: controller.signal,
-        stats,
-        onProgress: (done, patches) => progress(done, patches, `Patch ${done} of ${patches}`),
-        classValues: mapping.valueOf,
-      });
-      labelmap.set(classes);
-      sessionRunMs = stats.runMs;
-    }
+    output = await { segmentation: segment, detection: detect, classification: classify }[manifest.task](run);
   } catch (err) {
     if (controller.signal.aborted) return 'cancelled';
     throw err;
   }
   const runMs = Math.round(performance.now() - started);
 
-  const rle = encodeLabelmapRle(labelmap);
-  const counts = Object.fromEntries(summarizeLabelmapRle(rle, voxels).counts) as Record<string, number>;
-  const blob = await getBlobStore().put(rle);
-  const parameters = { mode: manifest.preprocessing.mode, ...sessionSummary(), classes: mapping.used, sessionRunMs: Math.round(sessionRunMs) };
+  const { counts, classes, unmatched } = output;
+  const blob = await getBlobStore().put(output.bytes);
+  const parameters = { mode: manifest.preprocessing.mode, ...sessionSummary(), classes, sessionRunMs: Math.round(output.sessionRunMs) };
   const result = await db.$transaction(async (tx) => {
     // Cancelled at the last moment: nothing is stored.
     const now = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { cancelRequested: true } });
@@ -178,6 +170,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
         studyId: params.studyId,
         seriesInstanceUid: series.seriesInstanceUid,
         jobId,
+        task: manifest.task,
         modelName: manifest.name,
         modelVersion: manifest.version,
         modelSha256: model.sha256,
@@ -187,7 +180,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
         columns,
         rows: height,
         slices: total,
-        labelmapSha256: blob.sha256,
+        outputSha256: blob.sha256,
         counts: JSON.stringify(counts),
         runMs,
       },
@@ -198,6 +191,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
       subjects: [proposal.id, studyReference(item.study.studyInstanceUid)],
       payload: {
         project: params.projectId,
+        task: manifest.task,
         model: manifest.name,
         modelVersion: manifest.version,
         modelSha256: model.sha256,
@@ -207,30 +201,144 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
         runMs,
       },
     });
-    const value: InferenceJobResult = { proposalId: proposal.id, counts, unmatchedClasses: mapping.unmatched, slices: total, runMs };
+    const value: InferenceJobResult = { proposalId: proposal.id, task: manifest.task, counts, unmatchedClasses: unmatched, slices: total, runMs };
     await finishJob(jobId, 'succeeded', { result: value, message: `Proposal ready: ${total} ${total === 1 ? 'slice' : 'slices'} in ${(runMs / 1000).toFixed(1)} s` }, tx);
     return value;
   });
   return result;
 }
 
+type JobSlice = SliceSamples & { sopInstanceUid: string; frame: number };
+
+/** What a task's run needs from the job: the model, the project's schema, the series' slices in stack order, progress. */
+type JobRun = {
+  manifest: ModelManifest;
+  model: ReadyModel;
+  schema: LabelSchema;
+  seriesInstanceUid: string;
+  slices: () => AsyncGenerator<JobSlice>;
+  total: number;
+  /** Every slice's size. */
+  rows: number;
+  columns: number;
+  signal: AbortSignal;
+  progress: (done: number, of: number, message: string) => Promise<void>;
+  /** The series' [slice, row, column] spacing for 3D models: refused when its slices are not evenly spaced. */
+  volumeSpacing: () => [number, number, number] | null;
+};
+
 /**
- * Which schema segment each model class is written as: same code (scheme and value), else same name
- * (case-insensitive). Classes with no segment are left out (and listed); none at all is an error.
+ * What a task's run gives: the proposal's bytes for the blob store, what it found (`counts`: voxels
+ * per segment value, boxes per region class, or probability per choice), and how the model's classes
+ * map to the schema's.
  */
-export function classMapping(manifest: ModelManifest, schema: LabelSchema): { valueOf: Uint8Array; used: { model: string; segment: number }[]; unmatched: string[] } {
-  const valueOf = new Uint8Array(256);
-  const used: { model: string; segment: number }[] = [];
-  const unmatched: string[] = [];
-  manifest.output.classes.forEach((c, k) => {
-    const segment = matchingSegment(c, schema.segments);
-    if (segment) {
-      valueOf[k + 1] = segment.value;
-      used.push({ model: c.name, segment: segment.value });
-    } else unmatched.push(c.name);
-  });
-  if (used.length === 0) throw new AppError('CONFLICT', `None of the model's classes (${unmatched.join(', ')}) is a segment of the project's label schema (by code or name).`);
-  return { valueOf, used, unmatched };
+type ModelOutput = { bytes: Uint8Array; counts: Record<string, number>; classes: unknown[]; unmatched: string[]; sessionRunMs: number };
+
+/** Reports progress once per batch of a 2D model. */
+const everyBatch = (run: JobRun, k: number) => k % (run.manifest.preprocessing.mode.kind === 'slice2d' ? run.manifest.preprocessing.mode.batch : 1) === 0 || k === run.total;
+
+/** Segmentation: a labelmap over the series in the schema's segment values (rle1). */
+async function segment(run: JobRun): Promise<ModelOutput> {
+  const { manifest, model, total } = run;
+  const mapping = segmentMapping(manifest, run.schema);
+  const { rows, columns } = run;
+  const area = rows * columns;
+  const labelmap = new Uint8Array(area * total);
+  let sessionRunMs: number;
+  if (manifest.preprocessing.mode.kind === 'slice2d') {
+    const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
+    let k = 0;
+    for await (const values of segmentSlices(model, run.slices(), { signal: run.signal, stats, classValues: mapping.valueOf })) {
+      labelmap.set(values, k * area);
+      k++;
+      if (everyBatch(run, k)) await run.progress(k, total, `Slice ${k} of ${total}`);
+    }
+    sessionRunMs = stats.runMs;
+  } else {
+    const spacing = run.volumeSpacing();
+    const needs = volumeMemoryBytes(manifest, [total, rows, columns], spacing);
+    if (needs > MAX_VOLUME_BYTES) {
+      throw new AppError('CONFLICT', `${manifest.name} would need about ${gib(needs)} GiB for this ${total}-slice series; the server allows ${gib(MAX_VOLUME_BYTES)} GiB (half its memory).`);
+    }
+    const values = new Float32Array(area * total);
+    let k = 0;
+    for await (const slice of run.slices()) {
+      sliceValues(slice, manifest, values.subarray(k * area, (k + 1) * area));
+      k++;
+      if (k % 16 === 0 || k === total) await run.progress(k, total, `Reading slice ${k} of ${total}`);
+      run.signal.throwIfAborted();
+    }
+    const stats: VolumeRunStats = { patches: 0, batches: 0, runMs: 0 };
+    const classes = await segmentVolume(model, { values, slices: total, rows, columns, spacing }, {
+      signal: run.signal,
+      stats,
+      onProgress: (done, patches) => run.progress(done, patches, `Patch ${done} of ${patches}`),
+      classValues: mapping.valueOf,
+    });
+    labelmap.set(classes);
+    sessionRunMs = stats.runMs;
+  }
+  const rle = encodeLabelmapRle(labelmap);
+  const counts = Object.fromEntries(summarizeLabelmapRle(rle, labelmap.length).counts) as Record<string, number>;
+  return { bytes: rle, counts, classes: mapping.used, unmatched: mapping.unmatched, sessionRunMs };
+}
+
+/** Detection: the boxes kept on each slice, as regions of the schema's box classes with their scores. */
+async function detect(run: JobRun): Promise<ModelOutput> {
+  const { manifest, model, total } = run;
+  const mapping = regionMapping(manifest, run.schema);
+  const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
+  const regions: ProposedRegion[] = [];
+  let k = 0;
+  for await (const { slice, data, dims } of sliceOutputs(model, run.slices(), { signal: run.signal, stats })) {
+    const { sopInstanceUid, frame } = slice as JobSlice;
+    for (const d of detectionsOf(data, dims, manifest, slice)) {
+      const classId = mapping.classIdOf.get(d.classIndex);
+      if (!classId) continue;
+      const [x1, y1, x2, y2] = d.box.map((v) => Math.round(v * 100) / 100) as Box;
+      regions.push({ id: randomUUID(), classId, shape: 'box', seriesInstanceUid: run.seriesInstanceUid, sopInstanceUid, frame, points: [[x1, y1], [x2, y2]], score: Math.round(d.score * 1e4) / 1e4 });
+    }
+    k++;
+    if (everyBatch(run, k)) await run.progress(k, total, `Slice ${k} of ${total}: ${regions.length} ${regions.length === 1 ? 'box' : 'boxes'} so far`);
+  }
+  const counts: Record<string, number> = {};
+  for (const r of regions) counts[r.classId] = (counts[r.classId] ?? 0) + 1;
+  return { bytes: encodeProposalContent({ regions, answers: [], scores: [] }), counts, classes: mapping.used, unmatched: mapping.unmatched, sessionRunMs: stats.runMs };
+}
+
+/**
+ * Classification: the series' class probabilities (each slice's, aggregated as the manifest says) and
+ * the answer they give to the schema question the classes are choices of: the most probable choice,
+ * or every choice at or over the threshold for a question taking several.
+ */
+async function classify(run: JobRun): Promise<ModelOutput> {
+  const { manifest, model, total } = run;
+  const mapping = choiceMapping(manifest, run.schema);
+  const stats: SliceRunStats = { slices: 0, batches: 0, runMs: 0 };
+  const series = seriesProbabilities(manifest);
+  let k = 0;
+  for await (const { data } of sliceOutputs(model, run.slices(), { signal: run.signal, stats })) {
+    series.add(classProbabilities(data, manifest));
+    k++;
+    if (everyBatch(run, k)) await run.progress(k, total, `Slice ${k} of ${total}`);
+  }
+  const probabilities = series.result();
+  const scores: ProposedScore[] = manifest.output.classes.map((c, i) => ({ class: c.name, choiceId: mapping.choiceOf[i] ?? null, probability: Math.round(probabilities[i]! * 1e4) / 1e4 }));
+  const choices = scores.filter((s) => s.choiceId !== null);
+  const chosen = mapping.multiple
+    ? choices.filter((s) => s.probability >= manifest.postprocessing.threshold)
+    : choices.filter((s) => s.probability === Math.max(...choices.map((c) => c.probability))).slice(0, 1);
+  const answers = chosen.length
+    ? [{ questionId: mapping.questionId, choiceIds: chosen.map((s) => s.choiceId!), ...(mapping.level === 'series' ? { seriesInstanceUid: run.seriesInstanceUid } : {}) }]
+    : [];
+  const counts = Object.fromEntries(choices.map((s) => [s.choiceId!, s.probability]));
+  return {
+    bytes: encodeProposalContent({ regions: [], answers, scores }),
+    counts,
+    classes: [{ question: mapping.questionId }, ...mapping.used],
+    unmatched: mapping.unmatched,
+    sessionRunMs: stats.runMs,
+  };
 }
 
 /** [slice, row, column] spacing in mm of an evenly spaced stack, or null when its geometry does not say. */

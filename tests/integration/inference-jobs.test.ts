@@ -106,7 +106,7 @@ describe('a pre-annotation job', () => {
     expect(proposal.manifestHash).toMatch(/^[0-9a-f]{64}$/);
 
     // The stored labelmap, in viewing order (the series runs head to feet, as stored): the phantom's truth in the schema's values.
-    const voxels = decodeLabelmapRle(await getBlobStore().read(proposal.labelmapSha256), 512 * 512 * SLICES);
+    const voxels = decodeLabelmapRle(await getBlobStore().read(proposal.outputSha256), 512 * 512 * SLICES);
     const truth = syntheticCtTruth(SLICES);
     const viewingOrder = [...truth].reverse(); // sorted along the slice normal: feet (last stored) first
     for (const [cls, value] of [[PHANTOM_CLASSES.body, 5], [PHANTOM_CLASSES.lung, 7]] as const) {
@@ -130,7 +130,7 @@ describe('a pre-annotation job', () => {
     const body = JSON.parse(Buffer.from(entry.canonical).toString('utf8')) as { actor: string; subjects: string[]; payload: Record<string, unknown> };
     expect(body.actor).toBe(pseudonymOf(engineerId));
     expect(body.subjects[0]).toBe(proposal.id);
-    expect(body.payload).toMatchObject({ model: 'ct-body-lungs-bone', modelSha256: model.sha256, outputSha256: proposal.labelmapSha256, slices: SLICES });
+    expect(body.payload).toMatchObject({ model: 'ct-body-lungs-bone', modelSha256: model.sha256, outputSha256: proposal.outputSha256, slices: SLICES });
   });
 });
 
@@ -168,7 +168,7 @@ describe('a 3D model', () => {
     const proposal = await getDb().aiProposal.findUniqueOrThrow({ where: { id: (done.result as { proposalId: string }).proposalId } });
     expect(JSON.parse(proposal.parameters)).toMatchObject({ mode: { kind: 'sliding3d', overlap: 0.25, batch: 4 }, classes: [{ model: 'Body', segment: 5 }] });
     // Back on the series' own grid: the phantom's body (its tissue and bone, not its lungs) within a voxel or two at the edges.
-    const voxels = decodeLabelmapRle(await getBlobStore().read(proposal.labelmapSha256), 512 * 512 * SLICES);
+    const voxels = decodeLabelmapRle(await getBlobStore().read(proposal.outputSha256), 512 * 512 * SLICES);
     const viewingOrder = syntheticCtTruth(SLICES).reverse();
     let [a, b, both] = [0, 0, 0];
     viewingOrder.forEach((slice, k) => {
@@ -341,12 +341,12 @@ describe('readers and proposals', () => {
       body: { baseVersion: 1, schemaVersion: 1, reason: 'submit', content: {}, labelmaps: [{ seriesInstanceUid: ct.seriesUid, ...labelmap, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') }], proposals: [{ seriesInstanceUid: ct.seriesUid, proposalId: offered.id }] },
     });
     expect(submit.status).toBe(200);
-    const edits = await getDb().aiProposalEdit.findMany({ where: { annotationId: view.id }, orderBy: { segmentValue: 'asc' } });
-    expect(edits.map((e) => ({ className: e.className, segmentValue: e.segmentValue, dice: e.dice, finalVoxels: e.finalVoxels }))).toEqual([
-      { className: 'Body', segmentValue: 5, dice: 1, finalVoxels: offered.counts['5'] },
-      { className: 'Lung', segmentValue: 7, dice: 0, finalVoxels: 0 },
+    const edits = await getDb().aiProposalEdit.findMany({ where: { annotationId: view.id }, orderBy: { schemaClass: 'asc' } });
+    expect(edits.map((e) => ({ unit: e.unit, className: e.className, schemaClass: e.schemaClass, dice: e.dice, finalCount: e.finalCount }))).toEqual([
+      { unit: 'voxels', className: 'Body', schemaClass: '5', dice: 1, finalCount: offered.counts['5'] },
+      { unit: 'voxels', className: 'Lung', schemaClass: '7', dice: 0, finalCount: 0 },
     ]);
-    expect(edits[1]!.proposalVoxels).toBe(lungs);
+    expect(edits[1]!.proposalCount).toBe(lungs);
 
     // The model page's figures, and every measurement as CSV (ML engineers and admins only).
     const stats = await callRoute(editsRoute, 'GET', '/api/models/ct-body-lungs-bone/edits', { session: engineer, params: { modelName: 'ct-body-lungs-bone' } });
@@ -355,7 +355,7 @@ describe('readers and proposals', () => {
       expect.objectContaining({ className: 'Lung', labels: 1, meanDice: 0, histogram: [1, 0, 0, 0, 0, 0, 0, 0, 0, 0] }),
     ]);
     const csv = await callRoute(editsRoute, 'GET', '/api/models/ct-body-lungs-bone/edits?format=csv', { session: engineer, params: { modelName: 'ct-body-lungs-bone' } });
-    expect(csv.text.split('\r\n')[0]).toBe('created_at,model,model_sha256,proposal,annotation,version,class,segment_value,proposal_voxels,final_voxels,intersection,dice,iou,seconds_spent');
+    expect(csv.text.split('\r\n')[0]).toBe('created_at,model,model_sha256,proposal,annotation,version,unit,class,schema_class,proposal_count,final_count,intersection,dice,iou,seconds_spent');
     expect(csv.text.split('\r\n').filter(Boolean)).toHaveLength(3);
     expect((await callRoute(editsRoute, 'GET', '/api/models/ct-body-lungs-bone/edits', { session: reader, params: { modelName: 'ct-body-lungs-bone' } })).status).toBe(403);
   });

@@ -3,32 +3,20 @@
  * *_ledger_nodes_on_entries) keeps every node through the upgrade: it verifies afterwards, and the
  * database then enforces the chain.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalize } from '@/lib/ledger/canonical-json';
 import { migrateDatabase } from '@/lib/db/migrate';
-import { MIGRATIONS_ROOT } from '@/lib/db/migrations-dir';
 import { leafHash, MemoryTree } from '@/lib/ledger/merkle';
 import { verifyLedger } from '@/lib/ledger/verify-ledger';
 import { sampleEntry } from '../helpers/ledger';
+import { migrationsUpTo } from '../helpers/migrations-up-to';
 import { rawQuery } from '../helpers/raw-sql';
 import { createTestDatabase } from '../helpers/test-database';
 
 const provider = process.env.COHORT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
 const LAST_WITH_NODE_TABLE = '20261128185447_ledger';
 const SIZE = 45;
-
-/** The migrations up to and including `last`, as a migrations root of their own. */
-function migrationsUpTo(last: string): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'cohort-migrations-'));
-  const from = path.join(MIGRATIONS_ROOT, provider);
-  for (const name of readdirSync(from)) {
-    if (name.endsWith('.toml') || name <= last) cpSync(path.join(from, name), path.join(root, provider, name), { recursive: true });
-  }
-  return root;
-}
 
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -37,7 +25,7 @@ describe(`ledger migration: nodes onto entries (${provider})`, () => {
   it('carries every Merkle node of an existing ledger over, and it verifies', async () => {
     const database = await createTestDatabase(provider);
     try {
-      const oldRoot = migrationsUpTo(LAST_WITH_NODE_TABLE);
+      const oldRoot = migrationsUpTo(provider, LAST_WITH_NODE_TABLE);
       scratch.push(oldRoot);
       await migrateDatabase({ databaseUrl: database.url, migrationsRoot: oldRoot });
 

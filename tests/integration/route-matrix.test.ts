@@ -75,7 +75,7 @@ const proposal = async () => {
   const schema = await getDb().labelSchemaVersion.findFirstOrThrow({ where: { projectId } });
   const blob = await getBlobStore().put(encodeLabelmapRle(new Uint8Array(16)));
   const row = await getDb().aiProposal.create({
-    data: { projectId, studyId, seriesInstanceUid: (await stowUids()).series, jobId: `matrix-${++unique}`, modelName: 'm', modelVersion: '1.0.0', modelSha256: 'a'.repeat(64), manifestHash: 'b'.repeat(64), parameters: '{}', schemaVersionId: schema.id, columns: 4, rows: 4, slices: 1, labelmapSha256: blob.sha256, counts: '{}', runMs: 1 },
+    data: { projectId, studyId, seriesInstanceUid: (await stowUids()).series, jobId: `matrix-${++unique}`, modelName: 'm', modelVersion: '1.0.0', modelSha256: 'a'.repeat(64), manifestHash: 'b'.repeat(64), parameters: '{}', schemaVersionId: schema.id, columns: 4, rows: 4, slices: 1, outputSha256: blob.sha256, counts: '{}', runMs: 1 },
   });
   return { proposalId: row.id };
 };

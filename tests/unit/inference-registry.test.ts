@@ -108,9 +108,12 @@ describe('broken model folders are refused with the reason', () => {
     expect(await problems(modelVariant({ manifest: (m) => (m.file = 'other.onnx') }))).toMatch(/other.onnx is missing/);
   });
 
-  it('a model of a task Cohort cannot turn into labels yet', async () => {
-    const dir = modelVariant({ manifest: (m) => ((m.task = 'classification'), ((m.output as { kind: string }).kind = 'class-scores')) });
-    expect(await problems(dir)).toMatch(/A classification model: Cohort turns only segmentation outputs into labels so far/);
+  it('a manifest whose task does not fit its output, or whose output does not fit the graph', async () => {
+    expect(await problems(modelVariant({ manifest: (m) => (m.task = 'classification') }))).toMatch(/output.kind: A classification model outputs class-scores/);
+    expect(await problems(modelVariant({ manifest: (m) => (m.task = 'detection') }))).toMatch(/output.kind: A detection model outputs boxes/);
+    // A segmentation graph (scores per pixel) described as a classifier: the output's rank says otherwise.
+    const classifier = (m: Record<string, unknown>) => ((m.task = 'classification'), ((m.output as { kind: string }).kind = 'class-scores'), ((m.postprocessing as { activation: string }).activation = 'softmax'));
+    expect(await problems(modelVariant({ manifest: classifier }))).toMatch(/Output "classes" has rank 4; a class-scores output is rank 2/);
   });
 
   it('malformed ONNX, even with a matching hash', async () => {
