@@ -119,20 +119,29 @@ export function ModelCard({ model, edits, speed }: { model: Omit<RegisteredModel
   );
 }
 
-/** Per class: Dice between each proposal and the label its reader submitted, as numbers and a histogram. */
+/** What agreement between a proposal and the submitted label is, per what was compared. */
+const METRICS: Record<string, { name: string; explained: string }> = {
+  voxels: { name: 'Dice', explained: 'Dice of the voxels of each class, proposal vs submitted label.' },
+  boxes: { name: 'Box F1', explained: 'F1 of the boxes: proposed and submitted boxes on the same image match at IoU ≥ 0.5 (the CSV has their mean IoU).' },
+  answers: { name: 'Agreement', explained: 'Per choice: 100% when the reader kept what the model answered, 0% when they changed it.' },
+};
+
+/** Per class: agreement between each proposal and the label its reader submitted, as numbers and charts. */
 function EditStats({ modelName, edits }: { modelName: string; edits: ClassEditStats[] }) {
   if (edits.length === 0) return <p className="text-xs text-slate-500">No submitted label has started from this model&apos;s proposals yet.</p>;
+  const { name: metric, explained } = METRICS[edits[0]!.unit] ?? METRICS.voxels!;
   return (
     <div>
+      <p className="mb-1 text-xs text-slate-500">{explained}</p>
       <table className="w-full text-left text-xs" aria-label="Edits per class">
         <thead className="text-slate-500">
           <tr>
             <th className="py-1 pr-2 font-medium">Class</th>
             <th className="py-1 pr-2 font-medium">Labels</th>
-            <th className="py-1 pr-2 font-medium">Mean Dice</th>
+            <th className="py-1 pr-2 font-medium">Mean {metric}</th>
             <th className="py-1 pr-2 font-medium">Median</th>
-            <th className="py-1 pr-2 font-medium">Dice distribution (0 → 1)</th>
-            <th className="py-1 pr-2 font-medium">Dice over time</th>
+            <th className="py-1 pr-2 font-medium">{metric} distribution (0 → 1)</th>
+            <th className="py-1 pr-2 font-medium">{metric} over time</th>
             <th className="py-1 font-medium">Mean time to submit</th>
           </tr>
         </thead>
@@ -144,10 +153,10 @@ function EditStats({ modelName, edits }: { modelName: string; edits: ClassEditSt
               <td className="py-1 pr-2">{e.meanDice === null ? '–' : formatPercent(e.meanDice)}</td>
               <td className="py-1 pr-2">{e.medianDice === null ? '–' : formatPercent(e.medianDice)}</td>
               <td className="py-1 pr-2">
-                <Histogram counts={e.histogram} label={`${e.className}: Dice of ${e.labels} labels, in tenths`} />
+                <Histogram counts={e.histogram} label={`${e.className}: ${metric} of ${e.labels} labels, in tenths`} />
               </td>
               <td className="py-1 pr-2">
-                <Trend points={e.trend.map((t) => t.dice)} label={`${e.className}: Dice of each label, oldest first`} />
+                <Trend points={e.trend.map((t) => t.dice)} label={`${e.className}: ${metric} of each label, oldest first`} />
               </td>
               <td className="py-1">{e.meanSecondsSpent === null ? '–' : `${Math.round(e.meanSecondsSpent / 60)} min`}</td>
             </tr>
@@ -220,11 +229,25 @@ function processing(m: ModelManifest): ReactNode {
         {p.clip ? ` clipped to [${p.clip[0]}, ${p.clip[1]}]` : ''}, {normalize}
       </li>
       <li>{mode}</li>
-      <li>
-        Output {m.output.kind}: {m.postprocessing.activation}
-        {m.postprocessing.activation === 'sigmoid' ? ` > ${m.postprocessing.threshold}` : ''}
-        {m.postprocessing.minComponentVoxels ? `, components under ${m.postprocessing.minComponentVoxels} voxels dropped` : ''}
-      </li>
+      <li>{output(m)}</li>
     </ul>
   );
+}
+
+/** How the output is read, in a line. */
+function output(m: ModelManifest): string {
+  const post = m.postprocessing;
+  const { boxes } = m.output;
+  if (boxes) {
+    const scores = boxes.scores === 'score-class' ? 'score and class' : 'a score per class';
+    const nms = post.nms ? `NMS at IoU ${post.nms.iou}, score ≥ ${post.nms.score}` : `score ≥ ${post.threshold}, no NMS`;
+    return `Output boxes: ${boxes.format} in ${boxes.coordinates} with ${scores} (${boxes.layout}); ${nms}; at most ${post.maxDetections} per slice`;
+  }
+  if (m.output.kind === 'class-scores') {
+    const activation = post.activation === 'none' ? 'probabilities as given' : post.activation === 'sigmoid' ? `sigmoid ≥ ${post.threshold}` : 'softmax';
+    return `Output class scores: ${activation}; a series takes their ${post.seriesAggregate} over its slices`;
+  }
+  const threshold = post.activation === 'sigmoid' ? ` > ${post.threshold}` : '';
+  const components = post.minComponentVoxels ? `, components under ${post.minComponentVoxels} voxels dropped` : '';
+  return `Output ${m.output.kind}: ${post.activation}${threshold}${components}`;
 }

@@ -70,6 +70,10 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
   const source = imported.labelmap;
   const { columns, rows } = await getDb().instance.findFirstOrThrow({ where: { seriesId: series.id }, select: { columns: true, rows: true } });
   const slices = source.length / ((columns ?? 1) * (rows ?? 1));
+  const cited = current?.proposals ?? [];
+  const segmentations = new Set(
+    (await getDb().aiProposal.findMany({ where: { id: { in: cited.map((p) => p.proposalId) }, task: 'segmentation' }, select: { id: true } })).map((p) => p.id),
+  );
   const result = await saveAnnotation({
     user,
     annotationId,
@@ -82,8 +86,8 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
         ...(current?.labelmaps ?? []).filter((l) => l.seriesInstanceUid !== seriesInstanceUid).map(({ counts: _, ...l }) => l),
         { seriesInstanceUid, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(source)).toString('base64') },
       ],
-      // The imported series no longer starts from a proposal; the others keep theirs.
-      proposals: (current?.proposals ?? []).filter((p) => p.seriesInstanceUid !== seriesInstanceUid),
+      // The imported series' labelmap no longer starts from a proposal; its boxes and answers, and the other series, keep theirs.
+      proposals: cited.filter((p) => p.seriesInstanceUid !== seriesInstanceUid || !segmentations.has(p.proposalId)),
     },
   });
   return { ...result, mapping: imported.mapping, warnings: imported.warnings };

@@ -3,7 +3,6 @@
  * their boxes and answers stored as proposals in the project schema's classes with provenance and a
  * ledger entry, offered to readers, and measured against what the reader submits.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
@@ -24,8 +23,8 @@ import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { OnnxGraph } from '@/models/onnx-graph';
 import { callRoute, type Session } from '../helpers/api';
+import { airFractionModel, fixedBoxesModel, type FixtureModel } from '../helpers/fixture-models';
 import { signedInUser } from '../helpers/users';
 
 const SLICES = 6;
@@ -44,16 +43,13 @@ let ct: { studyId: string; seriesUid: string };
 let airFractions: number[];
 
 /** Writes a model folder into the uploaded models' directory, as an upload would leave it. */
-function installModel(name: string, onnx: Uint8Array, manifest: Record<string, unknown>) {
-  const dir = path.join(env.uploadedModelsDir, name);
+function installModel({ onnx, manifest }: FixtureModel) {
+  const dir = path.join(env.uploadedModelsDir, String(manifest.name));
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'model.onnx'), onnx);
-  const common = { name, version: '1.0.0', title: name, description: 'A test model.', modalities: ['CT'], license: { spdx: 'MIT' }, citation: 'None.' };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...common, sha256: createHash('sha256').update(onnx).digest('hex'), ...manifest }));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   refreshModels();
 }
-
-const INPUT = { name: 'hu', layout: 'NCHW', dtype: 'float32', channels: 1, size: [256, 256] };
 
 beforeAll(async () => {
   ({ id: engineerId, session: engineer } = await signedInUser(['ml_engineer']));
@@ -73,33 +69,9 @@ beforeAll(async () => {
   ({ id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Boxes and answers', schema: SCHEMA, readers: [readerId, secondId], readersPerStudy: 2 }), actorId: engineerId }));
   await addProjectStudies({ projectId, input: { studyIds: [ct.studyId] } });
 
-  // Detection: three boxes per slice in the 256² input (x1 y1 x2 y2 score class): a Nodule, a weaker
-  // one overlapping it (NMS drops it), and a Mass (no box class of the schema). Broadcast over the batch.
-  const d = new OnnxGraph();
-  const zeros = d.op('Mul', [d.op('ReduceMean', ['hu'], { axes: [1, 2, 3], keepdims: 1 }), d.floats('zero', [0])]);
-  const perImage = d.op('Reshape', [zeros, d.ints('batch_1_1', [-1, 1, 1])]);
-  const rows = [50, 60, 100, 110, 0.9, 0, /**/ 52, 62, 102, 112, 0.8, 0, /**/ 150, 150, 200, 220, 0.95, 1];
-  d.op('Add', [perImage, d.floats('boxes_const', rows, [1, 3, 6])], {}, 'detections');
-  installModel('test-nodule-boxes', d.toBytes({ input: { name: 'hu', shape: ['n', 1, 256, 256] }, output: { name: 'detections', shape: ['n', 3, 6] }, doc: 'test', metadata: {} }), {
-    task: 'detection',
-    input: INPUT,
-    preprocessing: { values: 'hu', mode: { kind: 'slice2d', batch: 4 } },
-    output: { name: 'detections', kind: 'boxes', classes: [{ index: 0, name: 'Nodule' }, { index: 1, name: 'Mass' }], boxes: { layout: 'NKF', format: 'xyxy', coordinates: 'pixels', scores: 'score-class' } },
-    postprocessing: { nms: { iou: 0.5, score: 0.5 } },
-  });
-
-  // Classification: "good" scores each slice's fraction of air (< −500 HU), "poor" the rest; the
-  // series takes the mean. Read at the series' own 512² (no resampling), so the expectation is exact.
-  const c = new OnnxGraph();
-  const air = c.op('ReduceMean', [c.op('Cast', [c.op('Less', ['hu', c.floats('air_hu', [-500])])], { to: 1 })], { axes: [2, 3], keepdims: 0 });
-  c.op('Concat', [air, c.op('Sub', [c.floats('one', [1]), air])], { axis: 1 }, 'probabilities');
-  installModel('test-air-quality', c.toBytes({ input: { name: 'hu', shape: ['n', 1, 512, 512] }, output: { name: 'probabilities', shape: ['n', 2] }, doc: 'test', metadata: {} }), {
-    task: 'classification',
-    input: { ...INPUT, size: [512, 512] },
-    preprocessing: { values: 'hu', mode: { kind: 'slice2d', batch: 4 } },
-    output: { name: 'probabilities', kind: 'class-scores', classes: [{ index: 0, name: 'Good' }, { index: 1, name: 'Poor' }] },
-    postprocessing: { activation: 'none', seriesAggregate: 'mean' },
-  });
+  installModel(fixedBoxesModel('test-nodule-boxes', ['Nodule', 'Mass']));
+  // Read at the series' own 512² (no resampling), so the expected probabilities are exact.
+  installModel(airFractionModel('test-air-quality', ['Good', 'Poor']));
 });
 
 async function runModel(modelName: string) {

@@ -124,8 +124,8 @@ describe('the manifest contract', () => {
     expect(JSON.parse(readFileSync('models/manifest.schema.json', 'utf8'))).toEqual(manifestJsonSchema());
   });
 
-  it('takes the documented 3D sliding-window example', () => {
-    expect(ZModelManifest.safeParse(JSON.parse(readFileSync('docs/examples/sliding-window-3d.manifest.json', 'utf8'))).error).toBeUndefined();
+  it.each(['sliding-window-3d', 'detection-yolov8', 'classification'])('takes the documented example %s.manifest.json', (example) => {
+    expect(ZModelManifest.safeParse(JSON.parse(readFileSync(`docs/examples/${example}.manifest.json`, 'utf8'))).error).toBeUndefined();
   });
 
   it('refuses layouts and sizes that disagree, duplicate classes, and a segmentation without masks', () => {

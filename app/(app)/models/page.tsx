@@ -43,7 +43,7 @@ export default async function ModelsPage() {
       <Card className="mt-6">
         <h2 className="text-base font-semibold">Add a model</h2>
         <p className="mt-1 mb-3 text-sm text-slate-600 dark:text-slate-400">
-          Your own ONNX segmentation model (a MONAI or nnU-Net export, say) with a manifest that says what it takes and gives: see docs/models.md and
+          Your own ONNX segmentation, detection or classification model (a MONAI, nnU-Net or YOLO export, say) with a manifest that says what it takes and gives: see docs/models.md and
           the JSON Schema in models/manifest.schema.json. It is checked like the shipped models (SHA-256, graph against manifest, one run on a dummy
           input) before anyone can use it, and its registration is written to the ledger.
         </p>

@@ -2,6 +2,7 @@
 
 import { cx } from '@/components/ui/cx';
 import type { LabelingTool, PrimaryTool } from '../shortcuts';
+import { ProposalOffers } from './ProposalOffers';
 import type { Labeling } from './use-labeling';
 
 const TOOL_BUTTONS: { tool: LabelingTool; label: string; key: string; needs?: 'segments' | 'boxes' | 'polygons' }[] = [
@@ -42,7 +43,7 @@ export function LabelingPanel({
     );
   }
   const counts = activeSeries ? (labeling.counts[activeSeries] ?? {}) : {};
-  const proposal = activeSeries ? labeling.proposals.find((p) => p.seriesInstanceUid === activeSeries) : undefined;
+  const proposals = labeling.proposals.filter((p) => p.seriesInstanceUid === activeSeries);
   const regions = [...schema.boxes.map((c) => ({ ...c, shape: 'box' })), ...schema.polygons.map((c) => ({ ...c, shape: 'polygon' }))];
   const has = { segments: schema.segments.length > 0, boxes: schema.boxes.length > 0, polygons: schema.polygons.length > 0 };
 
@@ -96,28 +97,7 @@ export function LabelingPanel({
         )}
       </section>
 
-      {proposal && (
-        <section aria-label="AI proposal" className="rounded bg-slate-900 p-2" data-testid="ai-proposal">
-          <h3 className="mb-1 text-xs font-semibold text-slate-400 uppercase">AI proposal</h3>
-          <p className="mt-1 text-xs text-slate-300">
-            {proposal.modelName} {proposal.modelVersion} proposed{' '}
-            {schema.segments
-              .filter((s) => proposal.counts[String(s.value)])
-              .map((s) => s.name)
-              .join(', ') || 'nothing'}{' '}
-            for this series.
-          </p>
-          {labeling.proposalUse[activeSeries!] === proposal.id ? (
-            <p className="mt-1 text-xs text-emerald-300">Your labels of this series started from it.</p>
-          ) : (
-            labeling.editable && (
-              <button type="button" onClick={() => void labeling.startFromProposal(activeSeries)} className="mt-2 w-full rounded bg-sky-700 px-2 py-1 text-xs text-white hover:bg-sky-600">
-                Start from the proposal
-              </button>
-            )
-          )}
-        </section>
-      )}
+      <ProposalOffers proposals={proposals} schema={schema} editable={editable} startedFrom={labeling.startedFrom} onTake={(id) => void labeling.startFromProposal(id)} />
 
       {editable && (
         <section aria-label="Labeling tools">

@@ -7,6 +7,8 @@ import type { LoadedSeries } from '../load-series';
 import type { LabelingTool } from '../shortcuts';
 import type { ViewerTools } from '../viewer-tools';
 import { base64ToBytes, bytesToBase64 } from './base64.client';
+import type { ProposalUse } from '@/lib/annotations/get-annotation';
+import type { ProposalContent } from '@/lib/inference/proposal-content';
 import type { AnnotationView, LabelingSetup } from './labeling-setup';
 import { forgetUnsavedLabels, keepUnsavedLabels, unsavedLabels } from './unsaved-labels.client';
 
@@ -52,8 +54,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [comments, setComments] = useState<{ id: string; author: string; body: string; createdAt: string }[]>([]);
   /** Labels as loaded: what series not shown this session keep when saving. */
   const initial = useRef<Labels | null>(null);
-  /** The AI proposal each series started from (seriesUid → proposal id), sent with every save. */
-  const [proposalUse, setProposalUse] = useState<Record<string, string>>({});
+  /** The AI proposals the labels started from (per series: a labelmap, boxes, an answer), sent with every save. */
+  const [proposalUse, setProposalUse] = useState<ProposalUse[]>([]);
   const proposalUseRef = useRef(proposalUse);
   useEffect(() => {
     proposalUseRef.current = proposalUse;
@@ -91,7 +93,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         if (cancelled) return;
         const labels = v.draft ?? v.saved;
         initial.current = labels ? { content: labels.content, labelmaps: labels.labelmaps } : { content: { regions: [], measurements: [], answers: [] }, labelmaps: [] };
-        setProposalUse(Object.fromEntries((labels?.proposals ?? []).map((p) => [p.seriesInstanceUid, p.proposalId])));
+        setProposalUse(labels?.proposals ?? []);
         version.current = v.version;
         setView(v);
         setAnswers(initial.current.content.answers);
@@ -150,7 +152,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
           reason,
           content,
           labelmaps,
-          proposals: Object.entries(proposalUseRef.current).map(([seriesInstanceUid, proposalId]) => ({ seriesInstanceUid, proposalId })),
+          proposals: proposalUseRef.current,
         };
         // Kept in the browser until the server has it: a closed tab or a dropped connection loses nothing.
         keepUnsavedLabels(view.id, input);
@@ -305,24 +307,44 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
       setMessage(written ? `Interpolated ${written.toLocaleString('en')} voxels between your slices (Ctrl+Z undoes it).` : 'Nothing to interpolate: draw the segment on two slices with empty slices between them.');
     },
     proposals: view?.proposals ?? [],
-    proposalUse,
+    /** Whether the labels started from this proposal. */
+    startedFrom: (proposalId: string) => proposalUse.some((u) => u.proposalId === proposalId),
     /**
-     * Puts the model's proposal for `seriesUid` in place of the reader's labels of that series (one
-     * undoable step), keeping only segments the schema has; saves then cite the proposal.
+     * Takes a model's proposal into the reader's labels, to correct: a labelmap replaces the series'
+     * (one undoable step, only segments the schema has), boxes are added to the series' regions, an
+     * answer is chosen. Saves then cite the proposal.
      */
-    startFromProposal: async (seriesUid: string | null) => {
-      const proposal = view?.proposals.find((p) => p.seriesInstanceUid === seriesUid);
-      if (!tools || !seriesUid || !proposal || !editable || !schema) return;
+    startFromProposal: async (proposalId: string) => {
+      const proposal = view?.proposals.find((p) => p.id === proposalId);
+      if (!tools || !proposal || !editable || !schema) return;
+      const seriesUid = proposal.seriesInstanceUid;
       const res = await fetch(`/api/proposals/${proposal.id}`);
-      const body = (await res.json()) as { labelmap?: { columns: number; rows: number; slices: number; rle: string }; message?: string };
-      if (!res.ok || !body.labelmap) return setMessage(`The proposal could not be loaded: ${body.message ?? `HTTP ${res.status}`}`);
-      const { columns, rows, slices, rle } = body.labelmap;
-      const voxels = decodeLabelmapRle(base64ToBytes(rle), columns * rows * slices);
-      const known = new Set(schema.segments.map((s) => s.value));
-      for (let i = 0; i < voxels.length; i++) if (voxels[i] && !known.has(voxels[i]!)) voxels[i] = 0;
-      if (!tools.labeling.replaceSeriesVoxels(seriesUid, voxels)) return setMessage('The proposal does not fit this series as shown: open the series in a pane first.');
-      setProposalUse((u) => ({ ...u, [seriesUid]: proposal.id }));
-      setMessage(`Started from ${proposal.modelName} ${proposal.modelVersion}'s proposal: correct it, or Ctrl+Z to go back.`);
+      const body = (await res.json()) as { labelmap?: { columns: number; rows: number; slices: number; rle: string }; content?: ProposalContent; message?: string };
+      if (!res.ok) return setMessage(`The proposal could not be loaded: ${body.message ?? `HTTP ${res.status}`}`);
+      const from = `${proposal.modelName} ${proposal.modelVersion}`;
+      let sameKind = (u: ProposalUse) => u.proposalId === proposal.id;
+      if (body.labelmap) {
+        const { columns, rows, slices, rle } = body.labelmap;
+        const voxels = decodeLabelmapRle(base64ToBytes(rle), columns * rows * slices);
+        const known = new Set(schema.segments.map((s) => s.value));
+        for (let i = 0; i < voxels.length; i++) if (voxels[i] && !known.has(voxels[i]!)) voxels[i] = 0;
+        if (!tools.labeling.replaceSeriesVoxels(seriesUid, voxels)) return setMessage('The proposal does not fit this series as shown: open the series in a pane first.');
+        // The series' labelmap now starts from this proposal, not from another model's.
+        const segmentations = new Set((view?.proposals ?? []).filter((p) => p.task === 'segmentation' && p.seriesInstanceUid === seriesUid).map((p) => p.id));
+        sameKind = (u) => segmentations.has(u.proposalId);
+        setMessage(`Started from ${from}'s proposal: correct it, or Ctrl+Z to go back.`);
+      } else if (body.content && proposal.task === 'detection') {
+        const pane = [...panes.current].find(([, uid]) => uid === seriesUid)?.[0];
+        if (!pane) return setMessage('Open the series in a pane first: its boxes are drawn on its images.');
+        const regions = body.content.regions.map(({ score: _, ...r }) => r);
+        tools.labeling.restoreAnnotations(pane, seriesUid, { regions, measurements: [] }, colorOf);
+        changed();
+        setMessage(`Added ${regions.length} ${regions.length === 1 ? 'box' : 'boxes'} from ${from}: move, resize or delete them as needed.`);
+      } else if (body.content) {
+        for (const a of body.content.answers) answer(a.questionId, a.choiceIds, a.seriesInstanceUid);
+        setMessage(body.content.answers.length ? `Answered as ${from} did: change the answer if you disagree.` : `${from} gave no answer to take.`);
+      }
+      setProposalUse((uses) => [...uses.filter((u) => !sameKind(u)), { seriesInstanceUid: seriesUid, proposalId: proposal.id }]);
     },
     /** Loads a DICOM-SEG file as a new version, then reopens the labels from it. */
     importSeg: async (file: File) => {
