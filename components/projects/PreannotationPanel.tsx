@@ -87,7 +87,7 @@ export function PreannotationPanel({ projectId, models, attached: initialAttache
             {attached && !models.some((m) => m.name === attached) && <option value={attached}>{attached} (cannot run now: see Models)</option>}
             {models.map((m) => (
               <option key={m.name} value={m.name}>
-                {m.title} ({m.modalities.join(', ')})
+                {m.title} ({m.task}, {m.modalities.join(', ')})
               </option>
             ))}
           </select>

@@ -63,7 +63,7 @@ export function ProjectForm({ radiologists, models, action }: { radiologists: Me
             <option value="">None: readers start from empty labels</option>
             {models.map((m) => (
               <option key={m.name} value={m.name}>
-                {m.title} ({m.modalities.join(', ')})
+                {m.title} ({m.task}, {m.modalities.join(', ')})
               </option>
             ))}
           </select>

@@ -76,3 +76,13 @@ export function choiceMapping(manifest: ModelManifest, schema: LabelSchema): Cho
     unmatched: classes.filter((_, i) => !choiceOf[i]).map((c) => c.name),
   };
 }
+
+/**
+ * The model's classes fit the schema (its task's mapping finds at least one class), or a CONFLICT
+ * saying why not: checked when a model is attached to a project, before any job runs.
+ */
+export function requireSchemaFit(manifest: ModelManifest, schema: LabelSchema): void {
+  if (manifest.task === 'segmentation') segmentMapping(manifest, schema);
+  else if (manifest.task === 'detection') regionMapping(manifest, schema);
+  else choiceMapping(manifest, schema);
+}

@@ -8,7 +8,7 @@ import { writeSchemaVersion } from './schema-version';
 
 /** Creates a project with schema version 1, its members and its pre-annotation model, all or nothing. */
 export async function createProject({ input, actorId }: { input: CreateProjectInput; actorId: string }): Promise<{ id: string }> {
-  if (input.modelName) await requireAttachableModel(input.modelName, input.modalities);
+  if (input.modelName) await requireAttachableModel(input.modelName, input);
   try {
     return await getDb().$transaction(async (tx) => {
       const project = await tx.project.create({

@@ -19,6 +19,8 @@ import { listModels } from '@/lib/inference/registry';
 import { pseudonymOf } from '@/lib/ledger/pseudonym';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
+import { ZLabelSchema } from '@/lib/annotations/label-schema';
+import { modelChoices } from '@/lib/inference/model-choices';
 import { callRoute, type Session } from '../helpers/api';
 import { formDataBody } from '../helpers/multipart';
 import { SHIPPED_MODEL } from '../helpers/model-dirs';
@@ -138,6 +140,20 @@ describe('a project’s pre-annotation model', () => {
     expect(await getDb().project.count({ where: { name: { in: ['MR only', 'No such'] } } })).toBe(0);
     const { id } = await createProject({ input: ZCreateProjectInput.parse({ name: 'With a model', modalities: ['CT'], schema: SCHEMA, modelName: 'ct-body-lungs-bone' }), actorId: engineerId });
     expect((await getDb().project.findUniqueOrThrow({ where: { id } })).modelName).toBe('ct-body-lungs-bone');
+  });
+
+  it('must find its classes in the project’s schema, at creation and when attached', async () => {
+    const boxesOnly = { boxes: [{ id: 'lesion', name: 'Lesion', color: '#e63946' }] };
+    await expect(createProject({ input: ZCreateProjectInput.parse({ name: 'Boxes only', schema: boxesOnly, modelName: 'ct-body-lungs-bone' }), actorId: engineerId })).rejects.toThrow(
+      "None of the model's classes (Body, Lung, Bone) is a segment of the project's label schema",
+    );
+    const { id } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Boxes, no model', schema: boxesOnly }), actorId: engineerId });
+    const patched = await callRoute(projectRoute, 'PATCH', `/api/projects/${id}`, { session: engineer, params: { projectId: id }, body: { modelName: 'ct-body-lungs-bone' } });
+    expect(patched.status).toBe(409);
+    expect((await getDb().project.findUniqueOrThrow({ where: { id } })).modelName).toBeNull();
+    // Nor is it offered there.
+    expect((await modelChoices([], ZLabelSchema.parse(boxesOnly))).map((m) => m.name)).not.toContain('ct-body-lungs-bone');
+    expect((await modelChoices([], ZLabelSchema.parse(SCHEMA))).map((m) => m.name)).toContain('ct-body-lungs-bone');
   });
 
   it('is attached and detached on the project, by its managers only', async () => {

@@ -15,6 +15,7 @@ import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
+import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { modelChoices } from '@/lib/inference/model-choices';
 import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
@@ -41,7 +42,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const readers = project.members.filter((m) => m.role === 'reader');
   const reviewers = project.members.filter((m) => m.role === 'reviewer');
   const queue = roles.includes('reader') && !archived ? await readerQueue(user, project.id) : null;
-  const preannotation = canManage ? await preannotationProps(user, project.id, project.modalities) : null;
+  const preannotation = canManage ? await preannotationProps(user, project.id, project.modalities, project.schema.schema) : null;
 
   return (
     <>
@@ -182,8 +183,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   );
 }
 
-/** Models that can run on the project's modalities (any, when it names none), its jobs, and how to name its series. */
-async function preannotationProps(user: Parameters<typeof findProjectJobs>[0], projectId: string, modalities: string[]) {
-  const [models, initialJobs, seriesLabels] = await Promise.all([modelChoices(modalities), findProjectJobs(user, projectId, 50), projectSeriesLabels(projectId)]);
+/** Models that can run on the project's modalities (any, when it names none) and schema, its jobs, and how to name its series. */
+async function preannotationProps(user: Parameters<typeof findProjectJobs>[0], projectId: string, modalities: string[], schema: LabelSchema) {
+  const [models, initialJobs, seriesLabels] = await Promise.all([modelChoices(modalities, schema), findProjectJobs(user, projectId, 50), projectSeriesLabels(projectId)]);
   return { models, initialJobs, seriesLabels };
 }
