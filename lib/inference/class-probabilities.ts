@@ -1,3 +1,4 @@
+import { AppError } from '@/lib/errors/app-error';
 import type { ModelManifest } from './manifest';
 
 /**
@@ -7,6 +8,8 @@ import type { ModelManifest } from './manifest';
  */
 export function classProbabilities(scores: Float32Array, manifest: ModelManifest): Float64Array {
   const { classes } = manifest.output;
+  const highest = Math.max(...classes.map((c) => c.index));
+  if (scores.length <= highest) throw new AppError('CONFLICT', `${manifest.name} gave ${scores.length} class scores per image; its manifest names class ${highest}.`);
   const { activation } = manifest.postprocessing;
   const raw = Float64Array.from(classes, (c) => scores[c.index] ?? Number.NaN);
   if (activation === 'sigmoid') return raw.map((v) => 1 / (1 + Math.exp(-v)));

@@ -44,7 +44,8 @@ export type InferenceJobResult = { proposalId: string; task: ModelManifest['task
 
 /**
  * Runs a pre-annotation job (in the job worker process): the series' slices in viewing order,
- * decoded, through the model, mapped to the project's segment values, and stored at the end in one
+ * decoded, through the model, mapped to the project schema's classes (segments, box classes or a
+ * question's choices, as the model's task goes), and stored at the end in one
  * transaction as an AI proposal with its provenance and an `inference.completed` ledger entry. A
  * failure or a cancellation before that leaves nothing behind but the job's status and reason.
  */
@@ -108,7 +109,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
   await reportProgress(jobId, { done: 0, total, message: `Running ${manifest.name} on ${total} slices` });
   const controller = new AbortController();
   // The next slice is read from disk (on libuv's threads) while this one is prepared and run.
-  async function* slices(): AsyncGenerator<SliceSamples & { sopInstanceUid: string; frame: number }> {
+  async function* slices(): AsyncGenerator<JobSlice> {
     const read = (k: number) => framePixels(images[k]!.row, [images[k]!.image.frame]);
     let next = read(0);
     for (let k = 0; k < images.length; k++) {
@@ -239,9 +240,8 @@ const everyBatch = (run: JobRun, k: number) => k % (run.manifest.preprocessing.m
 
 /** Segmentation: a labelmap over the series in the schema's segment values (rle1). */
 async function segment(run: JobRun): Promise<ModelOutput> {
-  const { manifest, model, total } = run;
+  const { manifest, model, total, rows, columns } = run;
   const mapping = segmentMapping(manifest, run.schema);
-  const { rows, columns } = run;
   const area = rows * columns;
   const labelmap = new Uint8Array(area * total);
   let sessionRunMs: number;
@@ -291,7 +291,7 @@ async function detect(run: JobRun): Promise<ModelOutput> {
   const regions: ProposedRegion[] = [];
   let k = 0;
   for await (const { slice, data, dims } of sliceOutputs(model, run.slices(), { signal: run.signal, stats })) {
-    const { sopInstanceUid, frame } = slice as JobSlice;
+    const { sopInstanceUid, frame } = slice;
     for (const d of detectionsOf(data, dims, manifest, slice)) {
       const classId = mapping.classIdOf.get(d.classIndex);
       if (!classId) continue;

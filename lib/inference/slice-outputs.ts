@@ -9,7 +9,7 @@ import { sessionFor } from './session-pool';
 export type SliceRunStats = { slices: number; batches: number; runMs: number };
 
 /** A slice and the model's output for it: `data` is the output without its batch dimension, shaped `dims`. */
-export type SliceOutput = { slice: SliceSamples; data: Float32Array; dims: number[] };
+export type SliceOutput<S extends SliceSamples = SliceSamples> = { slice: S; data: Float32Array; dims: number[] };
 
 /**
  * Runs a 2D model over a series slice by slice: slices are prepared as the manifest says, batched,
@@ -20,11 +20,11 @@ export type SliceOutput = { slice: SliceSamples; data: Float32Array; dims: numbe
  * Batches run one after the other: onnxruntime-node's session.run computes on the JavaScript thread
  * (its promise only defers the call), so a batch cannot be postprocessed while the next one runs.
  */
-export async function* sliceOutputs(
+export async function* sliceOutputs<S extends SliceSamples>(
   model: ReadyModel,
-  slices: AsyncIterable<SliceSamples> | Iterable<SliceSamples>,
+  slices: AsyncIterable<S> | Iterable<S>,
   { signal, stats }: { signal?: AbortSignal; stats?: SliceRunStats } = {},
-): AsyncGenerator<SliceOutput> {
+): AsyncGenerator<SliceOutput<S>> {
   const { manifest } = model;
   if (manifest.preprocessing.mode.kind !== 'slice2d') throw new AppError('CONFLICT', `${manifest.name} is a 3D model: it runs on volumes, not slice by slice.`);
   if (manifest.input.channels !== 1) throw new AppError('CONFLICT', `${manifest.name} takes ${manifest.input.channels} channels; Cohort feeds 2D models one greyscale channel.`);
@@ -34,7 +34,7 @@ export async function* sliceOutputs(
   const batchSize = manifest.preprocessing.mode.batch;
   const input = new Float32Array(batchSize * area);
 
-  async function* run(batch: SliceSamples[]): AsyncGenerator<SliceOutput> {
+  async function* run(batch: S[]): AsyncGenerator<SliceOutput<S>> {
     signal?.throwIfAborted();
     const n = batch.length;
     batch.forEach((slice, k) => prepareSlice(slice, manifest, input.subarray(k * area, (k + 1) * area)));
@@ -58,7 +58,7 @@ export async function* sliceOutputs(
     }
   }
 
-  let pending: SliceSamples[] = [];
+  let pending: S[] = [];
   for await (const slice of slices) {
     pending.push(slice);
     if (pending.length === batchSize) {

@@ -117,6 +117,7 @@ describe('class probabilities', () => {
     [...classProbabilities(logits, classifier('softmax'))].forEach((p, i) => expect(p).toBeCloseTo(e[i]! / sum, 10));
     [...classProbabilities(logits, classifier('sigmoid'))].forEach((p, i) => expect(p).toBeCloseTo(1 / (1 + Math.exp(-(i + 1))), 10));
     expect([...classProbabilities(Float32Array.from([0.25, 0.5, 0.25]), classifier('none'))]).toEqual([0.25, 0.5, 0.25]);
+    expect(() => classProbabilities(Float32Array.from([0.5, 0.5]), classifier('none'))).toThrow('test-model gave 2 class scores per image; its manifest names class 2.');
 
     const slices = [Float64Array.from([0.2, 0.8, 0]), Float64Array.from([0.6, 0.4, 0])];
     const mean = seriesProbabilities(classifier('none'));
