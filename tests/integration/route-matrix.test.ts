@@ -14,6 +14,7 @@ import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { saveAnnotation } from '@/lib/annotations/save-annotation';
 import { ZSaveAnnotationInput } from '@/lib/annotations/schemas';
 import { enqueueJob } from '@/lib/jobs/job-queue';
+import { issueClaimCode } from '@/lib/patients/issue-claim-code';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
@@ -44,6 +45,9 @@ type RouteCase = {
   raw?: () => { body: Uint8Array; contentType: string };
   headers?: Record<string, string>;
 };
+
+/** A patient of the private tables, for claim codes. */
+const newPatient = async () => (await getDb().patient.create({ data: { patientKey: `MATRIX-${++unique}` } })).id;
 
 const stowFile = () => stowBody([new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154')))]);
 const stowUids = async () => {
@@ -145,6 +149,19 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/admin/users/[userId]/deactivate', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
   { method: 'POST', template: '/api/admin/users/[userId]/reactivate', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
   { method: 'POST', template: '/api/admin/users/[userId]/reset-password', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
+  { method: 'GET', template: '/api/admin/patients', access: ['admin'], ok: 200 },
+  { method: 'POST', template: '/api/admin/patients/[patientId]/claim-codes', access: ['admin'], ok: 201, params: async () => ({ patientId: await newPatient() }), body: () => ({}) },
+  {
+    method: 'DELETE',
+    template: '/api/admin/claim-codes/[codeId]',
+    access: ['admin'],
+    ok: 200,
+    params: async (c) => ({ codeId: (await issueClaimCode({ actorId: c.userId, patientId: await newPatient(), validDays: 7 })).id }),
+  },
+  // Open to anyone; a password too short is refused before any code is tried (wrong codes are throttled: patient-claims.test.ts).
+  { method: 'POST', template: '/api/claim', access: 'public', ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA', name: 'Someone', email: `claim-${++unique}@test.local`, password: 'short' }) },
+  { method: 'POST', template: '/api/me/claims', access: ['patient'], ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA' }) },
+  { method: 'GET', template: '/api/me/studies', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/admin/settings', access: ['admin'], ok: 200 },
   { method: 'PATCH', template: '/api/admin/settings', access: ['admin'], ok: 200, body: () => ({ 'instance.name': 'Matrix Hospital' }) },
   { method: 'POST', template: '/api/admin/announcements', access: ['admin'], ok: 201, body: () => ({ title: 'Hello', body: 'Matrix test' }) },

@@ -17,6 +17,7 @@ export default async function AdminPage() {
   const [counts, health] = await Promise.all([countUsers(), checkHealth()]);
   const links = [
     { href: '/admin/users', title: 'Users and roles', text: 'Create accounts, set roles, deactivate, reset passwords.' },
+    { href: '/admin/patients', title: 'Patients and claim codes', text: 'Issue, re-issue or revoke the codes patients open their accounts with.' },
     { href: '/admin/settings', title: 'Settings', text: 'Installation name and the support contact shown at sign-in.' },
     { href: '/admin/announcements', title: 'Announcements', text: 'Send a message to every user, or to some roles.' },
     { href: '/studies/upload', title: 'Upload DICOM', text: 'Files, folders or zip archives from this computer.' },

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { SignInForm } from '@/components/auth/SignInForm';
 import { safeNextPath } from '@/components/auth/safe-next-path';
@@ -38,6 +39,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         <p className="mt-6 text-center text-xs text-slate-500 dark:text-slate-400">
           No account, or forgot your password? {contact ? `Contact ${contact}.` : 'Ask your Cohort administrator.'}
+        </p>
+        <p className="mt-2 text-center text-xs text-slate-500 dark:text-slate-400">
+          A patient with a letter from the hospital?{' '}
+          <Link href="/claim" className="font-medium underline">
+            Open your account
+          </Link>
         </p>
       </div>
     </main>
