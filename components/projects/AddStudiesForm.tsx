@@ -9,7 +9,7 @@ import type { Action } from '@/lib/http/action-result';
 import type { AddProjectStudiesInput } from '@/lib/projects/schemas';
 
 type Input = { projectId: string; add: AddProjectStudiesInput };
-type AddedStudies = { added: number; alreadyIn: number; preannotation: { queued: number; problem?: string } };
+type AddedStudies = { added: number; alreadyIn: number; consentRequests: number; preannotation: { queued: number; problem?: string } };
 
 /** Adds every study a worklist query matches (modality, description, study dates). */
 export function AddStudiesForm({ projectId, action }: { projectId: string; action: Action<Input, AddedStudies> }) {
@@ -26,6 +26,7 @@ export function AddStudiesForm({ projectId, action }: { projectId: string; actio
       (r) =>
         [
           `Added ${r.added} ${r.added === 1 ? 'study' : 'studies'}${r.alreadyIn ? ` (${r.alreadyIn} already in the project)` : ''}.`,
+          r.consentRequests ? `Asked the patients of ${r.consentRequests} ${r.consentRequests === 1 ? 'study' : 'studies'} for consent.` : '',
           r.preannotation.queued ? `Pre-annotating ${r.preannotation.queued} series with the project's model.` : '',
           r.preannotation.problem ?? '',
         ]

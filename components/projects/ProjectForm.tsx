@@ -14,7 +14,18 @@ import { MemberPicker, type MemberOption } from './MemberPicker';
 import { draftToSchema, EMPTY_DRAFT, type SchemaDraft } from './schema-draft';
 
 /** The new-project form: what the project is for, its label schema, who reads and reviews, and the model that pre-annotates. */
-export function ProjectForm({ radiologists, models, action }: { radiologists: MemberOption[]; models: ModelChoice[]; action: Action<CreateProjectInput, { id: string }> }) {
+export function ProjectForm({
+  radiologists,
+  models,
+  purposes,
+  action,
+}: {
+  radiologists: MemberOption[];
+  models: ModelChoice[];
+  /** The consent purposes a project may declare, with their labels. */
+  purposes: { value: NonNullable<CreateProjectInput['consentPurpose']>; label: string }[];
+  action: Action<CreateProjectInput, { id: string }>;
+}) {
   const router = useRouter();
   const [draft, setDraft] = useState<SchemaDraft>(EMPTY_DRAFT);
   const [readers, setReaders] = useState<string[]>([]);
@@ -34,6 +45,7 @@ export function ProjectForm({ radiologists, models, action }: { radiologists: Me
         modalities,
         readersPerStudy: Number(form.get('readersPerStudy') ?? 1),
         modelName: String(form.get('modelName') ?? '') || null,
+        consentPurpose: (String(form.get('consentPurpose') ?? '') || null) as CreateProjectInput['consentPurpose'],
         schema: draftToSchema(draft),
         readers,
         reviewers,
@@ -52,6 +64,20 @@ export function ProjectForm({ radiologists, models, action }: { radiologists: Me
             Purpose
           </label>
           <textarea id="purpose" name="purpose" rows={3} className={inputClass} placeholder="What the labels are for; readers see this." />
+        </div>
+        <div>
+          <label htmlFor="consentPurpose" className="mb-1 block text-sm font-medium">
+            Patient consent needed
+          </label>
+          <select id="consentPurpose" name="consentPurpose" className={inputClass} defaultValue="">
+            <option value="">None declared</option>
+            {purposes.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+          <p className="mt-1 text-xs text-slate-500">{fields.consentPurpose?.[0] ?? 'What the labels and datasets will be used for. Patients who have not decided on it are asked in their portal as their studies join.'}</p>
         </div>
         <TextField id="modalities" name="modalities" label="Modalities to label" help="e.g. CT or CT, MR. Empty: every series of each study." error={fields.modalities?.[0]} />
         <TextField id="readersPerStudy" name="readersPerStudy" type="number" min={1} max={10} defaultValue={1} label="Independent readers per study" help="Two or more gives agreement figures (Dice, kappa) between readers." error={fields.readersPerStudy?.[0]} />

@@ -66,6 +66,15 @@ const ZEnv = z.object({
   COHORT_INFERENCE_CUDA: booleanFromString.default(false),
   /** Largest volume a job will run on, in voxels: a bigger one is refused before it could exhaust memory. */
   COHORT_INFERENCE_MAX_VOXELS: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /**
+   * Purposes a study may be used for until its patient declines (opt-out), comma-separated; every
+   * other purpose needs a grant first (opt-in). Empty by default: opt-in for everything.
+   */
+  COHORT_CONSENT_OPT_OUT: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['research', 'ai_training', 'commercial', 'education', 'public_release']))),
 });
 
 export type Env = ReturnType<typeof parseEnv>;

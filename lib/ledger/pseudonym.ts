@@ -20,6 +20,14 @@ export function studyReference(studyInstanceUid: string, key: string = getPseudo
   return `s_${keyedToken('cohort-study', studyInstanceUid, key)}`;
 }
 
+/**
+ * How the ledger names a patient: `q_` + a keyed hash of their Patient ID and its issuer (never the
+ * ID itself, which the hospital's records tie to a person).
+ */
+export function patientReference(patientKey: string, issuer: string, key: string = getPseudonymKey()): string {
+  return `q_${keyedToken('cohort-patient', `${issuer}\0${patientKey}`, key)}`;
+}
+
 /** 26 base32 characters (130 bits) of HMAC-SHA-256(key, domain \0 value). */
 function keyedToken(domain: string, value: string, key: string): string {
   const mac = createHmac('sha256', key).update(`${domain}\0${value}`).digest();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZRole } from '@/lib/auth/roles';
 
-export const NOTIFICATION_KINDS = ['account', 'announcement'] as const;
+export const NOTIFICATION_KINDS = ['account', 'announcement', 'consent'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export type NewNotification = {

@@ -1,3 +1,5 @@
+import type { ConsentPurpose } from '@/lib/consent/purposes';
+import { requestConsent } from '@/lib/consent/request-consent';
 import { getDb, type Prisma } from '@/lib/db/client';
 import { containsInsensitive } from '@/lib/db/contains-insensitive';
 import { AppError } from '@/lib/errors/app-error';
@@ -8,9 +10,10 @@ export const MAX_STUDIES_PER_ADD = 5000;
 
 /**
  * Adds studies to a project: the ids given, or every study a worklist query matches. Studies already
- * in it are skipped; an unknown id refuses the whole request (nothing is added).
+ * in it are skipped; an unknown id refuses the whole request (nothing is added). With a consent
+ * purpose, the patients who have not decided on it are asked, in the same transaction.
  */
-export async function addProjectStudies({ projectId, input }: { projectId: string; input: AddProjectStudiesInput }): Promise<{ added: number; alreadyIn: number; addedStudyIds: string[] }> {
+export async function addProjectStudies({ projectId, input }: { projectId: string; input: AddProjectStudiesInput }): Promise<{ added: number; alreadyIn: number; addedStudyIds: string[]; consentRequests: number }> {
   return getDb().$transaction(async (tx) => {
     let ids: string[];
     if ('studyIds' in input) {
@@ -27,7 +30,9 @@ export async function addProjectStudies({ projectId, input }: { projectId: strin
     );
     const fresh = ids.filter((id) => !existing.has(id));
     if (fresh.length) await tx.projectStudy.createMany({ data: fresh.map((studyId) => ({ projectId, studyId })) });
-    return { added: fresh.length, alreadyIn: existing.size, addedStudyIds: fresh };
+    const { consentPurpose } = await tx.project.findUniqueOrThrow({ where: { id: projectId }, select: { consentPurpose: true } });
+    const consentRequests = consentPurpose ? await requestConsent(tx, { projectId, purpose: consentPurpose as ConsentPurpose, studyIds: fresh }) : 0;
+    return { added: fresh.length, alreadyIn: existing.size, addedStudyIds: fresh, consentRequests };
   });
 }
 

@@ -18,6 +18,7 @@ export async function createProject({ input, actorId }: { input: CreateProjectIn
           modalities: [...new Set(input.modalities)].join('\\'),
           readersPerStudy: input.readersPerStudy,
           modelName: input.modelName,
+          consentPurpose: input.consentPurpose,
           createdById: actorId,
         },
         select: { id: true },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSENT_PURPOSES } from '@/lib/consent/purposes';
 import { ZLabelSchema } from '@/lib/annotations/label-schema';
 
 export const PROJECT_ROLES = ['reader', 'reviewer'] as const;
@@ -16,6 +17,8 @@ export const ZCreateProjectInput = z.object({
   readersPerStudy: z.coerce.number().int().min(1).max(10).default(1),
   /** The model that pre-annotates the project's studies as they join (a registry name), or none. */
   modelName: ZModelName.nullable().default(null),
+  /** The use its labels and datasets are for: patients who have not decided on it are asked. */
+  consentPurpose: z.enum(CONSENT_PURPOSES).nullable().default(null),
   schema: ZLabelSchema,
   readers: ZUserIds,
   reviewers: ZUserIds,

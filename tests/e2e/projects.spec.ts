@@ -11,6 +11,7 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await sam.goto('/projects/new');
   await sam.getByLabel('Name', { exact: true }).fill(NAME);
   await sam.getByLabel('Purpose').fill('Lung masks for a nodule model.');
+  await sam.getByLabel('Patient consent needed').selectOption('ai_training');
   await sam.getByLabel('Modalities to label').fill('CT');
   await sam.getByLabel('Independent readers per study').fill('1');
   await sam.getByRole('group', { name: 'Readers' }).getByLabel(/Dana Reyes/).check();
@@ -35,6 +36,8 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await add.getByLabel('Modality').fill('CT');
   await add.getByRole('button', { name: 'Add matching studies' }).click();
   await expect(add.getByRole('status')).toContainText(/Added [1-9]\d* stud/);
+  // Their patients, who have not decided on AI training, are asked in their portal.
+  await expect(add.getByRole('status')).toContainText(/Asked the patients of [1-9]\d* stud\w+ for consent/);
   await expect(sam.getByRole('table', { name: 'Project studies' }).getByRole('row')).not.toHaveCount(1);
   await testInfo.attach('project-created.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
 

@@ -38,7 +38,7 @@ describe(`AI proposal migration: tasks (${provider})`, () => {
       );
 
       const { applied } = await migrateDatabase({ databaseUrl: database.url });
-      expect(applied).toEqual([expect.stringMatching(/_ai_proposal_tasks$/)]);
+      expect(applied[0]).toMatch(/_ai_proposal_tasks$/);
       expect(await rawQuery(database.url, 'SELECT id, task, output_sha256 FROM ai_proposal')).toEqual([{ id: 'a1', task: 'segmentation', output_sha256: sha.replace(/a/g, 'c') }]);
       expect(await rawQuery(database.url, 'SELECT unit, class_name, schema_class, proposal_count, final_count, intersection FROM ai_proposal_edit')).toEqual([
         { unit: 'voxels', class_name: 'Lung', schema_class: '7', proposal_count: 100, final_count: 80, intersection: 80 },

@@ -105,8 +105,8 @@ describe('studies of a project', () => {
   it('adds every study a worklist query matches, skips those already in, and refuses unknown ids whole', async () => {
     const { id } = (await create({ name: 'By query', schema: SCHEMA })).json as { id: string };
     // No model is attached: nothing is pre-annotated.
-    expect((await addStudies(id, { query: { modality: 'CT' } })).json).toEqual({ added: 1, alreadyIn: 0, preannotation: { queued: 0 } });
-    expect((await addStudies(id, { studyIds: [studyIds.ct, studyIds.mr] })).json).toEqual({ added: 1, alreadyIn: 1, preannotation: { queued: 0 } });
+    expect((await addStudies(id, { query: { modality: 'CT' } })).json).toEqual({ added: 1, alreadyIn: 0, consentRequests: 0, preannotation: { queued: 0 } });
+    expect((await addStudies(id, { studyIds: [studyIds.ct, studyIds.mr] })).json).toEqual({ added: 1, alreadyIn: 1, consentRequests: 0, preannotation: { queued: 0 } });
     const unknown = await addStudies(id, { studyIds: [studyIds.cr, 'no-such-study'] });
     expect(unknown.status).toBe(404);
     expect(await getDb().projectStudy.count({ where: { projectId: id } })).toBe(2);

@@ -162,6 +162,14 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/claim', access: 'public', ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA', name: 'Someone', email: `claim-${++unique}@test.local`, password: 'short' }) },
   { method: 'POST', template: '/api/me/claims', access: ['patient'], ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA' }) },
   { method: 'GET', template: '/api/me/studies', access: ['patient'], ok: 200 },
+  { method: 'GET', template: '/api/me/consents', access: ['patient'], ok: 200 },
+  { method: 'GET', template: '/api/me/requests', access: ['patient'], ok: 200 },
+  // Nobody's request: 404 for patients (consent-requests.test.ts answers real ones).
+  { method: 'POST', template: '/api/me/requests/[requestId]', access: ['patient'], ok: 404, params: async () => ({ requestId: 'not-yours' }), body: () => ({ answer: 'approve' }) },
+  // A decision that is not the caller's (none is): 404 for patients (consent.test.ts fetches real receipts).
+  { method: 'GET', template: '/api/me/consents/[decisionId]/receipt', access: ['patient'], ok: 404, params: async () => ({ decisionId: 'not-yours' }) },
+  // Roles first: a purpose Cohort does not know is refused only to patients, as bad input (consent.test.ts decides for real).
+  { method: 'POST', template: '/api/me/consents', access: ['patient'], ok: 400, body: () => ({ studyId: null, purpose: 'marketing', decision: 'granted' }) },
   { method: 'GET', template: '/api/admin/settings', access: ['admin'], ok: 200 },
   { method: 'PATCH', template: '/api/admin/settings', access: ['admin'], ok: 200, body: () => ({ 'instance.name': 'Matrix Hospital' }) },
   { method: 'POST', template: '/api/admin/announcements', access: ['admin'], ok: 201, body: () => ({ title: 'Hello', body: 'Matrix test' }) },

@@ -32,6 +32,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'admin/settings/page.tsx': "area: 'admin'",
   'admin/announcements/page.tsx': "area: 'admin'",
   'admin/pacs/page.tsx': "area: 'admin'",
+  'admin/patients/page.tsx': "area: 'admin'",
 };
 
 function pages(dir: string): string[] {

@@ -5,6 +5,12 @@ import { Card } from '@/components/ui/Card';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { icons } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/PageHeader';
+import { ConsentRequestCard } from '@/components/patients/ConsentRequestCard';
+import { ConsentSwitch } from '@/components/patients/ConsentSwitch';
+import type { ConsentState } from '@/lib/consent/consent-state';
+import { findMyConsents, type MyConsents } from '@/lib/consent/find-my-consents';
+import { findMyRequests } from '@/lib/consent/find-my-requests';
+import { CONSENT_POLICY, CONSENT_PURPOSES, PURPOSE_TEXT } from '@/lib/consent/purposes';
 import { formatDicomDate } from '@/lib/dicom/display.client';
 import { findMyStudies } from '@/lib/patients/find-my-studies';
 
@@ -12,7 +18,8 @@ export const metadata: Metadata = { title: 'My studies' };
 
 export default async function MePage() {
   const user = await requirePageUser({ area: 'me' });
-  const studies = await findMyStudies(user.id);
+  const [studies, consents, requests] = await Promise.all([findMyStudies(user.id), findMyConsents(user.id), findMyRequests(user.id)]);
+  const studyName = new Map(studies.map((s) => [s.id, `${s.description || 'Imaging study'}, ${formatDicomDate(s.studyDate) || 'undated'}`]));
   return (
     <>
       <PageHeader title="My studies" description="Your imaging studies and how you allow them to be used." />
@@ -23,19 +30,83 @@ export default async function MePage() {
         </EmptyState>
       ) : (
         <>
+          {requests.length > 0 && (
+            <section className="mb-8" aria-labelledby="requests">
+              <h2 id="requests" className="mb-2 font-semibold">
+                Requests waiting for your answer
+              </h2>
+              <ul className="space-y-3">
+                {requests.map((r) => (
+                  <ConsentRequestCard
+                    key={r.id}
+                    id={r.id}
+                    headline={`“${r.project.name}” asks to use your ${r.study.modalities.join('/') || 'imaging'} of ${formatDicomDate(r.study.date) || 'an unknown date'} (${r.study.description || 'study'}) for ${PURPOSE_TEXT[r.purpose].label.toLowerCase()}.`}
+                    projectPurpose={r.project.purpose}
+                    requestedBy={r.project.requestedBy}
+                    where={r.purpose === 'public_release' ? 'Published on IPFS for anyone to download.' : 'On IPFS, encrypted: only the research group can open it.'}
+                  />
+                ))}
+              </ul>
+            </section>
+          )}
+          <section className="mb-8" aria-labelledby="all-studies">
+            <Card>
+              <h2 id="all-studies" className="font-semibold">
+                All my studies
+              </h2>
+              <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{CONSENT_POLICY.summary}</p>
+              <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">A choice here applies to every study of yours, now and later; below, you can make an exception for a single study.</p>
+              <ul className="mt-4 space-y-3">
+                {CONSENT_PURPOSES.map((p) => {
+                  const all = consents.all[p];
+                  return (
+                    <li key={p}>
+                      <ConsentSwitch studyId={null} purpose={p} label={PURPOSE_TEXT[p].label} state={allState(all)} validUntil={all?.validUntil ?? null} policyVersion={CONSENT_POLICY.version} />
+                      <p className="text-xs text-slate-500 dark:text-slate-400">{PURPOSE_TEXT[p].explained}</p>
+                    </li>
+                  );
+                })}
+              </ul>
+            </Card>
+          </section>
           <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-label="Your studies">
             {studies.map((s) => (
-              <li key={s.id} data-testid="my-study">
+              <li key={s.id} data-testid="my-study" data-study-id={s.id}>
                 <Card>
                   <p className="text-sm text-slate-500 dark:text-slate-400">{formatDicomDate(s.studyDate) || 'Date not recorded'}</p>
                   <h2 className="mt-1 font-semibold">{s.description || 'Imaging study'}</h2>
                   <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
                     {s.modalities.join(', ') || 'Imaging'} · {s.series} series, {s.images} {s.images === 1 ? 'image' : 'images'}
                   </p>
+                  <div className="mt-4 space-y-2">
+                    {CONSENT_PURPOSES.map((p) => {
+                      const status = consents.studies[s.id]?.[p];
+                      return <ConsentSwitch key={p} studyId={s.id} purpose={p} label={PURPOSE_TEXT[p].label} state={status?.state ?? 'none'} validUntil={status?.validUntil ?? null} policyVersion={CONSENT_POLICY.version} />;
+                    })}
+                  </div>
                 </Card>
               </li>
             ))}
           </ul>
+          {consents.history.length > 0 && (
+            <section className="mt-8" aria-labelledby="history">
+              <h2 id="history" className="mb-2 font-semibold">
+                Every decision
+              </h2>
+              <ol className="space-y-1 text-sm" data-testid="consent-history">
+                {consents.history.map((d) => (
+                  <li key={d.id}>
+                    <span className="text-slate-500">{new Date(d.createdAt).toLocaleString('en-GB')}</span> · {PURPOSE_TEXT[d.purpose].label} {d.decision} for{' '}
+                    {d.studyId ? (studyName.get(d.studyId) ?? 'a study') : 'all your studies'}
+                    {d.validUntil ? ` until ${new Date(d.validUntil).toLocaleDateString('en-GB')}` : ''} ·{' '}
+                    <a href={`/api/me/consents/${d.id}/receipt`} download className="text-brand-700 underline dark:text-brand-500" title={`Ledger entry ${d.ledgerSeq} with its proof: check it with cohort ledger verify --bundle`}>
+                      receipt
+                    </a>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
           <section className="mt-8" aria-labelledby="more-codes">
             <h2 id="more-codes" className="mb-2 font-semibold">
               Another letter?
@@ -47,4 +118,11 @@ export default async function MePage() {
       )}
     </>
   );
+}
+
+/** What the newest "all my studies" decision of a purpose amounts to now. */
+function allState(all: MyConsents['all'][keyof MyConsents['all']]): ConsentState {
+  if (!all) return 'none';
+  if (all.decision === 'granted' && all.validUntil && new Date(all.validUntil) <= new Date()) return 'expired';
+  return all.decision as ConsentState;
 }

@@ -35,10 +35,10 @@ export const addProjectStudiesAction = safeAction(
   ZProjectId.extend({ add: ZAddProjectStudiesInput }),
   async ({ projectId, add }, user) => {
     await requireProjectAccess(user, projectId, 'manage');
-    const { added, alreadyIn, addedStudyIds } = await addProjectStudies({ projectId, input: add });
+    const { added, alreadyIn, addedStudyIds, consentRequests } = await addProjectStudies({ projectId, input: add });
     const preannotation = await preannotateAddedStudies(user, projectId, addedStudyIds);
     revalidatePath(`/projects/${projectId}`);
-    return { added, alreadyIn, preannotation };
+    return { added, alreadyIn, consentRequests, preannotation };
   },
   MANAGE,
 );

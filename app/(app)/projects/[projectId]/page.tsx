@@ -17,6 +17,8 @@ import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
+import { usablePurposes } from '@/lib/consent/usable-purposes';
+import { PURPOSE_TEXT } from '@/lib/consent/purposes';
 import { modelChoices } from '@/lib/inference/model-choices';
 import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
 import { getProject } from '@/lib/projects/get-project';
@@ -42,6 +44,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const readers = project.members.filter((m) => m.role === 'reader');
   const reviewers = project.members.filter((m) => m.role === 'reviewer');
   const queue = roles.includes('reader') && !archived ? await readerQueue(user, project.id) : null;
+  // Managers see what each study's consent allows: what a dataset of the project may include.
+  const usable = project.access.canManage ? await usablePurposes(project.studies.map((s) => s.studyId)) : null;
   const preannotation = canManage ? await preannotationProps(user, project.id, project.modalities, project.schema.schema) : null;
 
   return (
@@ -126,6 +130,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                   <th className="py-2 pr-3">Images</th>
                   <th className="py-2 pr-3">Status</th>
                   <th className="py-2 pr-3">Readers</th>
+                  {usable && <th className="py-2 pr-3">Consent allows</th>}
                   <th className="py-2" />
                 </tr>
               </thead>
@@ -145,6 +150,11 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                       <Badge tone={STATUS_TONES[statuses[i]!]}>{STUDY_STATUS_LABELS[statuses[i]!]}</Badge>
                     </td>
                     <td className="py-2 pr-3 text-xs text-slate-500">{s.annotations.map((a) => `${a.readerName}: ${a.status.replace('_', ' ')}`).join(' · ') || '—'}</td>
+                    {usable && (
+                      <td className="py-2 pr-3 text-xs" data-testid="study-consent">
+                        {usable.get(s.studyId)?.map((p) => PURPOSE_TEXT[p].label).join(', ') || <span className="text-slate-500">nothing yet</span>}
+                      </td>
+                    )}
                     <td className="py-2 text-right whitespace-nowrap">
                       {roles.length > 0 && !archived && (
                         <Link href={`/studies/${s.studyId}/viewer?project=${project.id}`} className="mr-3 text-xs text-brand-700 hover:underline dark:text-brand-500">

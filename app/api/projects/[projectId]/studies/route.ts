@@ -6,10 +6,10 @@ import { requireProjectAccess } from '@/lib/projects/project-access';
 import { PROJECTS_MANAGE } from '@/lib/projects/project-roles';
 import { ZAddProjectStudiesInput } from '@/lib/projects/schemas';
 
-/** Adds studies by id, or every study a worklist query matches; the project's model, if any, starts pre-annotating them. */
+/** Adds studies by id, or every study a worklist query matches; their patients are asked for the project's consent purpose, and its model, if any, starts pre-annotating them. */
 export const POST = withAuth<{ projectId: string }>(async ({ req, user, params }) => {
   await requireProjectAccess(user, params.projectId, 'manage');
   const input = ZAddProjectStudiesInput.parse(await readJson(req));
-  const { added, alreadyIn, addedStudyIds } = await addProjectStudies({ projectId: params.projectId, input });
-  return Response.json({ added, alreadyIn, preannotation: await preannotateAddedStudies(user, params.projectId, addedStudyIds) });
+  const { added, alreadyIn, addedStudyIds, consentRequests } = await addProjectStudies({ projectId: params.projectId, input });
+  return Response.json({ added, alreadyIn, consentRequests, preannotation: await preannotateAddedStudies(user, params.projectId, addedStudyIds) });
 }, PROJECTS_MANAGE);

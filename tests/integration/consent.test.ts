@@ -1,0 +1,134 @@
+/**
+ * Consent decisions: a patient grants, denies and revokes each use of their studies, one study or all
+ * of them; each decision commits with its PHI-free ledger entry; canUse answers for any selection at
+ * any moment; nobody decides for someone else's study.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as consentsRoute from '@/app/api/me/consents/route';
+import * as receiptRoute from '@/app/api/me/consents/[decisionId]/receipt/route';
+import { canUse } from '@/lib/consent/can-use';
+import { getDb } from '@/lib/db/client';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
+import { verifyEntryProof, type EntryProofBundle } from '@/lib/ledger/entry-proof-bundle';
+import { getLogKey } from '@/lib/ledger/log-key';
+import { claimPatient } from '@/lib/patients/claim-patient';
+import { issueClaimCode } from '@/lib/patients/issue-claim-code';
+import { callRoute, type Session } from '../helpers/api';
+import { signedInUser } from '../helpers/users';
+
+let ana: Session;
+let ben: Session;
+let engineer: Session;
+let anaStudies: { id: string; uid: string }[];
+let benStudy: string;
+
+async function patientWithStudies(id: string, count: number) {
+  const { id: adminId } = await signedInUser(['admin']);
+  for (let s = 0; s < count; s++) {
+    await ingestFiles((async function* () { for (const body of syntheticCtSeries({ slices: 1, patient: { name: `Patient^${id}`, id, birthDate: '19800101', sex: 'O' }, accessionNumber: `${id}-${s}` })) yield { body }; })(), { actorUserId: adminId });
+  }
+  const patient = await getDb().patient.findFirstOrThrow({ where: { patientKey: id }, include: { studies: { orderBy: { accessionNumber: 'asc' }, select: { id: true, studyInstanceUid: true } } } });
+  const user = await signedInUser(['patient']);
+  const { code } = await issueClaimCode({ actorId: adminId, patientId: patient.id, validDays: 7 });
+  await claimPatient({ userId: user.id, code });
+  return { session: user.session, studies: patient.studies.map((s) => ({ id: s.id, uid: s.studyInstanceUid })) };
+}
+
+const decide = (session: Session, body: unknown) => callRoute(consentsRoute, 'POST', '/api/me/consents', { session, body });
+const states = async (ids: string[], purpose: 'research' | 'ai_training', at?: Date) => [...(await canUse(ids, purpose, at)).entries()].sort(([a], [b]) => ids.indexOf(a) - ids.indexOf(b)).map(([, s]) => s.state);
+
+beforeAll(async () => {
+  ({ session: ana, studies: anaStudies } = await patientWithStudies('CONSENT-ANA', 2));
+  const b = await patientWithStudies('CONSENT-BEN', 1);
+  ben = b.session;
+  benStudy = b.studies[0]!.id;
+  ({ session: engineer } = await signedInUser(['ml_engineer']));
+});
+
+describe('a consent decision', () => {
+  it('commits with a ledger entry that names no one: pseudonym, keyed hashes, purpose, scope, policy version', async () => {
+    const [s1] = anaStudies;
+    const res = await decide(ana, { studyId: s1!.id, purpose: 'research', decision: 'granted' });
+    expect(res.status).toBe(201);
+    const [decision] = res.json.decisions as { id: string; ledgerSeq: number }[];
+    const entry = await getDb().ledgerEntry.findUniqueOrThrow({ where: { seq: decision!.ledgerSeq } });
+    expect(entry.type).toBe('consent.granted');
+    const text = Buffer.from(entry.canonical).toString('utf8');
+    const body = JSON.parse(text) as { actor: string; subjects: string[]; payload: Record<string, unknown> };
+    expect(body.subjects).toEqual([decision!.id, expect.stringMatching(/^q_[a-z2-7]{26}$/), expect.stringMatching(/^s_[a-z2-7]{26}$/)]);
+    expect(body.payload).toEqual({ purpose: 'research', scope: 'study', policyVersion: expect.any(String), source: 'patient', validUntil: null });
+    for (const phi of ['CONSENT-ANA', 'Patient^', s1!.uid, s1!.id]) expect(text).not.toContain(phi);
+  });
+
+  it('canUse: the newest decision for the study or for all the patient’s studies decides; none means not usable', async () => {
+    const [s1, s2] = anaStudies.map((s) => s.id) as [string, string];
+    const ids = [s1, s2, benStudy, 'no-such-study'];
+    expect(await states(ids, 'research')).toEqual(['granted', 'none', 'none']);
+    expect((await canUse(ids, 'research')).get(s2)!.usable).toBe(false);
+    // All of Ana's studies, then an exception for one.
+    await decide(ana, { studyId: null, purpose: 'research', decision: 'granted' });
+    expect(await states(ids, 'research')).toEqual(['granted', 'granted', 'none']);
+    const before = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await decide(ana, { studyId: s2, purpose: 'research', decision: 'denied' });
+    expect(await states(ids, 'research')).toEqual(['granted', 'denied', 'none']);
+    // Asked about a moment before the denial, the answer is what held then.
+    expect(await states(ids, 'research', before)).toEqual(['granted', 'granted', 'none']);
+    // Purposes are separate.
+    expect(await states(ids, 'ai_training')).toEqual(['none', 'none', 'none']);
+    // Revoking all of them: nothing is usable for research any more.
+    expect((await decide(ana, { studyId: null, purpose: 'research', decision: 'revoked' })).status).toBe(201);
+    expect(await states(ids, 'research')).toEqual(['revoked', 'revoked', 'none']);
+    // And nothing is left to revoke.
+    const again = await decide(ana, { studyId: s1, purpose: 'research', decision: 'revoked' });
+    expect(again.status).toBe(409);
+    expect(again.json.message).toContain('Nothing to revoke');
+  });
+
+  it('a grant with an end date expires then', async () => {
+    const [s1] = anaStudies.map((s) => s.id) as [string];
+    const end = new Date(Date.now() + 3600_000);
+    expect((await decide(ana, { studyId: s1, purpose: 'ai_training', decision: 'granted', validUntil: end.toISOString() })).status).toBe(201);
+    expect(await states([s1], 'ai_training')).toEqual(['granted']);
+    const later = await canUse([s1], 'ai_training', new Date(end.getTime() + 1));
+    expect(later.get(s1)).toMatchObject({ usable: false, state: 'expired', validUntil: end.toISOString() });
+  });
+
+  it('the portal reads each study’s state per purpose and every decision', async () => {
+    const res = await callRoute(consentsRoute, 'GET', '/api/me/consents', { session: ana });
+    const body = res.json as { studies: Record<string, Record<string, { state: string }>>; all: Record<string, { decision: string } | null>; history: unknown[] };
+    expect(body.studies[anaStudies[0]!.id]!.research!.state).toBe('revoked');
+    expect(body.studies[anaStudies[0]!.id]!.ai_training!.state).toBe('granted');
+    expect(body.all.research).toEqual({ decision: 'revoked', validUntil: null });
+    expect(body.history).toHaveLength(5);
+    expect(Object.keys(body.studies)).not.toContain(benStudy);
+  });
+
+  it('gives the patient a receipt per decision that verifies offline; nobody else gets it', async () => {
+    const res = await callRoute(consentsRoute, 'GET', '/api/me/consents', { session: ana });
+    const [newest] = (res.json as { history: { id: string; ledgerSeq: number }[] }).history;
+    const receipt = await callRoute(receiptRoute, 'GET', `/api/me/consents/${newest!.id}/receipt`, { session: ana, params: { decisionId: newest!.id } });
+    expect(receipt.status).toBe(200);
+    expect(receipt.headers.get('content-disposition')).toContain(`cohort-consent-${newest!.ledgerSeq}.proof.json`);
+    const verdict = verifyEntryProof(receipt.json as unknown as EntryProofBundle, { trustedVerifierKey: getLogKey().verifierKey });
+    expect(verdict).toMatchObject({ ok: true, entry: { seq: newest!.ledgerSeq, type: 'consent.granted', payload: { purpose: 'ai_training' } } });
+    expect((await callRoute(receiptRoute, 'GET', `/api/me/consents/${newest!.id}/receipt`, { session: ben, params: { decisionId: newest!.id } })).status).toBe(404);
+  });
+
+  it('refuses another patient’s study, other roles, unknown purposes, past end dates and bad JSON, writing nothing', async () => {
+    const before = await getDb().ledgerEntry.count();
+    const decisions = await getDb().consentDecision.count();
+    const theirs = await decide(ben, { studyId: anaStudies[0]!.id, purpose: 'research', decision: 'granted' });
+    expect(theirs.status).toBe(404);
+    expect((await decide(engineer, { studyId: benStudy, purpose: 'research', decision: 'granted' })).status).toBe(403);
+    const unknown = await decide(ben, { studyId: benStudy, purpose: 'marketing', decision: 'granted' });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.json)).toContain('Not a purpose Cohort knows');
+    expect((await decide(ben, { studyId: benStudy, purpose: 'research', decision: 'granted', validUntil: '2020-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await decide(ben, { studyId: benStudy, purpose: 'research', decision: 'denied', validUntil: '2099-01-01T00:00:00Z' })).status).toBe(400);
+    expect((await callRoute(consentsRoute, 'POST', '/api/me/consents', { session: ben, rawBody: '{"purpose":', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect(await getDb().ledgerEntry.count()).toBe(before);
+    expect(await getDb().consentDecision.count()).toBe(decisions);
+  });
+});
