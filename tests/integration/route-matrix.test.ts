@@ -164,6 +164,10 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/me/studies', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/consents', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/requests', access: ['patient'], ok: 200 },
+  { method: 'GET', template: '/api/me/consents/fhir', access: ['patient'], ok: 200 },
+  { method: 'GET', template: '/api/admin/consents/fhir', access: ['admin'], ok: 200 },
+  // An empty batch (consent.test.ts imports real ones).
+  { method: 'POST', template: '/api/admin/consents/fhir', access: ['admin'], ok: 400, body: () => [] },
   // Nobody's request: 404 for patients (consent-requests.test.ts answers real ones).
   { method: 'POST', template: '/api/me/requests/[requestId]', access: ['patient'], ok: 404, params: async () => ({ requestId: 'not-yours' }), body: () => ({ answer: 'approve' }) },
   // A decision that is not the caller's (none is): 404 for patients (consent.test.ts fetches real receipts).

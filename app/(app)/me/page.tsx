@@ -93,6 +93,13 @@ export default async function MePage() {
               <h2 id="history" className="mb-2 font-semibold">
                 Every decision
               </h2>
+              <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
+                Each receipt is the decision&apos;s entry in Cohort&apos;s tamper-evident ledger with its proof.{' '}
+                <a href="/api/me/consents/fhir" download className="text-brand-700 underline dark:text-brand-500">
+                  All your decisions as FHIR
+                </a>{' '}
+                (for other health systems).
+              </p>
               <ol className="space-y-1 text-sm" data-testid="consent-history">
                 {consents.history.map((d) => (
                   <li key={d.id}>

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { requirePageUser } from '@/app/_lib/page-guard';
+import { ImportFhirConsentsForm } from '@/components/patients/ImportFhirConsentsForm';
 import { PatientClaimRow } from '@/components/patients/PatientClaimRow';
-import { Button } from '@/components/ui/Button';
+import { Button, buttonClass } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { icons } from '@/components/ui/icons';
@@ -21,7 +22,15 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
       <PageHeader
         title="Patients and claim codes"
         description="Give patients a claim code so they can open an account, see their own studies and decide how they may be used."
+        actions={
+          <a href="/api/admin/consents/fhir" download className={buttonClass('secondary')}>
+            Export every consent (FHIR)
+          </a>
+        }
       />
+      <div className="mb-4">
+        <ImportFhirConsentsForm />
+      </div>
       <form className="mb-4 flex flex-wrap gap-2" role="search">
         <input name="q" defaultValue={q} placeholder="Name or patient ID" aria-label="Search by name or patient ID" className={`${inputClass} max-w-xs`} />
         <Button type="submit" variant="secondary">
