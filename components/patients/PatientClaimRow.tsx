@@ -7,6 +7,7 @@ import { Badge } from '@/components/ui/Badge';
 import { Button } from '@/components/ui/Button';
 import { formatPersonName } from '@/lib/dicom/display.client';
 import type { PatientClaimRow as Row } from '@/lib/patients/find-patients';
+import { PaperConsentForm } from './PaperConsentForm';
 
 const TONES = { open: 'brand', claimed: 'success', revoked: 'neutral', expired: 'warning' } as const;
 type Issued = { id: string; code: string; expiresAt: string; qr: string };
@@ -17,11 +18,12 @@ const date = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: '
  * One patient on the admin's claim-code page: who they are, whether their studies are claimed, the
  * newest code's state; issuing a code shows it once, as text and a QR code, with a letter to print.
  */
-export function PatientClaimRow({ patient, instance }: { patient: Row; instance: string }) {
+export function PatientClaimRow({ patient, instance, purposes }: { patient: Row; instance: string; purposes: { value: string; label: string }[] }) {
   const router = useRouter();
   const [issued, setIssued] = useState<Issued | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [paperForm, setPaperForm] = useState(false);
 
   async function send(url: string, method: string, body?: unknown) {
     setBusy(true);
@@ -78,6 +80,9 @@ export function PatientClaimRow({ patient, instance }: { patient: Row; instance:
             <span className="text-slate-500">No code issued</span>
           )}
         </div>
+        <Button onClick={() => setPaperForm((open) => !open)} variant="secondary" aria-expanded={paperForm}>
+          Record a paper form
+        </Button>
         {!patient.account && (
           <div className="flex gap-2">
             <Button onClick={issue} disabled={busy} variant={code ? 'secondary' : 'primary'}>
@@ -91,6 +96,7 @@ export function PatientClaimRow({ patient, instance }: { patient: Row; instance:
           </div>
         )}
       </div>
+      {paperForm && <PaperConsentForm patientId={patient.id} studies={patient.studyList} purposes={purposes} />}
       {error && (
         <p className="mt-2 text-sm text-red-600" role="alert">
           {error}

@@ -6,8 +6,18 @@ import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import type { StudyListRow } from '@/lib/dicom/find-studies';
 import { Thumbnail } from './Thumbnail';
 
-/** The worklist's rows: who, when, what, how much; each row opens the study. */
-export function StudyTable({ rows, sortHeader }: { rows: StudyListRow[]; sortHeader: (column: 'patient' | 'date' | 'received', label: string) => ReactNode }) {
+/** What the worklist says of a study's labels and consent, from the page. */
+export type StudyRowStatus = {
+  /** Readers' labels by status (in_progress, submitted, accepted, …). */
+  labels: Record<string, number>;
+  /** The uses the patient's consent allows now, as labels. */
+  consent: string[];
+};
+
+const LABEL_ORDER = ['accepted', 'in_review', 'submitted', 'changes_requested', 'in_progress'] as const;
+
+/** The worklist's rows: who, when, what, how much, how far labeled, what consent allows; each row opens the study. */
+export function StudyTable({ rows, status, sortHeader }: { rows: StudyListRow[]; status: Record<string, StudyRowStatus>; sortHeader: (column: 'patient' | 'date' | 'received', label: string) => ReactNode }) {
   return (
     <DataTable
       testId="study-table"
@@ -56,12 +66,19 @@ export function StudyTable({ rows, sortHeader }: { rows: StudyListRow[]; sortHea
           <td className="px-4 py-2 tabular-nums">
             {s.seriesCount} / {s.instanceCount}
           </td>
-          {/* Filled in by labeling (projects) and consent, which are built next. */}
-          <td className="px-4 py-2 text-slate-400">not started</td>
-          <td className="px-4 py-2 text-slate-400">not asked</td>
+          <td className="px-4 py-2 text-xs" data-testid="study-labels">
+            {labelText(status[s.id]?.labels ?? {}) || <span className="text-slate-400">none yet</span>}
+          </td>
+          <td className="px-4 py-2 text-xs" data-testid="study-consent">
+            {status[s.id]?.consent.join(', ') || <span className="text-slate-400">nothing allowed yet</span>}
+          </td>
           <td className="px-4 py-2 text-xs whitespace-nowrap text-slate-500">{s.receivedAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
         </tr>
       ))}
     </DataTable>
   );
+}
+
+function labelText(labels: Record<string, number>): string {
+  return LABEL_ORDER.filter((k) => labels[k]).map((k) => `${labels[k]} ${k.replace('_', ' ')}`).join(', ');
 }

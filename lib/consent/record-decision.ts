@@ -21,6 +21,7 @@ export async function recordDecision(
     decision,
     validUntil = null,
     source = 'patient',
+    evidenceSha256 = null,
   }: {
     userId: string;
     patient: { id: string; patientKey: string; issuer: string };
@@ -28,8 +29,10 @@ export async function recordDecision(
     purpose: ConsentPurpose;
     decision: ConsentDecisionKind;
     validUntil?: Date | null;
-    /** `patient` (in the portal), or `fhir_import` (an admin importing the hospital's records). */
-    source?: 'patient' | 'fhir_import';
+    /** `patient` (in the portal), `paper_form` (an admin recording a signed form) or `fhir_import` (an admin importing the hospital's records). */
+    source?: 'patient' | 'paper_form' | 'fhir_import';
+    /** The scan of a paper form, in the blob store. */
+    evidenceSha256?: string | null;
   },
 ): Promise<RecordedDecision> {
   const id = randomUUID();
@@ -37,7 +40,7 @@ export async function recordDecision(
     type: `consent.${decision}`,
     actor: pseudonymOf(userId),
     subjects: [id, patientReference(patient.patientKey, patient.issuer), study ? studyReference(study.studyInstanceUid) : 'all_studies'],
-    payload: { purpose, scope: study ? 'study' : 'patient', policyVersion: CONSENT_POLICY.version, source, validUntil: validUntil?.toISOString() ?? null },
+    payload: { purpose, scope: study ? 'study' : 'patient', policyVersion: CONSENT_POLICY.version, source, validUntil: validUntil?.toISOString() ?? null, ...(evidenceSha256 ? { evidenceSha256 } : {}) },
   });
   const row = await tx.consentDecision.create({
     data: {
@@ -49,6 +52,7 @@ export async function recordDecision(
       validUntil,
       decidedById: userId,
       source,
+      evidenceSha256,
       policyVersion: CONSENT_POLICY.version,
       ledgerSeq: entry.seq,
       createdAt: entry.recordedAt,

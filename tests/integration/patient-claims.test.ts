@@ -11,6 +11,7 @@ import * as revokeRoute from '@/app/api/admin/claim-codes/[codeId]/route';
 import * as claimRoute from '@/app/api/claim/route';
 import * as myClaimsRoute from '@/app/api/me/claims/route';
 import * as myStudiesRoute from '@/app/api/me/studies/route';
+import * as thumbnailRoute from '@/app/api/me/studies/[studyId]/thumbnail/route';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
@@ -83,6 +84,13 @@ describe('claiming', () => {
     const session = await signInOrThrow(account.email, account.password);
     const mine = await callRoute(myStudiesRoute, 'GET', '/api/me/studies', { session });
     expect((mine.json.studies as { id: string }[]).map((s) => s.id).sort()).toEqual(patients.ana.studies);
+
+    // Each study with a thumbnail of its own images; another patient's is not found.
+    const thumb = await callRoute(thumbnailRoute, 'GET', `/api/me/studies/${patients.ana.studies[0]}/thumbnail`, { session, params: { studyId: patients.ana.studies[0]! } });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/png');
+    expect((await callRoute(thumbnailRoute, 'GET', `/api/me/studies/${patients.ben.studies[0]}/thumbnail`, { session, params: { studyId: patients.ben.studies[0]! } })).status).toBe(404);
+    expect((mine.json.studies as { usedIn: string[] }[])[0]!.usedIn).toEqual([]);
 
     // Used: refused, and no second account is opened.
     const again = await claim(newAccount(code));

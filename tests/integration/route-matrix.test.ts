@@ -150,6 +150,8 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/admin/users/[userId]/reactivate', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
   { method: 'POST', template: '/api/admin/users/[userId]/reset-password', access: ['admin'], ok: 200, params: async (c) => ({ userId: await c.targetUserId() }) },
   { method: 'GET', template: '/api/admin/patients', access: ['admin'], ok: 200 },
+  // Not multipart (consent.test.ts records real paper forms).
+  { method: 'POST', template: '/api/admin/patients/[patientId]/consents', access: ['admin'], ok: 400, params: async () => ({ patientId: await newPatient() }), body: () => ({}) },
   { method: 'POST', template: '/api/admin/patients/[patientId]/claim-codes', access: ['admin'], ok: 201, params: async () => ({ patientId: await newPatient() }), body: () => ({}) },
   {
     method: 'DELETE',
@@ -162,6 +164,7 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/claim', access: 'public', ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA', name: 'Someone', email: `claim-${++unique}@test.local`, password: 'short' }) },
   { method: 'POST', template: '/api/me/claims', access: ['patient'], ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA' }) },
   { method: 'GET', template: '/api/me/studies', access: ['patient'], ok: 200 },
+  { method: 'GET', template: '/api/me/studies/[studyId]/thumbnail', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
   { method: 'GET', template: '/api/me/consents', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/requests', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/consents/fhir', access: ['patient'], ok: 200 },

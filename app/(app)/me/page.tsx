@@ -73,10 +73,19 @@ export default async function MePage() {
             {studies.map((s) => (
               <li key={s.id} data-testid="my-study" data-study-id={s.id}>
                 <Card>
-                  <p className="text-sm text-slate-500 dark:text-slate-400">{formatDicomDate(s.studyDate) || 'Date not recorded'}</p>
-                  <h2 className="mt-1 font-semibold">{s.description || 'Imaging study'}</h2>
-                  <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                    {s.modalities.join(', ') || 'Imaging'} · {s.series} series, {s.images} {s.images === 1 ? 'image' : 'images'}
+                  <div className="flex gap-4">
+                    {/* eslint-disable-next-line @next/next/no-img-element -- a server-rendered PNG of the patient's own study */}
+                    <img src={`/api/me/studies/${s.id}/thumbnail`} alt="" width={72} height={72} className="h-18 w-18 shrink-0 rounded bg-black object-contain" loading="lazy" />
+                    <div>
+                      <p className="text-sm text-slate-500 dark:text-slate-400">{formatDicomDate(s.studyDate) || 'Date not recorded'}</p>
+                      <h2 className="mt-1 font-semibold">{s.description || 'Imaging study'}</h2>
+                      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+                        {s.modalities.join(', ') || 'Imaging'} · {s.series} series, {s.images} {s.images === 1 ? 'image' : 'images'}
+                      </p>
+                    </div>
+                  </div>
+                  <p className="mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="used-in">
+                    {s.usedIn.length ? `Used in: ${s.usedIn.join(', ')}` : 'Not used in any project yet.'}
                   </p>
                   <div className="mt-4 space-y-2">
                     {CONSENT_PURPOSES.map((p) => {

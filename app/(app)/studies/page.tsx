@@ -8,6 +8,9 @@ import { icons } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { inputClass } from '@/components/ui/TextField';
 import { hasRole } from '@/lib/auth/session-user';
+import { labelProgress } from '@/lib/annotations/label-progress';
+import { PURPOSE_TEXT } from '@/lib/consent/purposes';
+import { usablePurposes } from '@/lib/consent/usable-purposes';
 import { findStudies } from '@/lib/dicom/find-studies';
 import { ZStudyQuery, type StudyQuery } from '@/lib/dicom/schemas';
 import { visibleStudiesWhere } from '@/lib/projects/study-access';
@@ -20,6 +23,9 @@ export default async function StudiesPage({ searchParams }: { searchParams: Prom
   const parsed = ZStudyQuery.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v)));
   const query: StudyQuery = parsed.success ? parsed.data : ZStudyQuery.parse({});
   const { rows, total, page, pageSize } = await findStudies(query, visibleStudiesWhere(user));
+  const ids = rows.map((r) => r.id);
+  const [labels, consent] = await Promise.all([labelProgress(ids), usablePurposes(ids)]);
+  const status = Object.fromEntries(ids.map((id) => [id, { labels: labels.get(id) ?? {}, consent: (consent.get(id) ?? []).map((p) => PURPOSE_TEXT[p].label) }]));
   const filtered = Boolean(query.q || query.modality || query.from || query.to);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const isAdmin = hasRole(user, 'admin');
@@ -92,7 +98,7 @@ export default async function StudiesPage({ searchParams }: { searchParams: Prom
               No study matches these filters.
             </p>
           ) : (
-            <StudyTable rows={rows} sortHeader={sortHeader} />
+            <StudyTable rows={rows} status={status} sortHeader={sortHeader} />
           )}
           <nav className="mt-3 flex items-center justify-between text-sm text-slate-600 dark:text-slate-400" aria-label="Pages">
             <span data-testid="study-count">
