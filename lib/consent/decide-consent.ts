@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
-import { consentStatus } from './consent-state';
+import { anyGranted } from './any-granted';
 import { recordDecision, type RecordedDecision } from './record-decision';
 import type { DecideConsentInput } from './schemas';
 
@@ -28,15 +28,15 @@ export async function decideConsent({ userId, input }: { userId: string; input: 
     }
 
     const now = new Date();
+    if (input.decision === 'revoked') {
+      // Only what is allowed now can be revoked: patients (of several hospitals) with nothing allowed are left out.
+      const revocable = [];
+      for (const target of targets) if (await anyGranted(tx, target, input.purpose, now)) revocable.push(target);
+      if (revocable.length === 0) throw new AppError('CONFLICT', `Nothing to revoke: ${input.studyId ? 'this study is' : 'none of your studies is'} currently allowed for this use.`);
+      targets = revocable;
+    }
     const recorded: RecordedDecision[] = [];
     for (const { patient, study } of targets) {
-      if (input.decision === 'revoked') {
-        const decisions = await tx.consentDecision.findMany({ where: { patientId: patient.id, purpose: input.purpose } });
-        const studies = study ? [study.id] : (await tx.study.findMany({ where: { patientId: patient.id }, select: { id: true } })).map((s) => s.id);
-        if (!studies.some((id) => consentStatus(decisions, id, input.purpose, now).state === 'granted')) {
-          throw new AppError('CONFLICT', `Nothing to revoke: ${study ? 'this study is' : 'none of your studies is'} currently allowed for this use.`);
-        }
-      }
       const decision = await recordDecision(tx, { userId, patient, study, purpose: input.purpose, decision: input.decision, validUntil: input.validUntil ? new Date(input.validUntil) : null });
       if (input.decision !== 'revoked') {
         await tx.consentRequest.updateMany({

@@ -1,6 +1,6 @@
 import { getDb, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
-import { consentStatus } from './consent-state';
+import { anyGranted } from './any-granted';
 import { PURPOSE_OF_USE, PURPOSE_SYSTEM } from './fhir-consent';
 import { CONSENT_PURPOSES, type ConsentDecisionKind, type ConsentPurpose } from './purposes';
 import { recordDecision } from './record-decision';
@@ -43,11 +43,7 @@ export async function importFhirConsents({ actorId, body }: { actorId: string; b
     for (const p of planned) {
       let { decision } = p;
       // "No longer applies" for what is not granted now is a denial, not a revocation.
-      if (decision === 'revoked') {
-        const decisions = await tx.consentDecision.findMany({ where: { patientId: p.patient.id, purpose: p.purpose } });
-        const studies = p.study ? [p.study.id] : (await tx.study.findMany({ where: { patientId: p.patient.id }, select: { id: true } })).map((s) => s.id);
-        if (!studies.some((id) => consentStatus(decisions, id, p.purpose, now).state === 'granted')) decision = 'denied';
-      }
+      if (decision === 'revoked' && !(await anyGranted(tx, p, p.purpose, now))) decision = 'denied';
       await recordDecision(tx, { userId: actorId, patient: p.patient, study: p.study, purpose: p.purpose, decision, validUntil: p.validUntil, source: 'fhir_import' });
     }
     return { imported: planned.length };
