@@ -1,3 +1,4 @@
+import type { ConsentPurpose } from '@/lib/consent/purposes';
 import { getDb } from '@/lib/db/client';
 import type { SessionUser } from '@/lib/auth/session-user';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
@@ -29,6 +30,8 @@ export type ProjectDetail = {
   readersPerStudy: number;
   /** The model that pre-annotates its studies as they join, or none. */
   modelName: string | null;
+  /** The use its labels and datasets need consent for, or none declared. */
+  consentPurpose: ConsentPurpose | null;
   createdAt: Date;
   /** Set while the project is archived (read-only, seen by managers only). */
   archivedAt: Date | null;
@@ -67,6 +70,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     modalities: project.modalities ? project.modalities.split('\\') : [],
     readersPerStudy: project.readersPerStudy,
     modelName: project.modelName,
+    consentPurpose: project.consentPurpose as ConsentPurpose | null,
     createdAt: project.createdAt,
     archivedAt: project.archivedAt,
     schema: { version: schema.version, hash: schema.hash, schema: parseStoredSchema(schema.schema), createdAt: schema.createdAt },

@@ -57,5 +57,7 @@ export const ZArchiveProjectInput = z.object({ archived: z.boolean() }).strict()
 
 export const ZProjectModelInput = z.object({ modelName: ZModelName.nullable() }).strict();
 
-/** PATCH /api/projects/{id}: archive or restore, or attach a model. */
-export const ZUpdateProjectInput = z.union([ZArchiveProjectInput, ZProjectModelInput]);
+export const ZProjectConsentPurposeInput = z.object({ consentPurpose: z.enum(CONSENT_PURPOSES).nullable() }).strict();
+
+/** PATCH /api/projects/{id}: archive or restore, attach a model, or declare the consent its data needs. */
+export const ZUpdateProjectInput = z.union([ZArchiveProjectInput, ZProjectModelInput, ZProjectConsentPurposeInput]);

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as projectsRoute from '@/app/api/projects/route';
 import * as projectStudiesRoute from '@/app/api/projects/[projectId]/studies/route';
+import * as projectRoute from '@/app/api/projects/[projectId]/route';
 import * as requestsRoute from '@/app/api/me/requests/route';
 import * as answerRoute from '@/app/api/me/requests/[requestId]/route';
 import * as consentsRoute from '@/app/api/me/consents/route';
@@ -84,6 +85,19 @@ describe('usage requests', () => {
     expect(await requestsOf('ana')).toEqual([]);
     // Another project with the same purpose asks nobody who decided.
     expect((await projectWith('Nodule AI 2', 'ai_training', people.ana.studies)).consentRequests).toBe(0);
+  });
+
+  it('are made for the studies already in a project when its consent purpose is declared later, by its managers only', async () => {
+    const { id } = await projectWith('Teaching file', null, people.ana.studies);
+    const patch = (body: unknown, session = engineer) => callRoute(projectRoute, 'PATCH', `/api/projects/${id}`, { session, params: { projectId: id }, body });
+    expect((await patch({ consentPurpose: 'education' }, people.ana.session!)).status).toBe(403);
+    expect((await patch({ consentPurpose: 'gossip' })).status).toBe(400);
+    const declared = await patch({ consentPurpose: 'education' });
+    expect(declared.json).toEqual({ consentPurpose: 'education', consentRequests: 2 });
+    expect((await requestsOf('ana')).map((r) => r.purpose)).toEqual(['education', 'education']);
+    // Declared again: nobody is asked twice.
+    expect((await patch({ consentPurpose: 'education' })).json).toEqual({ consentPurpose: 'education', consentRequests: 0 });
+    expect((await patch({ consentPurpose: null })).json).toEqual({ consentPurpose: null, consentRequests: 0 });
   });
 
   it('wait for a patient without an account, who sees them once they claim their studies; "all my studies" answers them', async () => {

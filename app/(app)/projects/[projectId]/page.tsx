@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddStudiesForm } from '@/components/projects/AddStudiesForm';
+import { ConsentPurposeSelect } from '@/components/projects/ConsentPurposeSelect';
 import { ArchiveProjectButton } from '@/components/projects/ArchiveProjectButton';
 import { MembersEditor } from '@/components/projects/MembersEditor';
 import { PreannotationPanel } from '@/components/projects/PreannotationPanel';
@@ -18,7 +19,7 @@ import { PageHeader } from '@/components/ui/PageHeader';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { usablePurposes } from '@/lib/consent/usable-purposes';
-import { PURPOSE_TEXT } from '@/lib/consent/purposes';
+import { CONSENT_PURPOSES, PURPOSE_TEXT } from '@/lib/consent/purposes';
 import { modelChoices } from '@/lib/inference/model-choices';
 import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
 import { getProject } from '@/lib/projects/get-project';
@@ -109,6 +110,16 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
 
       <Card className="mt-4">
         <h2 className="mb-3 text-base font-semibold">Studies</h2>
+        {project.access.canManage && (
+          <div className="mb-3">
+            <ConsentPurposeSelect
+              projectId={project.id}
+              value={project.consentPurpose}
+              purposes={CONSENT_PURPOSES.map((value) => ({ value, label: PURPOSE_TEXT[value].label }))}
+              disabled={archived}
+            />
+          </div>
+        )}
         {canManage && (
           <div className="mb-4">
             <AddStudiesForm projectId={project.id} action={addProjectStudiesAction} />

@@ -4,13 +4,18 @@ import { setProjectArchived } from '@/lib/projects/archive-project';
 import { getProject } from '@/lib/projects/get-project';
 import { PROJECTS_MANAGE, PROJECTS_READ } from '@/lib/projects/project-roles';
 import { ZUpdateProjectInput } from '@/lib/projects/schemas';
+import { setProjectConsentPurpose } from '@/lib/projects/set-project-consent-purpose';
 import { setProjectModel } from '@/lib/projects/set-project-model';
 
 export const GET = withAuth<{ projectId: string }>(async ({ user, params }) => Response.json(await getProject(user, params.projectId)), PROJECTS_READ);
 
-/** Archives (`{ "archived": true }`) or restores the project, or attaches its pre-annotation model (`{ "modelName": … | null }`). */
+/**
+ * Archives (`{ "archived": true }`) or restores the project, attaches its pre-annotation model
+ * (`{ "modelName": … | null }`), or declares the use its data needs consent for (`{ "consentPurpose": … | null }`).
+ */
 export const PATCH = withAuth<{ projectId: string }>(async ({ req, user, params }) => {
   const input = ZUpdateProjectInput.parse(await readJson(req));
   if ('archived' in input) return Response.json(await setProjectArchived({ user, projectId: params.projectId, archived: input.archived }));
+  if ('consentPurpose' in input) return Response.json(await setProjectConsentPurpose({ user, projectId: params.projectId, consentPurpose: input.consentPurpose }));
   return Response.json(await setProjectModel({ user, projectId: params.projectId, modelName: input.modelName }));
 }, PROJECTS_MANAGE);
