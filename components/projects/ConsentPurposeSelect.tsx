@@ -22,7 +22,7 @@ export function ConsentPurposeSelect({ projectId, value, purposes, disabled }: {
   }
 
   return (
-    <div className="flex flex-wrap items-center gap-2 text-sm">
+    <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="consent-purpose">
       <label htmlFor="consent-purpose" className="text-slate-600 dark:text-slate-400">
         Patient consent needed
       </label>

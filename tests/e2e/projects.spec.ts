@@ -41,7 +41,7 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await expect(sam.getByLabel('Patient consent needed')).toHaveValue('ai_training');
   // Declared again for teaching: the same studies' patients are asked about that use too.
   await sam.getByLabel('Patient consent needed').selectOption('education');
-  await expect(sam.getByRole('status').filter({ hasText: /Asked the patients of [1-9]\d* stud\w+ for consent|Saved/ })).toBeVisible();
+  await expect(sam.getByTestId('consent-purpose').getByRole('status')).toHaveText(/Asked the patients of [1-9]\d* stud\w+ for consent|Saved/);
   await expect(sam.getByRole('table', { name: 'Project studies' }).getByRole('row')).not.toHaveCount(1);
   await testInfo.attach('project-created.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
 
