@@ -12,18 +12,31 @@ const CHUNK = 5000;
  * Studies that do not exist are not in the answer.
  */
 export async function canUse(studyIds: readonly string[], purpose: ConsentPurpose, at: Date = new Date()): Promise<Map<string, ConsentStatus>> {
+  const statuses = await consentStatuses(studyIds, [purpose], at);
+  return new Map([...statuses].map(([id, byPurpose]) => [id, byPurpose[purpose]!]));
+}
+
+/** canUse for several purposes at once, with the same two queries per 5,000 studies. */
+export async function consentStatuses(studyIds: readonly string[], purposes: readonly ConsentPurpose[], at: Date = new Date()): Promise<Map<string, Partial<Record<ConsentPurpose, ConsentStatus>>>> {
   const db = getDb();
-  const result = new Map<string, ConsentStatus>();
+  const result = new Map<string, Partial<Record<ConsentPurpose, ConsentStatus>>>();
   for (let i = 0; i < studyIds.length; i += CHUNK) {
     const studies = await db.study.findMany({ where: { id: { in: studyIds.slice(i, i + CHUNK) as string[] } }, select: { id: true, patientId: true } });
     const patients = [...new Set(studies.map((s) => s.patientId))];
     const decisions = await db.consentDecision.findMany({
-      where: { patientId: { in: patients }, purpose, createdAt: { lte: at } },
-      select: { id: true, patientId: true, studyId: true, decision: true, validUntil: true, createdAt: true, ledgerSeq: true },
+      where: { patientId: { in: patients }, purpose: { in: [...purposes] }, createdAt: { lte: at } },
+      select: { id: true, patientId: true, purpose: true, studyId: true, decision: true, validUntil: true, createdAt: true, ledgerSeq: true },
     });
-    const byPatient = new Map<string, DecisionFact[]>();
-    for (const d of decisions) byPatient.set(d.patientId, [...(byPatient.get(d.patientId) ?? []), d]);
-    for (const s of studies) result.set(s.id, consentStatus(byPatient.get(s.patientId) ?? [], s.id, purpose, at));
+    const byPatientPurpose = new Map<string, DecisionFact[]>();
+    for (const d of decisions) {
+      const key = `${d.patientId}/${d.purpose}`;
+      const list = byPatientPurpose.get(key);
+      if (list) list.push(d);
+      else byPatientPurpose.set(key, [d]);
+    }
+    for (const s of studies) {
+      result.set(s.id, Object.fromEntries(purposes.map((p) => [p, consentStatus(byPatientPurpose.get(`${s.patientId}/${p}`) ?? [], s.id, p, at)])));
+    }
   }
   return result;
 }

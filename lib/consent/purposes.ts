@@ -11,6 +11,9 @@ export const PURPOSE_TEXT: Record<ConsentPurpose, { label: string; explained: st
   public_release: { label: 'Open datasets', explained: 'Published for anyone to download, always without your name or other details that identify you.' },
 };
 
+/** The purposes as choices for a select (pages hand them to components, which do not import lib/). */
+export const PURPOSE_OPTIONS = CONSENT_PURPOSES.map((value) => ({ value, label: PURPOSE_TEXT[value].label }));
+
 export const CONSENT_DECISIONS = ['granted', 'denied', 'revoked'] as const;
 export type ConsentDecisionKind = (typeof CONSENT_DECISIONS)[number];
 

@@ -1,11 +1,8 @@
-import { canUse } from './can-use';
+import { consentStatuses } from './can-use';
 import { CONSENT_PURPOSES, type ConsentPurpose } from './purposes';
 
-/** For each study, the purposes its patient's consent allows now (for project and study pages). */
+/** For each study, the purposes its patient's consent allows now (for the worklist and project pages). */
 export async function usablePurposes(studyIds: readonly string[]): Promise<Map<string, ConsentPurpose[]>> {
-  const out = new Map<string, ConsentPurpose[]>(studyIds.map((id) => [id, []]));
-  for (const purpose of CONSENT_PURPOSES) {
-    for (const [id, status] of await canUse(studyIds, purpose)) if (status.usable) out.get(id)?.push(purpose);
-  }
-  return out;
+  const statuses = await consentStatuses(studyIds, CONSENT_PURPOSES);
+  return new Map(studyIds.map((id) => [id, CONSENT_PURPOSES.filter((p) => statuses.get(id)?.[p]?.usable)]));
 }

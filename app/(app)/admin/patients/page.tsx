@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/ui/EmptyState';
 import { icons } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { inputClass } from '@/components/ui/TextField';
-import { CONSENT_PURPOSES, PURPOSE_TEXT } from '@/lib/consent/purposes';
+import { PURPOSE_OPTIONS } from '@/lib/consent/purposes';
 import { findPatients } from '@/lib/patients/find-patients';
 import { getSettings } from '@/lib/settings/get-settings';
 
@@ -46,7 +46,7 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
         <Card>
           <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Patients">
             {patients.map((p) => (
-              <PatientClaimRow key={p.id} patient={p} instance={settings['instance.name']} purposes={CONSENT_PURPOSES.map((value) => ({ value, label: PURPOSE_TEXT[value].label }))} />
+              <PatientClaimRow key={p.id} patient={p} instance={settings['instance.name']} purposes={PURPOSE_OPTIONS} />
             ))}
           </ul>
         </Card>

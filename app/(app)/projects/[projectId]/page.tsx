@@ -19,7 +19,7 @@ import { PageHeader } from '@/components/ui/PageHeader';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { usablePurposes } from '@/lib/consent/usable-purposes';
-import { CONSENT_PURPOSES, PURPOSE_TEXT } from '@/lib/consent/purposes';
+import { PURPOSE_OPTIONS, PURPOSE_TEXT } from '@/lib/consent/purposes';
 import { modelChoices } from '@/lib/inference/model-choices';
 import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
 import { getProject } from '@/lib/projects/get-project';
@@ -115,7 +115,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
             <ConsentPurposeSelect
               projectId={project.id}
               value={project.consentPurpose}
-              purposes={CONSENT_PURPOSES.map((value) => ({ value, label: PURPOSE_TEXT[value].label }))}
+              purposes={PURPOSE_OPTIONS}
               disabled={archived}
             />
           </div>

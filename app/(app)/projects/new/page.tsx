@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { ProjectForm } from '@/components/projects/ProjectForm';
 import { PageHeader } from '@/components/ui/PageHeader';
-import { CONSENT_PURPOSES, PURPOSE_TEXT } from '@/lib/consent/purposes';
+import { PURPOSE_OPTIONS } from '@/lib/consent/purposes';
 import { modelChoices } from '@/lib/inference/model-choices';
 import { findUsers } from '@/lib/users/find-users';
 import { createProjectAction } from '../actions';
@@ -16,7 +16,7 @@ export default async function NewProjectPage() {
   return (
     <>
       <PageHeader title="New project" description="Studies are added on the project's page once it exists, by picking them or by a worklist query." />
-      <ProjectForm radiologists={radiologists} models={models} purposes={CONSENT_PURPOSES.map((value) => ({ value, label: PURPOSE_TEXT[value].label }))} action={createProjectAction} />
+      <ProjectForm radiologists={radiologists} models={models} purposes={PURPOSE_OPTIONS} action={createProjectAction} />
     </>
   );
 }
