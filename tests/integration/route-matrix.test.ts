@@ -18,6 +18,8 @@ import { issueClaimCode } from '@/lib/patients/issue-claim-code';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
+import { createDataset } from '@/lib/datasets/create-dataset';
+import { ZCreateDatasetInput } from '@/lib/datasets/schemas';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { readDicomHeader } from '@/lib/dicom/read-header';
@@ -122,6 +124,14 @@ const ownAnnotation = async (c: Ctx) => {
 
 /** An upload session of the calling principal's own (someone else's is a 404: resumable-upload.test.ts). */
 const ownUpload = async (c: Ctx) => ({ uploadId: (await startUpload(c.userId, { name: 'matrix.dcm', size: 10, type: 'application/dicom' })).id });
+
+/** A dataset definition over a project holding the CR study (made in beforeAll). */
+let datasetProjectId: string | undefined;
+const datasetBody = () => ({ name: `Matrix dataset ${++unique}`, projectIds: [datasetProjectId!], purpose: 'research', license: 'CC-BY-4.0' });
+const dataset = async () => {
+  const { id } = await createDataset({ input: ZCreateDatasetInput.parse(datasetBody()), actorId: admin.id });
+  return { datasetId: id };
+};
 
 let unique = 0;
 const ROUTES: RouteCase[] = [
@@ -257,6 +267,12 @@ const ROUTES: RouteCase[] = [
     body: () => ({ name: `Matrix made ${++unique}`, schema: matrixSchema }),
   },
   { method: 'GET', template: '/api/projects/[projectId]', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/datasets', access: ['ml_engineer', 'admin'], ok: 200 },
+  { method: 'POST', template: '/api/datasets', access: ['ml_engineer', 'admin'], ok: 201, body: () => datasetBody() },
+  { method: 'POST', template: '/api/datasets/preview', access: ['ml_engineer', 'admin'], ok: 200, body: () => { const { projectIds, purpose } = datasetBody(); return { projectIds, purpose }; } },
+  { method: 'GET', template: '/api/datasets/[datasetId]', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
+  { method: 'PATCH', template: '/api/datasets/[datasetId]', access: ['ml_engineer', 'admin'], ok: 200, params: dataset, body: () => ({ license: 'CC-BY-4.0' }) },
+  { method: 'GET', template: '/api/datasets/[datasetId]/preview', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
   // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
   { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },
@@ -405,7 +421,7 @@ beforeAll(async () => {
     })(),
     { actorUserId: admin.id },
   );
-  await projectWithStudy();
+  datasetProjectId = (await projectWithStudy()).projectId;
   const forged = { cookie: 'cohort.session_token=forged.c2lnbmF0dXJl' };
   principals.push({ label: 'forged cookie', session: forged, roles: [], kind: 'dead' });
 });

@@ -1,0 +1,30 @@
+-- CreateTable
+CREATE TABLE "dataset" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "purpose" TEXT NOT NULL,
+    "label_status" TEXT NOT NULL DEFAULT 'accepted',
+    "filters" TEXT NOT NULL DEFAULT '{}',
+    "split" TEXT NOT NULL,
+    "license" TEXT NOT NULL,
+    "created_by_id" TEXT NOT NULL,
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "dataset_project" (
+    "dataset_id" TEXT NOT NULL,
+    "project_id" TEXT NOT NULL,
+
+    PRIMARY KEY ("dataset_id", "project_id"),
+    CONSTRAINT "dataset_project_dataset_id_fkey" FOREIGN KEY ("dataset_id") REFERENCES "dataset" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "dataset_project_project_id_fkey" FOREIGN KEY ("project_id") REFERENCES "project" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "dataset_name_key" ON "dataset"("name");
+
+-- CreateIndex
+CREATE INDEX "dataset_project_project_id_idx" ON "dataset_project"("project_id");
