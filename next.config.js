@@ -6,7 +6,7 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // Native addons, WebAssembly and asm.js (daikon's decoders) loaded from node_modules at run time, never bundled.
+  // Native addons, WebAssembly, asm.js (daikon's decoders) and the IPFS stack, loaded from node_modules at run time, never bundled.
   serverExternalPackages: [
     'daikon',
     '@prisma/schema-engine-wasm',
@@ -15,6 +15,23 @@ const nextConfig = {
     '@prisma/driver-adapter-utils',
     'better-sqlite3',
     'pg',
+    // The IPFS stack (lib/ipfs): bundled, each bundle would carry its own multiformats, and a CID made in one
+    // is rejected by another ("Path must be string or CID"); external also keeps libp2p out of webpack.
+    'helia',
+    '@helia/unixfs',
+    '@helia/car',
+    'blockstore-fs',
+    'datastore-fs',
+    'libp2p',
+    '@libp2p/tcp',
+    '@libp2p/identify',
+    '@chainsafe/libp2p-noise',
+    '@chainsafe/libp2p-yamux',
+    '@multiformats/multiaddr',
+    '@ipld/car',
+    'ipfs-unixfs-importer',
+    'multiformats',
+    'kubo-rpc-client',
   ],
   experimental: {
     // forbidden() / unauthorized() render app/forbidden.tsx with a real 403.

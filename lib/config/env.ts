@@ -66,6 +66,17 @@ const ZEnv = z.object({
   COHORT_INFERENCE_CUDA: booleanFromString.default(false),
   /** Largest volume a job will run on, in voxels: a bigger one is refused before it could exhaust memory. */
   COHORT_INFERENCE_MAX_VOXELS: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /** Which IPFS node publishes and serves datasets: the embedded Helia node, or Kubo / IPFS Cluster over RPC. */
+  COHORT_IPFS: z.enum(['helia', 'kubo']).default('helia'),
+  /**
+   * Where the embedded node listens for peers, comma-separated multiaddrs. Loopback on a random port by
+   * default; a fixed port (`/ip4/0.0.0.0/tcp/4001`) lets peers elsewhere fetch published datasets.
+   */
+  COHORT_IPFS_LISTEN: z.string().default('/ip4/127.0.0.1/tcp/0'),
+  /** Kubo's RPC API or an IPFS Cluster proxy, when COHORT_IPFS=kubo; `user:password@` in it is sent as Basic auth. */
+  COHORT_KUBO_RPC_URL: z.url().default('http://127.0.0.1:5001'),
+  /** How long an IPFS operation may wait on a peer or on Kubo without any progress before it fails (ms). */
+  COHORT_IPFS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /**
    * Purposes a study may be used for until its patient declines (opt-out), comma-separated; every
    * other purpose needs a grant first (opt-in). Empty by default: opt-in for everything.
@@ -96,6 +107,9 @@ export function parseEnv(source: Record<string, string | undefined>) {
     modelsDir: path.resolve(raw.COHORT_MODELS_DIR),
     /** Models uploaded from /models: beside the data, never in the shipped folder. */
     uploadedModelsDir: path.join(dataDir, 'models'),
+    /** The embedded IPFS node's repository (blocks, pins, its key). */
+    ipfsDir: path.join(dataDir, 'ipfs'),
+    ipfsListen: splitList(raw.COHORT_IPFS_LISTEN),
     isProduction: raw.NODE_ENV === 'production',
   };
 }

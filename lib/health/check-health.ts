@@ -5,6 +5,8 @@ import { listModels } from '@/lib/inference/registry';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { isAppError } from '@/lib/errors/app-error';
+import { getIpfs, getIpfsState } from '@/lib/ipfs/get-ipfs';
 import { APP_VERSION } from '@/lib/version';
 import { getBootstrapState } from '@/lib/setup/bootstrap-state';
 
@@ -15,15 +17,22 @@ export type Health = {
   db: ComponentHealth;
   storage: ComponentHealth;
   models: ComponentHealth;
+  ipfs: ComponentHealth;
 };
 
 const CHECK_TIMEOUT_MS = 3_000;
 
 /** What a load balancer or an admin needs to know: is each dependency answering, and how fast. */
 export async function checkHealth(): Promise<Health> {
-  const [db, storage, models] = await Promise.all([timed('db', checkDb), timed('storage', checkStorage), timed('models', checkModels)]);
-  // A model that cannot run is reported, but does not take the server out of a load balancer's rotation.
-  return { status: db.ok && storage.ok ? 'ok' : 'degraded', version: APP_VERSION, db, storage, models };
+  const [db, storage, models, ipfs] = await Promise.all([
+    timed('db', checkDb),
+    timed('storage', checkStorage),
+    timed('models', checkModels),
+    timed('ipfs', checkIpfs),
+  ]);
+  // A model that cannot run, or an IPFS node that is down, is reported but does not take the server out of
+  // a load balancer's rotation: studies, labels and consent work without them.
+  return { status: db.ok && storage.ok ? 'ok' : 'degraded', version: APP_VERSION, db, storage, models, ipfs };
 }
 
 async function checkDb(): Promise<Record<string, unknown>> {
@@ -47,6 +56,27 @@ async function checkModels(): Promise<Record<string, unknown>> {
   const invalid = models.filter((m) => m.status !== 'ready').map((m) => m.name);
   if (invalid.length) throw new Error(`models that cannot run: ${invalid.join(', ')}`);
   return { ready: models.length };
+}
+
+/** How long health waits for an IPFS node it just started; after that it says "starting". */
+const IPFS_START_WAIT_MS = 1_000;
+
+/**
+ * The IPFS node answers. Health starts the node if nothing has yet (a check that never looked would call a
+ * broken configuration healthy) but does not wait for a cold start: loading Helia's modules alone takes a
+ * second or two, so until it is up the answer is `state: "starting"`, and a failed start is reported.
+ */
+async function checkIpfs(): Promise<Record<string, unknown>> {
+  const started = getIpfs().catch(() => undefined); // a failure is read from the state below
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, IPFS_START_WAIT_MS)))]);
+  clearTimeout(timer);
+  const state = getIpfsState();
+  if (state.status === 'failed') throw state.error;
+  if (state.status !== 'ready') return { backend: env.COHORT_IPFS, state: 'starting' };
+  const info = await state.ipfs.info();
+  // Not its multiaddrs: health is public, and they name hosts and ports.
+  return { backend: info.backend, state: 'ready', peerId: info.peerId };
 }
 
 async function timed(name: string, check: () => Promise<Record<string, unknown>>): Promise<ComponentHealth> {
@@ -74,5 +104,7 @@ function describe(err: unknown): string {
   if (err instanceof Error && err.message.startsWith('no answer within')) return err.message;
   if (err instanceof Error && err.name === 'MigrationError') return 'migration failed (see server log)';
   if (err instanceof Error && err.message.startsWith('models that cannot run')) return err.message;
+  // lib/ipfs words these for clients: they say what is wrong (unreachable, timed out, in use), not where.
+  if (isAppError(err, 'SERVICE_UNAVAILABLE') || isAppError(err, 'BAD_GATEWAY')) return err.message;
   return 'failing (see server log)';
 }

@@ -1,14 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as healthRoute from '@/app/api/health/route';
 import { createDb } from '@/lib/db/client';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
+import { env } from '@/lib/config/env';
+import { createHeliaBackend } from '@/lib/ipfs/create-helia-node';
+import { getIpfs, stopIpfs } from '@/lib/ipfs/get-ipfs';
+import { createKuboBackend } from '@/lib/ipfs/kubo-backend';
 import { callRoute } from '../helpers/api';
 import { startTcpProxy } from '../helpers/tcp-proxy';
 
 const provider = process.env.COHORT_TEST_DB === 'postgresql' ? 'postgresql' : 'sqlite';
 
+// Health starts the embedded IPFS node when nothing has yet.
+afterAll(() => stopIpfs());
+
 describe('GET /api/health', () => {
-  it('reports database, storage, models and version without a session', async () => {
+  it('reports database, storage, models, IPFS and version without a session', async () => {
     const res = await callRoute(healthRoute, 'GET', '/api/health');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -19,7 +26,46 @@ describe('GET /api/health', () => {
       storage: { ok: true, freeBytes: expect.any(Number) },
       // The shipped models, loaded and verified (hash, graph, a dummy run).
       models: { ok: true, ready: 2 },
+      // The first check starts the embedded node; a cold start may outlast it.
+      ipfs: { ok: true, backend: 'helia', state: expect.stringMatching(/^(starting|ready)$/) },
     });
+    await getIpfs();
+    const again = await callRoute(healthRoute, 'GET', '/api/health');
+    expect(again.json.ipfs).toMatchObject({ ok: true, backend: 'helia', state: 'ready', peerId: expect.stringMatching(/^12D3KooW/) });
+    // Public: no listen addresses.
+    expect(again.json.ipfs).not.toHaveProperty('multiaddrs');
+  });
+
+  it('reports an unreachable IPFS node without taking the server out of rotation', async () => {
+    const globals = globalThis as { __cohortIpfs?: Promise<unknown>; __cohortIpfsReady?: unknown };
+    const previous = { ipfs: globals.__cohortIpfs, ready: globals.__cohortIpfsReady };
+    // Kubo at an address fetch will not even dial (port 9: "bad port").
+    const kubo = createKuboBackend({ url: 'http://127.0.0.1:9', timeoutMs: 1_000 });
+    globals.__cohortIpfs = Promise.resolve(kubo);
+    globals.__cohortIpfsReady = kubo;
+    try {
+      const res = await callRoute(healthRoute, 'GET', '/api/health');
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ status: 'ok', ipfs: { ok: false, error: expect.stringMatching(/unreachable/) } });
+      expect(res.text).not.toMatch(/127\.0\.0\.1/);
+    } finally {
+      globals.__cohortIpfs = previous.ipfs;
+      globals.__cohortIpfsReady = previous.ready;
+    }
+  });
+
+  it('reports an IPFS node that cannot start, and why', async () => {
+    await stopIpfs();
+    // Another node holds the repository (as `cohort` commands run beside the server would).
+    const squatter = await createHeliaBackend({ dir: env.ipfsDir, listen: [], timeoutMs: 1_000 });
+    try {
+      const res = await callRoute(healthRoute, 'GET', '/api/health');
+      expect(res.status).toBe(200);
+      expect(res.json.ipfs).toMatchObject({ ok: false, error: expect.stringMatching(/in use/) });
+    } finally {
+      await squatter.stop();
+    }
+    await expect.poll(async () => (await callRoute(healthRoute, 'GET', '/api/health')).json.ipfs, { timeout: 15_000 }).toMatchObject({ ok: true, state: 'ready' });
   });
 });
 
