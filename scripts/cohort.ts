@@ -7,6 +7,10 @@
  *   ledger checkpoint                     sign a checkpoint of the ledger as it is now
  *   ingest <folder|zip|file>... [--as <admin email>]
  *                                         store the DICOM files found there; exit 0 only if none was refused
+ *   pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>]
+ *        [--format dicom] [--timeout <ms>]
+ *                                         fetch a published dataset version, verify every block, file, the
+ *                                         manifest signature and each consent proof, decrypt; exit 0 only if all holds
  */
 import { readFileSync } from 'node:fs';
 
@@ -22,8 +26,10 @@ async function main(): Promise<number> {
   if (area === 'ledger' && command === 'verify') return verifyWholeLedger();
   if (area === 'ledger' && command === 'checkpoint') return signCheckpointNow();
   if (area === 'ingest' && args.length > 1) return ingest(operands(args.slice(1)), option('--as'));
+  if (area === 'pull' && command && !command.startsWith('--')) return pull(command);
   process.stderr.write(
-    'usage: cohort ledger verify [--bundle <file> [--key <vkey>]] | cohort ledger checkpoint | cohort ingest <folder|zip|file>... [--as <admin email>]\n',
+    'usage: cohort ledger verify [--bundle <file> [--key <vkey>]] | cohort ledger checkpoint | cohort ingest <folder|zip|file>... [--as <admin email>]\n' +
+      '       cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>] [--format dicom] [--timeout <ms>]\n',
   );
   return 2;
 }
@@ -114,6 +120,76 @@ async function signCheckpointNow(): Promise<number> {
   await closeDb();
   process.stdout.write(checkpoint.note);
   return 0;
+}
+
+/** What `pull --format` can write today: the published layout (DICOM, DICOM-SEG, labels), decrypted. */
+const PULL_FORMATS = ['dicom'];
+
+async function pull(cid: string): Promise<number> {
+  const out = option('--out');
+  const from = option('--from');
+  const gateway = option('--gateway');
+  const format = option('--format') ?? 'dicom';
+  if (!out || (!from && !gateway) || (from && gateway)) {
+    process.stderr.write('usage: cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>]\n');
+    return 2;
+  }
+  if (!PULL_FORMATS.includes(format)) {
+    process.stderr.write(`--format ${format}: published versions hold ${PULL_FORMATS.join(', ')} so far.\n`);
+    return 2;
+  }
+  const { openPullSource } = await import('../lib/datasets/pull/pull-source');
+  const { pullDataset } = await import('../lib/datasets/pull/pull-dataset');
+  const { formatBytes } = await import('../lib/format/format-bytes.client');
+  const { bar, progressLine } = await import('./progress-line');
+  const keyPath = option('--key');
+  let key;
+  try {
+    key = keyPath ? JSON.parse(readFileSync(keyPath, 'utf8')) : undefined;
+  } catch (err) {
+    process.stderr.write(`--key ${keyPath}: not a readable key file (${(err as Error).message}).\n`);
+    return 2;
+  }
+  const timeoutMs = Number(option('--timeout') ?? 30_000);
+  let node;
+  try {
+    node = await openPullSource(cid, from ? { peer: from } : { gateway: gateway! }, timeoutMs);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+  const line = progressLine();
+  try {
+    const report = await pullDataset({
+      ipfs: node,
+      cid,
+      out,
+      key,
+      trustedVerifierKey: option('--trusted-key'),
+      onProgress: (p) => line.update(`${bar(p.done, p.total)} ${p.done}/${p.total} files ${p.file}`),
+    });
+    line.done();
+    const m = report.manifest;
+    process.stdout.write(
+      [
+        m ? `${m.dataset.name} (${m.dataset.purpose}, ${m.dataset.license})` : cid,
+        `studies: ${report.studies}`,
+        `files: ${report.files} (${formatBytes(report.bytes)}) written to ${out}`,
+        `contributors: ${report.contributors}`,
+        `consent verified: ${report.consentVerified}/${report.studies}`,
+        `signature: ${option('--trusted-key') ? 'checked against the key you trust' : 'checked against the key in the manifest (pin one with --trusted-key)'}`,
+      ].join('\n') + '\n',
+    );
+    for (const problem of report.problems) process.stderr.write(`FAILED ${problem}\n`);
+    process.stdout.write(report.ok ? 'verified\n' : `NOT VERIFIED: ${report.problems.length} problem(s)\n`);
+    return report.ok ? 0 : 1;
+  } catch (err) {
+    line.done();
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await node.stop();
+  }
 }
 
 main().then(

@@ -4,7 +4,7 @@ import type { Split } from '@/lib/datasets/schemas';
 const SPLIT_STYLE: Record<Split, { label: string; className: string }> = {
   train: { label: 'Train', className: 'fill-brand-600' },
   val: { label: 'Validation', className: 'fill-amber-500' },
-  test: { label: 'Test', className: 'fill-emerald-600' },
+  test: { label: 'Test', className: 'fill-sky-600' },
 };
 const SPLITS: Split[] = ['train', 'val', 'test'];
 

@@ -19,11 +19,11 @@ export function DatasetPreviewPanel({ preview, reasonText }: { preview: DatasetP
   const patient = (id: string) => `#${patientNumbers.get(id)}`;
   return (
     <div className="space-y-6" data-testid="dataset-preview">
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-4 sm:grid-cols-3 xl:grid-cols-5">
         <Stat label="Studies included" value={summary.included} detail={`of ${summary.candidates} in the projects`} testId="preview-included" />
         <Stat label="Patients" value={summary.patients} detail="each in one split only" />
         {(['train', 'val', 'test'] as const).map((s) => (
-          <Stat key={s} label={SPLIT_LABEL[s]} value={summary.bySplit[s].studies} detail={`${summary.bySplit[s].patients} patients`} testId={`preview-${s}`} />
+          <Stat key={s} label={SPLIT_LABEL[s]} value={summary.bySplit[s].studies} detail={`${summary.bySplit[s].patients} ${summary.bySplit[s].patients === 1 ? 'patient' : 'patients'}`} testId={`preview-${s}`} />
         ))}
       </div>
       <Card>
@@ -33,7 +33,7 @@ export function DatasetPreviewPanel({ preview, reasonText }: { preview: DatasetP
       {summary.excluded > 0 && (
         <Card>
           <h3 className="mb-3 text-sm font-semibold">Why {summary.excluded} studies are left out</h3>
-          <ul className="grid gap-1 text-sm sm:grid-cols-2" data-testid="exclusion-reasons">
+          <ul className="grid gap-x-10 gap-y-1 text-sm sm:grid-cols-2" data-testid="exclusion-reasons">
             {Object.entries(summary.byReason).map(([reason, n]) => (
               <li key={reason} className="flex justify-between gap-4 border-b border-slate-100 py-1 dark:border-slate-800">
                 <span>{reasonText[reason as ExclusionReason]}</span>
@@ -53,7 +53,7 @@ export function DatasetPreviewPanel({ preview, reasonText }: { preview: DatasetP
                 <td className="px-4 py-2">{patient(s.patientId)}</td>
                 <td className="px-4 py-2">{s.modalities.join(', ')}</td>
                 <td className="px-4 py-2">
-                  <Badge tone={s.split === 'train' ? 'brand' : s.split === 'val' ? 'warning' : 'success'}>{SPLIT_LABEL[s.split]}</Badge>
+                  <Badge tone={s.split === 'train' ? 'brand' : s.split === 'val' ? 'warning' : 'neutral'}>{SPLIT_LABEL[s.split]}</Badge>
                 </td>
                 <td className="px-4 py-2">{s.labelStatus.replace('_', ' ')}</td>
                 <td className="px-4 py-2 text-xs">{s.classes.join(' · ') || '—'}</td>

@@ -31,17 +31,34 @@ export async function exportAnnotationSeg({ user, annotationId, seriesInstanceUi
   const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId: annotation.studyId }, include: { study: { select: { studyInstanceUid: true } } } });
   const stored = series && version?.labelmaps.find((l) => l.seriesId === series.id);
   if (!series || !version || !stored) throw new AppError('NOT_FOUND', 'No saved labelmap for this series: save your labels first.');
+  const bytes = await labelmapSeg({ labelmap: stored, schema: version.schemaVersion.schema, version: version.version, readerId: annotation.readerId, studyInstanceUid: series.study.studyInstanceUid, seriesInstanceUid });
+  return { bytes, filename: `seg-${seriesInstanceUid}-v${version.version}.dcm` };
+}
+
+/**
+ * One stored labelmap as a DICOM-SEG over its series (identified like the images: datasets
+ * de-identify it with them). CONFLICT when the SEG cannot be made (e.g. an empty labelmap).
+ */
+export async function labelmapSeg(opts: {
+  labelmap: { sha256: string; columns: number; rows: number; slices: number };
+  /** The stored schema version's JSON. */
+  schema: string;
+  version: number;
+  readerId: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+}): Promise<Uint8Array> {
+  const { labelmap: stored } = opts;
   const labelmap = decodeLabelmapRle(await getBlobStore().read(stored.sha256), stored.columns * stored.rows * stored.slices);
-  const source = await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid);
+  const source = await seriesSegSource(opts.studyInstanceUid, opts.seriesInstanceUid);
   try {
-    const bytes = exportDicomSeg({
+    return exportDicomSeg({
       labelmap,
       source,
-      segments: parseStoredSchema(version.schemaVersion.schema).segments,
-      seriesDescription: `Cohort labels v${version.version}`,
-      contentCreator: pseudonymOf(annotation.readerId),
+      segments: parseStoredSchema(opts.schema).segments,
+      seriesDescription: `Cohort labels v${opts.version}`,
+      contentCreator: pseudonymOf(opts.readerId),
     });
-    return { bytes, filename: `seg-${seriesInstanceUid}-v${version.version}.dcm` };
   } catch (err) {
     if (err instanceof DicomSegError) throw new AppError('CONFLICT', err.message);
     throw err;

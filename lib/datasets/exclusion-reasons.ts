@@ -2,6 +2,7 @@
 export const EXCLUSION_REASONS = [
   'modality',
   'date',
+  'burned_in',
   'no_label',
   'label_not_accepted',
   'class',
@@ -16,10 +17,11 @@ export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 export const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
   modality: 'Not of the chosen modalities',
   date: 'Outside the chosen dates',
+  burned_in: 'Images may show burned-in text',
   no_label: 'Not labeled yet',
   label_not_accepted: 'Label not accepted by a reviewer',
   class: 'None of the chosen classes',
-  consent_none: 'No consent for this use',
+  consent_none: 'No recorded consent for this use',
   consent_denied: 'Patient declined this use',
   consent_revoked: 'Patient revoked consent',
   consent_expired: 'Consent expired',

@@ -2,6 +2,7 @@ import { canUse } from '@/lib/consent/can-use';
 import type { ConsentStatus } from '@/lib/consent/consent-state';
 import type { ConsentPurpose } from '@/lib/consent/purposes';
 import { getDb } from '@/lib/db/client';
+import { BURNED_IN_MODALITIES } from '@/lib/dicom/deidentify/burned-in-risk';
 import { ZAnnotationContent } from '@/lib/annotations/schemas';
 import { parseStoredSchema } from '@/lib/projects/schema-version';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
@@ -80,11 +81,15 @@ export async function selectDatasetStudies(def: DatasetDefinition, at: Date = ne
     const reasons: ExclusionReason[] = [];
     if (def.filters.modalities.length && !study.modalities.some((m) => def.filters.modalities.includes(m))) reasons.push('modality');
     if ((from && !(study.studyDate >= from)) || (to && !(study.studyDate <= to))) reasons.push('date');
+    const exported = def.filters.modalities.length ? study.modalities.filter((m) => def.filters.modalities.includes(m)) : study.modalities;
+    if (exported.some((m) => BURNED_IN_MODALITIES.has(m))) reasons.push('burned_in');
     const label = labels.get(study.studyId);
     if (!label) reasons.push(labels.has(study.studyId) ? 'label_not_accepted' : 'no_label');
     else if (def.filters.classes.length && !label.classes.some((c) => def.filters.classes.includes(c))) reasons.push('class');
     const status = consent.get(study.studyId)!;
-    if (!status.usable) reasons.push(CONSENT_REASON[status.state]);
+    // A dataset proves each study's consent with its ledger entry, so an installation's opt-out default
+    // (usable, but no decision recorded) is not enough to publish.
+    if (!status.usable || status.ledgerSeq === null) reasons.push(CONSENT_REASON[status.state]);
     if (reasons.length || !label) excluded.push({ ...study, reasons });
     else included.push({ ...study, ...label, consent: status });
   }

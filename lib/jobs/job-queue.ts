@@ -1,7 +1,7 @@
 import { getDb, type Tx } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
 
-export type JobKind = 'inference';
+export type JobKind = 'inference' | 'publish';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export type JobView = {

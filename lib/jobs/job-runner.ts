@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { getDb } from '@/lib/db/client';
 import { log } from '@/lib/log/logger';
 import { claimNextJob, finishJob } from './job-queue';
 
@@ -36,7 +37,7 @@ export async function kickJobRunner(): Promise<void> {
       const id = await claimNextJob();
       if (!id) break;
       r.running++;
-      void runInWorker(id).finally(() => {
+      void runClaimed(id).finally(() => {
         r.running--;
         void kickJobRunner();
       });
@@ -45,6 +46,24 @@ export async function kickJobRunner(): Promise<void> {
     log.warn('job runner could not claim a job', { err: (err as Error).message });
   } finally {
     r.ticking = false;
+  }
+}
+
+/**
+ * Jobs that need the server's own IPFS node (publishing: the embedded node holds its repository's
+ * lock) run in this process; their work yields between steps. Everything else runs in a worker.
+ */
+const IN_PROCESS_KINDS = new Set(['publish']);
+
+async function runClaimed(jobId: string): Promise<void> {
+  const job = await getDb().job.findUnique({ where: { id: jobId }, select: { kind: true } }).catch(() => null);
+  if (!job || !IN_PROCESS_KINDS.has(job.kind)) return runInWorker(jobId);
+  try {
+    const { runJob } = await import('./run-job');
+    await runJob(jobId);
+  } catch (err) {
+    log.error('job failed', { jobId, err: (err as Error).stack ?? String(err) });
+    await finishJob(jobId, 'failed', { error: (err as Error).message }).catch(() => undefined);
   }
 }
 

@@ -1,4 +1,5 @@
 import { getDb } from '@/lib/db/client';
+import { runPublishJob } from '@/lib/datasets/publish/run-publish-job';
 import { runInferenceJob } from '@/lib/inference/run-inference-job';
 import { finishJob } from './job-queue';
 
@@ -8,6 +9,8 @@ export async function runJob(jobId: string): Promise<void> {
   switch (job.kind) {
     case 'inference':
       return runInferenceJob(jobId);
+    case 'publish':
+      return runPublishJob(jobId);
     default:
       await finishJob(jobId, 'failed', { error: `No handler for jobs of kind "${job.kind}".` });
   }

@@ -47,7 +47,7 @@ export async function appendEntries(tx: Tx, entries: readonly NewLedgerEntry[]):
   const parsed = entries.map((e) => ZNewLedgerEntry.parse(e));
   if (parsed.length === 0) return [];
   if (env.databaseProvider === 'postgresql') {
-    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${APPEND_LOCK})`;
+    await lockLedger(tx);
     return writeEntries(tx, parsed, await readTip(tx));
   }
   // SQLite: write on the remembered tip. If another process appended since, or a transaction that
@@ -61,6 +61,15 @@ export async function appendEntries(tx: Tx, entries: readonly NewLedgerEntry[]):
     }
   }
   return writeEntries(tx, parsed, await readTip(tx));
+}
+
+/**
+ * Takes the append lock now rather than at the first append (PostgreSQL; SQLite has one writer), so
+ * what the transaction reads next cannot change before its own entry is written: publication re-checks
+ * consent this way, and every decision is then either before its entry in the ledger or after it.
+ */
+export async function lockLedger(tx: Tx): Promise<void> {
+  if (env.databaseProvider === 'postgresql') await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${APPEND_LOCK})`;
 }
 
 async function readTip(tx: Tx): Promise<Tip> {

@@ -28,8 +28,8 @@ export function patientReference(patientKey: string, issuer: string, key: string
   return `q_${keyedToken('cohort-patient', `${issuer}\0${patientKey}`, key)}`;
 }
 
-/** 26 base32 characters (130 bits) of HMAC-SHA-256(key, domain \0 value). */
-function keyedToken(domain: string, value: string, key: string): string {
+/** `length` base32 characters (5 bits each; 26 = 130 bits) of HMAC-SHA-256(key, domain \0 value). */
+export function keyedToken(domain: string, value: string, key: string, length = 26): string {
   const mac = createHmac('sha256', key).update(`${domain}\0${value}`).digest();
   let bits = 0;
   let acc = 0;
@@ -37,7 +37,7 @@ function keyedToken(domain: string, value: string, key: string): string {
   for (const byte of mac) {
     acc = (acc << 8) | byte;
     bits += 8;
-    while (bits >= 5 && out.length < 26) {
+    while (bits >= 5 && out.length < length) {
       out += BASE32[(acc >>> (bits - 5)) & 31];
       bits -= 5;
     }

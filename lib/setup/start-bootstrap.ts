@@ -2,6 +2,7 @@ import { env } from '@/lib/config/env';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { recoverIngestJournal } from '@/lib/dicom/ingest-journal';
 import { listModels } from '@/lib/inference/registry';
+import { getIpfs } from '@/lib/ipfs/get-ipfs';
 import { requeueInterruptedJobs } from '@/lib/jobs/job-queue';
 import { startJobRunner } from '@/lib/jobs/job-runner';
 import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
@@ -32,6 +33,19 @@ async function startJobs() {
   const { requeued, failed } = await requeueInterruptedJobs();
   if (requeued || failed) log.info('jobs interrupted by the last shutdown', { requeued, failed });
   startJobRunner();
+}
+
+/**
+ * Starts the IPFS node at boot rather than at the first request, so it serves published datasets to
+ * peers from the start and the gateway's first answer does not wait for Helia to load.
+ */
+async function startIpfsNode() {
+  try {
+    const info = await (await getIpfs()).info();
+    log.info(`IPFS ${info.backend} node ready`, { peerId: info.peerId, multiaddrs: info.multiaddrs });
+  } catch (err) {
+    log.error('the IPFS node could not start; publishing and the gateway will fail until it can', { err: (err as Error).message });
+  }
 }
 
 /** Loads and verifies every model at start (hash, graph, a dummy run), saying which cannot run and why. */
@@ -80,6 +94,7 @@ async function attempt(nextDelayMs: number): Promise<void> {
     const report = await bootstrap();
     setBootstrapState({ status: 'ready', at: new Date() });
     await startJobs();
+    void startIpfsNode();
     scheduleCheckpoints();
     scheduleCleanup();
     const banner = formatBootstrapReport(report);

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessToken } from '@/lib/access-tokens/create-access-token';
 import { revokeAccessToken } from '@/lib/access-tokens/revoke-access-token';
 import type { Role } from '@/lib/auth/roles';
@@ -13,6 +13,7 @@ import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { saveAnnotation } from '@/lib/annotations/save-annotation';
 import { ZSaveAnnotationInput } from '@/lib/annotations/schemas';
+import { getIpfs, stopIpfs } from '@/lib/ipfs/get-ipfs';
 import { enqueueJob } from '@/lib/jobs/job-queue';
 import { issueClaimCode } from '@/lib/patients/issue-claim-code';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
@@ -131,6 +132,12 @@ const datasetBody = () => ({ name: `Matrix dataset ${++unique}`, projectIds: [da
 const dataset = async () => {
   const { id } = await createDataset({ input: ZCreateDatasetInput.parse(datasetBody()), actorId: admin.id });
   return { datasetId: id };
+};
+
+/** A file in the installation's IPFS node, which the gateway serves (adding it again is a no-op). */
+const ipfsFile = async () => {
+  const { cid } = await (await getIpfs()).addDirectory([{ path: 'matrix.txt', content: new TextEncoder().encode('matrix') }]);
+  return { cid, path: ['matrix.txt'] as unknown as string };
 };
 
 let unique = 0;
@@ -273,6 +280,10 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/datasets/[datasetId]', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
   { method: 'PATCH', template: '/api/datasets/[datasetId]', access: ['ml_engineer', 'admin'], ok: 200, params: dataset, body: () => ({ license: 'CC-BY-4.0' }) },
   { method: 'GET', template: '/api/datasets/[datasetId]/preview', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
+  { method: 'GET', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
+  // Nothing in the matrix project is labeled, so the allowed callers hear why nothing can be published (publishing: dataset-publish.test.ts).
+  { method: 'POST', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 400, params: dataset },
+  { method: 'GET', template: '/api/dataset-versions/[versionId]/key', access: ['ml_engineer', 'admin'], ok: 404, params: async () => ({ versionId: 'no-such-version' }) },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
   // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
   { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },
@@ -352,6 +363,9 @@ const ROUTES: RouteCase[] = [
   },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  // Public by design: only published dataset content is ever in the node (tests/integration/ipfs-gateway.test.ts).
+  { method: 'GET', template: '/ipfs/[cid]/[[...path]]', access: 'public', ok: 200, params: ipfsFile },
+  { method: 'HEAD', template: '/ipfs/[cid]/[[...path]]', access: 'public', ok: 200, params: ipfsFile },
 ];
 
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */
@@ -425,6 +439,9 @@ beforeAll(async () => {
   const forged = { cookie: 'cohort.session_token=forged.c2lnbmF0dXJl' };
   principals.push({ label: 'forged cookie', session: forged, roles: [], kind: 'dead' });
 });
+
+// GET /api/health and the gateway start the embedded IPFS node.
+afterAll(() => stopIpfs());
 
 function expectedStatus(route: RouteCase, p: Principal): number {
   if (route.access === 'public') return route.ok;

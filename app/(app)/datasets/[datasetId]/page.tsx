@@ -4,11 +4,14 @@ import Link from 'next/link';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { DatasetPreviewPanel } from '@/components/datasets/DatasetPreviewPanel';
+import { PublishPanel } from '@/components/datasets/PublishPanel';
+import { VersionList } from '@/components/datasets/VersionList';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { PURPOSE_TEXT } from '@/lib/consent/purposes';
 import { EXCLUSION_TEXT } from '@/lib/datasets/exclusion-reasons';
+import { findDatasetVersions } from '@/lib/datasets/find-dataset-versions';
 import { getDataset } from '@/lib/datasets/get-dataset';
 import { previewDataset } from '@/lib/datasets/preview-dataset';
 
@@ -18,7 +21,8 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
   await requirePageUser({ area: 'datasets' });
   const { datasetId } = await params;
   const dataset = await orNotFound(getDataset(datasetId));
-  const preview = await previewDataset(dataset);
+  const [preview, versions] = await Promise.all([previewDataset(dataset), findDatasetVersions(dataset.id, dataset.purpose)]);
+  const publishing = versions.find((v) => v.status === 'publishing');
   const { filters, split } = dataset;
   return (
     <>
@@ -46,6 +50,13 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
           <Term label="Licence">{dataset.license}</Term>
         </dl>
       </Card>
+      <section className="mb-8 space-y-4" aria-labelledby="versions-heading">
+        <h2 id="versions-heading" className="text-lg font-semibold">
+          Versions
+        </h2>
+        <PublishPanel datasetId={dataset.id} runningJobId={publishing?.jobId ?? null} eligible={preview.summary.included} encrypted={dataset.purpose !== 'public_release'} />
+        <VersionList versions={versions} />
+      </section>
       <h2 className="mb-1 text-lg font-semibold">If published now</h2>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
         Consent as of {new Date(preview.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC. Publishing checks it again, in the same transaction that records the version.

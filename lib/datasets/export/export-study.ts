@@ -1,0 +1,108 @@
+import { labelmapSeg } from '@/lib/annotations/annotation-seg';
+import { ZAnnotationContent, type AnnotationContent } from '@/lib/annotations/schemas';
+import { parseStoredSchema } from '@/lib/projects/schema-version';
+import { getDb } from '@/lib/db/client';
+import { isAppError } from '@/lib/errors/app-error';
+import { seriesSegSource } from '@/lib/annotations/seg-source';
+import { deidentifyInstance } from '@/lib/dicom/deidentify/deidentify-instance';
+import { remapUid } from '@/lib/dicom/deidentify/remap-uid';
+import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
+import type { DatasetKeys } from '../dataset-keys';
+import type { IncludedStudy } from '../select-dataset-studies';
+import { writeStaged, type StagedFile } from './staging-files';
+
+/** How every instance of a dataset is de-identified: the Basic Profile with dates shifted per patient and descriptors cleaned. */
+export const DEIDENTIFICATION = {
+  profile: 'DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile',
+  options: ['Retain Longitudinal Temporal Information with Modified Dates', 'Clean Descriptors'],
+} as const;
+
+export type StudyExport =
+  | { ok: true; files: StagedFile[]; series: number; instances: number; segmentations: number; models: { name: string; version: string; sha256: string }[] }
+  | { ok: false; reason: string };
+
+/**
+ * Writes one study of a dataset into the staging directory: each series its label refers to (or, for
+ * a study-level label, every series of the dataset's modalities) as de-identified DICOM in stack
+ * order, a de-identified DICOM-SEG per labeled series, and its labels as JSON with remapped UIDs.
+ * Refuses (ok: false) a study whose images may carry burned-in text: pixels are never scrubbed.
+ */
+export async function exportStudy({ study, keys, root, modalities }: { study: IncludedStudy; keys: DatasetKeys; root: string; modalities: readonly string[] }): Promise<StudyExport> {
+  const db = getDb();
+  const version = await db.annotationVersion.findUniqueOrThrow({
+    where: { id: study.annotationVersionId },
+    select: { version: true, content: true, proposals: true, schemaVersion: { select: { schema: true } }, annotation: { select: { readerId: true } }, labelmaps: true },
+  });
+  const record = await db.study.findUniqueOrThrow({ where: { id: study.studyId }, select: { studyInstanceUid: true, series: { orderBy: [{ seriesNumber: 'asc' }, { seriesInstanceUid: 'asc' }] } } });
+  const content = ZAnnotationContent.parse(JSON.parse(version.content));
+  const referenced = new Set([
+    ...version.labelmaps.map((l) => l.seriesId),
+    ...record.series.filter((s) => [...content.regions, ...content.measurements, ...content.answers].some((r) => r.seriesInstanceUid === s.seriesInstanceUid)).map((s) => s.id),
+  ]);
+  const series = referenced.size ? record.series.filter((s) => referenced.has(s.id)) : record.series.filter((s) => !modalities.length || modalities.includes(s.modality));
+
+  const id = study.studyId;
+  const pseudonym = keys.studyPseudonym(id);
+  const deid: DeidentifyOptions = {
+    uidKey: keys.uidKey,
+    patientPseudonym: keys.patientPseudonym(study.patientId),
+    retainLongitudinalTemporalInformation: 'modified-dates',
+    dateShiftDays: keys.dateShiftDays(study.patientId),
+    cleanDescriptors: true,
+  };
+  const files: StagedFile[] = [];
+  let instances = 0;
+  let segmentations = 0;
+  const blobs = getBlobStore();
+  for (const [index, s] of series.entries()) {
+    const folder = `dicom/${pseudonym}/s${String(index + 1).padStart(2, '0')}`;
+    const stack = await seriesSegSource(record.studyInstanceUid, s.seriesInstanceUid);
+    const sopUids = [...new Set(stack.images.map((i) => i.sopInstanceUid))];
+    const rows = new Map((await db.instance.findMany({ where: { sopInstanceUid: { in: sopUids } }, select: { sopInstanceUid: true, sha256: true } })).map((r) => [r.sopInstanceUid, r.sha256]));
+    for (const [n, uid] of sopUids.entries()) {
+      const { bytes, report } = deidentifyInstance(await blobs.read(rows.get(uid)!), deid);
+      if (report.flags.burnedInAnnotation.flagged) return { ok: false, reason: `burned-in text risk: ${report.flags.burnedInAnnotation.reason}` };
+      files.push(await writeStaged(root, { path: `${folder}/${String(n + 1).padStart(4, '0')}.dcm`, kind: 'dicom', study: pseudonym }, bytes));
+      instances += 1;
+    }
+    const labelmap = version.labelmaps.find((l) => l.seriesId === s.id);
+    if (labelmap) {
+      try {
+        const seg = await labelmapSeg({ labelmap, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId, studyInstanceUid: record.studyInstanceUid, seriesInstanceUid: s.seriesInstanceUid });
+        files.push(await writeStaged(root, { path: `${folder}-seg.dcm`, kind: 'dicom-seg', study: pseudonym }, deidentifyInstance(seg, deid).bytes));
+        segmentations += 1;
+      } catch (err) {
+        // An empty labelmap has nothing to encode; its study-level classes are still in the labels file.
+        if (!isAppError(err, 'CONFLICT')) throw err;
+      }
+    }
+  }
+
+  const schema = parseStoredSchema(version.schemaVersion.schema);
+  const labels = {
+    study: pseudonym,
+    split: study.split,
+    labelStatus: study.labelStatus,
+    classes: study.classes,
+    segments: schema.segments.map((seg) => ({ value: seg.value, name: seg.name, ...(seg.code ? { code: seg.code } : {}) })),
+    ...remapLabelUids(content, keys.uidKey),
+  };
+  files.push(await writeStaged(root, { path: `labels/${pseudonym}.json`, kind: 'labels-json', study: pseudonym }, JSON.stringify(labels, null, 2) + '\n'));
+
+  const proposals = JSON.parse(version.proposals) as { proposalId: string }[];
+  const models = proposals.length
+    ? await db.aiProposal.findMany({ where: { id: { in: proposals.map((p) => p.proposalId) } }, select: { modelName: true, modelVersion: true, modelSha256: true } })
+    : [];
+  return { ok: true, files, series: series.length, instances, segmentations, models: models.map((m) => ({ name: m.modelName, version: m.modelVersion, sha256: m.modelSha256 })) };
+}
+
+/** Regions, measurements and answers with every UID replaced the way the DICOM files' were. */
+function remapLabelUids(content: AnnotationContent, key: Uint8Array) {
+  const uid = (u: string) => remapUid(u, key);
+  return {
+    regions: content.regions.map((r) => ({ ...r, seriesInstanceUid: uid(r.seriesInstanceUid), sopInstanceUid: uid(r.sopInstanceUid) })),
+    measurements: content.measurements.map((m) => ({ ...m, seriesInstanceUid: uid(m.seriesInstanceUid), sopInstanceUid: uid(m.sopInstanceUid) })),
+    answers: content.answers.map((a) => ({ ...a, ...(a.seriesInstanceUid ? { seriesInstanceUid: uid(a.seriesInstanceUid) } : {}) })),
+  };
+}

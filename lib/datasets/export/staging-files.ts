@@ -1,0 +1,15 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** A file of a dataset being published, as written to the staging directory. */
+export type StagedFile = { path: string; kind: string; study?: string };
+
+/** Writes one file of the staging directory atomically (a crash never leaves half a file under its name). */
+export async function writeStaged(root: string, file: StagedFile, bytes: Uint8Array | string): Promise<StagedFile> {
+  const target = path.join(root, file.path);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const part = `${target}.part`;
+  await fs.writeFile(part, bytes);
+  await fs.rename(part, target);
+  return file;
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { env } from '@/lib/config/env';
+import { getDb } from '@/lib/db/client';
+import { AppError, isAppError } from '@/lib/errors/app-error';
+import { getIpfs } from '@/lib/ipfs/get-ipfs';
+import { finishJob, reportProgress } from '@/lib/jobs/job-queue';
+import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
+import { getLogKey } from '@/lib/ledger/log-key';
+import { log } from '@/lib/log/logger';
+import { datasetKeys } from '../dataset-keys';
+import { datasetCard } from '../export/dataset-card';
+import { classificationsCsv, splitsCsv } from '../export/dataset-tables';
+import { DEIDENTIFICATION, exportStudy, type StudyExport } from '../export/export-study';
+import { keyIdOf } from '../export/file-encryption';
+import { writeStaged, type StagedFile } from '../export/staging-files';
+import { findContributors } from '../find-contributors';
+import { selectDatasetStudies, type IncludedStudy } from '../select-dataset-studies';
+import type { Dataset } from '../stored-dataset';
+import { summarizeSelection } from '../summarize-selection';
+import { openVersionKey } from '../version-key';
+import { buildManifest } from './build-manifest';
+import { ConsentChangedError, finalizePublication } from './finalize-publication';
+import { describePublishedFiles, readChunks, stagingDirs } from './publication-files';
+
+export const ZPublishJobParams = z.object({ versionId: z.string().min(1) });
+
+/** How often a version is prepared again because consent changed while it was being prepared. */
+const MAX_CONSENT_RETRIES = 3;
+
+class PublishCancelled extends Error {}
+
+export type PublishResult = { versionId: string; version: number; rootCid: string; ledgerSeq: number; studies: number; files: number; bytes: number };
+
+/** The `publish` job: prepares, adds and records one dataset version; a failure leaves no published version behind. */
+export async function runPublishJob(jobId: string): Promise<void> {
+  const job = await getDb().job.findUniqueOrThrow({ where: { id: jobId }, select: { params: true } });
+  const { versionId } = ZPublishJobParams.parse(JSON.parse(job.params));
+  const report = async (fraction: number, message: string) => {
+    const { cancelRequested } = await reportProgress(jobId, { done: Math.round(fraction * 1000), total: 1000, message });
+    if (cancelRequested) throw new PublishCancelled('Cancelled');
+  };
+  try {
+    const result = await publishVersion(versionId, report);
+    await finishJob(jobId, 'succeeded', { result, message: `Published version ${result.version}` });
+  } catch (err) {
+    const cancelled = err instanceof PublishCancelled;
+    const reason = cancelled ? 'Cancelled before it was published.' : describeFailure(err);
+    if (!cancelled && !isAppError(err)) log.error('dataset publication failed', { versionId, err: (err as Error).stack ?? String(err) });
+    await failVersion(versionId, reason);
+    await finishJob(jobId, cancelled ? 'cancelled' : 'failed', { error: reason });
+  }
+}
+
+/**
+ * Publishes a version prepared by startPublication: selects the studies (consent as of now), exports
+ * them de-identified into a staging directory (resuming studies already exported by an interrupted
+ * run), encrypts (private versions), signs the manifest, adds everything to IPFS as one pinned
+ * directory, and records it (finalizePublication). Consent that changes meanwhile makes it start over
+ * without the study; a version is in the ledger only once all of this has succeeded.
+ */
+export async function publishVersion(versionId: string, report: (fraction: number, message: string) => Promise<void> = async () => {}): Promise<PublishResult> {
+  const db = getDb();
+  const row = await db.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
+  if (row.status !== 'publishing') throw new AppError('CONFLICT', `This version is ${row.status}.`);
+  const dataset = JSON.parse(row.definition) as Dataset;
+  const keys = datasetKeys(dataset.id);
+  const key = row.sealedKey ? openVersionKey(row.sealedKey) : null;
+  const root = path.join(env.dataDir, 'publish', versionId);
+  const dirs = stagingDirs(root);
+  await fs.mkdir(dirs.studies, { recursive: true });
+  const ipfs = await getIpfs();
+
+  for (let attempt = 1; ; attempt++) {
+    await report(0.01, 'Checking labels and consent');
+    const selection = await selectDatasetStudies(dataset);
+    if (!selection.included.length) throw new AppError('BAD_REQUEST', 'No study can be published: none has an eligible label and a recorded consent for this use (see the preview).');
+
+    const exported: { study: IncludedStudy; result: Extract<StudyExport, { ok: true }> }[] = [];
+    const dropped: { studyId: string; reason: string }[] = [];
+    for (const [i, study] of selection.included.entries()) {
+      const result = await exportOnce(study, dirs, keys, dataset.filters.modalities);
+      if (result.ok) exported.push({ study, result });
+      else dropped.push({ studyId: study.studyId, reason: result.reason });
+      await report(0.02 + (0.6 * (i + 1)) / selection.included.length, `De-identified ${i + 1} of ${selection.included.length} studies`);
+    }
+    if (!exported.length) throw new AppError('BAD_REQUEST', 'No study can be published: every eligible study may show burned-in text.');
+
+    const studies = exported.map((e) => e.study);
+    const summary = summarizeSelection({
+      at: selection.at,
+      included: studies,
+      excluded: [...selection.excluded, ...dropped.map((d) => ({ ...selection.included.find((s) => s.studyId === d.studyId)!, reasons: ['burned_in' as const] }))],
+    });
+    const contributors = await findContributors(studies);
+    const models = new Map<string, { name: string; version: string; sha256: string; studies: number }>();
+    for (const { result } of exported) {
+      for (const m of result.models) {
+        const entry = models.get(m.sha256) ?? { ...m, studies: 0 };
+        entry.studies += 1;
+        models.set(m.sha256, entry);
+      }
+    }
+    const table = studies.map((s) => ({ id: keys.studyPseudonym(s.studyId), patient: keys.patientPseudonym(s.patientId), split: s.split, classes: s.classes }));
+    const questions = new Set(studies.flatMap((s) => s.classes).filter((c) => c.includes(': ')).map((c) => c.slice(0, c.indexOf(': '))));
+    const files: StagedFile[] = [
+      ...exported.flatMap((e) => e.result.files),
+      await writeStaged(dirs.plain, { path: 'splits.csv', kind: 'csv' }, splitsCsv(table)),
+      await writeStaged(dirs.plain, { path: 'labels/classifications.csv', kind: 'csv' }, classificationsCsv(table, questions)),
+    ];
+    const deidentification = { profile: DEIDENTIFICATION.profile, options: [...DEIDENTIFICATION.options], privateTagsKept: 0 };
+    files.push(
+      await writeStaged(
+        dirs.plain,
+        { path: 'README.md', kind: 'card' },
+        datasetCard({
+          ...dataset,
+          summary,
+          contributors,
+          models: [...models.values()],
+          deidentification,
+          encrypted: key !== null,
+          ledgerOrigin: getLogKey().origin,
+          publishedAt: new Date().toISOString(),
+        }),
+      ),
+    );
+
+    await report(0.65, key ? 'Encrypting and hashing files' : 'Hashing files');
+    const published = await describePublishedFiles(root, files, key);
+    const manifest = await buildManifest({ versionId, dataset, studies, keys, files: published.files, contributors, models: [...models.values()], deidentification, keyId: key ? keyIdOf(key) : null });
+    await fs.writeFile(path.join(published.dir, 'manifest.json'), manifest.bytes);
+    await fs.writeFile(path.join(published.dir, 'manifest.sig'), manifest.signature);
+
+    const total = published.files.reduce((n, f) => n + f.size, 0) + manifest.bytes.length;
+    let lastReport = 0;
+    await report(0.7, 'Adding to IPFS');
+    const paths = [...published.files.map((f) => f.path), 'manifest.json', 'manifest.sig'];
+    const added = await ipfs.addDirectory(
+      paths.map((p) => ({ path: p, content: readChunks(path.join(published.dir, p)) })),
+      {
+        pin: true,
+        onProgress: (bytes) => {
+          if (Date.now() - lastReport < 500) return;
+          lastReport = Date.now();
+          void report(0.7 + (0.25 * bytes) / total, `Adding to IPFS: ${Math.round((100 * bytes) / total)}%`).catch(() => undefined);
+        },
+      },
+    );
+
+    await report(0.96, 'Recording the publication in the ledger');
+    try {
+      const final = await finalizePublication({
+        versionId,
+        datasetId: dataset.id,
+        actorId: row.createdById,
+        purpose: dataset.purpose,
+        encrypted: key !== null,
+        rootCid: added.cid,
+        manifestSha256: sha256Hex(manifest.bytes),
+        checkpointSize: manifest.manifest.checkpoint.treeSize,
+        studies: studies.map((s) => ({ studyId: s.studyId, split: s.split, pseudonym: keys.studyPseudonym(s.studyId), consentLedgerSeq: s.consent.ledgerSeq! })),
+        fileCount: published.files.length + 2,
+        bytes: total,
+        summary: { ...summary, droppedAtExport: dropped.map((d) => d.reason) },
+      });
+      // Every publication gets a checkpoint of its own, covering its entry.
+      await createCheckpoint();
+      await fs.rm(root, { recursive: true, force: true });
+      return { versionId, version: final.version, rootCid: added.cid, ledgerSeq: final.ledgerSeq, studies: studies.length, files: published.files.length + 2, bytes: total };
+    } catch (err) {
+      if (!(err instanceof ConsentChangedError) || attempt >= MAX_CONSENT_RETRIES) {
+        await ipfs.unpin(added.cid).catch(() => undefined);
+        throw err;
+      }
+      await ipfs.unpin(added.cid).catch(() => undefined);
+      log.info('consent changed during publication; preparing the version again', { versionId, studies: err.studyIds.length });
+    }
+  }
+}
+
+/** Exports a study, or reuses what an interrupted run exported for the same label version. */
+async function exportOnce(study: IncludedStudy, dirs: ReturnType<typeof stagingDirs>, keys: ReturnType<typeof datasetKeys>, modalities: readonly string[]): Promise<StudyExport> {
+  const marker = path.join(dirs.studies, `${study.studyId}.json`);
+  try {
+    const saved = JSON.parse(await fs.readFile(marker, 'utf8')) as { annotationVersionId: string; split: string; result: StudyExport };
+    if (saved.annotationVersionId === study.annotationVersionId && saved.split === study.split) return saved.result;
+  } catch {
+    // not exported yet
+  }
+  const result = await exportStudy({ study, keys, root: dirs.plain, modalities });
+  await writeStaged(dirs.studies, { path: `${study.studyId}.json`, kind: 'marker' }, JSON.stringify({ annotationVersionId: study.annotationVersionId, split: study.split, result }));
+  return result;
+}
+
+async function failVersion(versionId: string, reason: string): Promise<void> {
+  await getDb().datasetVersion.updateMany({ where: { id: versionId, status: 'publishing' }, data: { status: 'failed', error: reason } });
+  await fs.rm(path.join(env.dataDir, 'publish', versionId), { recursive: true, force: true }).catch(() => undefined);
+}
+
+function describeFailure(err: unknown): string {
+  if (isAppError(err)) return err.message;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC') return 'The disk is full: free space in the data directory and publish again. Nothing was published.';
+  return `Publication failed: ${(err as Error)?.message ?? String(err)}. Nothing was published.`;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,282 @@
+/**
+ * Publishing a dataset version end to end on real blocks: consented, accepted studies de-identified
+ * into DICOM + DICOM-SEG + labels, encrypted, a signed manifest with consent proofs, added to the
+ * embedded IPFS node and pinned, one `dataset.published` entry; consent revoked mid-publication
+ * keeps the study out; nothing eligible, a tampered manifest, a forged proof and a wrong key fail.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020';
+import dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as versionsRoute from '@/app/api/datasets/[datasetId]/versions/route';
+import * as keyRoute from '@/app/api/dataset-versions/[versionId]/key/route';
+import { createDataset } from '@/lib/datasets/create-dataset';
+import { decryptFile } from '@/lib/datasets/export/file-encryption';
+import { verifyManifest } from '@/lib/datasets/manifest/verify-manifest';
+import type { Manifest } from '@/lib/datasets/manifest/manifest-schema';
+import { publishVersion, runPublishJob } from '@/lib/datasets/publish/run-publish-job';
+import { ZCreateDatasetInput } from '@/lib/datasets/schemas';
+import { getDb } from '@/lib/db/client';
+import { getIpfs, stopIpfs } from '@/lib/ipfs/get-ipfs';
+import { getLogKey } from '@/lib/ledger/log-key';
+import { addProjectStudies } from '@/lib/projects/add-project-studies';
+import { createProject } from '@/lib/projects/create-project';
+import { ZCreateProjectInput } from '@/lib/projects/schemas';
+import { startPublication } from '@/lib/datasets/publish/start-publication';
+import { pullDataset } from '@/lib/datasets/pull/pull-dataset';
+import { openPullSource } from '@/lib/datasets/pull/pull-source';
+import { callRoute, type Session } from '../helpers/api';
+import { ctStudyOf, decideFor, labelStudy } from '../helpers/datasets';
+import { startGatewayServer } from '../helpers/gateway-server';
+import { signedInUser } from '../helpers/users';
+
+const execFileAsync = promisify(execFile);
+
+const SCHEMA = {
+  segments: [{ value: 1, name: 'Lung', color: '#00ff00' }],
+  questions: [{ id: 'finding', question: 'Finding', level: 'study', choices: [{ id: 'normal', label: 'Normal' }, { id: 'abnormal', label: 'Abnormal' }] }],
+};
+
+let admin: { id: string; session: Session };
+let engineer: { id: string; session: Session };
+let projectId: string;
+const patients: Record<string, string> = {};
+
+async function bytesOf(cid: string, path: string) {
+  const chunks: Uint8Array[] = [];
+  for await (const c of (await getIpfs()).cat(cid, { path })) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+beforeAll(async () => {
+  admin = await signedInUser(['admin']);
+  engineer = await signedInUser(['ml_engineer']);
+  const reader = await signedInUser(['radiologist']);
+  const reviewer = await signedInUser(['radiologist']);
+  ({ id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Publish', schema: SCHEMA, readers: [reader.id], reviewers: [reviewer.id] }), actorId: engineer.id }));
+  for (const [name, answer] of [['ann', 'normal'], ['bob', 'abnormal'], ['cyd', 'normal']] as const) {
+    const st = await ctStudyOf(`PUB-${name.toUpperCase()}`, admin, { slices: 2 });
+    await addProjectStudies({ projectId, input: { studyIds: [st.studyId] } });
+    await labelStudy({ projectId, studyId: st.studyId, seriesInstanceUid: st.seriesInstanceUid, reader, segmentValue: 1, slices: 2, answers: [{ questionId: 'finding', choiceIds: [answer] }], acceptedBy: reviewer });
+    await decideFor(st.patientId, admin, 'ai_training', 'granted');
+    await decideFor(st.patientId, admin, 'public_release', 'granted');
+    patients[name] = st.patientId;
+  }
+});
+
+afterAll(async () => {
+  await stopIpfs();
+});
+
+const dataset = async (purpose: 'ai_training' | 'public_release' | 'research', name: string) =>
+  (await createDataset({ input: ZCreateDatasetInput.parse({ name, projectIds: [projectId], purpose, license: 'CC-BY-4.0', split: { train: 50, val: 0, test: 50 } }), actorId: engineer.id })).id;
+
+describe('publishing a private version', () => {
+  let versionId: string;
+  let rootCid: string;
+  let manifest: Manifest;
+  let manifestBytes: Buffer;
+  let signature: string;
+
+  it('starts from the UI/API and records one ledger entry when the job is done', async () => {
+    const datasetId = await dataset('ai_training', 'Private lungs');
+    const res = await callRoute(versionsRoute, 'POST', '/x', { session: engineer.session, params: { datasetId } });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    versionId = res.json.versionId as string;
+    // A second publication of the same dataset waits for the first.
+    expect((await callRoute(versionsRoute, 'POST', '/x', { session: engineer.session, params: { datasetId } })).status).toBe(409);
+    await runPublishJob(res.json.jobId as string);
+    const job = await getDb().job.findUniqueOrThrow({ where: { id: res.json.jobId as string } });
+    expect(job.status, job.error ?? '').toBe('succeeded');
+
+    const version = await getDb().datasetVersion.findUniqueOrThrow({ where: { id: versionId }, include: { studies: true } });
+    expect(version).toMatchObject({ status: 'published', version: 1, encrypted: true, studyCount: 3 });
+    rootCid = version.rootCid!;
+    const entry = await getDb().ledgerEntry.findUniqueOrThrow({ where: { seq: version.ledgerSeq! } });
+    const parsed = JSON.parse(entry.canonical) as { type: string; payload: Record<string, unknown> };
+    expect(parsed.type).toBe('dataset.published');
+    expect(parsed.payload).toMatchObject({ version: 1, rootCid, manifestSha256: version.manifestSha256, purpose: 'ai_training', encrypted: true, studies: 3 });
+    // A checkpoint covers the publication itself.
+    expect(await getDb().ledgerCheckpoint.count({ where: { treeSize: { gt: version.ledgerSeq! } } })).toBeGreaterThan(0);
+    expect(await (await getIpfs()).isPinned(rootCid)).toBe(true);
+
+    const listed = await callRoute(versionsRoute, 'GET', '/x', { session: engineer.session, params: { datasetId } });
+    expect((listed.json.versions as { version: number; rootCid: string; revokedStudies: number }[])[0]).toMatchObject({ version: 1, rootCid, revokedStudies: 0 });
+  });
+
+  it('publishes a signed manifest whose every consent proof verifies against the ledger key', async () => {
+    manifestBytes = await bytesOf(rootCid, 'manifest.json');
+    signature = (await bytesOf(rootCid, 'manifest.sig')).toString('utf8');
+    const verdict = verifyManifest(manifestBytes, signature, { trustedVerifierKey: getLogKey().verifierKey });
+    expect(verdict.problems).toEqual([]);
+    expect(verdict).toMatchObject({ ok: true, studies: 3, consentVerified: 3 });
+    manifest = verdict.manifest!;
+    // The contract in the repo (docs/schemas) accepts it, checked by an independent validator.
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync('docs/schemas/dataset-manifest.schema.json', 'utf8')));
+    expect(validate(JSON.parse(manifestBytes.toString('utf8'))), JSON.stringify(validate.errors)).toBe(true);
+    expect(createHash('sha256').update(manifestBytes).digest('hex')).toBe((await getDb().datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).manifestSha256);
+    expect(manifest.encryption).toMatchObject({ algorithm: 'AES-256-GCM' });
+    expect(manifest.files.map((f) => f.kind)).toEqual(expect.arrayContaining(['dicom', 'dicom-seg', 'labels-json', 'csv', 'card']));
+    expect(manifest.contributors.map((c) => c.roles.join('+')).sort()).toEqual(['reader', 'reviewer']);
+    expect(JSON.stringify(manifest)).not.toMatch(/PUB-ANN|Patient\^/);
+  });
+
+  it('holds encrypted files that decrypt with the key file into de-identified DICOM', async () => {
+    const key = await callRoute(keyRoute, 'GET', '/x', { session: engineer.session, params: { versionId } });
+    expect(key.status).toBe(200);
+    const keyBytes = Buffer.from(JSON.parse(key.text).key as string, 'base64');
+    const dicom = manifest.files.find((f) => f.kind === 'dicom')!;
+    const sealed = await bytesOf(rootCid, dicom.path);
+    expect(createHash('sha256').update(sealed).digest('hex')).toBe(dicom.sha256);
+    expect(() => dicomParser.parseDicom(sealed)).toThrow();
+    const plain = decryptFile(keyBytes, dicom.path, sealed);
+    expect(createHash('sha256').update(plain).digest('hex')).toBe(dicom.plain!.sha256);
+    const ds = dicomParser.parseDicom(plain);
+    expect(ds.string('x00100020')).toMatch(/^patient-/);
+    expect(ds.string('x00100010')).toMatch(/^patient-/);
+    expect(ds.string('x00120062')).toBe('YES');
+    expect(ds.string('x0020000d')).toMatch(/^2\.25\./);
+    expect(() => decryptFile(Buffer.alloc(32, 7), dicom.path, sealed)).toThrow(/wrong key/);
+    const seg = manifest.files.find((f) => f.kind === 'dicom-seg' && f.study === dicom.study)!;
+    const segSet = dicomParser.parseDicom(decryptFile(keyBytes, seg.path, await bytesOf(rootCid, seg.path)));
+    expect(segSet.string('x0020000d')).toBe(ds.string('x0020000d'));
+  });
+
+  it('fails verification for a tampered manifest, a forged proof or another ledger key', () => {
+    const tampered = Buffer.from(manifestBytes.toString('utf8').replace(/"split":"(train|test)"/, (_, s: string) => `"split":"${s === 'train' ? 'test' : 'train'}"`));
+    expect(verifyManifest(tampered, signature).problems.join()).toMatch(/not the file that was signed/);
+    const forged = structuredClone(manifest);
+    forged.studies[0]!.consent.proof = forged.studies[0]!.consent.proof.map(() => Buffer.alloc(32).toString('base64'));
+    const forgedVerdict = verifyManifest(Buffer.from(JSON.stringify(forged)), signature);
+    expect(forgedVerdict.ok).toBe(false);
+    expect(forgedVerdict.problems.join()).toMatch(/not in the tree the checkpoint signs/);
+    const other = 'example.org/other+12345678+AWbwD3Kmxs0UB/+V+oOX9f8p6jOu5YK0nmoFGkrJtnUl';
+    expect(verifyManifest(manifestBytes, signature, { trustedVerifierKey: other }).ok).toBe(false);
+  });
+});
+
+describe('pulling a version on another node', () => {
+  let published: { versionId: string; rootCid: string; keyFile: string };
+  const work = () => fs.mkdtemp(path.join(os.tmpdir(), 'cohort-pull-'));
+
+  beforeAll(async () => {
+    const v = await getDb().datasetVersion.findFirstOrThrow({ where: { status: 'published', encrypted: true }, orderBy: { createdAt: 'asc' } });
+    const key = await callRoute(keyRoute, 'GET', '/x', { session: engineer.session, params: { versionId: v.id } });
+    const keyFile = path.join(await work(), 'dataset.key.json');
+    await fs.writeFile(keyFile, key.text);
+    published = { versionId: v.id, rootCid: v.rootCid!, keyFile };
+  });
+
+  it('fetches it from a peer over bitswap, verifies and decrypts every file', async () => {
+    const [address] = (await (await getIpfs()).info()).multiaddrs;
+    const node = await openPullSource(published.rootCid, { peer: address! }, 10_000);
+    const out = await work();
+    try {
+      const report = await pullDataset({ ipfs: node, cid: published.rootCid, out, key: JSON.parse(await fs.readFile(published.keyFile, 'utf8')), trustedVerifierKey: getLogKey().verifierKey });
+      expect(report.problems).toEqual([]);
+      expect(report).toMatchObject({ ok: true, studies: 3, consentVerified: 3, contributors: 2 });
+      expect(report.files).toBe(report.manifest!.files.length);
+    } finally {
+      await node.stop();
+    }
+    const dicom = (await fs.readdir(path.join(out, 'dicom'), { recursive: true })).find((f) => f.endsWith('.dcm'))!;
+    expect(dicomParser.parseDicom(await fs.readFile(path.join(out, 'dicom', dicom))).string('x00120062')).toBe('YES');
+    expect(await fs.readFile(path.join(out, 'README.md'), 'utf8')).toContain('# Private lungs');
+  });
+
+  it('pulls through a gateway with the CLI, and fails clearly on a wrong key, a corrupted block or an unreachable gateway', async () => {
+    const gateway = await startGatewayServer(await getIpfs());
+    const broken = await startGatewayServer(await getIpfs(), {
+      tamper: (body) => {
+        const copy = Buffer.from(body);
+        copy[copy.length - 100] = copy[copy.length - 100]! ^ 0xff;
+        return copy;
+      },
+    });
+    const cli = (...extra: string[]) => execFileAsync('npx', ['tsx', 'scripts/cohort.ts', 'pull', published.rootCid, ...extra], { env: { ...process.env, COHORT_LOG_LEVEL: 'silent' } }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    try {
+      const out = await work();
+      const ok = await cli('--gateway', gateway.url, '--out', out, '--key', published.keyFile, '--trusted-key', getLogKey().verifierKey);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('consent verified: 3/3');
+      expect(ok.stdout).toContain('verified');
+
+      const otherKey = path.join(await work(), 'other.key.json');
+      await fs.writeFile(otherKey, JSON.stringify({ format: 'cohort-dataset-key/v1', keyId: 'x', rootCid: null, key: Buffer.alloc(32, 1).toString('base64') }));
+      const wrong = await cli('--gateway', gateway.url, '--out', await work(), '--key', otherKey);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/key file is for another version/);
+
+      const corrupt = await cli('--gateway', broken.url, '--out', await work(), '--key', published.keyFile);
+      expect(corrupt.code).toBe(1);
+      expect(corrupt.stderr).toMatch(/does not match its CID/);
+
+      const closed = await startGatewayServer(await getIpfs());
+      await closed.close();
+      const started = Date.now();
+      const unreachable = await cli('--gateway', closed.url, '--out', await work(), '--timeout', '2000');
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toMatch(/did not answer/);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await gateway.close();
+      await broken.close();
+    }
+  }, 120_000);
+});
+
+describe('an open dataset', () => {
+  it('goes out unencrypted and has no key', async () => {
+    const datasetId = await dataset('public_release', 'Open lungs');
+    const { versionId } = await startPublication({ datasetId, actorId: engineer.id });
+    const result = await publishVersion(versionId);
+    const manifest = JSON.parse((await bytesOf(result.rootCid, 'manifest.json')).toString('utf8')) as Manifest;
+    expect(manifest.encryption).toBeNull();
+    const dicom = manifest.files.find((f) => f.kind === 'dicom')!;
+    expect(dicomParser.parseDicom(await bytesOf(result.rootCid, dicom.path)).string('x00100020')).toMatch(/^patient-/);
+    expect((await bytesOf(result.rootCid, 'README.md')).toString('utf8')).toContain('# Open lungs');
+    expect((await callRoute(keyRoute, 'GET', '/x', { session: engineer.session, params: { versionId } })).status).toBe(404);
+  });
+});
+
+describe('consent and publication', () => {
+  it('refuses to publish when nothing is eligible, writing nothing', async () => {
+    const datasetId = await dataset('research', 'Nobody consented');
+    const before = await getDb().ledgerEntry.count();
+    const res = await callRoute(versionsRoute, 'POST', '/x', { session: engineer.session, params: { datasetId } });
+    expect(res.status).toBe(400);
+    expect(res.json.message).toMatch(/Nothing to publish/);
+    expect(await getDb().datasetVersion.count({ where: { datasetId } })).toBe(0);
+    expect(await getDb().ledgerEntry.count()).toBe(before);
+  });
+
+  it('leaves out a study whose consent is revoked while the version is prepared, and orders the revocation before the publication', async () => {
+    const datasetId = await dataset('ai_training', 'Racing revocation');
+    const { versionId } = await startPublication({ datasetId, actorId: engineer.id });
+    let revokedSeq: number | null = null;
+    const result = await publishVersion(versionId, async (fraction) => {
+      // Once the files are being added to IPFS, Bob revokes.
+      if (fraction >= 0.7 && revokedSeq === null) revokedSeq = (await decideFor(patients.bob!, admin, 'ai_training', 'revoked')).ledgerSeq;
+    });
+    expect(result.studies).toBe(2);
+    const version = await getDb().datasetVersion.findUniqueOrThrow({ where: { id: versionId }, include: { studies: true } });
+    const bobStudy = await getDb().study.findFirstOrThrow({ where: { patientId: patients.bob! } });
+    expect(version.studies.map((s) => s.studyId)).not.toContain(bobStudy.id);
+    expect(revokedSeq).not.toBeNull();
+    expect(version.ledgerSeq!).toBeGreaterThan(revokedSeq!);
+    // Bob's earlier grant is gone from the new version; the first private version now shows one revoked study.
+    const first = await getDb().dataset.findFirstOrThrow({ where: { name: 'Private lungs' } });
+    const listed = await callRoute(versionsRoute, 'GET', '/x', { session: engineer.session, params: { datasetId: first.id } });
+    expect((listed.json.versions as { revokedStudies: number }[])[0]!.revokedStudies).toBe(1);
+    await decideFor(patients.bob!, admin, 'ai_training', 'granted');
+  });
+});
