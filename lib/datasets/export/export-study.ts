@@ -8,6 +8,12 @@ import { deidentifyInstance } from '@/lib/dicom/deidentify/deidentify-instance';
 import { remapUid } from '@/lib/dicom/deidentify/remap-uid';
 import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import type { LabelSchema } from '@/lib/annotations/label-schema';
+import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import { cocoStudy, type CocoStudyPart } from './coco-export';
+import { cocoFrames } from './coco-frames';
+import { niftiSeriesExport } from './nifti-series-export';
+import { nnunetCaseId, nnunetCasePaths, nnunetLabelValues, type NnunetCase, type NnunetDataset } from './nnunet-layout';
 import type { DatasetKeys } from '../dataset-keys';
 import type { IncludedStudy } from '../select-dataset-studies';
 import { writeStaged, type StagedFile } from './staging-files';
@@ -19,16 +25,45 @@ export const DEIDENTIFICATION = {
 } as const;
 
 export type StudyExport =
-  | { ok: true; files: StagedFile[]; series: number; instances: number; segmentations: number; models: { name: string; version: string; sha256: string }[] }
+  | {
+      ok: true;
+      files: StagedFile[];
+      series: number;
+      instances: number;
+      segmentations: number;
+      models: { name: string; version: string; sha256: string }[];
+      /** Its labeled series as nnU-Net / MONAI cases, and why others have no NIfTI. */
+      cases: NnunetCase[];
+      niftiSkipped: string[];
+      /** Its boxes and polygons as COCO entries (their PNG frames are among `files`). */
+      coco: CocoStudyPart | null;
+    }
   | { ok: false; reason: string };
+
+/** What the training layouts need from the version: the nnU-Net dataset folder, and one class list for every study. */
+export type TrainingLayout = { nnunet: NnunetDataset; schema: Pick<LabelSchema, 'segments' | 'boxes' | 'polygons'> };
 
 /**
  * Writes one study of a dataset into the staging directory: each series its label refers to (or, for
  * a study-level label, every series of the dataset's modalities) as de-identified DICOM in stack
- * order, a de-identified DICOM-SEG per labeled series, and its labels as JSON with remapped UIDs.
+ * order, a de-identified DICOM-SEG per labeled series, its labeled series as NIfTI in the nnU-Net
+ * layout (test-split series too, labeled or not), the frames its boxes and polygons are drawn on as
+ * PNG for COCO, and its labels as JSON with remapped UIDs.
  * Refuses (ok: false) a study whose images may carry burned-in text: pixels are never scrubbed.
  */
-export async function exportStudy({ study, keys, root, modalities }: { study: IncludedStudy; keys: DatasetKeys; root: string; modalities: readonly string[] }): Promise<StudyExport> {
+export async function exportStudy({
+  study,
+  keys,
+  root,
+  modalities,
+  training,
+}: {
+  study: IncludedStudy;
+  keys: DatasetKeys;
+  root: string;
+  modalities: readonly string[];
+  training: TrainingLayout;
+}): Promise<StudyExport> {
   const db = getDb();
   const version = await db.annotationVersion.findUniqueOrThrow({
     where: { id: study.annotationVersionId },
@@ -52,6 +87,9 @@ export async function exportStudy({ study, keys, root, modalities }: { study: In
     cleanDescriptors: true,
   };
   const files: StagedFile[] = [];
+  const cases: NnunetCase[] = [];
+  const niftiSkipped: string[] = [];
+  const studyBytes: Uint8Array[] = [];
   let instances = 0;
   let segmentations = 0;
   const blobs = getBlobStore();
@@ -60,13 +98,32 @@ export async function exportStudy({ study, keys, root, modalities }: { study: In
     const stack = await seriesSegSource(record.studyInstanceUid, s.seriesInstanceUid);
     const sopUids = [...new Set(stack.images.map((i) => i.sopInstanceUid))];
     const rows = new Map((await db.instance.findMany({ where: { sopInstanceUid: { in: sopUids } }, select: { sopInstanceUid: true, sha256: true } })).map((r) => [r.sopInstanceUid, r.sha256]));
+    const seriesBytes: Uint8Array[] = [];
     for (const [n, uid] of sopUids.entries()) {
       const { bytes, report } = deidentifyInstance(await blobs.read(rows.get(uid)!), deid);
       if (report.flags.burnedInAnnotation.flagged) return { ok: false, reason: `burned-in text risk: ${report.flags.burnedInAnnotation.reason}` };
       files.push(await writeStaged(root, { path: `${folder}/${String(n + 1).padStart(4, '0')}.dcm`, kind: 'dicom', study: pseudonym }, bytes));
+      seriesBytes.push(bytes);
       instances += 1;
     }
     const labelmap = version.labelmaps.find((l) => l.seriesId === s.id);
+    // Training formats: a labeled series (or any series of a test-split study) as NIfTI in the nnU-Net layout.
+    const paths = nnunetCasePaths({ dataset: training.nnunet, caseId: nnunetCaseId(pseudonym, index), split: study.split, labeled: !!labelmap });
+    if (paths && training.schema.segments.length) {
+      const voxels = labelmap ? decodeLabelmapRle(await blobs.read(labelmap.sha256), labelmap.columns * labelmap.rows * labelmap.slices) : null;
+      const nifti = await niftiSeriesExport({
+        instances: seriesBytes,
+        labelmap: voxels && labelmap ? { voxels, columns: labelmap.columns, rows: labelmap.rows, slices: labelmap.slices } : null,
+        labelValues: nnunetLabelValues(training.schema.segments),
+      });
+      if ('skipped' in nifti) niftiSkipped.push(`${pseudonym} series ${index + 1}: ${nifti.skipped}`);
+      else {
+        files.push(await writeStaged(root, { path: paths.image, kind: 'nifti-image', study: pseudonym }, nifti.image));
+        if (paths.label && nifti.label) files.push(await writeStaged(root, { path: paths.label, kind: 'nifti-label', study: pseudonym }, nifti.label));
+        cases.push({ id: nnunetCaseId(pseudonym, index), split: study.split, modality: nifti.modality, image: paths.image, label: paths.label && nifti.label ? paths.label : null });
+      }
+    }
+    if (content.regions.length) studyBytes.push(...seriesBytes);
     if (labelmap) {
       try {
         const seg = await labelmapSeg({ labelmap, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId, studyInstanceUid: record.studyInstanceUid, seriesInstanceUid: s.seriesInstanceUid });
@@ -80,6 +137,14 @@ export async function exportStudy({ study, keys, root, modalities }: { study: In
   }
 
   const schema = parseStoredSchema(version.schemaVersion.schema);
+  let coco: CocoStudyPart | null = null;
+  if (content.regions.length) {
+    const regions = remapLabelUids(content, keys.uidKey).regions.map(({ id: regionId, classId, shape, sopInstanceUid, frame, points }) => ({ id: regionId, classId, shape, sopInstanceUid, frame, points: points as [number, number][] }));
+    const frames = await cocoFrames(studyBytes, regions);
+    const exported = cocoStudy({ study: pseudonym, split: study.split, regions, frames, schema: training.schema });
+    for (const png of exported.pngs) files.push(await writeStaged(root, { path: png.path, kind: 'coco-image', study: pseudonym }, png.content));
+    coco = exported.part;
+  }
   const labels = {
     study: pseudonym,
     split: study.split,
@@ -94,7 +159,17 @@ export async function exportStudy({ study, keys, root, modalities }: { study: In
   const models = proposals.length
     ? await db.aiProposal.findMany({ where: { id: { in: proposals.map((p) => p.proposalId) } }, select: { modelName: true, modelVersion: true, modelSha256: true } })
     : [];
-  return { ok: true, files, series: series.length, instances, segmentations, models: models.map((m) => ({ name: m.modelName, version: m.modelVersion, sha256: m.modelSha256 })) };
+  return {
+    ok: true,
+    files,
+    series: series.length,
+    instances,
+    segmentations,
+    models: models.map((m) => ({ name: m.modelName, version: m.modelVersion, sha256: m.modelSha256 })),
+    cases,
+    niftiSkipped,
+    coco,
+  };
 }
 
 /** Regions, measurements and answers with every UID replaced the way the DICOM files' were. */

@@ -13,7 +13,11 @@ import { log } from '@/lib/log/logger';
 import { datasetKeys } from '../dataset-keys';
 import { datasetCard } from '../export/dataset-card';
 import { classificationsCsv, splitsCsv } from '../export/dataset-tables';
-import { DEIDENTIFICATION, exportStudy, type StudyExport } from '../export/export-study';
+import { cocoAnnotationFiles } from '../export/coco-export';
+import { DEIDENTIFICATION, exportStudy, type StudyExport, type TrainingLayout } from '../export/export-study';
+import { monaiDatalist } from '../export/monai-datalist';
+import { NNUNET_DEFAULT_ID, nnunetLayout } from '../export/nnunet-layout';
+import { datasetSchema } from '../dataset-schema';
 import { keyIdOf } from '../export/file-encryption';
 import { writeStaged, type StagedFile } from '../export/staging-files';
 import { findContributors } from '../find-contributors';
@@ -72,6 +76,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
   const dirs = stagingDirs(root);
   await fs.mkdir(dirs.studies, { recursive: true });
   const ipfs = await getIpfs();
+  const training: TrainingLayout = { nnunet: { id: NNUNET_DEFAULT_ID, name: dataset.name }, schema: await datasetSchema(dataset.projectIds) };
 
   for (let attempt = 1; ; attempt++) {
     await report(0.01, 'Checking labels and consent');
@@ -81,7 +86,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
     const exported: { study: IncludedStudy; result: Extract<StudyExport, { ok: true }> }[] = [];
     const dropped: { studyId: string; reason: string }[] = [];
     for (const [i, study] of selection.included.entries()) {
-      const result = await exportOnce(study, dirs, keys, dataset.filters.modalities);
+      const result = await exportOnce(study, dirs, keys, dataset.filters.modalities, training);
       if (result.ok) exported.push({ study, result });
       else dropped.push({ studyId: study.studyId, reason: result.reason });
       await report(0.02 + (0.6 * (i + 1)) / selection.included.length, `De-identified ${i + 1} of ${selection.included.length} studies`);
@@ -105,11 +110,18 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
     }
     const table = studies.map((s) => ({ id: keys.studyPseudonym(s.studyId), patient: keys.patientPseudonym(s.patientId), split: s.split, classes: s.classes }));
     const questions = new Set(studies.flatMap((s) => s.classes).filter((c) => c.includes(': ')).map((c) => c.slice(0, c.indexOf(': '))));
+    const cases = exported.flatMap((e) => e.result.cases);
+    const layouts = [
+      ...nnunetLayout({ dataset: training.nnunet, segments: training.schema.segments, cases, description: dataset.description || undefined }).map((f) => ({ ...f, kind: 'nnunet-json' })),
+      ...(cases.length ? [{ ...monaiDatalist({ name: dataset.name, segments: training.schema.segments, cases, description: dataset.description || undefined }), kind: 'monai-json' }] : []),
+      ...cocoAnnotationFiles({ parts: exported.flatMap((e) => (e.result.coco ? [e.result.coco] : [])), schema: training.schema }).map((f) => ({ ...f, kind: 'coco-json' })),
+    ];
     const files: StagedFile[] = [
       ...exported.flatMap((e) => e.result.files),
       await writeStaged(dirs.plain, { path: 'splits.csv', kind: 'csv' }, splitsCsv(table)),
       await writeStaged(dirs.plain, { path: 'labels/classifications.csv', kind: 'csv' }, classificationsCsv(table, questions)),
     ];
+    for (const f of layouts) files.push(await writeStaged(dirs.plain, { path: f.path, kind: f.kind }, f.content));
     const deidentification = { profile: DEIDENTIFICATION.profile, options: [...DEIDENTIFICATION.options], privateTagsKept: 0 };
     files.push(
       await writeStaged(
@@ -164,7 +176,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
         studies: studies.map((s) => ({ studyId: s.studyId, split: s.split, pseudonym: keys.studyPseudonym(s.studyId), consentLedgerSeq: s.consent.ledgerSeq! })),
         fileCount: published.files.length + 2,
         bytes: total,
-        summary: { ...summary, droppedAtExport: dropped.map((d) => d.reason) },
+        summary: { ...summary, droppedAtExport: dropped.map((d) => d.reason), niftiSkipped: exported.flatMap((e) => e.result.niftiSkipped) },
       });
       // Every publication gets a checkpoint of its own, covering its entry.
       await createCheckpoint();
@@ -182,7 +194,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
 }
 
 /** Exports a study, or reuses what an interrupted run exported for the same label version. */
-async function exportOnce(study: IncludedStudy, dirs: ReturnType<typeof stagingDirs>, keys: ReturnType<typeof datasetKeys>, modalities: readonly string[]): Promise<StudyExport> {
+async function exportOnce(study: IncludedStudy, dirs: ReturnType<typeof stagingDirs>, keys: ReturnType<typeof datasetKeys>, modalities: readonly string[], training: TrainingLayout): Promise<StudyExport> {
   const marker = path.join(dirs.studies, `${study.studyId}.json`);
   try {
     const saved = JSON.parse(await fs.readFile(marker, 'utf8')) as { annotationVersionId: string; split: string; result: StudyExport };
@@ -190,7 +202,7 @@ async function exportOnce(study: IncludedStudy, dirs: ReturnType<typeof stagingD
   } catch {
     // not exported yet
   }
-  const result = await exportStudy({ study, keys, root: dirs.plain, modalities });
+  const result = await exportStudy({ study, keys, root: dirs.plain, modalities, training });
   await writeStaged(dirs.studies, { path: `${study.studyId}.json`, kind: 'marker' }, JSON.stringify({ annotationVersionId: study.annotationVersionId, split: study.split, result }));
   return result;
 }

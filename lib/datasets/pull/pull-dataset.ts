@@ -7,6 +7,7 @@ import { decryptFile, keyIdOf } from '../export/file-encryption';
 import { verifyManifest } from '../manifest/verify-manifest';
 import type { Manifest } from '../manifest/manifest-schema';
 import type { DatasetKeyFile } from '../version-key';
+import { inFormat, type PullFormat } from './pull-formats';
 
 export type PullProgress = { done: number; total: number; file: string };
 
@@ -27,7 +28,7 @@ export type PullReport = {
  * CAR fetched from a gateway; every block is checked against its CID as it arrives), verifies it and
  * writes it to `out`: the manifest's signature (against `trustedVerifierKey` when given) and consent
  * proofs, then every file the manifest lists: its CID in the directory, its size and SHA-256, and for
- * a private version its decryption with `key` and the plaintext's SHA-256. Files are written only once
+ * a private version its decryption with `key` and the plaintext's SHA-256 (only the files of `format`). Files are written only once
  * verified; the report lists every problem and `ok` is true only when there is none.
  */
 export async function pullDataset({
@@ -36,6 +37,7 @@ export async function pullDataset({
   out,
   key,
   trustedVerifierKey,
+  format = 'all',
   onProgress,
 }: {
   ipfs: IpfsBackend;
@@ -43,6 +45,8 @@ export async function pullDataset({
   out: string;
   key?: DatasetKeyFile;
   trustedVerifierKey?: string;
+  /** Which layout to write (pull-formats.ts); the others' files are not fetched. */
+  format?: PullFormat;
   onProgress?: (p: PullProgress) => void;
 }): Promise<PullReport> {
   const manifestBytes = await readAll(ipfs, cid, 'manifest.json').catch((err: unknown) => {
@@ -75,10 +79,12 @@ export async function pullDataset({
   }
 
   await fs.mkdir(out, { recursive: true });
+  const wanted = manifest.files.filter((f) => inFormat(format, f.path));
+  if (!wanted.some((f) => f.kind !== 'card' && f.kind !== 'csv')) problems.push(`This version has no ${format} files.`);
   let files = 0;
   let bytes = 0;
-  for (const [i, file] of manifest.files.entries()) {
-    onProgress?.({ done: i, total: manifest.files.length, file: file.path });
+  for (const [i, file] of wanted.entries()) {
+    onProgress?.({ done: i, total: wanted.length, file: file.path });
     const problem = await pullFile(ipfs, cid, file, dataKey, out).catch((err: unknown) => `${file.path}: ${(err as Error).message}`);
     if (problem) problems.push(problem);
     else {
@@ -88,7 +94,7 @@ export async function pullDataset({
   }
   await fs.writeFile(path.join(out, 'manifest.json'), manifestBytes);
   await fs.writeFile(path.join(out, 'manifest.sig'), signature);
-  onProgress?.({ done: manifest.files.length, total: manifest.files.length, file: '' });
+  onProgress?.({ done: wanted.length, total: wanted.length, file: '' });
   return report({ files, bytes });
 }
 

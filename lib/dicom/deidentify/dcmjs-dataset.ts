@@ -17,6 +17,10 @@ type DcmjsData = {
 };
 const data = dcmjs.data as unknown as DcmjsData;
 
+// dcmjs reports every value whose VR it cannot place on its "validation" logger: thousands of lines per
+// file for some archives. Such values are kept as UN/OW on purpose, so the report is only noise.
+(dcmjs as unknown as { log: { getLogger(name: string): { setLevel(level: string): void } } }).log.getLogger('validation.dcmjs').setLevel('silent');
+
 // Keep values as they came even where they break a VR's length limit (real archives have them): the
 // data set is de-identified, not repaired.
 const WRITE_OPTIONS = { allowInvalidVRLength: true };
