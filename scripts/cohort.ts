@@ -8,7 +8,7 @@
  *   ingest <folder|zip|file>... [--as <admin email>]
  *                                         store the DICOM files found there; exit 0 only if none was refused
  *   pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>]
- *        [--format dicom] [--timeout <ms>]
+ *        [--revocations <Cohort URL>] [--format all|dicom|nnunet|nifti|monai|coco] [--timeout <ms>]
  *                                         fetch a published dataset version, verify every block, file, the
  *                                         manifest signature and each consent proof, decrypt; exit 0 only if all holds
  */
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   if (area === 'pull' && command && !command.startsWith('--')) return pull(command);
   process.stderr.write(
     'usage: cohort ledger verify [--bundle <file> [--key <vkey>]] | cohort ledger checkpoint | cohort ingest <folder|zip|file>... [--as <admin email>]\n' +
-      '       cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>] [--format dicom] [--timeout <ms>]\n',
+      '       cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>] [--format all|dicom|nnunet|nifti|monai|coco] [--timeout <ms>]\n',
   );
   return 2;
 }
@@ -122,20 +122,18 @@ async function signCheckpointNow(): Promise<number> {
   return 0;
 }
 
-/** What `pull --format` can write today: the published layout (DICOM, DICOM-SEG, labels), decrypted. */
-const PULL_FORMATS = ['dicom'];
-
 async function pull(cid: string): Promise<number> {
   const out = option('--out');
   const from = option('--from');
   const gateway = option('--gateway');
-  const format = option('--format') ?? 'dicom';
+  const format = option('--format') ?? 'all';
   if (!out || (!from && !gateway) || (from && gateway)) {
     process.stderr.write('usage: cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>]\n');
     return 2;
   }
-  if (!PULL_FORMATS.includes(format)) {
-    process.stderr.write(`--format ${format}: published versions hold ${PULL_FORMATS.join(', ')} so far.\n`);
+  const { PULL_FORMATS, isPullFormat } = await import('../lib/datasets/pull/pull-formats');
+  if (!isPullFormat(format)) {
+    process.stderr.write(`--format ${format}: one of ${Object.keys(PULL_FORMATS).join(', ')}.\n`);
     return 2;
   }
   const { openPullSource } = await import('../lib/datasets/pull/pull-source');
@@ -166,6 +164,7 @@ async function pull(cid: string): Promise<number> {
       out,
       key,
       trustedVerifierKey: option('--trusted-key'),
+      format,
       onProgress: (p) => line.update(`${bar(p.done, p.total)} ${p.done}/${p.total} files ${p.file}`),
     });
     line.done();
@@ -174,13 +173,33 @@ async function pull(cid: string): Promise<number> {
       [
         m ? `${m.dataset.name} (${m.dataset.purpose}, ${m.dataset.license})` : cid,
         `studies: ${report.studies}`,
-        `files: ${report.files} (${formatBytes(report.bytes)}) written to ${out}`,
+        `files: ${report.files} (${formatBytes(report.bytes)}, ${format}) written to ${out}`,
         `contributors: ${report.contributors}`,
         `consent verified: ${report.consentVerified}/${report.studies}`,
         `signature: ${option('--trusted-key') ? 'checked against the key you trust' : 'checked against the key in the manifest (pin one with --trusted-key)'}`,
       ].join('\n') + '\n',
     );
     for (const problem of report.problems) process.stderr.write(`FAILED ${problem}\n`);
+    const cohortUrl = option('--revocations') ?? gateway;
+    if (m && cohortUrl) {
+      // Revocations since publication, checked against the live ledger's proofs (the files stay verified).
+      const { fetchRevocations } = await import('../lib/datasets/pull/fetch-revocations');
+      const { checkRevocations } = await import('../lib/datasets/pull/check-revocations');
+      try {
+        const check = checkRevocations(m, await fetchRevocations(cohortUrl, cid, timeoutMs), option('--trusted-key') ?? m.ledger.verifierKey);
+        for (const problem of check.problems) process.stderr.write(`FAILED ${problem}\n`);
+        if (check.problems.length) report.ok = false;
+        process.stdout.write(
+          check.revoked.length
+            ? `FLAGGED: ${check.revoked.length} of ${report.studies} studies were taken back since publication (${check.revoked.map((r) => `${r.study} ${r.state}`).join(', ')}): leave them out of training and of anything you share.\n`
+            : 'revocations: none since publication\n',
+        );
+      } catch (err) {
+        process.stderr.write(`revocations not checked: ${(err as Error).message}\n`);
+      }
+    } else {
+      process.stdout.write('revocations: not checked (pass --revocations <Cohort URL> to check against the live ledger)\n');
+    }
     process.stdout.write(report.ok ? 'verified\n' : `NOT VERIFIED: ${report.problems.length} problem(s)\n`);
     return report.ok ? 0 : 1;
   } catch (err) {

@@ -12,6 +12,8 @@ export type MyStudy = {
   issuer: string;
   /** The labeling projects that hold it (each may become datasets). */
   usedIn: string[];
+  /** The published dataset versions that hold it, where anyone with the CID can fetch them (de-identified). */
+  datasets: { name: string; version: number; purpose: string; rootCid: string; publishedAt: string }[];
 };
 
 /** The studies of the patients linked to this account, newest first; nobody else's. */
@@ -28,6 +30,10 @@ export async function findMyStudies(userId: string): Promise<MyStudy[]> {
       instanceCount: true,
       patient: { select: { patientKey: true, issuer: true } },
       projects: { select: { project: { select: { name: true } } } },
+      datasetVersions: {
+        where: { version: { status: 'published' } },
+        select: { version: { select: { version: true, rootCid: true, publishedAt: true, dataset: { select: { name: true, purpose: true } } } } },
+      },
     },
   });
   return rows.map((s) => ({
@@ -40,5 +46,8 @@ export async function findMyStudies(userId: string): Promise<MyStudy[]> {
     patientKey: s.patient.patientKey,
     issuer: s.patient.issuer,
     usedIn: s.projects.map((p) => p.project.name).sort(),
+    datasets: s.datasetVersions
+      .map(({ version: v }) => ({ name: v.dataset.name, version: v.version!, purpose: v.dataset.purpose, rootCid: v.rootCid!, publishedAt: v.publishedAt!.toISOString() }))
+      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
   }));
 }

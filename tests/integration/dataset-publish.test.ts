@@ -10,6 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020';
 import dicomParser from 'dicom-parser';
@@ -29,6 +30,12 @@ import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { startPublication } from '@/lib/datasets/publish/start-publication';
+import { claimPatient } from '@/lib/patients/claim-patient';
+import { issueClaimCode } from '@/lib/patients/issue-claim-code';
+import * as myStudiesRoute from '@/app/api/me/studies/route';
+import * as revocationsRoute from '@/app/api/dataset-revocations/[cid]/route';
+import type { VersionRevocations } from '@/lib/datasets/find-version-revocations';
+import { checkRevocations } from '@/lib/datasets/pull/check-revocations';
 import { pullDataset } from '@/lib/datasets/pull/pull-dataset';
 import { openPullSource } from '@/lib/datasets/pull/pull-source';
 import { callRoute, type Session } from '../helpers/api';
@@ -47,6 +54,8 @@ let admin: { id: string; session: Session };
 let engineer: { id: string; session: Session };
 let projectId: string;
 const patients: Record<string, string> = {};
+/** What every reader saved (the same voxels on each study): value 1 in a run of the first slice. */
+let savedVoxels: Uint8Array;
 
 async function bytesOf(cid: string, path: string) {
   const chunks: Uint8Array[] = [];
@@ -63,7 +72,7 @@ beforeAll(async () => {
   for (const [name, answer] of [['ann', 'normal'], ['bob', 'abnormal'], ['cyd', 'normal']] as const) {
     const st = await ctStudyOf(`PUB-${name.toUpperCase()}`, admin, { slices: 2 });
     await addProjectStudies({ projectId, input: { studyIds: [st.studyId] } });
-    await labelStudy({ projectId, studyId: st.studyId, seriesInstanceUid: st.seriesInstanceUid, reader, segmentValue: 1, slices: 2, answers: [{ questionId: 'finding', choiceIds: [answer] }], acceptedBy: reviewer });
+    ({ voxels: savedVoxels } = await labelStudy({ projectId, studyId: st.studyId, seriesInstanceUid: st.seriesInstanceUid, reader, segmentValue: 1, slices: 2, answers: [{ questionId: 'finding', choiceIds: [answer] }], acceptedBy: reviewer }));
     await decideFor(st.patientId, admin, 'ai_training', 'granted');
     await decideFor(st.patientId, admin, 'public_release', 'granted');
     patients[name] = st.patientId;
@@ -122,7 +131,7 @@ describe('publishing a private version', () => {
     expect(validate(JSON.parse(manifestBytes.toString('utf8'))), JSON.stringify(validate.errors)).toBe(true);
     expect(createHash('sha256').update(manifestBytes).digest('hex')).toBe((await getDb().datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).manifestSha256);
     expect(manifest.encryption).toMatchObject({ algorithm: 'AES-256-GCM' });
-    expect(manifest.files.map((f) => f.kind)).toEqual(expect.arrayContaining(['dicom', 'dicom-seg', 'labels-json', 'csv', 'card']));
+    expect(manifest.files.map((f) => f.kind)).toEqual(expect.arrayContaining(['dicom', 'dicom-seg', 'labels-json', 'csv', 'card', 'nifti-image', 'nifti-label', 'nnunet-json', 'monai-json']));
     expect(manifest.contributors.map((c) => c.roles.join('+')).sort()).toEqual(['reader', 'reviewer']);
     expect(JSON.stringify(manifest)).not.toMatch(/PUB-ANN|Patient\^/);
   });
@@ -190,6 +199,35 @@ describe('pulling a version on another node', () => {
     expect(await fs.readFile(path.join(out, 'README.md'), 'utf8')).toContain('# Private lungs');
   });
 
+  it('writes the nnU-Net layout whose label volume holds exactly the voxels the reader saved', async () => {
+    const [address] = (await (await getIpfs()).info()).multiaddrs;
+    const node = await openPullSource(published.rootCid, { peer: address! }, 10_000);
+    const out = await work();
+    try {
+      const report = await pullDataset({ ipfs: node, cid: published.rootCid, out, key: JSON.parse(await fs.readFile(published.keyFile, 'utf8')), format: 'nnunet' });
+      expect(report.problems).toEqual([]);
+    } finally {
+      await node.stop();
+    }
+    expect(await fs.readdir(out)).toEqual(expect.arrayContaining(['nnunet', 'README.md', 'splits.csv', 'manifest.json']));
+    expect(await fs.readdir(out)).not.toContain('dicom');
+    const [folder] = await fs.readdir(path.join(out, 'nnunet'));
+    const datasetJson = JSON.parse(await fs.readFile(path.join(out, 'nnunet', folder!, 'dataset.json'), 'utf8')) as { labels: Record<string, number>; channel_names: Record<string, string>; file_ending: string };
+    expect(datasetJson).toMatchObject({ labels: { background: 0, Lung: 1 }, channel_names: { '0': 'CT' }, file_ending: '.nii.gz' });
+    // Each case's label volume, read back as NIfTI, is the labelmap the reader saved for that study.
+    const manifest = JSON.parse(await fs.readFile(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+    const labelFiles = manifest.files.filter((f) => f.kind === 'nifti-label');
+    expect(labelFiles.length).toBeGreaterThan(0);
+    for (const f of labelFiles) {
+      const nii = gunzipSync(await fs.readFile(path.join(out, f.path)));
+      expect(nii.readInt32LE(0)).toBe(348);
+      const dims = [1, 2, 3].map((i) => nii.readInt16LE(40 + 2 * i));
+      expect(dims).toEqual([512, 512, 2]);
+      const voxels = nii.subarray(Math.round(nii.readFloatLE(108)));
+      expect(Buffer.compare(voxels, Buffer.from(savedVoxels))).toBe(0);
+    }
+  });
+
   it('pulls through a gateway with the CLI, and fails clearly on a wrong key, a corrupted block or an unreachable gateway', async () => {
     const gateway = await startGatewayServer(await getIpfs());
     const broken = await startGatewayServer(await getIpfs(), {
@@ -208,6 +246,7 @@ describe('pulling a version on another node', () => {
       const ok = await cli('--gateway', gateway.url, '--out', out, '--key', published.keyFile, '--trusted-key', getLogKey().verifierKey);
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toContain('consent verified: 3/3');
+      expect(ok.stdout).toContain('revocations: none since publication');
       expect(ok.stdout).toContain('verified');
 
       const otherKey = path.join(await work(), 'other.key.json');
@@ -232,6 +271,18 @@ describe('pulling a version on another node', () => {
       await broken.close();
     }
   }, 120_000);
+});
+
+describe('the patient portal', () => {
+  it('shows the patient which published versions hold their study, with the CID', async () => {
+    const patientUser = await signedInUser(['patient']);
+    const { code } = await issueClaimCode({ actorId: admin.id, patientId: patients.ann!, validDays: 7 });
+    await claimPatient({ userId: patientUser.id, code });
+    const res = await callRoute(myStudiesRoute, 'GET', '/api/me/studies', { session: patientUser.session });
+    const [study] = res.json.studies as { datasets: { name: string; version: number; rootCid: string }[] }[];
+    const published = await getDb().datasetVersion.findFirstOrThrow({ where: { dataset: { name: 'Private lungs' } } });
+    expect(study!.datasets).toContainEqual(expect.objectContaining({ name: 'Private lungs', version: 1, rootCid: published.rootCid }));
+  });
 });
 
 describe('an open dataset', () => {
@@ -277,6 +328,23 @@ describe('consent and publication', () => {
     const first = await getDb().dataset.findFirstOrThrow({ where: { name: 'Private lungs' } });
     const listed = await callRoute(versionsRoute, 'GET', '/x', { session: engineer.session, params: { datasetId: first.id } });
     expect((listed.json.versions as { revokedStudies: number }[])[0]!.revokedStudies).toBe(1);
+
+    // Its revocations.json, public, proves Bob's revocation against the ledger key; the holder's check flags exactly his study.
+    const firstVersion = await getDb().datasetVersion.findFirstOrThrow({ where: { datasetId: first.id, status: 'published' }, include: { studies: true } });
+    const res = await callRoute(revocationsRoute, 'GET', '/x', { params: { cid: firstVersion.rootCid! } });
+    expect(res.status).toBe(200);
+    const revocations = res.json as unknown as VersionRevocations;
+    const bobPseudonym = firstVersion.studies.find((s) => s.studyId === bobStudy.id)!.pseudonym;
+    expect(revocations.revoked.map((r) => [r.study, r.state])).toEqual([[bobPseudonym, 'revoked']]);
+    const firstManifest = JSON.parse((await bytesOf(firstVersion.rootCid!, 'manifest.json')).toString('utf8')) as Manifest;
+    expect(checkRevocations(firstManifest, revocations, getLogKey().verifierKey)).toEqual({ revoked: [{ study: bobPseudonym, state: 'revoked', seq: revokedSeq }], problems: [] });
+    // A forged list (another study named, or a proof swapped) flags nothing and says why.
+    const forged = structuredClone(revocations);
+    forged.revoked[0]!.study = firstManifest.studies.find((s) => s.id !== bobPseudonym)!.id;
+    const check = checkRevocations(firstManifest, forged, getLogKey().verifierKey);
+    expect(check.revoked).toEqual([]);
+    expect(check.problems.join()).toMatch(/does not take back/);
+    expect((await callRoute(revocationsRoute, 'GET', '/x', { params: { cid: 'bafkreinotpublishedhere' } })).status).toBe(404);
     await decideFor(patients.bob!, admin, 'ai_training', 'granted');
   });
 });

@@ -284,6 +284,8 @@ const ROUTES: RouteCase[] = [
   // Nothing in the matrix project is labeled, so the allowed callers hear why nothing can be published (publishing: dataset-publish.test.ts).
   { method: 'POST', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 400, params: dataset },
   { method: 'GET', template: '/api/dataset-versions/[versionId]/key', access: ['ml_engineer', 'admin'], ok: 404, params: async () => ({ versionId: 'no-such-version' }) },
+  // Public like the versions it is about (pseudonyms and ledger proofs only); found: dataset-publish.test.ts.
+  { method: 'GET', template: '/api/dataset-revocations/[cid]', access: 'public', ok: 404, params: async () => ({ cid: 'bafkreinotpublishedhere' }) },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
   // The matrix study is CR and the model CT: nothing to queue, but the call goes through.
   { method: 'POST', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 202, params: projectWithStudy, body: () => ({ modelName: 'ct-body-lungs-bone' }) },

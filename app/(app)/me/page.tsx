@@ -10,7 +10,7 @@ import { ConsentSwitch } from '@/components/patients/ConsentSwitch';
 import type { ConsentState } from '@/lib/consent/consent-state';
 import { findMyConsents, type MyConsents } from '@/lib/consent/find-my-consents';
 import { findMyRequests } from '@/lib/consent/find-my-requests';
-import { CONSENT_POLICY, CONSENT_PURPOSES, PURPOSE_TEXT } from '@/lib/consent/purposes';
+import { CONSENT_POLICY, CONSENT_PURPOSES, PURPOSE_TEXT, type ConsentPurpose } from '@/lib/consent/purposes';
 import { formatDicomDate } from '@/lib/dicom/display.client';
 import { findMyStudies } from '@/lib/patients/find-my-studies';
 
@@ -87,6 +87,16 @@ export default async function MePage() {
                   <p className="mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="used-in">
                     {s.usedIn.length ? `Used in: ${s.usedIn.join(', ')}` : 'Not used in any project yet.'}
                   </p>
+                  {s.datasets.length > 0 && (
+                    <ul className="mt-2 space-y-1 text-xs text-slate-600 dark:text-slate-400" aria-label="Published in" data-testid="published-in">
+                      {s.datasets.map((d) => (
+                        <li key={d.rootCid}>
+                          In dataset <span className="font-medium">{d.name}</span> v{d.version} ({PURPOSE_TEXT[d.purpose as ConsentPurpose]?.label ?? d.purpose}), published {d.publishedAt.slice(0, 10)},
+                          de-identified, at <span className="font-mono break-all">{d.rootCid}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
                   <div className="mt-4 space-y-2">
                     {CONSENT_PURPOSES.map((p) => {
                       const status = consents.studies[s.id]?.[p];
