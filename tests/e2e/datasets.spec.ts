@@ -9,32 +9,44 @@ async function signedIn(browser: Browser, email: string, password: string) {
   return page;
 }
 
-type Project = { id: string; name: string; studies: { studyId: string; patientId: string | null; annotations: { annotationId: string; readerId: string; status: string }[] }[] };
-type Annotation = { id: string; status: string; version: number; canEdit: boolean; schema: { version: number; schema: { questions: { id: string; choices: { id: string; label: string }[] }[] } } };
+type Project = { id: string; studies: { studyId: string; patientId: string | null }[] };
+type Annotation = { id: string; version: number; schema: { version: number } };
 
 test('an ML engineer defines a dataset, previews it, publishes a version to IPFS and opens its signed manifest', async ({ page, browser }, testInfo) => {
   test.setTimeout(240_000);
-  // The demo radiologist answers the quality question on the demo CT and submits; the research lead accepts.
   const reader = await signedIn(browser, 'radiologist@demo.cohort.local', 'demo-radiologist');
+  const lead = await signedIn(browser, 'lead@demo.cohort.local', 'demo-research-lead');
+  const engineer = await signedIn(browser, 'ml@demo.cohort.local', 'demo-ml-engineer');
+  const idOf = async (p: typeof reader) => ((await (await p.request.get('/api/me')).json()) as { id: string }).id;
+
+  // A project of its own (other tests label the demo project), holding the demo CT, which the demo patient owns.
   const { projects } = (await (await reader.request.get('/api/projects')).json()) as { projects: { id: string }[] };
-  let target: { projectId: string; studyId: string } | null = null;
+  let studyId: string | null = null;
   for (const { id } of projects) {
     const project = (await (await reader.request.get(`/api/projects/${id}`)).json()) as Project;
-    const study = project.studies.find((s) => s.patientId === 'DEMO-CT-0001');
-    if (study) target = { projectId: id, studyId: study.studyId };
+    studyId ??= project.studies.find((s) => s.patientId === 'DEMO-CT-0001')?.studyId ?? null;
   }
-  expect(target).not.toBeNull();
-  const opened = (await (await reader.request.post(`/api/projects/${target!.projectId}/studies/${target!.studyId}/annotation`)).json()) as Annotation;
-  const question = opened.schema.schema.questions[0]!;
-  if (opened.canEdit) {
-    const saved = await reader.request.put(`/api/annotations/${opened.id}`, {
-      data: { baseVersion: opened.version, schemaVersion: opened.schema.version, reason: 'submit', content: { answers: [{ questionId: question.id, choiceIds: [question.choices[0]!.id] }] } },
-    });
-    expect(saved.ok(), await saved.text()).toBe(true);
-  }
-  const lead = await signedIn(browser, 'lead@demo.cohort.local', 'demo-research-lead');
-  const accepted = await lead.request.post(`/api/annotations/${opened.id}/review`, { data: { decision: 'accept' } });
-  expect([200, 409]).toContain(accepted.status());
+  expect(studyId).not.toBeNull();
+  const projectName = `Image quality ${Date.now()}`;
+  const created = await engineer.request.post('/api/projects', {
+    data: {
+      name: projectName,
+      schema: { questions: [{ id: 'quality', question: 'Image quality', level: 'study', choices: [{ id: 'good', label: 'Good' }, { id: 'poor', label: 'Poor' }] }] },
+      readers: [await idOf(reader)],
+      reviewers: [await idOf(lead)],
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const projectId = ((await created.json()) as { id: string }).id;
+  expect((await engineer.request.post(`/api/projects/${projectId}/studies`, { data: { studyIds: [studyId] } })).ok()).toBe(true);
+
+  // The radiologist answers and submits; the research lead accepts.
+  const opened = (await (await reader.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as Annotation;
+  const saved = await reader.request.put(`/api/annotations/${opened.id}`, {
+    data: { baseVersion: opened.version, schemaVersion: opened.schema.version, reason: 'submit', content: { answers: [{ questionId: 'quality', choiceIds: ['good'] }] } },
+  });
+  expect(saved.ok(), await saved.text()).toBe(true);
+  expect((await lead.request.post(`/api/annotations/${opened.id}/review`, { data: { decision: 'accept' } })).status()).toBe(200);
 
   // The demo patient allows AI training of all their studies.
   const patient = await signedIn(browser, 'patient@demo.cohort.local', 'demo-patient-01');
@@ -47,12 +59,10 @@ test('an ML engineer defines a dataset, previews it, publishes a version to IPFS
   const form = page.getByRole('form', { name: 'New dataset' });
   await form.getByLabel('Name').fill(`Demo quality ${Date.now()}`);
   await form.getByLabel(/Use \(the consent/).selectOption('ai_training');
-  const projectBox = form.getByRole('checkbox').first();
-  if (!(await projectBox.isChecked())) await projectBox.check();
+  await form.getByRole('checkbox', { name: projectName }).check();
   await form.getByRole('button', { name: 'Preview' }).click();
   const preview = page.getByTestId('dataset-preview');
   await expect(preview.getByTestId('preview-included')).toHaveText('1');
-  await expect(preview.getByTestId('exclusion-reasons')).toContainText('Not labeled yet');
   await expect(preview.getByTestId('class-balance-row').first()).toBeVisible();
   await testInfo.attach('dataset-preview.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
   await form.getByRole('button', { name: 'Create dataset' }).click();

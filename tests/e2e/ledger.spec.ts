@@ -6,16 +6,17 @@ import { E2E_ADMIN } from '../../playwright.config';
 import { SignInPage } from './pages';
 
 test('the ledger page shows entries and the signed checkpoint, verifies, and hands out proofs that verify offline', async ({ page }) => {
-  // The demo studies' ingest recorded study.ingested facts at start-up; consent is not built yet, so
-  // the test appends consent facts to the server's ledger itself.
+  await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  // Earlier tests may have recorded consent decisions; seven more facts are appended to the server's ledger from outside.
+  await page.goto('/ledger?type=consent.granted');
+  const rows = page.getByTestId('ledger-entries').locator('tbody tr');
+  const before = await rows.filter({ hasText: 'consent.granted' }).count();
   execFileSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'tests/helpers/append-samples-cli.ts', '7'], {
     env: { ...process.env, COHORT_DATA_DIR: 'tests/.artifacts/e2e-data' },
   });
-
-  await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.reload();
+  await expect(rows.filter({ hasText: 'consent.granted' })).toHaveCount(before + 7);
   await page.goto('/ledger');
-  const rows = page.getByTestId('ledger-entries').locator('tbody tr');
-  await expect(rows.filter({ hasText: 'consent.granted' })).toHaveCount(7);
   await expect(rows.filter({ hasText: 'study.ingested' }).first()).toBeVisible();
   await page.getByRole('button', { name: 'Sign a checkpoint now' }).click();
   await expect(page.getByTestId('checkpoint')).toContainText(/^Log \(origin\)localhost:3100\/cohort\/ledger/);
@@ -28,12 +29,13 @@ test('the ledger page shows entries and the signed checkpoint, verifies, and han
   await expect(page.getByText('The ledger verifies')).toBeVisible();
   await expect(page.getByTestId('verify-panel')).toContainText(`${size} entries re-hashed`);
 
-  await page.getByLabel('Fact type').selectOption('dataset.published');
+  // Nobody has declined anything yet.
+  await page.getByLabel('Fact type').selectOption('consent.denied');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.getByText('No entry matches these filters.')).toBeVisible();
   await page.getByLabel('Fact type').selectOption('consent.granted');
   await page.getByRole('button', { name: 'Filter' }).click();
-  await expect(rows).toHaveCount(7);
+  await expect(rows).toHaveCount(before + 7);
 
   const seq = size - 2; // the second newest consent fact
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: `Download the proof of entry ${seq}` }).click()]);
