@@ -1,6 +1,7 @@
 import { canUse } from '@/lib/consent/can-use';
 import type { ConsentPurpose } from '@/lib/consent/purposes';
 import { getDb } from '@/lib/db/client';
+import { settleAbandonedVersions } from './publish/settle-abandoned-versions';
 
 export type DatasetVersionView = {
   id: string;
@@ -23,6 +24,7 @@ export type DatasetVersionView = {
 
 /** A dataset's versions, newest first, each published one with how many of its studies lost consent since. */
 export async function findDatasetVersions(datasetId: string, purpose: ConsentPurpose): Promise<DatasetVersionView[]> {
+  await settleAbandonedVersions(datasetId);
   const db = getDb();
   const rows = await db.datasetVersion.findMany({ where: { datasetId }, orderBy: { createdAt: 'desc' }, include: { studies: { select: { studyId: true } } } });
   const studyIds = [...new Set(rows.flatMap((r) => r.studies.map((s) => s.studyId)))];

@@ -13,7 +13,7 @@ import { startPublication } from '@/lib/datasets/publish/start-publication';
 import { ZCreateDatasetInput } from '@/lib/datasets/schemas';
 import { getDb } from '@/lib/db/client';
 import { stopIpfs } from '@/lib/ipfs/get-ipfs';
-import { requeueInterruptedJobs } from '@/lib/jobs/job-queue';
+import { requestCancel, requeueInterruptedJobs } from '@/lib/jobs/job-queue';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
@@ -74,6 +74,17 @@ describe('a publication killed with SIGKILL', () => {
       await stopIpfs();
     }, 120_000);
   }
+});
+
+describe('a publication cancelled before it starts', () => {
+  it('fails its version with the reason and does not block the next one', async () => {
+    const { versionId, jobId } = await newVersion();
+    await requestCancel(jobId);
+    const datasetId = (await getDb().datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).datasetId;
+    const next = await startPublication({ datasetId, actorId: engineerId });
+    expect(next.versionId).not.toBe(versionId);
+    expect(await getDb().datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).toMatchObject({ status: 'failed', error: 'Cancelled before it was published.' });
+  });
 });
 
 describe('a full disk', () => {

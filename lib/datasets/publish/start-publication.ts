@@ -5,6 +5,7 @@ import { kickJobRunner } from '@/lib/jobs/job-runner';
 import { getDataset } from '../get-dataset';
 import { selectDatasetStudies } from '../select-dataset-studies';
 import { newVersionKey } from '../version-key';
+import { settleAbandonedVersions } from './settle-abandoned-versions';
 
 /**
  * Starts publishing the next version of a dataset: refuses at once when nothing is eligible or a
@@ -18,6 +19,7 @@ export async function startPublication({ datasetId, actorId }: { datasetId: stri
     throw new AppError('BAD_REQUEST', `Nothing to publish: none of the ${excluded.length} studies of its projects has an eligible label and a recorded consent for this use. The preview says why for each.`);
   }
   const encrypted = dataset.purpose !== 'public_release';
+  await settleAbandonedVersions(datasetId);
   const created = await getDb().$transaction(async (tx) => {
     const busy = await tx.datasetVersion.findFirst({ where: { datasetId, status: 'publishing' }, select: { id: true } });
     if (busy) throw new AppError('CONFLICT', 'A version of this dataset is being published already: wait for it or cancel it.');
