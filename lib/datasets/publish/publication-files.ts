@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { importDirectory } from '@/lib/ipfs/import-directory';
+import { fileCid } from '@/lib/ipfs/file-cid';
 import { encryptFile } from '../export/file-encryption';
 import type { StagedFile } from '../export/staging-files';
 import type { ManifestFile } from '../manifest/manifest-schema';
@@ -14,13 +14,12 @@ export function stagingDirs(root: string) {
 /**
  * Turns the exported files into what is published: encrypted one by one for a private version, then
  * described for the manifest (size, SHA-256, CID of the published bytes, and the plaintext's size and
- * SHA-256 when encrypted). CIDs come from the same importer and settings the IPFS add uses, without
- * storing anything: a file's CID does not depend on the directory it is added in.
+ * SHA-256 when encrypted). CIDs come from the bytes in memory (lib/ipfs/file-cid.ts), as the add will make them.
  */
 export async function describePublishedFiles(root: string, files: readonly StagedFile[], key: Uint8Array | null): Promise<{ dir: string; files: ManifestFile[] }> {
   const dirs = stagingDirs(root);
   const dir = key ? dirs.sealed : dirs.plain;
-  const described: Omit<ManifestFile, 'cid'>[] = [];
+  const described: ManifestFile[] = [];
   for (const f of files) {
     const plain = await fs.readFile(path.join(dirs.plain, f.path));
     const published = key ? encryptFile(key, f.path, plain) : plain;
@@ -32,18 +31,13 @@ export async function describePublishedFiles(root: string, files: readonly Stage
       path: f.path,
       size: published.length,
       sha256: sha256(published),
+      cid: await fileCid(published),
       kind: f.kind,
       ...(f.study ? { study: f.study } : {}),
       ...(key ? { plain: { size: plain.length, sha256: sha256(plain) } } : {}),
     });
   }
-  const hashOnly = { put: async <C>(cid: C) => cid };
-  const { files: cids } = await importDirectory(
-    described.map((f) => ({ path: f.path, content: readChunks(path.join(dir, f.path)) })),
-    hashOnly,
-  );
-  const cidOf = new Map(cids.map((c) => [c.path, c.cid]));
-  return { dir, files: described.map((f) => ({ ...f, cid: cidOf.get(f.path)! })) };
+  return { dir, files: described };
 }
 
 /** A file's bytes as a stream of chunks, opened only when the importer reaches it. */
