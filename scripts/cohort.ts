@@ -7,10 +7,13 @@
  *   ledger checkpoint                     sign a checkpoint of the ledger as it is now
  *   ingest <folder|zip|file>... [--as <admin email>]
  *                                         store the DICOM files found there; exit 0 only if none was refused
- *   pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>]
- *        [--revocations <Cohort URL>] [--format all|dicom|nnunet|nifti|monai|coco] [--timeout <ms>]
+ *   pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file> [--identity <age identity file>]]
+ *        [--trusted-key <vkey>] [--revocations <Cohort URL>] [--format all|dicom|nnunet|nifti|monai|coco] [--timeout <ms>]
  *                                         fetch a published dataset version, verify every block, file, the
- *                                         manifest signature and each consent proof, decrypt; exit 0 only if all holds
+ *                                         manifest signature and each consent proof, decrypt; exit 0 only if all holds.
+ *                                         A key file shared with you (age-encrypted) is opened locally with --identity
+ *   keygen [--out <file>]                 make an age identity (X25519) for receiving dataset keys, like age-keygen:
+ *                                         the identity file (mode 0600) and the public key to register in Cohort
  */
 import { readFileSync } from 'node:fs';
 
@@ -27,9 +30,11 @@ async function main(): Promise<number> {
   if (area === 'ledger' && command === 'checkpoint') return signCheckpointNow();
   if (area === 'ingest' && args.length > 1) return ingest(operands(args.slice(1)), option('--as'));
   if (area === 'pull' && command && !command.startsWith('--')) return pull(command);
+  if (area === 'keygen') return keygen(option('--out'));
   process.stderr.write(
     'usage: cohort ledger verify [--bundle <file> [--key <vkey>]] | cohort ledger checkpoint | cohort ingest <folder|zip|file>... [--as <admin email>]\n' +
-      '       cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>] [--format all|dicom|nnunet|nifti|monai|coco] [--timeout <ms>]\n',
+      '       cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file> [--identity <age identity file>]] [--trusted-key <vkey>] [--format all|dicom|nnunet|nifti|monai|coco] [--timeout <ms>]\n' +
+      '       cohort keygen [--out <identity file>]\n',
   );
   return 2;
 }
@@ -128,7 +133,7 @@ async function pull(cid: string): Promise<number> {
   const gateway = option('--gateway');
   const format = option('--format') ?? 'all';
   if (!out || (!from && !gateway) || (from && gateway)) {
-    process.stderr.write('usage: cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file>] [--trusted-key <vkey>]\n');
+    process.stderr.write('usage: cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file> [--identity <age identity file>]] [--trusted-key <vkey>]\n');
     return 2;
   }
   const { PULL_FORMATS, isPullFormat } = await import('../lib/datasets/pull/pull-formats');
@@ -140,12 +145,22 @@ async function pull(cid: string): Promise<number> {
   const { pullDataset } = await import('../lib/datasets/pull/pull-dataset');
   const { formatBytes } = await import('../lib/format/format-bytes.client');
   const { bar, progressLine } = await import('./progress-line');
+  const { readKeyFile } = await import('../lib/datasets/pull/read-key-file');
   const keyPath = option('--key');
+  const identityPath = option('--identity');
+  let identityFile;
+  try {
+    identityFile = identityPath ? { path: identityPath, text: readFileSync(identityPath, 'utf8') } : undefined;
+  } catch (err) {
+    process.stderr.write(`--identity ${identityPath}: ${(err as Error).message}.\n`);
+    return 2;
+  }
   let key;
   try {
-    key = keyPath ? JSON.parse(readFileSync(keyPath, 'utf8')) : undefined;
+    // A key file shared with you is age-encrypted to your key: it is opened here, nothing leaves the machine.
+    key = keyPath ? readKeyFile(readFileSync(keyPath), identityFile) : undefined;
   } catch (err) {
-    process.stderr.write(`--key ${keyPath}: not a readable key file (${(err as Error).message}).\n`);
+    process.stderr.write(`--key ${keyPath}: ${(err as Error).message}.\n`);
     return 2;
   }
   const timeoutMs = Number(option('--timeout') ?? 30_000);
@@ -209,6 +224,27 @@ async function pull(cid: string): Promise<number> {
   } finally {
     await node.stop();
   }
+}
+
+/** Like age-keygen: the identity file (never overwritten, readable by its owner only) and the public key on stderr. */
+async function keygen(out: string | undefined): Promise<number> {
+  const { writeFileSync } = await import('node:fs');
+  const { formatIdentityFile, generateIdentity } = await import('../lib/keys/age-keys');
+  const pair = generateIdentity();
+  const text = formatIdentityFile(pair);
+  if (!out) {
+    process.stdout.write(text);
+  } else {
+    try {
+      writeFileSync(out, text, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      process.stderr.write(`--out ${out}: ${(err as NodeJS.ErrnoException).code === 'EEXIST' ? 'the file exists already (an identity is never overwritten)' : (err as Error).message}.\n`);
+      return 1;
+    }
+  }
+  process.stderr.write(`Public key: ${pair.recipient}\n`);
+  if (out) process.stderr.write(`Register it in Cohort (Account → Dataset keys); keep ${out} on this machine: it opens the key files shared with that key.\n`);
+  return 0;
 }
 
 main().then(

@@ -2,14 +2,30 @@ import { Badge } from '@/components/ui/Badge';
 import { DataTable } from '@/components/ui/DataTable';
 import { formatBytes } from '@/lib/format/format-bytes.client';
 import type { DatasetVersionView } from '@/lib/datasets/find-dataset-versions';
+import type { VersionGrantView } from '@/lib/datasets/grants/version-grant-view';
+import type { ShareableRecipientKey } from '@/lib/recipient-keys/find-shareable-recipient-keys';
+import { VersionShare } from './VersionShare';
 
 const linkClass = 'text-brand-700 hover:underline dark:text-brand-500';
 
-/** A dataset's versions: where each is on IPFS, its manifest, CAR and key downloads, and whether patients revoked consent since. */
-export function VersionList({ versions }: { versions: DatasetVersionView[] }) {
+/**
+ * A dataset's versions: where each is on IPFS, its manifest, CAR and key downloads, whether patients
+ * revoked consent since, and for a published private version who it is shared with (and sharing it).
+ */
+export function VersionList({
+  versions,
+  shareableKeys,
+  grants,
+}: {
+  versions: DatasetVersionView[];
+  /** Registered keys a private version can be shared with. */
+  shareableKeys: ShareableRecipientKey[];
+  /** Grants by version id. */
+  grants: Record<string, VersionGrantView[]>;
+}) {
   if (!versions.length) return <p className="text-sm text-slate-500">No version published yet.</p>;
   return (
-    <DataTable columns={['Version', 'Status', 'Studies', 'Size', 'Content', 'Downloads']} testId="dataset-versions">
+    <DataTable columns={['Version', 'Status', 'Studies', 'Size', 'Content', 'Downloads', 'Shared with']} testId="dataset-versions">
       {versions.map((v) => (
         <tr key={v.id} data-testid="dataset-version-row">
           <td className="px-4 py-2 font-medium">{v.version ? `v${v.version}` : '—'}</td>
@@ -49,6 +65,9 @@ export function VersionList({ versions }: { versions: DatasetVersionView[] }) {
                 )}
               </span>
             )}
+          </td>
+          <td className="px-4 py-2 align-top">
+            {v.encrypted && v.status === 'published' ? <VersionShare versionId={v.id} keys={shareableKeys} initialGrants={grants[v.id] ?? []} /> : <span className="text-xs text-slate-500">{v.encrypted ? '—' : 'open: no key'}</span>}
           </td>
         </tr>
       ))}

@@ -5,14 +5,22 @@ import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { ThemeToggle } from '@/components/theme/ThemeToggle';
+import { RecipientKeys } from '@/components/account/RecipientKeys';
+import { SharedDatasets } from '@/components/account/SharedDatasets';
 import { ACCESS_TOKEN_ROLES } from '@/lib/access-tokens/access-token-roles';
 import { ROLE_LABELS } from '@/lib/auth/roles';
 import { hasRole } from '@/lib/auth/session-user';
+import { env } from '@/lib/config/env';
+import { findUserGrants } from '@/lib/datasets/grants/find-user-grants';
+import { findRecipientKeys } from '@/lib/recipient-keys/find-recipient-keys';
+import { RECIPIENT_KEY_ROLES } from '@/lib/recipient-keys/recipient-key-roles';
 
 export const metadata: Metadata = { title: 'Account' };
 
 export default async function AccountPage() {
   const user = await requirePageUser();
+  const holdsKeys = hasRole(user, ...RECIPIENT_KEY_ROLES);
+  const [keys, grants] = holdsKeys ? await Promise.all([findRecipientKeys(user.id), findUserGrants(user.id)]) : [[], []];
   return (
     <>
       <PageHeader title="Account" description="Your sign-in and roles. Roles are given by an administrator." />
@@ -42,6 +50,18 @@ export default async function AccountPage() {
           )}
         </div>
       </Card>
+      {holdsKeys && (
+        <>
+          <Card className="mt-4 max-w-3xl">
+            <h2 className="mb-3 font-semibold">Dataset keys</h2>
+            <RecipientKeys initialKeys={keys} />
+          </Card>
+          <Card className="mt-4 max-w-3xl">
+            <h2 className="mb-3 font-semibold">Datasets shared with you</h2>
+            <SharedDatasets grants={grants} cohortUrl={env.appUrl} />
+          </Card>
+        </>
+      )}
       {/* Also here because small screens hide the sidebar's theme switch. */}
       <Card className="mt-4 max-w-xl">
         <h2 className="mb-3 font-semibold">Appearance</h2>

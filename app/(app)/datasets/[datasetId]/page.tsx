@@ -13,7 +13,9 @@ import { PURPOSE_TEXT } from '@/lib/consent/purposes';
 import { EXCLUSION_TEXT } from '@/lib/datasets/exclusion-reasons';
 import { findDatasetVersions } from '@/lib/datasets/find-dataset-versions';
 import { getDataset } from '@/lib/datasets/get-dataset';
+import { findDatasetGrants } from '@/lib/datasets/grants/find-dataset-grants';
 import { previewDataset } from '@/lib/datasets/preview-dataset';
+import { findShareableRecipientKeys } from '@/lib/recipient-keys/find-shareable-recipient-keys';
 
 export const metadata: Metadata = { title: 'Dataset' };
 
@@ -21,7 +23,13 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
   await requirePageUser({ area: 'datasets' });
   const { datasetId } = await params;
   const dataset = await orNotFound(getDataset(datasetId));
-  const [preview, versions] = await Promise.all([previewDataset(dataset), findDatasetVersions(dataset.id, dataset.purpose)]);
+  // The datasets area is ML engineers' and admins': they see every registered key to share with.
+  const [preview, versions, shareableKeys, grants] = await Promise.all([
+    previewDataset(dataset),
+    findDatasetVersions(dataset.id, dataset.purpose),
+    findShareableRecipientKeys(),
+    findDatasetGrants(dataset.id),
+  ]);
   const publishing = versions.find((v) => v.status === 'publishing');
   const { filters, split } = dataset;
   return (
@@ -55,7 +63,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ datase
           Versions
         </h2>
         <PublishPanel datasetId={dataset.id} runningJobId={publishing?.jobId ?? null} eligible={preview.summary.included} encrypted={dataset.purpose !== 'public_release'} />
-        <VersionList versions={versions} />
+        <VersionList versions={versions} shareableKeys={shareableKeys} grants={grants} />
       </section>
       <h2 className="mb-1 text-lg font-semibold">If published now</h2>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
