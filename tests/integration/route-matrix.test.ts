@@ -21,6 +21,9 @@ import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { ZCreateDatasetInput } from '@/lib/datasets/schemas';
+import { newVersionKey } from '@/lib/datasets/version-key';
+import { generateIdentity } from '@/lib/keys/age-keys';
+import { registerRecipientKey } from '@/lib/recipient-keys/register-recipient-key';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { readDicomHeader } from '@/lib/dicom/read-header';
@@ -134,6 +137,23 @@ const dataset = async () => {
   return { datasetId: id };
 };
 
+/** A published private version (only its row: sharing reads its sealed key, nothing on IPFS). */
+const privateVersion = async () => {
+  const { datasetId } = await dataset();
+  const row = await getDb().datasetVersion.create({
+    data: { datasetId, definition: '{}', encrypted: true, sealedKey: newVersionKey().sealed, status: 'published', version: 1, rootCid: `bafymatrix${++unique}`, createdById: admin.id },
+  });
+  return { versionId: row.id };
+};
+/** A fresh private version and a radiologist's key to share it with (`body` reads the key id `params` set). */
+let shareKeyId = '';
+const versionToShare = async () => {
+  const version = await privateVersion();
+  // Made directly: one radiologist receives a key per principal, past the per-user limit on registering.
+  shareKeyId = (await getDb().recipientKey.create({ data: { userId: radiologistIds[0]!, label: `Matrix ${++unique}`, recipient: generateIdentity().recipient } })).id;
+  return version;
+};
+
 /** A file in the installation's IPFS node, which the gateway serves (adding it again is a no-op). */
 const ipfsFile = async () => {
   const { cid } = await (await getIpfs()).addDirectory([{ path: 'matrix.txt', content: new TextEncoder().encode('matrix') }]);
@@ -206,6 +226,16 @@ const ROUTES: RouteCase[] = [
     ok: 204,
     // A token of the caller's own: revoking someone else's is a 404 (access-tokens.test.ts).
     params: async (c) => ({ tokenId: (await createAccessToken(c.userId, { name: 'Matrix', expiresInDays: 7 })).view.id }),
+  },
+  { method: 'GET', template: '/api/account/recipient-keys', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200 },
+  { method: 'POST', template: '/api/account/recipient-keys', access: ['radiologist', 'ml_engineer', 'admin'], ok: 201, body: () => ({ label: 'Matrix laptop', recipient: generateIdentity().recipient }) },
+  {
+    method: 'DELETE',
+    template: '/api/account/recipient-keys/[keyId]',
+    access: ['radiologist', 'ml_engineer', 'admin'],
+    ok: 204,
+    // A key of the caller's own: removing someone else's is a 404 (dataset-grants.test.ts).
+    params: async (c) => ({ keyId: (await registerRecipientKey(c.userId, { label: 'Matrix', recipient: generateIdentity().recipient })).id }),
   },
   { method: 'GET', template: '/api/ledger/key', access: 'public', ok: 200 },
   { method: 'GET', template: '/api/ledger/checkpoint', access: 'signed-in', ok: 200 },
@@ -281,9 +311,14 @@ const ROUTES: RouteCase[] = [
   { method: 'PATCH', template: '/api/datasets/[datasetId]', access: ['ml_engineer', 'admin'], ok: 200, params: dataset, body: () => ({ license: 'CC-BY-4.0' }) },
   { method: 'GET', template: '/api/datasets/[datasetId]/preview', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
   { method: 'GET', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
+  { method: 'GET', template: '/api/ipfs/node', access: ['ml_engineer', 'admin'], ok: 200 },
   // Nothing in the matrix project is labeled, so the allowed callers hear why nothing can be published (publishing: dataset-publish.test.ts).
   { method: 'POST', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 400, params: dataset },
   { method: 'GET', template: '/api/dataset-versions/[versionId]/key', access: ['ml_engineer', 'admin'], ok: 404, params: async () => ({ versionId: 'no-such-version' }) },
+  { method: 'GET', template: '/api/dataset-versions/[versionId]/grants', access: ['ml_engineer', 'admin'], ok: 200, params: privateVersion },
+  { method: 'POST', template: '/api/dataset-versions/[versionId]/grants', access: ['ml_engineer', 'admin'], ok: 201, params: versionToShare, body: () => ({ recipientKeyId: shareKeyId }) },
+  // Any signed-in user may ask; only the key's owner and ML engineers and admins find a grant, everyone else gets 404 (dataset-grants.test.ts).
+  { method: 'GET', template: '/api/dataset-versions/[versionId]/grants/[grantId]', access: 'signed-in', ok: 404, params: async () => ({ versionId: 'no-such-version', grantId: 'no-such-grant' }) },
   // Public like the versions it is about (pseudonyms and ledger proofs only); found: dataset-publish.test.ts.
   { method: 'GET', template: '/api/dataset-revocations/[cid]', access: 'public', ok: 404, params: async () => ({ cid: 'bafkreinotpublishedhere' }) },
   { method: 'GET', template: '/api/projects/[projectId]/preannotate', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
