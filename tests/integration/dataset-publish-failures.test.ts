@@ -91,9 +91,9 @@ describe('a full disk', () => {
   it('fails the publication with a clear message, leaves nothing behind and nothing in the ledger', async () => {
     const { versionId, jobId } = await newVersion();
     // The staging file the export writes after the studies goes to /dev/full: every write there fails with ENOSPC.
-    const plain = path.join(env.dataDir, 'publish', versionId, 'plain');
-    await fs.mkdir(plain, { recursive: true });
-    await fs.symlink('/dev/full', path.join(plain, 'splits.csv.part'));
+    const staged = path.join(env.dataDir, 'publish', versionId, 'files');
+    await fs.mkdir(staged, { recursive: true });
+    await fs.symlink('/dev/full', path.join(staged, 'splits.csv.part'));
     const before = await publishedEntries();
     await getDb().job.update({ where: { id: jobId }, data: { status: 'running' } });
     await runPublishJob(jobId);

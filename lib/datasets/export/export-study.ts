@@ -16,7 +16,8 @@ import { niftiSeriesExport } from './nifti-series-export';
 import { nnunetCaseId, nnunetCasePaths, nnunetLabelValues, type NnunetCase, type NnunetDataset } from './nnunet-layout';
 import type { DatasetKeys } from '../dataset-keys';
 import type { IncludedStudy } from '../select-dataset-studies';
-import { writeStaged, type StagedFile } from './staging-files';
+import type { ManifestFile } from '../manifest/manifest-schema';
+import type { PublicationWriter } from '../publish/publication-files';
 
 /** How every instance of a dataset is de-identified: the Basic Profile with dates shifted per patient and descriptors cleaned. */
 export const DEIDENTIFICATION = {
@@ -27,7 +28,8 @@ export const DEIDENTIFICATION = {
 export type StudyExport =
   | {
       ok: true;
-      files: StagedFile[];
+      /** Its files as the manifest lists them. */
+      files: ManifestFile[];
       series: number;
       instances: number;
       segmentations: number;
@@ -54,13 +56,14 @@ export type TrainingLayout = { nnunet: NnunetDataset; schema: Pick<LabelSchema, 
 export async function exportStudy({
   study,
   keys,
-  root,
+  writer,
   modalities,
   training,
 }: {
   study: IncludedStudy;
   keys: DatasetKeys;
-  root: string;
+  /** Where its files go, encrypted or not (lib/datasets/publish/publication-files.ts). */
+  writer: PublicationWriter;
   modalities: readonly string[];
   training: TrainingLayout;
 }): Promise<StudyExport> {
@@ -86,7 +89,7 @@ export async function exportStudy({
     dateShiftDays: keys.dateShiftDays(study.patientId),
     cleanDescriptors: true,
   };
-  const files: StagedFile[] = [];
+  const files: ManifestFile[] = [];
   const cases: NnunetCase[] = [];
   const niftiSkipped: string[] = [];
   const studyBytes: Uint8Array[] = [];
@@ -102,7 +105,7 @@ export async function exportStudy({
     for (const [n, uid] of sopUids.entries()) {
       const { bytes, report } = deidentifyInstance(await blobs.read(rows.get(uid)!), deid);
       if (report.flags.burnedInAnnotation.flagged) return { ok: false, reason: `burned-in text risk: ${report.flags.burnedInAnnotation.reason}` };
-      files.push(await writeStaged(root, { path: `${folder}/${String(n + 1).padStart(4, '0')}.dcm`, kind: 'dicom', study: pseudonym }, bytes));
+      files.push(await writer.write({ path: `${folder}/${String(n + 1).padStart(4, '0')}.dcm`, kind: 'dicom', study: pseudonym }, bytes));
       seriesBytes.push(bytes);
       instances += 1;
     }
@@ -118,8 +121,8 @@ export async function exportStudy({
       });
       if ('skipped' in nifti) niftiSkipped.push(`${pseudonym} series ${index + 1}: ${nifti.skipped}`);
       else {
-        files.push(await writeStaged(root, { path: paths.image, kind: 'nifti-image', study: pseudonym }, nifti.image));
-        if (paths.label && nifti.label) files.push(await writeStaged(root, { path: paths.label, kind: 'nifti-label', study: pseudonym }, nifti.label));
+        files.push(await writer.write({ path: paths.image, kind: 'nifti-image', study: pseudonym }, nifti.image));
+        if (paths.label && nifti.label) files.push(await writer.write({ path: paths.label, kind: 'nifti-label', study: pseudonym }, nifti.label));
         cases.push({ id: nnunetCaseId(pseudonym, index), split: study.split, modality: nifti.modality, image: paths.image, label: paths.label && nifti.label ? paths.label : null });
       }
     }
@@ -127,7 +130,7 @@ export async function exportStudy({
     if (labelmap) {
       try {
         const seg = await labelmapSeg({ labelmap, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId, studyInstanceUid: record.studyInstanceUid, seriesInstanceUid: s.seriesInstanceUid });
-        files.push(await writeStaged(root, { path: `${folder}-seg.dcm`, kind: 'dicom-seg', study: pseudonym }, deidentifyInstance(seg, deid).bytes));
+        files.push(await writer.write({ path: `${folder}-seg.dcm`, kind: 'dicom-seg', study: pseudonym }, deidentifyInstance(seg, deid).bytes));
         segmentations += 1;
       } catch (err) {
         // An empty labelmap has nothing to encode; its study-level classes are still in the labels file.
@@ -142,7 +145,7 @@ export async function exportStudy({
     const regions = remapLabelUids(content, keys.uidKey).regions.map(({ id: regionId, classId, shape, sopInstanceUid, frame, points }) => ({ id: regionId, classId, shape, sopInstanceUid, frame, points: points as [number, number][] }));
     const frames = await cocoFrames(studyBytes, regions);
     const exported = cocoStudy({ study: pseudonym, split: study.split, regions, frames, schema: training.schema });
-    for (const png of exported.pngs) files.push(await writeStaged(root, { path: png.path, kind: 'coco-image', study: pseudonym }, png.content));
+    for (const png of exported.pngs) files.push(await writer.write({ path: png.path, kind: 'coco-image', study: pseudonym }, png.content));
     coco = exported.part;
   }
   const labels = {
@@ -153,7 +156,7 @@ export async function exportStudy({
     segments: schema.segments.map((seg) => ({ value: seg.value, name: seg.name, ...(seg.code ? { code: seg.code } : {}) })),
     ...remapLabelUids(content, keys.uidKey),
   };
-  files.push(await writeStaged(root, { path: `labels/${pseudonym}.json`, kind: 'labels-json', study: pseudonym }, JSON.stringify(labels, null, 2) + '\n'));
+  files.push(await writer.write({ path: `labels/${pseudonym}.json`, kind: 'labels-json', study: pseudonym }, JSON.stringify(labels, null, 2) + '\n'));
 
   const proposals = JSON.parse(version.proposals) as { proposalId: string }[];
   const models = proposals.length

@@ -3,41 +3,42 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileCid } from '@/lib/ipfs/file-cid';
 import { encryptFile } from '../export/file-encryption';
-import type { StagedFile } from '../export/staging-files';
+import { writeStaged, type StagedFile } from '../export/staging-files';
 import type { ManifestFile } from '../manifest/manifest-schema';
 
-/** Where a version's files are prepared: `plain/` as exported, `sealed/` encrypted (private versions). */
+/** Where a version is prepared: `files/` exactly as it will be published, `studies/` what each study's export made. */
 export function stagingDirs(root: string) {
-  return { plain: path.join(root, 'plain'), sealed: path.join(root, 'sealed'), studies: path.join(root, 'studies') };
+  return { files: path.join(root, 'files'), studies: path.join(root, 'studies') };
 }
 
+/** Writes one file of the version and says how the manifest describes it. */
+export type PublicationWriter = { dir: string; write(file: StagedFile, content: Uint8Array | string): Promise<ManifestFile> };
+
 /**
- * Turns the exported files into what is published: encrypted one by one for a private version, then
- * described for the manifest (size, SHA-256, CID of the published bytes, and the plaintext's size and
- * SHA-256 when encrypted). CIDs come from the bytes in memory (lib/ipfs/file-cid.ts), as the add will make them.
+ * Writes files as they are published, in one pass: encrypted right away for a private version (the
+ * plaintext never reaches the disk), and described for the manifest from the bytes in memory: size,
+ * SHA-256 and CID of what is published (lib/ipfs/file-cid.ts: what the add will make), and the
+ * plaintext's size and SHA-256 when encrypted.
  */
-export async function describePublishedFiles(root: string, files: readonly StagedFile[], key: Uint8Array | null): Promise<{ dir: string; files: ManifestFile[] }> {
-  const dirs = stagingDirs(root);
-  const dir = key ? dirs.sealed : dirs.plain;
-  const described: ManifestFile[] = [];
-  for (const f of files) {
-    const plain = await fs.readFile(path.join(dirs.plain, f.path));
-    const published = key ? encryptFile(key, f.path, plain) : plain;
-    if (key) {
-      await fs.mkdir(path.dirname(path.join(dirs.sealed, f.path)), { recursive: true });
-      await fs.writeFile(path.join(dirs.sealed, f.path), published);
-    }
-    described.push({
-      path: f.path,
-      size: published.length,
-      sha256: sha256(published),
-      cid: await fileCid(published),
-      kind: f.kind,
-      ...(f.study ? { study: f.study } : {}),
-      ...(key ? { plain: { size: plain.length, sha256: sha256(plain) } } : {}),
-    });
-  }
-  return { dir, files: described };
+export function publicationWriter(root: string, key: Uint8Array | null): PublicationWriter {
+  const dir = stagingDirs(root).files;
+  return {
+    dir,
+    async write(file, content) {
+      const plain = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      const published = key ? encryptFile(key, file.path, plain) : plain;
+      await writeStaged(dir, file, published);
+      return {
+        path: file.path,
+        size: published.length,
+        sha256: sha256(published),
+        cid: await fileCid(published),
+        kind: file.kind,
+        ...(file.study ? { study: file.study } : {}),
+        ...(key ? { plain: { size: plain.length, sha256: sha256(plain) } } : {}),
+      };
+    },
+  };
 }
 
 /** A file's bytes as a stream of chunks, opened only when the importer reaches it. */

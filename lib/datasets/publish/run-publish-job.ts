@@ -19,7 +19,8 @@ import { monaiDatalist } from '../export/monai-datalist';
 import { NNUNET_DEFAULT_ID, nnunetLayout } from '../export/nnunet-layout';
 import { datasetSchema } from '../dataset-schema';
 import { keyIdOf } from '../export/file-encryption';
-import { writeStaged, type StagedFile } from '../export/staging-files';
+import { writeStaged } from '../export/staging-files';
+import type { ManifestFile } from '../manifest/manifest-schema';
 import { findContributors } from '../find-contributors';
 import { selectDatasetStudies, type IncludedStudy } from '../select-dataset-studies';
 import type { Dataset } from '../stored-dataset';
@@ -27,7 +28,7 @@ import { summarizeSelection } from '../summarize-selection';
 import { openVersionKey } from '../version-key';
 import { buildManifest } from './build-manifest';
 import { ConsentChangedError, finalizePublication } from './finalize-publication';
-import { describePublishedFiles, readChunks, stagingDirs } from './publication-files';
+import { publicationWriter, readChunks, stagingDirs, type PublicationWriter } from './publication-files';
 
 export const ZPublishJobParams = z.object({ versionId: z.string().min(1) });
 
@@ -75,6 +76,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
   const root = path.join(env.dataDir, 'publish', versionId);
   const dirs = stagingDirs(root);
   await fs.mkdir(dirs.studies, { recursive: true });
+  const writer = publicationWriter(root, key);
   const ipfs = await getIpfs();
   const training: TrainingLayout = { nnunet: { id: NNUNET_DEFAULT_ID, name: dataset.name }, schema: await datasetSchema(dataset.projectIds) };
 
@@ -86,7 +88,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
     const exported: { study: IncludedStudy; result: Extract<StudyExport, { ok: true }> }[] = [];
     const dropped: { studyId: string; reason: string }[] = [];
     for (const [i, study] of selection.included.entries()) {
-      const result = await exportOnce(study, dirs, keys, dataset.filters.modalities, training);
+      const result = await exportOnce(study, dirs, writer, keys, dataset.filters.modalities, training);
       if (result.ok) exported.push({ study, result });
       else dropped.push({ studyId: study.studyId, reason: result.reason });
       await report(0.02 + (0.6 * (i + 1)) / selection.included.length, `De-identified ${i + 1} of ${selection.included.length} studies`);
@@ -116,16 +118,15 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
       ...(cases.length ? [{ ...monaiDatalist({ name: dataset.name, segments: training.schema.segments, cases, description: dataset.description || undefined }), kind: 'monai-json' }] : []),
       ...cocoAnnotationFiles({ parts: exported.flatMap((e) => (e.result.coco ? [e.result.coco] : [])), schema: training.schema }).map((f) => ({ ...f, kind: 'coco-json' })),
     ];
-    const files: StagedFile[] = [
+    const files: ManifestFile[] = [
       ...exported.flatMap((e) => e.result.files),
-      await writeStaged(dirs.plain, { path: 'splits.csv', kind: 'csv' }, splitsCsv(table)),
-      await writeStaged(dirs.plain, { path: 'labels/classifications.csv', kind: 'csv' }, classificationsCsv(table, questions)),
+      await writer.write({ path: 'splits.csv', kind: 'csv' }, splitsCsv(table)),
+      await writer.write({ path: 'labels/classifications.csv', kind: 'csv' }, classificationsCsv(table, questions)),
     ];
-    for (const f of layouts) files.push(await writeStaged(dirs.plain, { path: f.path, kind: f.kind }, f.content));
+    for (const f of layouts) files.push(await writer.write({ path: f.path, kind: f.kind }, f.content));
     const deidentification = { profile: DEIDENTIFICATION.profile, options: [...DEIDENTIFICATION.options], privateTagsKept: 0 };
     files.push(
-      await writeStaged(
-        dirs.plain,
+      await writer.write(
         { path: 'README.md', kind: 'card' },
         datasetCard({
           ...dataset,
@@ -140,8 +141,8 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
       ),
     );
 
-    await report(0.65, key ? 'Encrypting and hashing files' : 'Hashing files');
-    const published = await describePublishedFiles(root, files, key);
+    await report(0.65, 'Signing the manifest');
+    const published = { dir: writer.dir, files };
     const manifest = await buildManifest({ versionId, dataset, studies, keys, files: published.files, contributors, models: [...models.values()], deidentification, keyId: key ? keyIdOf(key) : null });
     await fs.writeFile(path.join(published.dir, 'manifest.json'), manifest.bytes);
     await fs.writeFile(path.join(published.dir, 'manifest.sig'), manifest.signature);
@@ -194,7 +195,14 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
 }
 
 /** Exports a study, or reuses what an interrupted run exported for the same label version. */
-async function exportOnce(study: IncludedStudy, dirs: ReturnType<typeof stagingDirs>, keys: ReturnType<typeof datasetKeys>, modalities: readonly string[], training: TrainingLayout): Promise<StudyExport> {
+async function exportOnce(
+  study: IncludedStudy,
+  dirs: ReturnType<typeof stagingDirs>,
+  writer: PublicationWriter,
+  keys: ReturnType<typeof datasetKeys>,
+  modalities: readonly string[],
+  training: TrainingLayout,
+): Promise<StudyExport> {
   const marker = path.join(dirs.studies, `${study.studyId}.json`);
   try {
     const saved = JSON.parse(await fs.readFile(marker, 'utf8')) as { annotationVersionId: string; split: string; result: StudyExport };
@@ -202,7 +210,7 @@ async function exportOnce(study: IncludedStudy, dirs: ReturnType<typeof stagingD
   } catch {
     // not exported yet
   }
-  const result = await exportStudy({ study, keys, root: dirs.plain, modalities, training });
+  const result = await exportStudy({ study, keys, writer, modalities, training });
   await writeStaged(dirs.studies, { path: `${study.studyId}.json`, kind: 'marker' }, JSON.stringify({ annotationVersionId: study.annotationVersionId, split: study.split, result }));
   return result;
 }
