@@ -23,6 +23,8 @@ export type ExportableDecision = {
   decision: string;
   validUntil: Date | null;
   createdAt: Date;
+  /** When the patient decided, if before it was recorded (imported decisions). */
+  signedAt: Date | null;
   policyVersion: string;
   patient: { patientKey: string; issuer: string };
   study: { studyInstanceUid: string } | null;
@@ -48,7 +50,7 @@ export function toFhirConsent(d: ExportableDecision, now = new Date()): FhirCons
     scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'research', display: 'Research' }] },
     category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
     patient: { identifier: { ...(d.patient.issuer ? { system: issuerSystem(d.patient.issuer) } : {}), value: d.patient.patientKey } },
-    dateTime: d.createdAt.toISOString(),
+    dateTime: (d.signedAt ?? d.createdAt).toISOString(),
     policy: [{ uri: `urn:cohort:consent-policy:${d.policyVersion}` }],
     provision: {
       type: d.decision === 'granted' ? 'permit' : 'deny',

@@ -9,7 +9,7 @@ import { recordDecision } from './record-decision';
 export const MAX_IMPORTED_CONSENTS = 5000;
 
 type Json = Record<string, unknown>;
-type Planned = { patient: { id: string; patientKey: string; issuer: string }; study: { id: string; studyInstanceUid: string } | null; purpose: ConsentPurpose; decision: ConsentDecisionKind; validUntil: Date | null };
+type Planned = { patient: { id: string; patientKey: string; issuer: string }; study: { id: string; studyInstanceUid: string } | null; purpose: ConsentPurpose; decision: ConsentDecisionKind; validUntil: Date | null; signedAt: Date | null };
 
 const ISSUER_PREFIX = 'urn:cohort:issuer:';
 const STUDY_UID = /^urn:oid:([0-9.]{1,64})$/;
@@ -44,7 +44,7 @@ export async function importFhirConsents({ actorId, body }: { actorId: string; b
       let { decision } = p;
       // "No longer applies" for what is not granted now is a denial, not a revocation.
       if (decision === 'revoked' && !(await anyGranted(tx, p, p.purpose, now))) decision = 'denied';
-      await recordDecision(tx, { userId: actorId, patient: p.patient, study: p.study, purpose: p.purpose, decision, validUntil: p.validUntil, source: 'fhir_import' });
+      await recordDecision(tx, { userId: actorId, patient: p.patient, study: p.study, purpose: p.purpose, decision, validUntil: p.validUntil, source: 'fhir_import', signedAt: p.signedAt });
     }
     return { imported: planned.length };
   });
@@ -103,7 +103,11 @@ async function planOne(tx: Tx, r: Json, problems: string[]): Promise<Planned | n
   const end = ((provision.period ?? {}) as { end?: string }).end;
   const validUntil = end ? new Date(end) : null;
   if (validUntil && Number.isNaN(validUntil.getTime())) problems.push('provision.period.end is not a date.');
+  // When the patient decided, kept as given (the decision applies from now, in the ledger's order).
+  const signedAt = typeof r.dateTime === 'string' ? new Date(r.dateTime) : null;
+  if (r.dateTime !== undefined && (!signedAt || Number.isNaN(signedAt.getTime()))) problems.push('dateTime is not a date.');
+  else if (signedAt && signedAt.getTime() > Date.now() + 60_000) problems.push('dateTime is in the future.');
   if (problems.length || !patient) return null;
   const decision: ConsentDecisionKind = status === 'inactive' ? 'revoked' : type === 'permit' && status === 'active' ? 'granted' : 'denied';
-  return { patient, study, purpose: [...purposes][0]!, decision, validUntil: decision === 'granted' ? validUntil : null };
+  return { patient, study, purpose: [...purposes][0]!, decision, validUntil: decision === 'granted' ? validUntil : null, signedAt };
 }

@@ -22,6 +22,7 @@ export async function recordDecision(
     validUntil = null,
     source = 'patient',
     evidenceSha256 = null,
+    signedAt = null,
   }: {
     userId: string;
     patient: { id: string; patientKey: string; issuer: string };
@@ -33,6 +34,8 @@ export async function recordDecision(
     source?: 'patient' | 'paper_form' | 'fhir_import';
     /** The scan of a paper form, in the blob store. */
     evidenceSha256?: string | null;
+    /** When the patient decided, if before it is recorded here (an imported resource's dateTime). */
+    signedAt?: Date | null;
   },
 ): Promise<RecordedDecision> {
   const id = randomUUID();
@@ -40,7 +43,7 @@ export async function recordDecision(
     type: `consent.${decision}`,
     actor: pseudonymOf(userId),
     subjects: [id, patientReference(patient.patientKey, patient.issuer), study ? studyReference(study.studyInstanceUid) : 'all_studies'],
-    payload: { purpose, scope: study ? 'study' : 'patient', policyVersion: CONSENT_POLICY.version, source, validUntil: validUntil?.toISOString() ?? null, ...(evidenceSha256 ? { evidenceSha256 } : {}) },
+    payload: { purpose, scope: study ? 'study' : 'patient', policyVersion: CONSENT_POLICY.version, source, validUntil: validUntil?.toISOString() ?? null, ...(evidenceSha256 ? { evidenceSha256 } : {}), ...(signedAt ? { signedAt: signedAt.toISOString() } : {}) },
   });
   const row = await tx.consentDecision.create({
     data: {
@@ -53,6 +56,7 @@ export async function recordDecision(
       decidedById: userId,
       source,
       evidenceSha256,
+      signedAt,
       policyVersion: CONSENT_POLICY.version,
       ledgerSeq: entry.seq,
       createdAt: entry.recordedAt,

@@ -171,13 +171,23 @@ describe('a consent decision', () => {
     expect(await getDb().consentDecision.count()).toBe(before);
     expect((await send([consent()], ana)).status).toBe(403);
 
-    const ok = await send({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: consent() }] });
+    const future = await send(consent({ dateTime: '2999-01-01T00:00:00Z' }));
+    expect(future.status).toBe(400);
+    expect(JSON.stringify(future.json)).toContain('dateTime is in the future');
+    expect((await send(consent({ dateTime: 'last spring' }))).status).toBe(400);
+
+    // When the patient signed, in the hospital's records, is kept with the decision and in its ledger entry.
+    const ok = await send({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: consent({ dateTime: '2025-03-01T10:00:00Z' }) }] });
     expect(ok.status).toBe(201);
     expect(ok.json).toEqual({ imported: 1 });
     expect((await canUse([benStudy], 'research')).get(benStudy)).toMatchObject({ usable: true, state: 'granted' });
     const row = await getDb().consentDecision.findFirstOrThrow({ where: { source: 'fhir_import' } });
     const entry = await getDb().ledgerEntry.findUniqueOrThrow({ where: { seq: row.ledgerSeq } });
-    expect(JSON.parse(Buffer.from(entry.canonical).toString('utf8')).payload).toMatchObject({ purpose: 'research', scope: 'study', source: 'fhir_import' });
+    expect(JSON.parse(Buffer.from(entry.canonical).toString('utf8')).payload).toMatchObject({ purpose: 'research', scope: 'study', source: 'fhir_import', signedAt: '2025-03-01T10:00:00.000Z' });
+    expect(row.signedAt?.toISOString()).toBe('2025-03-01T10:00:00.000Z');
+    const exported = await callRoute(adminFhirRoute, 'GET', '/api/admin/consents/fhir', { session: admin });
+    const resources = (exported.json.entry as { resource: { id: string; dateTime: string } }[]).map((e) => e.resource);
+    expect(resources.find((r) => r.id === row.id)!.dateTime).toBe('2025-03-01T10:00:00.000Z');
     // Inactive in the hospital's records: revoked here.
     expect((await send(consent({ status: 'inactive' }))).json).toEqual({ imported: 1 });
     expect((await canUse([benStudy], 'research')).get(benStudy)!.state).toBe('revoked');

@@ -200,6 +200,16 @@ describe('pulling a version on another node', () => {
     expect(await fs.readFile(path.join(out, 'README.md'), 'utf8')).toContain('# Private lungs');
   });
 
+  it('says so, within the timeout, when the peer cannot be reached', async () => {
+    const { peerId } = await (await getIpfs()).info();
+    const closed = await startGatewayServer(await getIpfs());
+    await closed.close();
+    const port = new URL(closed.url).port;
+    const started = Date.now();
+    await expect(openPullSource(published.rootCid, { peer: `/ip4/127.0.0.1/tcp/${port}/p2p/${peerId}` }, 2_000)).rejects.toThrow(/peer could not be reached|peer did not answer/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('writes the nnU-Net layout whose label volume holds exactly the voxels the reader saved', async () => {
     const [address] = (await (await getIpfs()).info()).multiaddrs;
     const node = await openPullSource(published.rootCid, { peer: address! }, 10_000);
