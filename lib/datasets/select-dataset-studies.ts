@@ -20,7 +20,15 @@ export type DatasetDefinition = {
   split: DatasetSplit;
 };
 
-type StudyFacts = { studyId: string; patientId: string; studyDate: string; modalities: string[]; description: string };
+type StudyFacts = {
+  studyId: string;
+  patientId: string;
+  studyDate: string;
+  modalities: string[];
+  description: string;
+  /** An admin checked its images and found no burned-in text (lib/studies/set-burned-in-clearance.ts). */
+  burnedInCleared: boolean;
+};
 
 /** A study in the dataset: the label it brings, its classes, its split and the consent that allows it. */
 export type IncludedStudy = StudyFacts & {
@@ -65,9 +73,18 @@ export async function selectDatasetStudies(def: DatasetDefinition, at: Date = ne
   for (let i = 0; i < studyIds.length; i += 5000) {
     const rows = await db.study.findMany({
       where: { id: { in: studyIds.slice(i, i + 5000) } },
-      select: { id: true, patientId: true, studyDate: true, modalities: true, description: true },
+      select: { id: true, patientId: true, studyDate: true, modalities: true, description: true, burnedInClearance: { select: { studyId: true } } },
     });
-    for (const s of rows) studies.set(s.id, { studyId: s.id, patientId: s.patientId, studyDate: s.studyDate, modalities: s.modalities.split('\\').filter(Boolean), description: s.description });
+    for (const s of rows) {
+      studies.set(s.id, {
+        studyId: s.id,
+        patientId: s.patientId,
+        studyDate: s.studyDate,
+        modalities: s.modalities.split('\\').filter(Boolean),
+        description: s.description,
+        burnedInCleared: s.burnedInClearance !== null,
+      });
+    }
   }
 
   const labels = await bestLabels(def, [...studies.keys()]);
@@ -82,7 +99,7 @@ export async function selectDatasetStudies(def: DatasetDefinition, at: Date = ne
     if (def.filters.modalities.length && !study.modalities.some((m) => def.filters.modalities.includes(m))) reasons.push('modality');
     if ((from && !(study.studyDate >= from)) || (to && !(study.studyDate <= to))) reasons.push('date');
     const exported = def.filters.modalities.length ? study.modalities.filter((m) => def.filters.modalities.includes(m)) : study.modalities;
-    if (exported.some((m) => BURNED_IN_MODALITIES.has(m))) reasons.push('burned_in');
+    if (!study.burnedInCleared && exported.some((m) => BURNED_IN_MODALITIES.has(m))) reasons.push('burned_in');
     const label = labels.get(study.studyId);
     if (!label) reasons.push(labels.has(study.studyId) ? 'label_not_accepted' : 'no_label');
     else if (def.filters.classes.length && !label.classes.some((c) => def.filters.classes.includes(c))) reasons.push('class');

@@ -8,6 +8,7 @@ import * as datasetsRoute from '@/app/api/datasets/route';
 import * as datasetRoute from '@/app/api/datasets/[datasetId]/route';
 import * as previewRoute from '@/app/api/datasets/[datasetId]/preview/route';
 import * as adHocPreviewRoute from '@/app/api/datasets/preview/route';
+import * as clearanceRoute from '@/app/api/admin/studies/[studyId]/burned-in-clearance/route';
 import type { DatasetPreview } from '@/lib/datasets/preview-dataset';
 import { getDb } from '@/lib/db/client';
 import { createProject } from '@/lib/projects/create-project';
@@ -136,6 +137,33 @@ describe('a dataset preview', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ labelStatus: 'any', license: 'CC0-1.0', projects: [{ id: projectId, name: 'Lungs' }] });
     expect(ids((await preview(json.id as string)).included)).toContain('dan');
+  });
+});
+
+describe('burned-in text', () => {
+  it('keeps a study of a risky modality out until an admin clears it, and out again when the clearance is withdrawn', async () => {
+    const admin = await signedInUser(['admin']);
+    const reader = await signedInUser(['radiologist']);
+    const reviewer = await signedInUser(['radiologist']);
+    const { id: usProject } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Ultrasound', schema: SCHEMA, readers: [reader.id], reviewers: [reviewer.id] }), actorId: engineer.id });
+    const st = await ctStudyOf('DS-IVY', admin);
+    // Stored as ultrasound: a modality whose images often carry the patient's name in the pixels.
+    await getDb().series.updateMany({ where: { studyId: st.studyId }, data: { modality: 'US' } });
+    await getDb().study.update({ where: { id: st.studyId }, data: { modalities: 'US' } });
+    await addProjectStudies({ projectId: usProject, input: { studyIds: [st.studyId] } });
+    await labelStudy({ projectId: usProject, studyId: st.studyId, seriesInstanceUid: st.seriesInstanceUid, reader, segmentValue: 1, answers: [{ questionId: 'finding', choiceIds: ['normal'] }], acceptedBy: reviewer });
+    await decideFor(st.patientId, admin, 'ai_training', 'granted');
+    const { json } = await create({ ...named(), projectIds: [usProject] });
+    expect((await preview(json.id as string)).excluded.map((e) => e.reasons)).toEqual([['burned_in']]);
+
+    const clear = (session: Session, body: unknown) => callRoute(clearanceRoute, 'PUT', '/x', { session, params: { studyId: st.studyId }, body });
+    expect((await clear(engineer.session, { cleared: true })).status).toBe(403);
+    expect((await clear(admin.session, { cleared: 'yes' })).status).toBe(400);
+    expect((await callRoute(clearanceRoute, 'PUT', '/x', { session: admin.session, params: { studyId: 'nope' }, body: { cleared: true } })).status).toBe(404);
+    expect((await clear(admin.session, { cleared: true, note: 'checked all frames' })).json).toEqual({ cleared: true });
+    expect((await preview(json.id as string)).included.map((i) => i.studyId)).toEqual([st.studyId]);
+    await clear(admin.session, { cleared: false });
+    expect((await preview(json.id as string)).excluded.map((e) => e.reasons)).toEqual([['burned_in']]);
   });
 });
 

@@ -312,6 +312,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/datasets/[datasetId]/preview', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
   { method: 'GET', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 200, params: dataset },
   { method: 'GET', template: '/api/ipfs/node', access: ['ml_engineer', 'admin'], ok: 200 },
+  { method: 'PUT', template: '/api/admin/studies/[studyId]/burned-in-clearance', access: ['admin'], ok: 200, params: async () => ({ studyId: (await projectWithStudy()).studyId }), body: () => ({ cleared: false }) },
   // Nothing in the matrix project is labeled, so the allowed callers hear why nothing can be published (publishing: dataset-publish.test.ts).
   { method: 'POST', template: '/api/datasets/[datasetId]/versions', access: ['ml_engineer', 'admin'], ok: 400, params: dataset },
   { method: 'GET', template: '/api/dataset-versions/[versionId]/key', access: ['ml_engineer', 'admin'], ok: 404, params: async () => ({ versionId: 'no-such-version' }) },

@@ -51,7 +51,8 @@ export type TrainingLayout = { nnunet: NnunetDataset; schema: Pick<LabelSchema, 
  * order, a de-identified DICOM-SEG per labeled series, its labeled series as NIfTI in the nnU-Net
  * layout (test-split series too, labeled or not), the frames its boxes and polygons are drawn on as
  * PNG for COCO, and its labels as JSON with remapped UIDs.
- * Refuses (ok: false) a study whose images may carry burned-in text: pixels are never scrubbed.
+ * Refuses (ok: false) a study whose images may carry burned-in text, unless an admin cleared it:
+ * pixels are never scrubbed.
  */
 export async function exportStudy({
   study,
@@ -104,7 +105,7 @@ export async function exportStudy({
     const seriesBytes: Uint8Array[] = [];
     for (const [n, uid] of sopUids.entries()) {
       const { bytes, report } = deidentifyInstance(await blobs.read(rows.get(uid)!), deid);
-      if (report.flags.burnedInAnnotation.flagged) return { ok: false, reason: `burned-in text risk: ${report.flags.burnedInAnnotation.reason}` };
+      if (report.flags.burnedInAnnotation.flagged && !study.burnedInCleared) return { ok: false, reason: `burned-in text risk: ${report.flags.burnedInAnnotation.reason}` };
       files.push(await writer.write({ path: `${folder}/${String(n + 1).padStart(4, '0')}.dcm`, kind: 'dicom', study: pseudonym }, bytes));
       seriesBytes.push(bytes);
       instances += 1;

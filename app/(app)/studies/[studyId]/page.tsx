@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
+import { BurnedInClearance } from '@/components/studies/BurnedInClearance';
 import { Thumbnail } from '@/components/studies/Thumbnail';
 import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
@@ -11,6 +12,9 @@ import { formatDicomDate, formatDicomTime, formatPersonName } from '@/lib/dicom/
 import { getStudy } from '@/lib/dicom/get-study';
 import { visibleStudiesWhere } from '@/lib/projects/study-access';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
+import { hasRole } from '@/lib/auth/session-user';
+import { BURNED_IN_MODALITIES } from '@/lib/dicom/deidentify/burned-in-risk';
+import { getBurnedInClearance } from '@/lib/studies/get-burned-in-clearance';
 
 export const metadata: Metadata = { title: 'Study' };
 
@@ -19,6 +23,9 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
   const { studyId } = await params;
   const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
   const { patient } = study;
+  // Admins clear studies whose modality is known for burned-in text (datasets leave them out until then).
+  const risky = [...new Set(study.series.map((s) => s.modality).filter((m) => BURNED_IN_MODALITIES.has(m)))];
+  const clearance = hasRole(user, 'admin') && risky.length ? await getBurnedInClearance(study.id) : null;
   const facts: [string, string][] = [
     ['Patient', `${formatPersonName(patient.name) || 'Unnamed'}${patient.name.includes('=') ? ` (${patient.name.split('=').slice(1).filter(Boolean).join(' / ')})` : ''}`],
     ['Patient ID', patientIdOf(patient.patientKey) || '—'],
@@ -46,6 +53,7 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
           ))}
         </dl>
       </Card>
+      {hasRole(user, 'admin') && risky.length > 0 && <BurnedInClearance studyId={study.id} risky={risky} clearance={clearance} />}
       <h2 className="mb-3 text-lg font-semibold">Series</h2>
       <DataTable columns={['', '#', 'Modality', 'Description', 'Body part', 'Instances', 'Series Instance UID']} testId="series-table">
         {study.series.map((s) => (
