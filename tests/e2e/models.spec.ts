@@ -79,7 +79,8 @@ test('an ML engineer pre-annotates the demo project and watches the jobs run to 
   await page.goto('/models');
   const body = page.getByTestId('edit-stats').filter({ hasText: 'Body' });
   await expect(body).toContainText('100.0%');
-  await expect(body.getByRole('img', { name: /^Body: Dice of 1 labels, in tenths: 0, 0, 0, 0, 0, 0, 0, 0, 0, 1$/ })).toBeVisible();
+  // Every label that started from this model's proposal kept it whole (the journey test's reader did too): all in the top tenth.
+  await expect(body.getByRole('img', { name: /^Body: Dice of (\d+) labels, in tenths: 0, 0, 0, 0, 0, 0, 0, 0, 0, \1$/ })).toBeVisible();
   // And how fast it ran here, from the jobs just done.
   await expect(page.getByRole('article', { name: 'CT body, lungs and bone (classical baseline)' }).getByTestId('model-speed')).toContainText(/Speed on this server: [\d.]+ slices\/s over \d+ runs/);
   const csv = await page.request.get('/api/models/ct-body-lungs-bone/edits?format=csv');
