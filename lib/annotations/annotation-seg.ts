@@ -6,7 +6,7 @@ import { pseudonymOf } from '@/lib/ledger/pseudonym';
 import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { requireAnnotationAccess } from './annotation-access';
-import { DicomSegError, exportDicomSeg, importDicomSeg } from './dicom-seg';
+import { DicomSegError, exportDicomSeg, importDicomSeg, type SegSource } from './dicom-seg';
 import { getAnnotation } from './get-annotation';
 import { decodeLabelmapRle, encodeLabelmapRle } from './labelmap-rle.client';
 import { saveAnnotation, type SaveResult } from './save-annotation';
@@ -31,30 +31,33 @@ export async function exportAnnotationSeg({ user, annotationId, seriesInstanceUi
   const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId: annotation.studyId }, include: { study: { select: { studyInstanceUid: true } } } });
   const stored = series && version?.labelmaps.find((l) => l.seriesId === series.id);
   if (!series || !version || !stored) throw new AppError('NOT_FOUND', 'No saved labelmap for this series: save your labels first.');
-  const bytes = await labelmapSeg({ labelmap: stored, schema: version.schemaVersion.schema, version: version.version, readerId: annotation.readerId, studyInstanceUid: series.study.studyInstanceUid, seriesInstanceUid });
+  const bytes = labelmapSeg({
+    voxels: decodeLabelmapRle(await getBlobStore().read(stored.sha256), stored.columns * stored.rows * stored.slices),
+    source: await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid),
+    schema: version.schemaVersion.schema,
+    version: version.version,
+    readerId: annotation.readerId,
+  });
   return { bytes, filename: `seg-${seriesInstanceUid}-v${version.version}.dcm` };
 }
 
 /**
- * One stored labelmap as a DICOM-SEG over its series (identified like the images: datasets
+ * A decoded labelmap as a DICOM-SEG over its series (identified like the images: datasets
  * de-identify it with them). CONFLICT when the SEG cannot be made (e.g. an empty labelmap).
  */
-export async function labelmapSeg(opts: {
-  labelmap: { sha256: string; columns: number; rows: number; slices: number };
+export function labelmapSeg(opts: {
+  voxels: Uint8Array;
+  /** The series as seriesSegSource reads it (its images in the labelmap's slice order). */
+  source: SegSource;
   /** The stored schema version's JSON. */
   schema: string;
   version: number;
   readerId: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-}): Promise<Uint8Array> {
-  const { labelmap: stored } = opts;
-  const labelmap = decodeLabelmapRle(await getBlobStore().read(stored.sha256), stored.columns * stored.rows * stored.slices);
-  const source = await seriesSegSource(opts.studyInstanceUid, opts.seriesInstanceUid);
+}): Uint8Array {
   try {
     return exportDicomSeg({
-      labelmap,
-      source,
+      labelmap: opts.voxels,
+      source: opts.source,
       segments: parseStoredSchema(opts.schema).segments,
       seriesDescription: `Cohort labels v${opts.version}`,
       contentCreator: pseudonymOf(opts.readerId),

@@ -1,3 +1,4 @@
+import type { Prisma } from '@/lib/db/client';
 import { ZDatasetFilters, ZDatasetSplit, type DatasetLabelStatus } from './schemas';
 import type { DatasetDefinition } from './select-dataset-studies';
 import type { ConsentPurpose } from '@/lib/consent/purposes';
@@ -15,21 +16,9 @@ export const DATASET_SELECT = {
   createdAt: true,
   updatedAt: true,
   projects: { select: { project: { select: { id: true, name: true } } } },
-} as const;
+} as const satisfies Prisma.DatasetSelect;
 
-type DatasetRow = {
-  id: string;
-  name: string;
-  description: string;
-  purpose: string;
-  labelStatus: string;
-  filters: string;
-  split: string;
-  license: string;
-  createdAt: Date;
-  updatedAt: Date;
-  projects: { project: { id: string; name: string } }[];
-};
+type DatasetRow = Prisma.DatasetGetPayload<{ select: typeof DATASET_SELECT }>;
 
 export type Dataset = DatasetDefinition & {
   id: string;

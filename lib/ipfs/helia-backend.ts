@@ -1,7 +1,6 @@
 import './promise-with-resolvers';
 import { car } from '@helia/car';
 import { unixfs, type UnixFS } from '@helia/unixfs';
-import { CarBlockIterator } from '@ipld/car/iterator';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { Helia } from 'helia';
 import type { CID } from 'multiformats/cid';
@@ -11,6 +10,7 @@ import { streamWithDeadline, withDeadline, type DeadlineErrors } from './idle-de
 import { importDirectory } from './import-directory';
 import type { IpfsAddEntry, IpfsAddOptions, IpfsAddResult, IpfsBackend, IpfsCatOptions, IpfsInfo, IpfsLsEntry, IpfsReadOptions, IpfsStat } from './ipfs-backend';
 import { heliaError } from './ipfs-errors';
+import { openCar } from './open-car';
 import { normalizeIpfsPath, parseCid } from './parse-cid';
 
 /** The parts of a started Helia node (with libp2p) the backend uses. */
@@ -147,12 +147,7 @@ export class HeliaBackend implements IpfsBackend {
   }
 
   async importCar(source: AsyncIterable<Uint8Array>, { signal }: { signal?: AbortSignal } = {}): Promise<{ roots: string[]; blocks: number }> {
-    let reader: CarBlockIterator;
-    try {
-      reader = await CarBlockIterator.fromIterable(source);
-    } catch (err) {
-      throw new AppError('BAD_REQUEST', `Not a CAR file: ${(err as Error).message.slice(0, 200)}`);
-    }
+    const reader = await openCar(source);
     let blocks = 0;
     for await (const { cid, bytes } of reader) {
       signal?.throwIfAborted();

@@ -1,4 +1,3 @@
-import { CarBlockIterator } from '@ipld/car/iterator';
 import { CarWriter } from '@ipld/car/writer';
 import { create, type KuboRPCClient } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
@@ -9,6 +8,7 @@ import { IdleDeadline, streamWithDeadline, withDeadline, type DeadlineErrors } f
 import { importDirectory } from './import-directory';
 import type { IpfsAddEntry, IpfsAddOptions, IpfsAddResult, IpfsBackend, IpfsCatOptions, IpfsInfo, IpfsLsEntry, IpfsReadOptions, IpfsStat } from './ipfs-backend';
 import { kuboError } from './ipfs-errors';
+import { openCar } from './open-car';
 import { normalizeIpfsPath, parseCid } from './parse-cid';
 import { verifyBlock } from './verify-block';
 
@@ -176,12 +176,7 @@ export class KuboBackend implements IpfsBackend {
   }
 
   async importCar(source: AsyncIterable<Uint8Array>, { signal }: { signal?: AbortSignal } = {}): Promise<{ roots: string[]; blocks: number }> {
-    let reader: CarBlockIterator;
-    try {
-      reader = await CarBlockIterator.fromIterable(source);
-    } catch (err) {
-      throw new AppError('BAD_REQUEST', `Not a CAR file: ${(err as Error).message.slice(0, 200)}`);
-    }
+    const reader = await openCar(source);
     const roots = await reader.getRoots();
     let blocks = 0;
     let invalid: unknown;

@@ -63,7 +63,7 @@ async function runClaimed(jobId: string): Promise<void> {
     await runJob(jobId);
   } catch (err) {
     log.error('job failed', { jobId, err: (err as Error).stack ?? String(err) });
-    await finishJob(jobId, 'failed', { error: (err as Error).message }).catch(() => undefined);
+    await finishJob(jobId, 'failed', { error: 'The job failed on the server (its log says why).' }).catch(() => undefined);
   }
 }
 

@@ -111,10 +111,11 @@ export async function exportStudy({
       instances += 1;
     }
     const labelmap = version.labelmaps.find((l) => l.seriesId === s.id);
+    // Decoded once, for both the NIfTI label and the DICOM-SEG.
+    const voxels = labelmap ? decodeLabelmapRle(await blobs.read(labelmap.sha256), labelmap.columns * labelmap.rows * labelmap.slices) : null;
     // Training formats: a labeled series (or any series of a test-split study) as NIfTI in the nnU-Net layout.
     const paths = nnunetCasePaths({ dataset: training.nnunet, caseId: nnunetCaseId(pseudonym, index), split: study.split, labeled: !!labelmap });
     if (paths && training.schema.segments.length) {
-      const voxels = labelmap ? decodeLabelmapRle(await blobs.read(labelmap.sha256), labelmap.columns * labelmap.rows * labelmap.slices) : null;
       const nifti = await niftiSeriesExport({
         instances: seriesBytes,
         labelmap: voxels && labelmap ? { voxels, columns: labelmap.columns, rows: labelmap.rows, slices: labelmap.slices } : null,
@@ -128,9 +129,9 @@ export async function exportStudy({
       }
     }
     if (content.regions.length) studyBytes.push(...seriesBytes);
-    if (labelmap) {
+    if (voxels) {
       try {
-        const seg = await labelmapSeg({ labelmap, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId, studyInstanceUid: record.studyInstanceUid, seriesInstanceUid: s.seriesInstanceUid });
+        const seg = labelmapSeg({ voxels, source: stack, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId });
         files.push(await writer.write({ path: `${folder}-seg.dcm`, kind: 'dicom-seg', study: pseudonym }, deidentifyInstance(seg, deid).bytes));
         segmentations += 1;
       } catch (err) {

@@ -53,7 +53,7 @@ export async function runPublishJob(jobId: string): Promise<void> {
   } catch (err) {
     const cancelled = err instanceof PublishCancelled;
     const reason = cancelled ? 'Cancelled before it was published.' : describeFailure(err);
-    if (!cancelled && !isAppError(err)) log.error('dataset publication failed', { versionId, err: (err as Error).stack ?? String(err) });
+    if (!cancelled && !isAppError(err) && !(err instanceof ConsentChangedError)) log.error('dataset publication failed', { versionId, err: (err as Error).stack ?? String(err) });
     await failVersion(versionId, reason);
     await finishJob(jobId, cancelled ? 'cancelled' : 'failed', { error: reason });
   }
@@ -220,11 +220,13 @@ async function failVersion(versionId: string, reason: string): Promise<void> {
   await fs.rm(path.join(env.dataDir, 'publish', versionId), { recursive: true, force: true }).catch(() => undefined);
 }
 
+/** What the dataset page says about a failed publication: our own reasons in full, anything else without internals (they go to the log). */
 function describeFailure(err: unknown): string {
   if (isAppError(err)) return err.message;
+  if (err instanceof ConsentChangedError) return `${err.message} It kept changing while the version was prepared again; publish again later. Nothing was published.`;
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC') return 'The disk is full: free space in the data directory and publish again. Nothing was published.';
-  return `Publication failed: ${(err as Error)?.message ?? String(err)}. Nothing was published.`;
+  return 'Publication failed on the server (its log says why). Nothing was published.';
 }
 
 function sha256Hex(bytes: Uint8Array): string {
