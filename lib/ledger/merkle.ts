@@ -51,8 +51,16 @@ export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 // twice as fast as createHash().update() with fresh buffers. Safe: hashing is synchronous. (One-shot
 // crypto.hash needs Node ≥ 20.12; a proof-bundle consumer on an older Node gets the same result.)
 const scratch = Buffer.allocUnsafe(64 * 1024);
-const sha256: (algorithm: 'sha256', data: Uint8Array, encoding: 'buffer') => Buffer =
-  typeof crypto.hash === 'function' ? crypto.hash : (algorithm, data) => createHash(algorithm).update(data).digest();
+const sha256: {
+  (algorithm: 'sha256', data: Uint8Array, encoding: 'buffer'): Buffer;
+  (algorithm: 'sha256', data: Uint8Array, encoding: 'hex'): string;
+} = typeof crypto.hash === 'function'
+  ? crypto.hash
+  : ((algorithm: 'sha256', data: Uint8Array, encoding: 'buffer' | 'hex') => {
+      const digest = createHash(algorithm).update(data).digest();
+      return encoding === 'hex' ? digest.toString('hex') : digest;
+    }) as never;
+const PARENT_INPUT = scratch.subarray(0, 1 + 2 * HASH_SIZE);
 
 export function leafHash(data: Uint8Array): Buffer {
   const input = 1 + data.length <= scratch.length ? scratch.subarray(0, 1 + data.length) : Buffer.allocUnsafe(1 + data.length);
@@ -63,11 +71,20 @@ export function leafHash(data: Uint8Array): Buffer {
 
 /** leafHash of a string's UTF-8 bytes, encoded straight into the hash input. */
 export function leafHashOfText(text: string): Buffer {
+  return sha256('sha256', leafInputOfText(text), 'buffer');
+}
+
+/** The same as lowercase hex: a hex string costs less to make than a 32-byte Buffer. */
+export function leafHexOfText(text: string): string {
+  return sha256('sha256', leafInputOfText(text), 'hex');
+}
+
+/** 0x00 ‖ UTF-8(text), in the scratch buffer when it fits. */
+function leafInputOfText(text: string): Buffer {
   // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
-  if (1 + 3 * text.length > scratch.length) return leafHash(Buffer.from(text, 'utf8'));
-  scratch[0] = LEAF_PREFIX;
-  const written = scratch.write(text, 1, 'utf8');
-  return sha256('sha256', scratch.subarray(0, 1 + written), 'buffer');
+  const input = 1 + 3 * text.length <= scratch.length ? scratch : Buffer.allocUnsafe(1 + 3 * text.length);
+  input[0] = LEAF_PREFIX;
+  return input.subarray(0, 1 + input.write(text, 1, 'utf8'));
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
@@ -297,12 +314,12 @@ export function appendLeaf(size: number, leaf: Uint8Array, frontierHashes: reado
 }
 
 /**
- * An in-memory store of every perfect subtree, for tests and benchmarks. Each level is one growable
- * buffer of 32-byte slots, so a million leaves cost a few allocations rather than millions.
+ * An in-memory store of every perfect subtree, for verification, tests and benchmarks. Each level is
+ * one growable buffer of 32-byte slots, so a million leaves cost a few allocations rather than
+ * millions; and a right child's left sibling sits just before it, so a parent hashes one slice.
  */
 export class MemoryTree {
   #levels: Buffer[] = [];
-  #frontier: Buffer[] = [];
   #size = 0;
 
   get size(): number {
@@ -311,13 +328,36 @@ export class MemoryTree {
 
   /** Appends a leaf; returns the nodes it completed (see appendLeaf). */
   append(leaf: Uint8Array): CompletedNode[] {
-    const completed = appendLeaf(this.#size, leaf, this.#frontier);
-    for (const { ref, hash } of completed) this.#store(ref, hash);
-    // Nodes that just gained a parent leave the frontier; the topmost completed node joins it.
-    this.#frontier.length -= completed.length - 1;
-    this.#frontier.push((completed.at(-1) as CompletedNode).hash);
+    if (!isHash(leaf)) throw new TypeError(`a leaf hash is ${HASH_SIZE} bytes`);
+    const index = this.#size;
+    this.#slot(0, index).set(leaf, index * HASH_SIZE);
+    const completed: CompletedNode[] = [{ ref: { level: 0, index }, hash: Buffer.from(leaf) }];
+    for (let level = 0, i = index; isOdd(i); level++, i = half(i)) {
+      const hash = sha256('sha256', this.#parentInput(level, i), 'buffer');
+      this.#slot(level + 1, half(i)).set(hash, half(i) * HASH_SIZE);
+      completed.push({ ref: { level: level + 1, index: half(i) }, hash });
+    }
     this.#size += 1;
     return completed;
+  }
+
+  /**
+   * The same for a leaf given as hex, returning the completed nodes above it packed as hex (what
+   * packCompleted gives): verification's hot path, which allocates no buffer per leaf.
+   */
+  appendHex(leafHex: string): string {
+    const index = this.#size;
+    if (leafHex.length !== 2 * HASH_SIZE || this.#slot(0, index).write(leafHex, index * HASH_SIZE, 'hex') !== HASH_SIZE) {
+      throw new TypeError(`a leaf hash is ${HASH_SIZE} bytes of hex`);
+    }
+    let packed = '';
+    for (let level = 0, i = index; isOdd(i); level++, i = half(i)) {
+      const hex = sha256('sha256', this.#parentInput(level, i), 'hex');
+      this.#slot(level + 1, half(i)).write(hex, half(i) * HASH_SIZE, 'hex');
+      packed += hex;
+    }
+    this.#size += 1;
+    return packed;
   }
 
   /** A copy, so callers cannot alter the store. Arrow property: it is passed around as a NodeLookup. */
@@ -351,15 +391,23 @@ export class MemoryTree {
     return buildProof(ranges, lookupFromMap(nodes));
   }
 
-  #store(ref: NodeRef, hash: Buffer): void {
-    const needed = (ref.index + 1) * HASH_SIZE;
-    let stored = this.#levels[ref.level];
+  /** 0x01 ‖ left ‖ right for the parent of right child `index` at `level`: the two are adjacent. */
+  #parentInput(level: number, index: number): Buffer {
+    (this.#levels[level] as Buffer).copy(scratch, 1, (index - 1) * HASH_SIZE, (index + 1) * HASH_SIZE);
+    scratch[0] = NODE_PREFIX;
+    return PARENT_INPUT;
+  }
+
+  /** The level's buffer, grown (doubling) to hold slot `index`. */
+  #slot(level: number, index: number): Buffer {
+    const needed = (index + 1) * HASH_SIZE;
+    let stored = this.#levels[level];
     if (!stored || stored.length < needed) {
       const grown = Buffer.allocUnsafe(Math.max(needed, 2 * (stored?.length ?? 0), 64 * HASH_SIZE));
       stored?.copy(grown);
-      this.#levels[ref.level] = stored = grown;
+      this.#levels[level] = stored = grown;
     }
-    hash.copy(stored, ref.index * HASH_SIZE);
+    return stored;
   }
 
   #assertSize(size: number): void {

@@ -1,9 +1,9 @@
 import { env } from '@/lib/config/env';
 import { withReadSnapshot, type Snapshot } from '@/lib/db/read-snapshot';
-import { canonicalize } from './canonical-json';
+import { isCanonicalText } from './canonical-json';
 import { CheckpointError, openCheckpoint } from './checkpoint';
 import { getLogKey } from './log-key';
-import { HASH_SIZE, leafHashOfText, MemoryTree, packCompleted, verifyConsistency, type CompletedNode } from './merkle';
+import { HASH_SIZE, leafHexOfText, MemoryTree, verifyConsistency } from './merkle';
 import { NoteError, parseVerifierKey } from './signed-note';
 
 export type VerifyPhase = 'entries' | 'nodes' | 'checkpoints';
@@ -50,25 +50,28 @@ async function verifySnapshot(
   // 1. Entries, in sequence order: content, canonical form, hash chain, leaf hashes, and the Merkle
   // nodes stored with each entry, which must be those its append completed.
   const [{ total }] = (await db.query<{ total: number | string }>('SELECT COUNT(*) AS total FROM ledger_entry')) as [{ total: number | string }];
-  // Hashes travel as hex text: reading a million rows, one buffer per value would cost more than hashing.
+  // Hashes travel as hex text, the three of them in one column: reading a million rows, one buffer
+  // per value (or even one string per column) would cost more than hashing.
   let prevHex = GENESIS_PREV_HEX;
   let nodes = 0;
-  const select = `SELECT seq, ${db.hex('leaf_hash')}, ${db.hex('prev_hash')}, canonical, ${db.hex('nodes')} FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT ?`;
+  const hashes = `${db.hex('leaf_hash')} || ${db.hex('prev_hash')} || ${db.hex('nodes')}`;
+  const select = `SELECT seq, canonical, ${hashes} FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT ?`;
   for (let from = 0; ; ) {
     const rows = await db.values<EntryRow>(select, [from, batchSize]);
     if (rows.length === 0) break;
-    for (const [rawSeq, storedLeaf, storedPrev, canonical, storedNodes] of rows) {
+    for (const [rawSeq, canonical, storedHashes] of rows) {
       const seq = tree.size;
       if (Number(rawSeq) !== seq) fail('entries', seq, `entry ${seq} is missing (the next one is ${rawSeq})`);
       checkContent(seq, canonical, prevHex);
-      if (storedPrev !== prevHex) fail('entries', seq, CHAIN_BROKEN);
-      const leaf = leafHashOfText(canonical);
-      const leafHex = leaf.toString('hex');
-      if (leafHex !== storedLeaf) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
-      const completed = tree.append(leaf);
-      const expectedNodes = completed.length === 1 ? '' : packCompleted(completed).toString('hex');
-      if (storedNodes !== expectedNodes) fail('nodes', seq, whyNodesDiffer(Buffer.from(storedNodes, 'hex'), completed));
-      nodes += completed.length;
+      if (typeof storedHashes !== 'string' || storedHashes.length < 2 * HEX_HASH) fail('entries', seq, 'its stored hashes are missing or truncated');
+      if (storedHashes.slice(HEX_HASH, 2 * HEX_HASH) !== prevHex) fail('entries', seq, CHAIN_BROKEN);
+      const leafHex = leafHexOfText(canonical);
+      if (storedHashes.slice(0, HEX_HASH) !== leafHex) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
+      const completedHex = tree.appendHex(leafHex);
+      if (storedHashes.length !== 2 * HEX_HASH + completedHex.length || !storedHashes.endsWith(completedHex)) {
+        fail('nodes', seq, whyNodesDiffer(Buffer.from(storedHashes.slice(2 * HEX_HASH), 'hex'), Buffer.from(completedHex, 'hex'), seq));
+      }
+      nodes += 1 + completedHex.length / HEX_HASH;
       prevHex = leafHex;
       bytes += canonical.length;
     }
@@ -110,19 +113,23 @@ async function verifySnapshot(
   return { ok: true, entries: tree.size, nodes, checkpoints: checkpoints.length, root: tree.root().toString('base64'), bytes };
 }
 
-/** Hashes as lowercase hex (see Snapshot.hex). */
-type EntryRow = [seq: number | string, leafHash: string, prevHash: string, canonical: string, nodes: string];
+/** leaf_hash ‖ prev_hash ‖ nodes as lowercase hex (see Snapshot.hex); null if a column is. */
+type EntryRow = [seq: number | string, canonical: string, hashes: string | null];
 
+const HEX_HASH = 2 * HASH_SIZE;
 const GENESIS_PREV_HEX = '00'.repeat(HASH_SIZE);
 
-/** Why an entry's stored `nodes` are not the hashes its append completed above the leaf (see packCompleted). */
-function whyNodesDiffer(stored: Buffer, completed: readonly CompletedNode[]): string {
-  const expected = completed.length - 1;
-  if (stored.length !== expected * HASH_SIZE) {
-    return `it stores ${stored.length / HASH_SIZE} Merkle node hash(es) where its append completed ${expected}`;
+/**
+ * Why entry `seq`'s stored `nodes` are not the hashes its append completed above the leaf (see
+ * packCompleted): those are its parent, grandparent… up the levels while the index is odd.
+ */
+function whyNodesDiffer(stored: Buffer, expected: Buffer, seq: number): string {
+  if (stored.length !== expected.length) {
+    return `it stores ${stored.length / HASH_SIZE} Merkle node hash(es) where its append completed ${expected.length / HASH_SIZE}`;
   }
-  const wrong = completed.slice(1).find(({ hash }, i) => !hash.equals(stored.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)));
-  return `the Merkle node ${wrong?.ref.level}/${wrong?.ref.index} stored with it does not match the entries`;
+  let level = 1;
+  while (stored.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE).equals(expected.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE))) level++;
+  return `the Merkle node ${level}/${Math.floor(seq / 2 ** level)} stored with it does not match the entries`;
 }
 
 const CHAIN_BROKEN = "it does not name the previous entry's hash: the chain is broken (an entry was inserted, removed or changed before it)";
@@ -135,7 +142,7 @@ function checkContent(seq: number, canonical: string, prevHex: string) {
     return fail('entries', seq, 'its content is not JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('entries', seq, 'its content is not a JSON object');
-  if (canonicalize(parsed) !== canonical) fail('entries', seq, 'its content is not in canonical (RFC 8785) form');
+  if (!isCanonicalText(parsed, canonical)) fail('entries', seq, 'its content is not in canonical (RFC 8785) form');
   if (parsed.v !== 1) fail('entries', seq, `unknown entry version ${String(parsed.v)}`);
   if (parsed.seq !== seq) fail('entries', seq, `its content says it is entry ${String(parsed.seq)}: entries were moved`);
   if (typeof parsed.type !== 'string' || typeof parsed.actor !== 'string' || typeof parsed.time !== 'string') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalize, CanonicalJsonError } from '@/lib/ledger/canonical-json';
+import { canonicalize, CanonicalJsonError, isCanonicalText } from '@/lib/ledger/canonical-json';
 
 describe('canonicalize (RFC 8785)', () => {
   it('refuses what JSON cannot carry exactly', () => {
@@ -36,5 +36,21 @@ describe('canonicalize (RFC 8785)', () => {
     expect(canonicalize({ b: [1, { y: 2, x: -0 }], a: 'é' })).toBe('{"a":"é","b":[1,{"x":0,"y":2}]}');
     expect(canonicalize({ a: 'é', b: [1, { x: 0, y: 2 }] })).toBe(canonicalize({ b: [1, { y: 2, x: 0 }], a: 'é' }));
     expect(canonicalize(Object.create(null))).toBe('{}');
+  });
+});
+
+describe('isCanonicalText', () => {
+  const check = (text: string) => isCanonicalText(JSON.parse(text), text);
+
+  it('agrees with canonicalize, fast path or not', () => {
+    for (const value of [{ a: 1, b: [true, null, { c: 'é', d: -0.5 }] }, { '10': 1, '9': 2, a: 3 }, { s: 'tab\there \u0001' }, [], {}, 'x', 1e21]) {
+      expect(check(canonicalize(value)), JSON.stringify(value)).toBe(true);
+    }
+  });
+
+  it('refuses text that is JSON but not its canonical form', () => {
+    for (const text of ['{"b":1,"a":2}', '{"a": 1}', '{"a":1.0}', '{"a":"\\u0041"}', '{"a":1,"a":1}', '[1e2]', '{"x":{"b":1,"a":2}}', '"\\ud800"']) {
+      expect(check(text), text).toBe(false);
+    }
   });
 });

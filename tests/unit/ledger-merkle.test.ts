@@ -15,6 +15,7 @@ import {
   nodeHash,
   nodeKey,
   nodesForRanges,
+  packCompleted,
   perfectSubtrees,
   root,
   verifyConsistency,
@@ -383,6 +384,20 @@ describe('Merkle tree (RFC 6962 / RFC 9162)', () => {
           expect(buildProof(ranges, fetched).map(hex)).toEqual(naive.proof(m, n).map(hex));
         }
       }
+    });
+
+    it('MemoryTree.appendHex completes the same nodes as append, packed as an entry stores them', () => {
+      const byBuffer = new MemoryTree();
+      const byHex = new MemoryTree();
+      for (let i = 0; i < 300; i++) {
+        const leaf = LEAVES[i] as Buffer;
+        expect(byHex.appendHex(hex(leaf)), `leaf ${i}`).toBe(hex(packCompleted(byBuffer.append(leaf))));
+      }
+      expect(hex(byHex.root())).toBe(hex(byBuffer.root()));
+      expect(hex(byHex.root(137))).toBe(hex(naive.mth(0, 137)));
+      expect(() => byHex.appendHex('zz'.repeat(32))).toThrow(TypeError);
+      expect(() => byHex.appendHex('00')).toThrow(TypeError);
+      expect(byHex.size).toBe(300);
     });
 
     it('plans few nodes per proof, each fetched once', () => {
