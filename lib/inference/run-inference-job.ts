@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { flushAccessLog, recordAccess } from '@/lib/access-log/record-access';
 import { z } from 'zod';
 import { encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
@@ -58,6 +59,8 @@ export async function runInferenceJob(jobId: string): Promise<void> {
   } catch (err) {
     const reason = err instanceof AppError || err instanceof z.ZodError ? describe(err) : `Inference failed: ${err instanceof Error ? err.message : String(err)}`;
     await finishJob(jobId, 'failed', { error: reason });
+  } finally {
+    await flushAccessLog();
   }
 }
 
@@ -82,6 +85,7 @@ async function infer(jobId: string, params: InferenceJobParams, createdById: str
   const schemaVersion = await db.labelSchemaVersion.findFirstOrThrow({ where: { projectId: params.projectId }, orderBy: { version: 'desc' } });
   const schema = parseStoredSchema(schemaVersion.schema);
 
+  recordAccess({ study: { id: params.studyId }, seriesInstanceUid: series.seriesInstanceUid, by: { kind: 'model', modelName: params.modelName }, how: 'inference' });
   const metadata = await retrieveMetadata({ study: item.study.studyInstanceUid, series: series.seriesInstanceUid });
   const stack = orderStack(metadata as InstanceJson[]);
   const rows = await db.instance.findMany({ where: { seriesId: series.id } });

@@ -114,6 +114,10 @@ describe('publishing a private version', () => {
     // A checkpoint covers the publication itself.
     expect(await getDb().ledgerCheckpoint.count({ where: { treeSize: { gt: version.ledgerSeq! } } })).toBeGreaterThan(0);
     expect(await (await getIpfs()).isPinned(rootCid)).toBe(true);
+    // Each study it read is in the access log, as this version's export.
+    const reads = await getDb().studyAccess.findMany({ where: { actor: 'dataset_export', actorRef: versionId } });
+    expect(reads.map((r) => r.studyId).sort()).toEqual(version.studies.map((s) => s.studyId).sort());
+    expect(reads.every((r) => r.how === 'export' && r.outcome === 'allowed')).toBe(true);
 
     const listed = await callRoute(versionsRoute, 'GET', '/x', { session: engineer.session, params: { datasetId } });
     expect((listed.json.versions as { version: number; rootCid: string; revokedStudies: number }[])[0]).toMatchObject({ version: 1, rootCid, revokedStudies: 0 });

@@ -125,6 +125,8 @@ describe('a pre-annotation job', () => {
       expect((2 * both) / (a + b)).toBeGreaterThanOrEqual(0.95);
     }
     expect(Object.keys(JSON.parse(proposal.counts) as object).sort()).toEqual(['5', '7']);
+    // The run read the series: the access log says so, naming the model.
+    expect(await getDb().studyAccess.count({ where: { actor: 'model', actorRef: 'ct-body-lungs-bone', how: 'inference', seriesInstanceUid: proposal.seriesInstanceUid } })).toBeGreaterThan(0);
 
     const entry = await getDb().ledgerEntry.findFirstOrThrow({ where: { type: 'inference.completed' }, orderBy: { seq: 'desc' } });
     const body = JSON.parse(Buffer.from(entry.canonical).toString('utf8')) as { actor: string; subjects: string[]; payload: Record<string, unknown> };

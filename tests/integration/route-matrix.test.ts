@@ -167,6 +167,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/notifications', access: 'signed-in', ok: 200 },
   { method: 'POST', template: '/api/notifications/read', access: 'signed-in', ok: 200, body: () => ({}) },
   { method: 'GET', template: '/api/admin/users', access: ['admin'], ok: 200 },
+  { method: 'GET', template: '/api/admin/access-log', access: ['admin'], ok: 200, query: '?how=view&outcome=denied&from=2026-01-01' },
   {
     method: 'POST',
     template: '/api/admin/users',
@@ -201,6 +202,7 @@ const ROUTES: RouteCase[] = [
   { method: 'POST', template: '/api/claim', access: 'public', ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA', name: 'Someone', email: `claim-${++unique}@test.local`, password: 'short' }) },
   { method: 'POST', template: '/api/me/claims', access: ['patient'], ok: 400, body: () => ({ code: 'AAAA-AAAA-AAAA-AAAA' }) },
   { method: 'GET', template: '/api/me/studies', access: ['patient'], ok: 200 },
+  { method: 'GET', template: '/api/me/study-accesses', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/studies/[studyId]/thumbnail', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
   { method: 'GET', template: '/api/me/consents', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/requests', access: ['patient'], ok: 200 },

@@ -36,6 +36,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'admin/announcements/page.tsx': "area: 'admin'",
   'admin/pacs/page.tsx': "area: 'admin'",
   'admin/patients/page.tsx': "area: 'admin'",
+  'admin/access-log/page.tsx': "area: 'admin'",
 };
 
 function pages(dir: string): string[] {

@@ -22,6 +22,7 @@ export default async function AdminPage() {
     { href: '/admin/announcements', title: 'Announcements', text: 'Send a message to every user, or to some roles.' },
     { href: '/studies/upload', title: 'Upload DICOM', text: 'Files, folders or zip archives from this computer.' },
     { href: '/admin/pacs', title: 'PACS import', text: 'Search the hospital PACS over DICOMweb and import studies.' },
+    { href: '/admin/access-log', title: 'Access log', text: 'Who read which study, how and when; refusals too. Export as CSV.' },
   ];
   return (
     <>

@@ -13,12 +13,14 @@ import { findMyRequests } from '@/lib/consent/find-my-requests';
 import { CONSENT_POLICY, CONSENT_PURPOSES, PURPOSE_TEXT, type ConsentPurpose } from '@/lib/consent/purposes';
 import { formatDicomDate } from '@/lib/dicom/display.client';
 import { findMyStudies } from '@/lib/patients/find-my-studies';
+import { findMyStudyAccesses } from '@/lib/access-log/find-my-study-accesses';
+import { StudyAccessList } from '@/components/access-log/StudyAccessList';
 
 export const metadata: Metadata = { title: 'My studies' };
 
 export default async function MePage() {
   const user = await requirePageUser({ area: 'me' });
-  const [studies, consents, requests] = await Promise.all([findMyStudies(user.id), findMyConsents(user.id), findMyRequests(user.id)]);
+  const [studies, consents, requests, accesses] = await Promise.all([findMyStudies(user.id), findMyConsents(user.id), findMyRequests(user.id), findMyStudyAccesses(user.id)]);
   const studyName = new Map(studies.map((s) => [s.id, `${s.description || 'Imaging study'}, ${formatDicomDate(s.studyDate) || 'undated'}`]));
   return (
     <>
@@ -133,6 +135,13 @@ export default async function MePage() {
               </ol>
             </section>
           )}
+          <section className="mt-8" aria-labelledby="accesses">
+            <h2 id="accesses" className="mb-2 font-semibold">
+              Who looked at my images
+            </h2>
+            <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">Every time someone at the hospital, a program or an AI model reads your images, Cohort notes who, how and when.</p>
+            <StudyAccessList accesses={accesses} studyName={studyName} />
+          </section>
           <section className="mt-8" aria-labelledby="more-codes">
             <h2 id="more-codes" className="mb-2 font-semibold">
               Another letter?

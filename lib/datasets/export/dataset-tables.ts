@@ -1,3 +1,4 @@
+import { csvLine } from '@/lib/format/csv';
 import type { Split } from '../schemas';
 
 export type TableStudy = { id: string; patient: string; split: Split; classes: string[] };
@@ -19,7 +20,6 @@ export function classificationsCsv(studies: readonly TableStudy[], questions: Re
   return csv(rows);
 }
 
-/** RFC 4180: quote fields holding a comma, quote or line break. */
 function csv(rows: readonly (readonly string[])[]): string {
-  return rows.map((r) => r.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')).join('\r\n') + '\r\n';
+  return rows.map(csvLine).join('');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { flushAccessLog, recordAccess } from '@/lib/access-log/record-access';
 import { z } from 'zod';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
@@ -56,6 +57,8 @@ export async function runPublishJob(jobId: string): Promise<void> {
     if (!cancelled && !isAppError(err) && !(err instanceof ConsentChangedError)) log.error('dataset publication failed', { versionId, err: (err as Error).stack ?? String(err) });
     await failVersion(versionId, reason);
     await finishJob(jobId, cancelled ? 'cancelled' : 'failed', { error: reason });
+  } finally {
+    await flushAccessLog();
   }
 }
 
@@ -89,6 +92,7 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
     const dropped: { studyId: string; reason: string }[] = [];
     for (const [i, study] of selection.included.entries()) {
       const result = await exportOnce(study, dirs, writer, keys, dataset.filters.modalities, training);
+      recordAccess({ study: { id: study.studyId }, by: { kind: 'dataset_export', datasetVersionId: versionId }, how: 'export' });
       if (result.ok) exported.push({ study, result });
       else dropped.push({ studyId: study.studyId, reason: result.reason });
       await report(0.02 + (0.6 * (i + 1)) / selection.included.length, `De-identified ${i + 1} of ${selection.included.length} studies`);

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { BurnedInClearance } from '@/components/studies/BurnedInClearance';
@@ -15,6 +16,10 @@ import { patientIdOf } from '@/lib/dicom/patient-key.client';
 import { hasRole } from '@/lib/auth/session-user';
 import { BURNED_IN_MODALITIES } from '@/lib/dicom/deidentify/burned-in-risk';
 import { getBurnedInClearance } from '@/lib/studies/get-burned-in-clearance';
+import { actorOf } from '@/lib/access-log/access-event';
+import { recordAccess } from '@/lib/access-log/record-access';
+import { AREAS } from '@/lib/auth/areas';
+import { clientAddress } from '@/lib/http/client-address';
 
 export const metadata: Metadata = { title: 'Study' };
 
@@ -22,6 +27,7 @@ export default async function StudyPage({ params }: { params: Promise<{ studyId:
   const user = await requirePageUser({ area: 'studies' });
   const { studyId } = await params;
   const study = await orNotFound(getStudy(studyId, visibleStudiesWhere(user)));
+  recordAccess({ study: { id: study.id }, by: actorOf(user, AREAS.studies.roles), how: 'view', address: clientAddress(await headers()) });
   const { patient } = study;
   // Admins clear studies whose modality is known for burned-in text (datasets leave them out until then).
   const risky = [...new Set(study.series.map((s) => s.modality).filter((m) => BURNED_IN_MODALITIES.has(m)))];
