@@ -2,7 +2,7 @@ import dcmjs from 'dcmjs';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from './transfer-syntaxes';
 
 /** Cohort's implementation class UID, in the File Meta Information of files it writes. */
-const IMPLEMENTATION_CLASS_UID = '2.25.153270219434232131546254322617446519251';
+export const IMPLEMENTATION_CLASS_UID = '2.25.153270219434232131546254322617446519251';
 
 /**
  * A DICOM Part-10 file (explicit VR little endian) of a data set given in dcmjs's naturalized form
