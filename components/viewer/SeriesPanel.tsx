@@ -18,7 +18,11 @@ export function SeriesPanel({
   onPick: (seriesUid: string) => void;
 }) {
   return (
-    <nav aria-label="Series" className="w-40 shrink-0 space-y-2 overflow-y-auto border-r border-slate-800 p-2">
+    // A column beside the images; on a phone, a strip under them that scrolls sideways.
+    <nav
+      aria-label="Series"
+      className="flex shrink-0 gap-2 overflow-x-auto border-t border-slate-800 p-2 sm:block sm:w-40 sm:space-y-2 sm:overflow-x-visible sm:overflow-y-auto sm:border-t-0 sm:border-r"
+    >
       {series.map((s) => (
         <button
           key={s.seriesInstanceUid}
@@ -32,7 +36,7 @@ export function SeriesPanel({
           data-testid="series-thumbnail"
           data-series={s.seriesInstanceUid}
           className={cx(
-            'block w-full rounded-md p-1.5 text-left hover:bg-slate-800',
+            'block w-37 shrink-0 rounded-md p-1.5 text-left hover:bg-slate-800 sm:w-full',
             shown.includes(s.seriesInstanceUid) && 'bg-slate-800 ring-1 ring-sky-600',
           )}
         >

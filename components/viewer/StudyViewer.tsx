@@ -251,7 +251,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   return (
     <div className="flex h-full min-h-0 flex-col bg-slate-950 text-slate-100" data-testid="study-viewer" data-ready={engine !== null} data-tools-ready={tools !== null}>
       <ViewerToolbar layout={mpr ? null : layout} tool={tool} toolsReady={tools !== null} mpr={mpr} mprAvailable={mprAvailable} onLayout={changeLayout} onCommand={run} />
-      <div className="flex min-h-0 flex-1">
+      <div className="flex min-h-0 flex-1 flex-col-reverse sm:flex-row">
         <SeriesPanel
           studyUid={study.studyInstanceUid}
           series={study.series}

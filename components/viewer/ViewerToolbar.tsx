@@ -37,7 +37,7 @@ export function ViewerToolbar({
   onCommand: (command: ViewerCommand) => void;
 }) {
   return (
-    <div className="flex flex-wrap items-center gap-3 border-b border-slate-800 px-3 py-2 text-sm" role="toolbar" aria-label="Viewer tools">
+    <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-800 px-2 py-1.5 text-sm sm:px-3 sm:py-2" role="toolbar" aria-label="Viewer tools">
       <Group label="Layout">
         {LAYOUTS.map((l) => (
           <ToolButton key={l} pressed={layout === l} onClick={() => onLayout(l)} title={`Layout ${l.replace('x', ' × ')}`}>
@@ -83,7 +83,7 @@ export function ViewerToolbar({
       </Group>
       <button
         type="button"
-        className="ml-auto rounded px-2 py-1 text-slate-300 hover:bg-slate-800"
+        className="ml-auto hidden rounded px-2 py-1 text-slate-300 hover:bg-slate-800 sm:inline-block"
         onClick={() => onCommand({ kind: 'help' })}
         title="Keyboard shortcuts (?)"
       >
@@ -96,7 +96,8 @@ export function ViewerToolbar({
 function Group({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="flex items-center gap-1" role="group" aria-label={label}>
-      <span className="mr-1 text-xs text-slate-500 uppercase">{label}</span>
+      {/* Phones: no room for group names; the buttons say what they do. */}
+      <span className="mr-1 hidden text-xs text-slate-500 uppercase sm:inline">{label}</span>
       {children}
     </div>
   );

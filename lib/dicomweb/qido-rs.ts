@@ -54,14 +54,14 @@ type StudyRow = {
  * QIDO-RS SearchForStudies (PS3.18 §10.6): studies matching `params`, newest first, among those
  * `visible` allows (lib/projects/study-access.ts; null: all).
  */
-export async function searchStudies(params: URLSearchParams, visible: { sql: string; param: string } | null = null): Promise<QidoResult> {
+export async function searchStudies(params: URLSearchParams, visible: { sql: string; params: string[] } | null = null): Promise<QidoResult> {
   const query = parseQidoQuery(params, STUDY_FIELDS);
   const rows = await queryRows<StudyRow>(
     `SELECT s.study_instance_uid, s.study_date, s.study_time, s.accession_number, s.modalities, s.referring_physician, s.study_id,
             s.description, s.series_count, s.instance_count, p.name, p.patient_key, p.birth_date, p.sex
        FROM study s JOIN patient p ON p.id = s.patient_id
       ${where(query, ...(visible ? [visible.sql] : []))} ORDER BY s.study_date DESC, s.study_time DESC, s.id LIMIT ? OFFSET ?`,
-    [...(visible ? [visible.param] : []), ...query.conditions.flatMap((c) => c.params), query.limit, query.offset],
+    [...(visible?.params ?? []), ...query.conditions.flatMap((c) => c.params), query.limit, query.offset],
   );
   return { ignored: query.ignored, matches: rows.map(studyJson) };
 }

@@ -7,15 +7,17 @@ type AccessUser = Pick<SessionUser, 'id' | 'roles'>;
 
 /**
  * The studies a user may open, as a Prisma filter: admins every study; radiologists the studies of
- * the projects they read or review in (PHI is shown on a need-to-read basis); anyone else none here
- * (patients see their own studies through the patient portal, never the worklist).
+ * the projects they read or review in (PHI is shown on a need-to-read basis); patients their own
+ * (read-only, in the viewer); anyone else none.
  */
 export function visibleStudiesWhere(user: AccessUser): Prisma.StudyWhereInput {
   if (hasRole(user, 'admin')) return {};
+  const allowed: Prisma.StudyWhereInput[] = [];
   if (hasRole(user, 'radiologist')) {
-    return { projects: { some: { project: { archivedAt: null, members: { some: { userId: user.id } } } } } };
+    allowed.push({ projects: { some: { project: { archivedAt: null, members: { some: { userId: user.id } } } } } });
   }
-  return { id: { in: [] } };
+  if (hasRole(user, 'patient')) allowed.push({ patient: { link: { userId: user.id } } });
+  return allowed.length ? { OR: allowed } : { id: { in: [] } };
 }
 
 /** NOT_FOUND unless the user may open the study (missing and forbidden look the same). */
@@ -26,14 +28,16 @@ export async function requireStudyAccess(user: AccessUser, study: { id: string }
 }
 
 /**
- * The same rule for raw SQL over `study s`: a condition taking the user's id as its one parameter,
- * or null when the user sees every study.
+ * The same rule for raw SQL over `study s`: a condition with its parameters (the user's id, once per
+ * clause), or null when the user sees every study.
  */
-export function visibleStudiesSql(user: AccessUser): { sql: string; param: string } | null {
+export function visibleStudiesSql(user: AccessUser): { sql: string; params: string[] } | null {
   if (hasRole(user, 'admin')) return null;
-  return {
-    sql: `s.id IN (SELECT ps.study_id FROM project_study ps JOIN project p ON p.id = ps.project_id
-                   JOIN project_member pm ON pm.project_id = p.id WHERE pm.user_id = ? AND p.archived_at IS NULL)`,
-    param: user.id,
-  };
+  const clauses: string[] = [];
+  if (hasRole(user, 'radiologist')) {
+    clauses.push(`s.id IN (SELECT ps.study_id FROM project_study ps JOIN project p ON p.id = ps.project_id
+                   JOIN project_member pm ON pm.project_id = p.id WHERE pm.user_id = ? AND p.archived_at IS NULL)`);
+  }
+  if (hasRole(user, 'patient')) clauses.push('s.patient_id IN (SELECT pl.patient_id FROM patient_link pl WHERE pl.user_id = ?)');
+  return clauses.length ? { sql: `(${clauses.join(' OR ')})`, params: clauses.map(() => user.id) } : { sql: '1 = 0', params: [] };
 }

@@ -137,7 +137,7 @@ describe('the admin log', () => {
   it('filters by study, reader, way, outcome and date, and pages', async () => {
     const denied = await log(`?outcome=denied&study=${study.uid}`);
     expect(denied.status).toBe(200);
-    expect(denied.json.accesses.map((a: { outcome: string; studyId: string }) => [a.outcome, a.studyId])).toEqual([['denied', study.id]]);
+    expect((denied.json.accesses as { outcome: string; studyId: string }[]).map((a) => [a.outcome, a.studyId])).toEqual([['denied', study.id]]);
     const byName = await log(`?user=${encodeURIComponent(reader.name.toUpperCase())}`);
     expect(byName.json.accesses).toEqual([expect.objectContaining({ how: 'view', requests: 3, user: expect.objectContaining({ id: reader.id }) })]);
     expect((await log('?how=inference')).json.accesses).toHaveLength(1);

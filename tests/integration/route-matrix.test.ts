@@ -50,6 +50,8 @@ type RouteCase = {
   /** A non-JSON body (multipart DICOM for STOW-RS). */
   raw?: () => { body: Uint8Array; contentType: string };
   headers?: Record<string, string>;
+  /** Routes that serve patients their own studies only: the status a patient gets for this study (not theirs). */
+  patients?: number;
 };
 
 /** A patient of the private tables, for claim codes. */
@@ -204,6 +206,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', template: '/api/me/studies', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/study-accesses', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/studies/[studyId]/thumbnail', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
+  { method: 'GET', template: '/api/me/studies/[studyId]/download', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
   { method: 'GET', template: '/api/me/consents', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/requests', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/consents/fhir', access: ['patient'], ok: 200 },
@@ -376,33 +379,33 @@ const ROUTES: RouteCase[] = [
     raw: () => ({ body: new Uint8Array(readFileSync(sample('valid/highdicom/seg_image_ct_binary.dcm'))), contentType: 'application/dicom' }),
   },
   // Reads of what the rows above stored.
-  { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, query: '?PatientName=doe*' },
-  { method: 'GET', template: '/dicomweb/studies/[study]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/metadata', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/metadata', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies', access: ['radiologist', 'admin'], ok: 200, patients: 200, query: '?PatientName=doe*' },
+  { method: 'GET', template: '/dicomweb/studies/[study]', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/metadata', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/metadata', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
   {
     method: 'GET',
     template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]',
-    access: ['radiologist', 'admin'],
+    access: ['radiologist', 'admin'], patients: 404,
     ok: 200,
     params: async () => ({ ...(await stowUids()), frames: '1' }),
   },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/thumbnail', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
   {
     method: 'GET',
     template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/bulkdata/[...path]',
-    access: ['radiologist', 'admin'],
+    access: ['radiologist', 'admin'], patients: 404,
     // This CR has no binary attribute: past the checks, a 404 (bulk data itself: qido-wado.test.ts).
     ok: 404,
     params: async () => ({ ...(await stowUids()), path: ['00281221'] as unknown as string }),
   },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
-  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/thumbnail', access: ['radiologist', 'admin'], ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/thumbnail', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
   // Public by design: only published dataset content is ever in the node (tests/integration/ipfs-gateway.test.ts).
   { method: 'GET', template: '/ipfs/[cid]/[[...path]]', access: 'public', ok: 200, params: ipfsFile },
   { method: 'HEAD', template: '/ipfs/[cid]/[[...path]]', access: 'public', ok: 200, params: ipfsFile },
@@ -489,7 +492,8 @@ function expectedStatus(route: RouteCase, p: Principal): number {
   if (p.kind === 'token' && !route.template.startsWith('/dicomweb/')) return 401;
   if (p.kind === 'pending') return route.access === 'signed-in-pending-ok' ? route.ok : 403;
   if (route.access === 'signed-in' || route.access === 'signed-in-pending-ok') return route.ok;
-  return route.access.some((r) => p.roles.includes(r)) ? route.ok : 403;
+  if (route.access.some((r) => p.roles.includes(r))) return route.ok;
+  return route.patients !== undefined && p.roles.includes('patient') ? route.patients : 403;
 }
 
 describe('route × role matrix', () => {

@@ -28,6 +28,7 @@ const EXPECTED_GUARD: Record<string, string> = {
   'datasets/[datasetId]/edit/page.tsx': "area: 'datasets'",
   'ledger/page.tsx': "area: 'ledger'",
   'me/page.tsx': "area: 'me'",
+  'me/studies/[studyId]/viewer/page.tsx': "area: 'me'",
   'admin/page.tsx': "area: 'admin'",
   'admin/users/page.tsx': "area: 'admin'",
   'admin/users/new/page.tsx': "area: 'admin'",

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddClaimCodeForm } from '@/components/patients/AddClaimCodeForm';
+import { DownloadStudyButton } from '@/components/patients/DownloadStudyButton';
+import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { icons } from '@/components/ui/icons';
@@ -85,6 +87,10 @@ export default async function MePage() {
                         {s.modalities.join(', ') || 'Imaging'} · {s.series} series, {s.images} {s.images === 1 ? 'image' : 'images'}
                       </p>
                     </div>
+                  </div>
+                  <div className="mt-3 flex flex-wrap items-center gap-2">
+                    <ButtonLink href={`/me/studies/${s.id}/viewer`}>Open</ButtonLink>
+                    <DownloadStudyButton studyId={s.id} />
                   </div>
                   <p className="mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="used-in">
                     {s.usedIn.length ? `Used in: ${s.usedIn.join(', ')}` : 'Not used in any project yet.'}

@@ -3,13 +3,11 @@ import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { ViewerLoader } from '@/components/viewer/ViewerLoader';
-import type { ViewerStudy } from '@/components/viewer/viewer-study';
-import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { getStudy } from '@/lib/dicom/get-study';
 import { isAppError } from '@/lib/errors/app-error';
 import { getLabelingContext } from '@/lib/projects/get-labeling-context';
 import { visibleStudiesWhere } from '@/lib/projects/study-access';
-import { patientIdOf } from '@/lib/dicom/patient-key.client';
+import { toViewerStudy } from '@/app/_lib/to-viewer-study';
 
 export const metadata: Metadata = { title: 'Viewer' };
 
@@ -29,21 +27,7 @@ export default async function ViewerPage({ params, searchParams }: { params: Pro
           },
         )
       : { labeling: null, refused: null };
-  const viewerStudy: ViewerStudy = {
-    id: study.id,
-    studyInstanceUid: study.studyInstanceUid,
-    description: study.description,
-    date: formatDicomDate(study.studyDate),
-    patient: formatPersonName(study.patient.name) || 'Unnamed',
-    patientId: patientIdOf(study.patient.patientKey),
-    series: study.series.map((s) => ({
-      seriesInstanceUid: s.seriesInstanceUid,
-      number: s.seriesNumber,
-      modality: s.modality,
-      description: s.description,
-      instanceCount: s.instanceCount,
-    })),
-  };
+  const viewerStudy = toViewerStudy(study);
   return (
     <div className="flex h-full flex-col">
       <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">

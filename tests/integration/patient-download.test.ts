@@ -1,0 +1,145 @@
+/**
+ * A patient downloads their own study as a zip of the original DICOM files with a DICOMDIR: the
+ * bytes are the stored files, the index is valid PS3.10 media, the length is announced, an
+ * interrupted download leaves nothing behind and a retry gets the same bytes; anyone else's study
+ * is a 404 that the access log keeps.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
+import yauzl from 'yauzl';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as downloadRoute from '@/app/api/me/studies/[studyId]/download/route';
+import { flushAccessLog } from '@/lib/access-log/record-access';
+import { env } from '@/lib/config/env';
+import { getDb } from '@/lib/db/client';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
+import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { ORIGIN, type Session } from '../helpers/api';
+import { sample } from '../helpers/dicom-samples';
+import { signedInUser } from '../helpers/users';
+
+let patient: { id: string; session: Session };
+let stranger: { id: string; session: Session };
+let radiologist: Session;
+const study = { id: '', uid: '', instances: 0 };
+let otherStudyId = '';
+
+const download = (session: Session | null, studyId = study.id, signal?: AbortSignal) =>
+  downloadRoute.GET(new Request(`${ORIGIN}/api/me/studies/${studyId}/download`, { headers: session ? { cookie: session.cookie } : {}, signal }), { params: Promise.resolve({ studyId }) });
+
+function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const files = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) =>
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        }),
+      );
+      zip.on('end', () => resolve(files));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+beforeAll(async () => {
+  const admin = await signedInUser(['admin']);
+  ({ session: radiologist } = await signedInUser(['radiologist']));
+  // The patient's CT study; and a real CR of somebody else.
+  const ct = syntheticCtSeries({ slices: 5, patient: { name: 'Lima^Ana^^^', id: 'DL-ANA', birthDate: '19800101', sex: 'F' }, accessionNumber: 'DL-1' });
+  await ingestFiles((async function* () { for (const body of ct) yield { body }; })(), { actorUserId: admin.id });
+  const row = await getDb().study.findFirstOrThrow({ where: { patient: { patientKey: 'DL-ANA' } }, include: { series: true } });
+  Object.assign(study, { id: row.id, uid: row.studyInstanceUid, instances: row.instanceCount });
+  patient = await signedInUser(['patient']);
+  await getDb().patientLink.create({ data: { patientId: row.patientId, userId: patient.id } });
+  stranger = await signedInUser(['patient']);
+  await ingestFiles((async function* () { yield { body: new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))) }; })(), { actorUserId: admin.id });
+  otherStudyId = (await getDb().study.findFirstOrThrow({ where: { NOT: { id: row.id } }, orderBy: { createdAt: 'desc' } })).id;
+});
+
+describe('downloading a study', () => {
+  it('gives the original files, byte for byte, with a valid DICOMDIR and the announced length', async () => {
+    const res = await download(patient.session);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="study-\d{4}-\d{2}-\d{2}-CT\.zip"$/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.length).toBe(Number(res.headers.get('content-length')));
+    const files = await unzip(bytes);
+    const images = [...files.keys()].filter((name) => name.startsWith('DICOM/'));
+    expect(images).toHaveLength(study.instances);
+    expect(images.every((name) => /^DICOM\/P\d+\/ST\d+\/SE\d+\/IM\d+$/.test(name) && name.split('/').every((c) => c.length <= 8))).toBe(true);
+    expect(files.get('README.TXT')?.toString()).toContain('DICOMDIR');
+    // Every file is a stored original, unchanged.
+    const stored = await getDb().instance.findMany({ where: { series: { studyId: study.id } }, select: { sha256: true } });
+    const sums = new Set(images.map((name) => createHash('sha256').update(files.get(name)!).digest('hex')));
+    expect(sums).toEqual(new Set(stored.map((i) => i.sha256)));
+    // The DICOMDIR references each file with its UIDs.
+    const index = dicomParser.parseDicom(new Uint8Array(files.get('DICOMDIR')!));
+    expect(index.string('x00020002')).toBe('1.2.840.10008.1.3.10');
+    const records = index.elements.x00041220!.items!.map((item) => item.dataSet!);
+    const imageRecords = records.filter((r) => r.string('x00041430') === 'IMAGE');
+    expect(imageRecords.map((r) => r.string('x00041500')!.replaceAll('\\', '/')).sort()).toEqual(images.sort());
+    expect(records.find((r) => r.string('x00041430') === 'STUDY')!.string('x0020000d')).toBe(study.uid);
+    // An independent validator, where installed.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-dicomdir-'));
+    try {
+      writeFileSync(path.join(dir, 'DICOMDIR'), files.get('DICOMDIR')!);
+      const check = spawnSync('dciodvfy', [path.join(dir, 'DICOMDIR')], { encoding: 'utf8' });
+      if (!check.error) expect((check.stderr + check.stdout).split('\n').filter((l) => l.startsWith('Error'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await flushAccessLog();
+    expect(await getDb().studyAccess.count({ where: { studyId: study.id, userId: patient.id, how: 'download', outcome: 'allowed' } })).toBe(1);
+  });
+
+  it('an interrupted download leaves nothing on the server, and a retry gets the same bytes', async () => {
+    const tempBefore = readdirSync(path.join(env.dataDir)).sort();
+    const abort = new AbortController();
+    const res = await download(patient.session, study.id, abort.signal);
+    const reader = res.body!.getReader();
+    await reader.read();
+    abort.abort();
+    await reader.cancel();
+    expect(readdirSync(path.join(env.dataDir)).sort()).toEqual(tempBefore);
+    const [first, second] = await Promise.all([download(patient.session), download(patient.session)]);
+    const a = createHash('sha256').update(Buffer.from(await first.arrayBuffer())).digest('hex');
+    const b = createHash('sha256').update(Buffer.from(await second.arrayBuffer())).digest('hex');
+    expect(a).toBe(b);
+    expect(await getBlobStore().sweepTemp(0)).toBe(0);
+  });
+
+  it("is a 404 for another patient's study, one that does not exist, and logged; other roles are refused", async () => {
+    const theirs = await download(stranger.session);
+    expect(theirs.status).toBe(404);
+    const missing = await download(stranger.session, 'no-such-study');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual(await theirs.json());
+    expect((await download(patient.session, otherStudyId)).status).toBe(404);
+    expect((await download(radiologist)).status).toBe(403);
+    expect((await download(null)).status).toBe(401);
+    await flushAccessLog();
+    const denied = await getDb().studyAccess.findMany({ where: { how: 'download', outcome: 'denied' } });
+    expect(denied.map((d) => [d.userId, d.studyId]).sort()).toEqual(
+      [
+        [stranger.id, study.id],
+        [stranger.id, null],
+        [patient.id, otherStudyId],
+      ].sort(),
+    );
+  });
+});
