@@ -46,8 +46,9 @@ async function retrieve(handler: typeof logged): Promise<number> {
   const req = new Request(`${ORIGIN}/dicomweb/studies/${params.study}/series/${params.series}`, { headers: { cookie: session.cookie, accept: 'multipart/related; type="application/dicom"' } });
   const res = await handler(req, { params: Promise.resolve(params) });
   if (res.status !== 200) throw new Error(`retrieve failed: ${res.status} ${await res.text()}`);
+  const reader = res.body!.getReader();
   let bytes = 0;
-  for await (const chunk of res.body!) bytes += chunk.length;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) bytes += chunk.value.length;
   return bytes;
 }
 
