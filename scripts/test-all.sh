@@ -10,7 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "System packages (PostgreSQL, Chromium, Orthanc, ipfs-cid, dcm2niix, nibabel, age)"
+step "System packages (PostgreSQL, Chromium, Orthanc, ipfs-cid, dcm2niix, nibabel, age, dicom3tools, dcmtk, unzip)"
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -24,6 +24,10 @@ command -v ipfs_cid >/dev/null 2>&1 || missing+=(ipfs-cid)
 /usr/bin/python3 -c 'import nibabel' 2>/dev/null || missing+=(python3-nibabel)
 # The age tool, which the tests check Cohort's age files against (dataset keys wrapped for grantees).
 command -v age >/dev/null 2>&1 || missing+=(age)
+# Independent DICOM media checkers (DICOMDIR of patient downloads) and unzip for the zip writer's tests.
+command -v dciodvfy >/dev/null 2>&1 || missing+=(dicom3tools)
+command -v dcmdump >/dev/null 2>&1 || missing+=(dcmtk)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
