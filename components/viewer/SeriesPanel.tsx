@@ -2,6 +2,7 @@
 
 import { Thumbnail } from '@/components/studies/Thumbnail';
 import { cx } from '@/components/ui/cx';
+import { dicomwebUrl } from './dicomweb-root';
 import { SERIES_DRAG_TYPE } from './StackPane';
 import type { ViewerSeries } from './viewer-study';
 
@@ -40,7 +41,7 @@ export function SeriesPanel({
             shown.includes(s.seriesInstanceUid) && 'bg-slate-800 ring-1 ring-sky-600',
           )}
         >
-          <Thumbnail src={`/dicomweb/studies/${studyUid}/series/${s.seriesInstanceUid}/thumbnail`} label={s.modality || '?'} size={136} />
+          <Thumbnail src={dicomwebUrl(`/studies/${studyUid}/series/${s.seriesInstanceUid}/thumbnail`)} label={s.modality || '?'} size={136} />
           <span className="mt-1 block truncate text-xs font-medium">{s.description || 'No description'}</span>
           <span className="block text-xs text-slate-400">
             {[s.number !== null ? `Se ${s.number}` : null, s.modality, `${s.instanceCount} im`].filter(Boolean).join(' · ')}

@@ -2,6 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { useEffect } from 'react';
+import { setDicomwebRoot } from './dicomweb-root';
 import { fetchSeriesMetadata } from './series-metadata';
 import type { LabelingSetup } from './labeling/labeling-setup';
 import { initialSeries, type ViewerStudy } from './viewer-study';
@@ -13,6 +14,8 @@ const StudyViewer = dynamic(() => import('./StudyViewer'), {
 });
 
 export function ViewerLoader({ study, labeling }: { study: ViewerStudy; labeling: LabelingSetup | null }) {
+  // Before anything fetches: idempotent, so setting it while rendering is safe.
+  setDicomwebRoot(study.dicomwebRoot ?? '/dicomweb');
   // The first series' metadata downloads while Cornerstone does (both come before the first image).
   useEffect(() => {
     const first = initialSeries(study)[0];

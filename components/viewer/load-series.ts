@@ -1,6 +1,7 @@
 import { wadors } from '@cornerstonejs/dicom-image-loader';
 import { orderStack, type SeriesStack } from '@/lib/dicom/stack-order.client';
 import { withoutUnusableWindow } from '@/lib/dicom/usable-window.client';
+import { dicomwebUrl } from './dicomweb-root';
 import { fetchSeriesMetadata } from './series-metadata';
 
 export type LoadedSeries = SeriesStack & { imageIds: string[] };
@@ -9,7 +10,7 @@ const loaded = new Map<string, Promise<LoadedSeries>>();
 
 /** The WADO-RS frame URL of one image, as the `wadors:` scheme of Cornerstone's loader reads it. */
 export function frameImageId(studyUid: string, seriesUid: string, sopInstanceUid: string, frame: number): string {
-  return `wadors:${window.location.origin}/dicomweb/studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}/frames/${frame}`;
+  return `wadors:${window.location.origin}${dicomwebUrl(`/studies/${studyUid}/series/${seriesUid}/instances/${sopInstanceUid}/frames/${frame}`)}`;
 }
 
 /**

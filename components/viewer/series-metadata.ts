@@ -1,9 +1,10 @@
 import type { InstanceJson } from '@/lib/dicom/stack-order.client';
+import { dicomwebUrl } from './dicomweb-root';
 
 const requests = new Map<string, Promise<InstanceJson[]>>();
 
 /**
- * A series' WADO-RS metadata (DICOM JSON, one request, the user's session cookie), fetched once per
+ * A series' WADO-RS metadata (DICOM JSON, one request, the user's session cookie or the page's share link), fetched once per
  * page. Free of Cornerstone, so the viewer's small loader can start it while the imaging code is
  * still downloading: the first image then waits for neither alone.
  */
@@ -11,7 +12,7 @@ export function fetchSeriesMetadata(studyUid: string, seriesUid: string): Promis
   const key = `${studyUid}/${seriesUid}`;
   let request = requests.get(key);
   if (!request) {
-    request = fetchJson(`/dicomweb/studies/${studyUid}/series/${seriesUid}/metadata`);
+    request = fetchJson(dicomwebUrl(`/studies/${studyUid}/series/${seriesUid}/metadata`));
     request.catch(() => requests.delete(key));
     requests.set(key, request);
   }

@@ -7,6 +7,8 @@ export type ViewerStudy = {
   patient: string;
   patientId: string;
   series: ViewerSeries[];
+  /** Where its DICOMweb is: Cohort's own by default, a share link's (/s/<token>/dicomweb) for one. */
+  dicomwebRoot?: string;
 };
 
 export type ViewerSeries = {

@@ -7,5 +7,4 @@ export const ACCESS_HOW_TEXT: Record<AccessHow, string> = {
   dicomweb: 'retrieved by a program (DICOMweb)',
   inference: 'analysed by an AI model',
   export: 'de-identified for a dataset',
-  share_link: 'opened through a share link',
 };

@@ -8,6 +8,8 @@ export type AccessReader = {
   user: { id: string; name: string } | null;
   tokenName: string | null;
   datasetVersion: { name: string; version: number | null } | null;
+  /** The share link's label (the patient's own words), or null when the link is gone. */
+  shareLabel: string | null;
 };
 
 /** Who read a study, in words: "Ada Lovelace (Radiologist)", "the AI model “ct-organs”", "you"… */
@@ -25,6 +27,8 @@ export function describeReader(reader: AccessReader, viewerUserId?: string): str
       return reader.datasetVersion
         ? `The export of dataset “${reader.datasetVersion.name}”${reader.datasetVersion.version ? ` (version ${reader.datasetVersion.version})` : ''}`
         : 'A dataset export';
+    case 'share_link':
+      return reader.shareLabel !== null ? `Someone with your share link${reader.shareLabel ? ` “${reader.shareLabel}”` : ''}` : 'Someone with a share link';
     default:
       return reader.actor;
   }

@@ -98,7 +98,7 @@ function toRow({ study, seriesInstanceUid, by, how, outcome = 'allowed', address
     userId: by.kind === 'user' || by.kind === 'access_token' ? by.userId : null,
     role: by.kind === 'user' || by.kind === 'access_token' ? by.role : null,
     accessTokenId: by.kind === 'access_token' ? by.accessTokenId : null,
-    actorRef: by.kind === 'model' ? by.modelName : by.kind === 'dataset_export' ? by.datasetVersionId : null,
+    actorRef: by.kind === 'model' ? by.modelName : by.kind === 'dataset_export' ? by.datasetVersionId : by.kind === 'share_link' ? by.shareLinkId : null,
     how,
     outcome,
     requests: 1,

@@ -4,7 +4,7 @@ import { PrismaClient as PostgresClient } from './generated/postgresql/client';
 import { createAdapter } from './adapter';
 import { providerOf } from './provider';
 
-export type { AccessToken, LedgerCheckpoint, Prisma } from './generated/sqlite/client';
+export type { AccessToken, LedgerCheckpoint, Prisma, ShareLink } from './generated/sqlite/client';
 
 /**
  * The Prisma client. Both generated clients come from one schema and expose the same API, so the

@@ -27,6 +27,8 @@ export const LEDGER_ENTRY_TYPES = [
   'consent.denied',
   'consent.revoked',
   'dataset.published',
+  'share_link.created',
+  'share_link.revoked',
 ] as const;
 export type LedgerEntryType = (typeof LEDGER_ENTRY_TYPES)[number];
 

@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { AddClaimCodeForm } from '@/components/patients/AddClaimCodeForm';
 import { DownloadStudyButton } from '@/components/patients/DownloadStudyButton';
+import { ShareStudyPanel } from '@/components/patients/ShareStudyPanel';
+import { findMyShareLinks } from '@/lib/share-links/find-my-share-links';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { EmptyState } from '@/components/ui/EmptyState';
@@ -22,7 +24,13 @@ export const metadata: Metadata = { title: 'My studies' };
 
 export default async function MePage() {
   const user = await requirePageUser({ area: 'me' });
-  const [studies, consents, requests, accesses] = await Promise.all([findMyStudies(user.id), findMyConsents(user.id), findMyRequests(user.id), findMyStudyAccesses(user.id)]);
+  const [studies, consents, requests, accesses, shareLinks] = await Promise.all([
+    findMyStudies(user.id),
+    findMyConsents(user.id),
+    findMyRequests(user.id),
+    findMyStudyAccesses(user.id),
+    findMyShareLinks(user.id),
+  ]);
   const studyName = new Map(studies.map((s) => [s.id, `${s.description || 'Imaging study'}, ${formatDicomDate(s.studyDate) || 'undated'}`]));
   return (
     <>
@@ -92,6 +100,7 @@ export default async function MePage() {
                     <ButtonLink href={`/me/studies/${s.id}/viewer`}>Open</ButtonLink>
                     <DownloadStudyButton studyId={s.id} />
                   </div>
+                  <ShareStudyPanel studyId={s.id} links={shareLinks.filter((l) => l.studyId === s.id)} />
                   <p className="mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="used-in">
                     {s.usedIn.length ? `Used in: ${s.usedIn.join(', ')}` : 'Not used in any project yet.'}
                   </p>

@@ -1,0 +1,29 @@
+-- CreateTable
+CREATE TABLE "share_link" (
+    "id" TEXT NOT NULL,
+    "study_id" TEXT NOT NULL,
+    "created_by_id" TEXT NOT NULL,
+    "token_hash" TEXT NOT NULL,
+    "label" TEXT NOT NULL DEFAULT '',
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expires_at" TIMESTAMP(3) NOT NULL,
+    "revoked_at" TIMESTAMP(3),
+    "last_used_at" TIMESTAMP(3),
+
+    CONSTRAINT "share_link_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "share_link_token_hash_key" ON "share_link"("token_hash");
+
+-- CreateIndex
+CREATE INDEX "share_link_study_id_idx" ON "share_link"("study_id");
+
+-- CreateIndex
+CREATE INDEX "share_link_created_by_id_idx" ON "share_link"("created_by_id");
+
+-- AddForeignKey
+ALTER TABLE "share_link" ADD CONSTRAINT "share_link_study_id_fkey" FOREIGN KEY ("study_id") REFERENCES "study"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "share_link" ADD CONSTRAINT "share_link_created_by_id_fkey" FOREIGN KEY ("created_by_id") REFERENCES "user"("id") ON DELETE CASCADE ON UPDATE CASCADE;
