@@ -1,5 +1,7 @@
 import type { StudyArchive } from './study-archive';
 
+const PULL_BYTES = 1024 * 1024;
+
 /**
  * A study archive as an HTTP download, streamed with its exact length. A client that goes away stops
  * the reading (nothing is staged, so nothing is left behind), and a retry gets the very same bytes.
@@ -7,10 +9,14 @@ import type { StudyArchive } from './study-archive';
 export function archiveResponse(archive: StudyArchive, signal: AbortSignal): Response {
   const bytes = archive.bytes(signal);
   const body = new ReadableStream<Uint8Array>({
+    // Several parts per pull (a member's header, its data, its descriptor): fewer round trips.
     async pull(controller) {
-      const next = await bytes.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
+      for (let queued = 0; queued < PULL_BYTES; ) {
+        const next = await bytes.next();
+        if (next.done) return controller.close();
+        controller.enqueue(next.value);
+        queued += next.value.length;
+      }
     },
     async cancel() {
       await bytes.return(undefined);

@@ -34,10 +34,11 @@ async function ingest(id: string) {
 }
 
 const make = (body: unknown, session = patient.session) => callRoute(linksRoute, 'POST', '/api/me/share-links', { session, body });
-const path = (token: string, s = study) => ({ token, study: s.uid, series: s.series });
+type StudyRef = { uid: string; series: string };
+const path = (token: string, s: StudyRef = study) => ({ token, study: s.uid, series: s.series });
 let address = 0;
 const from = (ip = `10.77.0.${++address}`) => ({ 'x-forwarded-for': ip });
-const metadata = (token: string, s = study, headers = from('10.77.1.1')) =>
+const metadata = (token: string, s: StudyRef = study, headers = from('10.77.1.1')) =>
   callRoute(metadataRoute, 'GET', `/s/${token}/dicomweb/studies/${s.uid}/series/${s.series}/metadata`, { params: path(token, s), headers });
 
 beforeAll(async () => {
