@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import { ProgressBar } from '@/components/projects/ProgressBar';
 import { Button } from '@/components/ui/Button';
 import { formatBytes } from '@/lib/format/format-bytes.client';
+import { ARCHIVE_BYTES_HEADER } from '@/lib/studies/archive-bytes-header.client';
 
 type State = { kind: 'idle' } | { kind: 'downloading'; done: number; total: number } | { kind: 'done'; filename: string } | { kind: 'failed'; message: string };
 
@@ -26,7 +27,7 @@ export function DownloadStudyButton({ studyId, label = 'Download (DICOM)' }: { s
         const body = (await res.json().catch(() => null)) as { message?: string } | null;
         throw new Error(body?.message ?? `The download failed (${res.status}).`);
       }
-      const total = Number(res.headers.get('content-length')) || 0;
+      const total = Number(res.headers.get(ARCHIVE_BYTES_HEADER) ?? res.headers.get('content-length')) || 0;
       const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'study.zip';
       const reader = res.body.getReader();
       const parts: BlobPart[] = [];

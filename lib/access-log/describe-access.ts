@@ -12,7 +12,7 @@ export type AccessReader = {
   shareLabel: string | null;
 };
 
-/** Who read a study, in words: "Ada Lovelace (Radiologist)", "the AI model “ct-organs”", "you"… */
+/** Who read a study, in words: "Ada Lovelace (Radiologist)", "the AI model “ct-organs”", "You"… `viewerUserId`: the patient reading their own log. */
 export function describeReader(reader: AccessReader, viewerUserId?: string): string {
   const role = reader.role && reader.role in ROLE_LABELS ? ` (${ROLE_LABELS[reader.role as Role]})` : '';
   switch (reader.actor) {
@@ -28,7 +28,9 @@ export function describeReader(reader: AccessReader, viewerUserId?: string): str
         ? `The export of dataset “${reader.datasetVersion.name}”${reader.datasetVersion.version ? ` (version ${reader.datasetVersion.version})` : ''}`
         : 'A dataset export';
     case 'share_link':
-      return reader.shareLabel !== null ? `Someone with your share link${reader.shareLabel ? ` “${reader.shareLabel}”` : ''}` : 'Someone with a share link';
+      // The label is the patient's private note: only they see it.
+      if (viewerUserId === undefined) return 'Someone with a patient’s share link';
+      return `Someone with your share link${reader.shareLabel ? ` “${reader.shareLabel}”` : ''}`;
     default:
       return reader.actor;
   }

@@ -1,4 +1,6 @@
+import { ARCHIVE_BYTES_HEADER } from './archive-bytes-header.client';
 import type { StudyArchive } from './study-archive';
+
 
 const PULL_BYTES = 1024 * 1024;
 
@@ -26,6 +28,8 @@ export function archiveResponse(archive: StudyArchive, signal: AbortSignal): Res
     headers: {
       'content-type': 'application/zip',
       'content-length': String(archive.length),
+      // Next.js (16) drops Content-Length from route handlers' responses; the download button reads this.
+      [ARCHIVE_BYTES_HEADER]: String(archive.length),
       'content-disposition': `attachment; filename="${archive.filename}"`,
       'cache-control': 'private, no-store',
     },
