@@ -9,11 +9,11 @@ import { ARCHIVE_BYTES_HEADER } from '@/lib/studies/archive-bytes-header.client'
 type State = { kind: 'idle' } | { kind: 'downloading'; done: number; total: number } | { kind: 'done'; filename: string } | { kind: 'failed'; message: string };
 
 /**
- * Downloads a study's zip with a progress bar: the server streams it with its exact length, the
- * browser keeps the received parts (Blob storage spills large ones to disk) and saves them as one
- * file at the end. Cancel, or a dropped connection, leaves nothing half-saved: try again.
+ * Downloads a study's zip (`href`) with a progress bar: the server streams it, with its exact length
+ * when known ahead; the browser keeps the received parts (Blob storage spills large ones to disk)
+ * and saves them as one file at the end. Cancel, or a dropped connection, leaves nothing half-saved.
  */
-export function DownloadStudyButton({ studyId, label = 'Download (DICOM)' }: { studyId: string; label?: string }) {
+export function DownloadStudyButton({ href, label }: { href: string; label: string }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const abort = useRef<AbortController | null>(null);
 
@@ -22,7 +22,7 @@ export function DownloadStudyButton({ studyId, label = 'Download (DICOM)' }: { s
     abort.current = controller;
     setState({ kind: 'downloading', done: 0, total: 0 });
     try {
-      const res = await fetch(`/api/me/studies/${studyId}/download`, { signal: controller.signal });
+      const res = await fetch(href, { signal: controller.signal });
       if (!res.ok || !res.body) {
         const body = (await res.json().catch(() => null)) as { message?: string } | null;
         throw new Error(body?.message ?? `The download failed (${res.status}).`);

@@ -16,7 +16,7 @@ export type RenderOptions = {
   maxSize?: number;
 };
 
-type InstanceForRender = NonNullable<Awaited<ReturnType<typeof findInstance>>>;
+export type InstanceForRender = NonNullable<Awaited<ReturnType<typeof findInstance>>>;
 
 async function findInstance(where: { sopInstanceUid: string }) {
   return getDb().instance.findUnique({ where });
@@ -35,13 +35,18 @@ export async function renderInstance(sopInstanceUid: string, options: RenderOpti
   return renderRow(row, options);
 }
 
+/** Whether renderRow can draw this instance: it has pixels, grayscale of 8 or 16 bits, or native 8-bit RGB/YBR_FULL. */
+export function canRenderRow(row: InstanceForRender): boolean {
+  return row.pixelDataOffset !== null && !!row.rows && !!row.columns && (isGrayscale(row) || isNativeColour(row));
+}
+
 export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize }: RenderOptions): Promise<Buffer> {
   if (row.pixelDataOffset === null || !row.rows || !row.columns) throw new AppError('NOT_ACCEPTABLE', 'This instance has no image to render.');
   if (frame < 1 || frame > row.frames) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
   const { rows, columns } = row;
   let pixels: Uint8Array;
   let channels: 1 | 3;
-  if (/^MONOCHROME[12]$/.test(row.photometricInterpretation) && (row.bitsAllocated === 8 || row.bitsAllocated === 16)) {
+  if (isGrayscale(row)) {
     pixels = windowed(row, (await framePixels(row, [frame]))[0]!, window);
     channels = 1;
   } else if (isNativeColour(row)) {
@@ -85,6 +90,10 @@ function windowed(row: InstanceForRender, raw: Buffer, window: RenderOptions['wi
 }
 
 /** Uncompressed (or deflated) 8-bit colour the server shows as it is: RGB, or YBR_FULL converted to it. */
+function isGrayscale(row: InstanceForRender): boolean {
+  return /^MONOCHROME[12]$/.test(row.photometricInterpretation) && (row.bitsAllocated === 8 || row.bitsAllocated === 16);
+}
+
 function isNativeColour(row: InstanceForRender): boolean {
   const ts = transferSyntaxOf(row.transferSyntaxUid);
   return !!ts && !ts.encapsulated && row.samplesPerPixel === 3 && row.bitsAllocated === 8 && (row.photometricInterpretation === 'RGB' || row.photometricInterpretation === 'YBR_FULL');

@@ -5,7 +5,7 @@ import type { StudyArchive } from './study-archive';
 const PULL_BYTES = 1024 * 1024;
 
 /**
- * A study archive as an HTTP download, streamed with its exact length. A client that goes away stops
+ * A study archive as an HTTP download, streamed (with its exact length when known ahead). A client that goes away stops
  * the reading (nothing is staged, so nothing is left behind), and a retry gets the very same bytes.
  */
 export function archiveResponse(archive: StudyArchive, signal: AbortSignal): Response {
@@ -27,9 +27,13 @@ export function archiveResponse(archive: StudyArchive, signal: AbortSignal): Res
   return new Response(body, {
     headers: {
       'content-type': 'application/zip',
-      'content-length': String(archive.length),
-      // Next.js (16) drops Content-Length from route handlers' responses; the download button reads this.
-      [ARCHIVE_BYTES_HEADER]: String(archive.length),
+      ...(archive.length !== null
+        ? {
+            'content-length': String(archive.length),
+            // Next.js (16) drops Content-Length from route handlers' responses; the download button reads this.
+            [ARCHIVE_BYTES_HEADER]: String(archive.length),
+          }
+        : {}),
       'content-disposition': `attachment; filename="${archive.filename}"`,
       'cache-control': 'private, no-store',
     },

@@ -6,8 +6,8 @@ import { zipLength, zipStream, type ZipEntry } from '@/lib/zip/zip-stream';
 
 export type StudyArchive = {
   filename: string;
-  /** Exact byte length: the response's Content-Length, so the browser can show real progress. */
-  length: number;
+  /** Exact byte length, so the browser can show real progress; null when made as it is sent (pictures). */
+  length: number | null;
   /** The archive's bytes, read file by file from the store as they are sent (never the whole study in memory). */
   bytes: (signal?: AbortSignal) => AsyncGenerator<Uint8Array>;
 };

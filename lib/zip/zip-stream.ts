@@ -9,11 +9,12 @@ import zlib from 'node:zlib';
  * archives stay plain ZIP that every unzipper reads.
  */
 
-/** One member: its size is declared up front, its bytes are read only when its turn comes. */
+/** One member: its size is declared up front (or, for content made as it is sent, not known), its bytes are read only when its turn comes. */
 export type ZipEntry = {
   /** Path inside the archive, '/'-separated; written as UTF-8 (flag bit 11). */
   name: string;
-  size: number;
+  /** Undefined for content made on the fly (a rendered image): it must stay under 4 GiB, and the archive's length is not known in advance. */
+  size: number | undefined;
   /** Defaults to 1980-01-01 00:00 (the DOS epoch): a fixed date keeps archives byte-identical, so a resumed Range request gets the same bytes. */
   modified?: Date;
   open: () => AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
@@ -47,6 +48,8 @@ const CENTRAL_BATCH = 64 * 1024;
 
 type Member = {
   entry: ZipEntry;
+  /** Its bytes: declared, or counted once sent (entries of unknown size). */
+  size: number;
   name: Buffer;
   dosTime: number;
   dosDate: number;
@@ -60,8 +63,10 @@ type Member = {
 
 type Layout = { members: Member[]; centralOffset: number; centralSize: number; zip64End: boolean; length: number };
 
-/** The exact number of bytes zipStream produces for these entries: a response's Content-Length. */
+/** The exact number of bytes zipStream produces for these entries: a response's Content-Length. Throws if a size is not known. */
 export function zipLength(entries: readonly ZipEntry[], { forceZip64 = false }: Pick<ZipOptions, 'forceZip64'> = {}): number {
+  const unknown = entries.find((e) => e.size === undefined);
+  if (unknown) throw new Error(`Zip entry "${unknown.name}" has no declared size: the archive's length cannot be known in advance.`);
   return layout(entries, forceZip64).length;
 }
 
@@ -72,15 +77,26 @@ export function zipLength(entries: readonly ZipEntry[], { forceZip64 = false }: 
  * throw before the first byte.
  */
 export async function* zipStream(entries: readonly ZipEntry[], { signal, forceZip64 = false }: ZipOptions = {}): AsyncGenerator<Uint8Array> {
-  const { members, centralOffset, centralSize, zip64End } = layout(entries, forceZip64);
+  const { members } = layout(entries, forceZip64);
   const crcs: number[] = [];
+  // Offsets as written: the same as the layout's where every size was declared.
+  let offset = 0;
   for (const member of members) {
     signal?.throwIfAborted();
-    yield localHeader(member);
-    const crc = yield* memberData(member.entry, signal);
+    member.offset = offset;
+    member.zip64Offset = forceZip64 || offset >= MAX32;
+    const header = localHeader(member);
+    yield header;
+    const { crc, size } = yield* memberData(member, signal);
+    member.size = size;
     crcs.push(crc);
-    yield dataDescriptor(member, crc);
+    const descriptor = dataDescriptor(member, crc);
+    yield descriptor;
+    offset += header.length + size + descriptor.length;
   }
+  const centralOffset = offset;
+  const centralSize = members.reduce((sum, m) => sum + CENTRAL_HEADER + m.name.length + centralExtraLength(m), 0);
+  const zip64End = forceZip64 || members.length >= MAX16 || centralOffset >= MAX32 || centralSize >= MAX32;
   let batch: Buffer[] = [];
   let batchBytes = 0;
   for (const [i, member] of members.entries()) {
@@ -107,13 +123,14 @@ function layout(entries: readonly ZipEntry[], forceZip64: boolean): Layout {
     checkName(entry.name);
     if (seen.has(entry.name)) throw new Error(`Zip entry "${entry.name}" appears twice.`);
     seen.add(entry.name);
-    if (!Number.isSafeInteger(entry.size) || entry.size < 0) throw new Error(`Zip entry "${entry.name}" has an invalid size: ${entry.size}.`);
+    if (entry.size !== undefined && (!Number.isSafeInteger(entry.size) || entry.size < 0)) throw new Error(`Zip entry "${entry.name}" has an invalid size: ${entry.size}.`);
     const name = Buffer.from(entry.name, 'utf8');
     if (name.length > MAX16) throw new Error(`Zip entry "${entry.name.slice(0, 40)}…" has a name longer than 65535 bytes.`);
-    const zip64Sizes = forceZip64 || entry.size >= MAX32;
+    const size = entry.size ?? 0;
+    const zip64Sizes = forceZip64 || size >= MAX32;
     const { dosTime, dosDate } = dosDateTime(entry.modified);
-    members.push({ entry, name, dosTime, dosDate, offset, zip64Sizes, zip64Offset: forceZip64 || offset >= MAX32 });
-    offset += LOCAL_HEADER + name.length + (zip64Sizes ? ZIP64_LOCAL_EXTRA : 0) + entry.size + (zip64Sizes ? 24 : 16);
+    members.push({ entry, size, name, dosTime, dosDate, offset, zip64Sizes, zip64Offset: forceZip64 || offset >= MAX32 });
+    offset += LOCAL_HEADER + name.length + (zip64Sizes ? ZIP64_LOCAL_EXTRA : 0) + size + (zip64Sizes ? 24 : 16);
   }
   const centralOffset = offset;
   const centralSize = members.reduce((sum, m) => sum + CENTRAL_HEADER + m.name.length + centralExtraLength(m), 0);
@@ -181,11 +198,11 @@ function dataDescriptor(m: Member, crc: number): Buffer {
   b.writeUInt32LE(0x08074b50, 0);
   b.writeUInt32LE(crc >>> 0, 4);
   if (m.zip64Sizes) {
-    b.writeBigUInt64LE(BigInt(m.entry.size), 8);
-    b.writeBigUInt64LE(BigInt(m.entry.size), 16);
+    b.writeBigUInt64LE(BigInt(m.size), 8);
+    b.writeBigUInt64LE(BigInt(m.size), 16);
   } else {
-    b.writeUInt32LE(m.entry.size, 8);
-    b.writeUInt32LE(m.entry.size, 12);
+    b.writeUInt32LE(m.size, 8);
+    b.writeUInt32LE(m.size, 12);
   }
   return b;
 }
@@ -202,8 +219,8 @@ function centralHeader(m: Member, crc: number): Buffer {
   b.writeUInt16LE(m.dosTime, 12);
   b.writeUInt16LE(m.dosDate, 14);
   b.writeUInt32LE(crc >>> 0, 16);
-  b.writeUInt32LE(m.zip64Sizes ? MAX32 : m.entry.size, 20);
-  b.writeUInt32LE(m.zip64Sizes ? MAX32 : m.entry.size, 24);
+  b.writeUInt32LE(m.zip64Sizes ? MAX32 : m.size, 20);
+  b.writeUInt32LE(m.zip64Sizes ? MAX32 : m.size, 24);
   b.writeUInt16LE(m.name.length, 28);
   b.writeUInt16LE(extra, 30);
   // 32: comment length, 34: disk number start, 36: internal attributes, all zero.
@@ -217,8 +234,8 @@ function centralHeader(m: Member, crc: number): Buffer {
     b.writeUInt16LE(extra - 4, at + 2);
     at += 4;
     if (m.zip64Sizes) {
-      b.writeBigUInt64LE(BigInt(m.entry.size), at);
-      b.writeBigUInt64LE(BigInt(m.entry.size), at + 8);
+      b.writeBigUInt64LE(BigInt(m.size), at);
+      b.writeBigUInt64LE(BigInt(m.size), at + 8);
       at += 16;
     }
     if (m.zip64Offset) b.writeBigUInt64LE(BigInt(m.offset), at);
@@ -257,8 +274,9 @@ function endRecord(count: number, centralOffset: number, centralSize: number, zi
   return b;
 }
 
-/** One member's bytes, passed through as they come; returns their CRC-32 once exactly `size` bytes were seen. */
-async function* memberData(entry: ZipEntry, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, number> {
+/** One member's bytes, passed through as they come; returns their CRC-32 and count (which must be the declared size, if one was). */
+async function* memberData({ entry, zip64Sizes }: Member, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, { crc: number; size: number }> {
+  const limit = entry.size ?? (zip64Sizes ? Number.MAX_SAFE_INTEGER : MAX32 - 1);
   const source = await entry.open();
   const iterator = source[Symbol.asyncIterator]();
   let crc = 0;
@@ -276,7 +294,9 @@ async function* memberData(entry: ZipEntry, signal: AbortSignal | undefined): As
       }
       const chunk = step.value;
       read += chunk.byteLength;
-      if (read > entry.size) throw new Error(`Zip entry "${entry.name}" yielded more than the ${entry.size} bytes declared for it.`);
+      if (read > limit) {
+        throw new Error(entry.size === undefined ? `Zip entry "${entry.name}" of undeclared size passed 4 GiB.` : `Zip entry "${entry.name}" yielded more than the ${entry.size} bytes declared for it.`);
+      }
       if (chunk.byteLength === 0) continue;
       crc = zlib.crc32(chunk, crc);
       yield chunk;
@@ -291,8 +311,8 @@ async function* memberData(entry: ZipEntry, signal: AbortSignal | undefined): As
       if (!reading) await closing;
     }
   }
-  if (read !== entry.size) throw new Error(`Zip entry "${entry.name}" yielded ${read} bytes, but ${entry.size} were declared for it.`);
-  return crc;
+  if (entry.size !== undefined && read !== entry.size) throw new Error(`Zip entry "${entry.name}" yielded ${read} bytes, but ${entry.size} were declared for it.`);
+  return { crc, size: read };
 }
 
 /** The promise, or the signal's reason as soon as it aborts (a stalled read must not hold the stream open). */

@@ -49,6 +49,10 @@ test('a patient, on a phone, opens, downloads and shares their study, withdraws 
   expect(names).toContain('DICOMDIR');
   expect(names.filter((n) => n.startsWith('DICOM/'))).toHaveLength(64);
   await expect(study.getByRole('status')).toContainText('Saved as');
+  // Pictures for people without a DICOM viewer: a PNG per image.
+  const [picturesZip] = await Promise.all([mobile.waitForEvent('download'), study.getByRole('button', { name: 'Pictures (PNG)' }).click()]);
+  expect(picturesZip.suggestedFilename()).toMatch(/-pictures\.zip$/);
+  expect((await zipNames((await picturesZip.path())!)).filter((n) => n.endsWith('.png'))).toHaveLength(64);
 
   // Share: an expiring link, shown once.
   const panel = study.getByTestId('share-panel');

@@ -62,11 +62,15 @@ beforeAll(async () => {
 
 describe('what is logged', () => {
   it('a viewer session reading DICOMweb: one row per study, series and interval, counting the requests', async () => {
-    for (let i = 0; i < 3; i++) expect((await seriesMetadata(reader.session, { 'x-forwarded-for': '10.9.9.9' })).status).toBe(200);
+    const reads = await Promise.all([0, 1, 2].map(() => seriesMetadata(reader.session, { 'x-forwarded-for': '10.9.9.9' })));
+    expect(reads.map((r) => r.status)).toEqual([200, 200, 200]);
     const logged = (await rows()).filter((r) => r.userId === reader.id);
-    expect(logged).toEqual([
-      expect.objectContaining({ studyId: study.id, studyInstanceUid: study.uid, seriesInstanceUid: study.series, actor: 'user', role: 'radiologist', how: 'view', outcome: 'allowed', requests: 3, address: '10.9.9.9' }),
-    ]);
+    // One row, unless a flush fell between the requests: either way they count three.
+    expect(logged.length).toBeLessThanOrEqual(2);
+    expect(logged.reduce((n, r) => n + r.requests, 0)).toBe(3);
+    for (const row of logged) {
+      expect(row).toMatchObject({ studyId: study.id, studyInstanceUid: study.uid, seriesInstanceUid: study.series, actor: 'user', role: 'radiologist', how: 'view', outcome: 'allowed', address: '10.9.9.9' });
+    }
   });
 
   it('a program with an access token: "dicomweb", naming the token', async () => {
@@ -139,7 +143,9 @@ describe('the admin log', () => {
     expect(denied.status).toBe(200);
     expect((denied.json.accesses as { outcome: string; studyId: string }[]).map((a) => [a.outcome, a.studyId])).toEqual([['denied', study.id]]);
     const byName = await log(`?user=${encodeURIComponent(reader.name.toUpperCase())}`);
-    expect(byName.json.accesses).toEqual([expect.objectContaining({ how: 'view', requests: 3, user: expect.objectContaining({ id: reader.id }) })]);
+    const readerRows = byName.json.accesses as { how: string; requests: number; user: { id: string } }[];
+    expect(readerRows.every((a) => a.how === 'view' && a.user.id === reader.id)).toBe(true);
+    expect(readerRows.reduce((n, a) => n + a.requests, 0)).toBe(3);
     expect((await log('?how=inference')).json.accesses).toHaveLength(1);
     expect((await log('?from=2000-01-01&to=2000-12-31')).json.accesses).toEqual([]);
     const first = await callRoute(accessLogRoute, 'GET', '/api/admin/access-log', { session: admin.session });

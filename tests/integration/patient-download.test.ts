@@ -13,6 +13,7 @@ import dicomParser from 'dicom-parser';
 import yauzl from 'yauzl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as downloadRoute from '@/app/api/me/studies/[studyId]/download/route';
+import * as picturesRoute from '@/app/api/me/studies/[studyId]/pictures/route';
 import { flushAccessLog } from '@/lib/access-log/record-access';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
@@ -21,6 +22,7 @@ import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { ORIGIN, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
+import { decodePng } from '../helpers/decode-png';
 import { signedInUser } from '../helpers/users';
 
 let patient: { id: string; session: Session };
@@ -28,6 +30,7 @@ let stranger: { id: string; session: Session };
 let radiologist: Session;
 const study = { id: '', uid: '', instances: 0 };
 let otherStudyId = '';
+let colourStudyId = '';
 
 const download = (session: Session | null, studyId = study.id, signal?: AbortSignal) =>
   downloadRoute.GET(new Request(`${ORIGIN}/api/me/studies/${studyId}/download`, { headers: session ? { cookie: session.cookie } : {}, signal }), { params: Promise.resolve({ studyId }) });
@@ -68,6 +71,11 @@ beforeAll(async () => {
   stranger = await signedInUser(['patient']);
   await ingestFiles((async function* () { yield { body: new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))) }; })(), { actorUserId: admin.id });
   otherStudyId = (await getDb().study.findFirstOrThrow({ where: { NOT: { id: row.id } }, orderBy: { createdAt: 'desc' } })).id;
+  // A colour JPEG the server cannot draw, given to the same patient account.
+  await ingestFiles((async function* () { yield { body: new Uint8Array(readFileSync(sample('valid/pydicom/examples_ybr_color.dcm'))) }; })(), { actorUserId: admin.id });
+  const colour = await getDb().study.findFirstOrThrow({ where: { NOT: { id: { in: [row.id, otherStudyId] } } }, orderBy: { createdAt: 'desc' } });
+  colourStudyId = colour.id;
+  await getDb().patientLink.create({ data: { patientId: colour.patientId, userId: patient.id } });
 });
 
 describe('downloading a study', () => {
@@ -141,5 +149,33 @@ describe('downloading a study', () => {
         [patient.id, otherStudyId],
       ].sort(),
     );
+  });
+});
+
+const pictures = (session: Session | null, studyId = study.id) =>
+  picturesRoute.GET(new Request(`${ORIGIN}/api/me/studies/${studyId}/pictures`, { headers: session ? { cookie: session.cookie } : {} }), { params: Promise.resolve({ studyId }) });
+
+describe('downloading pictures', () => {
+  it('gives a PNG per image, a folder per series, drawn with the file’s window, and says what it left out', async () => {
+    const res = await pictures(patient.session);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="study-\d{4}-\d{2}-\d{2}-pictures\.zip"$/);
+    const files = await unzip(Buffer.from(await res.arrayBuffer()));
+    const pngs = [...files.keys()].filter((n) => n.endsWith('.png'));
+    expect(pngs).toHaveLength(study.instances);
+    expect(pngs.every((n) => /^01 CT [A-Za-z0-9 ._-]+\/\d{4}\.png$/.test(n))).toBe(true);
+    const first = decodePng(files.get(pngs[0]!)!);
+    expect([first.width, first.height, first.channels]).toEqual([512, 512, 1]);
+    expect(new Set(first.pixels).size).toBeGreaterThan(16);
+    expect(files.get('README.txt')!.toString()).not.toContain('cannot be turned into a picture');
+
+    const colour = await unzip(Buffer.from(await (await pictures(patient.session, colourStudyId)).arrayBuffer()));
+    expect([...colour.keys()]).toEqual(['README.txt']);
+    expect(colour.get('README.txt')!.toString()).toContain('1 image is stored in a form that cannot be turned into a picture here');
+  });
+
+  it("is a 404 for another patient's study, and for other roles a 403", async () => {
+    expect((await pictures(stranger.session)).status).toBe(404);
+    expect((await pictures(radiologist)).status).toBe(403);
   });
 });

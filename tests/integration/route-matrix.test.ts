@@ -210,6 +210,7 @@ const ROUTES: RouteCase[] = [
   { method: 'DELETE', template: '/api/me/share-links/[linkId]', access: ['patient'], ok: 404, params: async () => ({ linkId: 'not-yours' }) },
   // A share link is its own key (no session): a token that opens nothing is a 404 for everyone.
   { method: 'GET', template: '/s/[token]/download', access: 'public', ok: 404, params: async () => ({ token: 'x'.repeat(43) }) },
+  { method: 'GET', template: '/s/[token]/pictures', access: 'public', ok: 404, params: async () => ({ token: 'x'.repeat(43) }) },
   { method: 'GET', template: '/s/[token]/dicomweb/studies/[study]/series/[series]/metadata', access: 'public', ok: 404, params: async () => ({ token: 'x'.repeat(43), study: '1.2.3', series: '1.2.3.4' }) },
   { method: 'GET', template: '/s/[token]/dicomweb/studies/[study]/series/[series]/thumbnail', access: 'public', ok: 404, params: async () => ({ token: 'x'.repeat(43), study: '1.2.3', series: '1.2.3.4' }) },
   {
@@ -221,6 +222,7 @@ const ROUTES: RouteCase[] = [
   },
   { method: 'GET', template: '/api/me/studies/[studyId]/thumbnail', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
   { method: 'GET', template: '/api/me/studies/[studyId]/download', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
+  { method: 'GET', template: '/api/me/studies/[studyId]/pictures', access: ['patient'], ok: 404, params: async () => ({ studyId: 'not-yours' }) },
   { method: 'GET', template: '/api/me/consents', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/requests', access: ['patient'], ok: 200 },
   { method: 'GET', template: '/api/me/consents/fhir', access: ['patient'], ok: 200 },

@@ -98,7 +98,8 @@ export default async function MePage() {
                   </div>
                   <div className="mt-3 flex flex-wrap items-center gap-2">
                     <ButtonLink href={`/me/studies/${s.id}/viewer`}>Open</ButtonLink>
-                    <DownloadStudyButton studyId={s.id} />
+                    <DownloadStudyButton href={`/api/me/studies/${s.id}/download`} label="Download (DICOM)" />
+                    <DownloadStudyButton href={`/api/me/studies/${s.id}/pictures`} label="Pictures (PNG)" />
                   </div>
                   <ShareStudyPanel studyId={s.id} links={shareLinks.filter((l) => l.studyId === s.id)} />
                   <p className="mt-3 text-xs text-slate-500 dark:text-slate-400" data-testid="used-in">

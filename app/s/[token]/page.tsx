@@ -42,9 +42,14 @@ export default async function SharedStudyPage({ params }: { params: Promise<{ to
         <span className="text-xs text-slate-400" data-testid="share-expires">
           Link works until {link.expiresAt.toLocaleString('en-GB', { timeZone: 'UTC', dateStyle: 'medium', timeStyle: 'short' })} UTC
         </span>
-        <a href={`/s/${token}/download`} className="ml-auto shrink-0 rounded px-2 py-1 hover:bg-slate-800" download>
-          Download (DICOM)
-        </a>
+        <span className="ml-auto flex shrink-0 gap-1">
+          <a href={`/s/${token}/download`} className="rounded px-2 py-1 hover:bg-slate-800" download>
+            Download (DICOM)
+          </a>
+          <a href={`/s/${token}/pictures`} className="rounded px-2 py-1 hover:bg-slate-800" download>
+            Pictures (PNG)
+          </a>
+        </span>
       </header>
       <div className="min-h-0 flex-1">
         <ViewerLoader study={viewerStudy} labeling={null} />
