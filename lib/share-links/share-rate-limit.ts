@@ -3,7 +3,7 @@
  * which is fine; a link posted publicly and opened from many addresses at once is not what a patient
  * shares a study for. Windows are fixed, one minute for requests and ten for addresses.
  */
-export const SHARE_LIMITS = { requestsPerMinute: 3_000, addressesPer10Minutes: 10 } as const;
+export const SHARE_LIMITS = { requestsPerMinute: 10_000, addressesPer10Minutes: 10 } as const;
 
 type Bucket = { minute: number; requests: number; window: number; addresses: Set<string> };
 const buckets = new Map<string, Bucket>();

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
@@ -31,6 +31,18 @@ let radiologist: Session;
 const study = { id: '', uid: '', instances: 0 };
 let otherStudyId = '';
 let colourStudyId = '';
+
+/** The blob-store files this process holds open (Linux: /proc/self/fd). */
+function openBlobFiles(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(env.blobDir) ? [target] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 const download = (session: Session | null, studyId = study.id, signal?: AbortSignal) =>
   downloadRoute.GET(new Request(`${ORIGIN}/api/me/studies/${studyId}/download`, { headers: session ? { cookie: session.cookie } : {}, signal }), { params: Promise.resolve({ studyId }) });
@@ -120,10 +132,14 @@ describe('downloading a study', () => {
     const abort = new AbortController();
     const res = await download(patient.session, study.id, abort.signal);
     const reader = res.body!.getReader();
-    await reader.read();
+    // Stop partway through the files: one is being sent, the next read ahead.
+    for (let received = 0; received < 1024 * 1024; ) received += (await reader.read()).value!.length;
+    expect(openBlobFiles().length).toBeGreaterThan(0);
     abort.abort();
     await reader.cancel();
     expect(readdirSync(path.join(env.dataDir)).sort()).toEqual(tempBefore);
+    // No stored file stays open: neither the one being sent nor the one read ahead.
+    await expect.poll(() => openBlobFiles()).toEqual([]);
     const [first, second] = await Promise.all([download(patient.session), download(patient.session)]);
     const a = createHash('sha256').update(Buffer.from(await first.arrayBuffer())).digest('hex');
     const b = createHash('sha256').update(Buffer.from(await second.arrayBuffer())).digest('hex');
