@@ -9,6 +9,7 @@ import * as myAccessesRoute from '@/app/api/me/study-accesses/route';
 import * as thumbnailRoute from '@/app/api/me/studies/[studyId]/thumbnail/route';
 import * as seriesMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/metadata/route';
 import * as studyMetadataRoute from '@/app/dicomweb/studies/[study]/metadata/route';
+import * as studiesRoute from '@/app/dicomweb/studies/route';
 import { flushAccessLog, recordAccess } from '@/lib/access-log/record-access';
 import { createAccessToken } from '@/lib/access-tokens/create-access-token';
 import { getDb } from '@/lib/db/client';
@@ -81,6 +82,16 @@ describe('what is logged', () => {
     expect(logged).toEqual([expect.objectContaining({ actor: 'access_token', userId: admin.id, role: 'admin', how: 'dicomweb', seriesInstanceUid: null, outcome: 'allowed' })]);
   });
 
+  it('a QIDO-RS search reads the metadata of each study it answers with: one "dicomweb" read each', async () => {
+    const { token, view } = await createAccessToken(admin.id, { name: 'Worklist sync', expiresInDays: 7 });
+    const res = await callRoute(studiesRoute, 'GET', '/dicomweb/studies?PatientID=ACCESS-PAT-*', { session: null, headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect((res.json as unknown as unknown[]).length).toBe(2);
+    const logged = (await rows()).filter((r) => r.accessTokenId === view.id);
+    expect(logged.map((r) => r.studyId).sort()).toEqual([study.id, otherStudy.id].sort());
+    expect(logged.every((r) => r.how === 'dicomweb' && r.role === 'admin' && r.outcome === 'allowed')).toBe(true);
+  });
+
   it('a refused read is logged as refused, for a real study and for a made-up UID alike', async () => {
     expect((await seriesMetadata(outsider)).status).toBe(404);
     const madeUp = { ...study, uid: '1.2.3.4.5.6.7.8.9' };
@@ -131,7 +142,8 @@ describe('what the patient sees', () => {
     );
     expect(accesses.some((a) => a.who.includes('Radiologist') && a.requests !== 3)).toBe(false);
     const other = await callRoute(myAccessesRoute, 'GET', '/api/me/study-accesses', { session: otherPatient.session });
-    expect(other.json.accesses).toEqual([]);
+    // The other patient sees only the search that matched their own study.
+    expect(other.json.accesses).toEqual([expect.objectContaining({ studyId: otherStudy.id, how: 'dicomweb', who: expect.stringContaining('“Worklist sync”') })]);
   });
 });
 

@@ -4,11 +4,18 @@ import { qidoResponse } from '@/lib/dicomweb/qido-response';
 import { searchStudies } from '@/lib/dicomweb/qido-rs';
 import { storeStowRequest } from '@/lib/dicomweb/stow-rs';
 import { withAuth } from '@/lib/http/with-auth';
+import { actorOf } from '@/lib/access-log/access-event';
+import { recordSearchResults } from '@/lib/access-log/record-search-results';
+import { clientAddress } from '@/lib/http/client-address';
 import { visibleStudiesSql } from '@/lib/projects/study-access';
 
-/** QIDO-RS SearchForStudies (PS3.18 §10.6). */
+/** QIDO-RS SearchForStudies (PS3.18 §10.6). Each study it answers with is a read of its metadata, logged as such. */
 export const GET = withAuth(
-  async ({ req, user }) => qidoResponse(await searchStudies(new URL(req.url).searchParams, visibleStudiesSql(user))),
+  async ({ req, user }) => {
+    const result = await searchStudies(new URL(req.url).searchParams, visibleStudiesSql(user));
+    recordSearchResults(result, { by: actorOf(user, DICOMWEB_READ.roles!), address: clientAddress(req) });
+    return qidoResponse(result);
+  },
   DICOMWEB_READ,
 );
 
