@@ -41,6 +41,10 @@ test('a patient, on a phone, opens, downloads and shares their study, withdraws 
   expect(box.width, 'the image takes the phone’s width').toBeGreaterThan(devices['Pixel 7'].viewport.width * 0.9);
   await testInfo.attach('patient-viewer-phone.png', { body: await mobile.screenshot(), contentType: 'image/png' });
   await mobile.getByRole('link', { name: '← My studies' }).click();
+  // Another study's viewer (here: no such study) is a 404 page, and the attempt is logged (checked below).
+  const elsewhere = await mobile.goto('/me/studies/00000000-0000-4000-8000-000000000000/viewer');
+  expect(elsewhere?.status()).toBe(404);
+  await mobile.goto('/me');
 
   // Download: a progress bar, then a zip of the originals with a DICOMDIR.
   const [download] = await Promise.all([mobile.waitForEvent('download'), study.getByRole('button', { name: 'Download (DICOM)' }).click()]);
@@ -113,6 +117,8 @@ test('a patient, on a phone, opens, downloads and shares their study, withdraws 
   const text = readFileSync((await csv.path())!, 'utf8');
   expect(text.split('\r\n')[0]).toMatch(/^time,outcome,how,reader/);
   expect(text).toContain(',download,');
+  await page.goto(`/admin/access-log?outcome=denied&user=${encodeURIComponent(PATIENT.email)}`);
+  await expect(page.getByTestId('access-log').locator('tbody tr[data-outcome="denied"]', { hasText: 'Alex Morgan' }).first()).toBeVisible();
   await phone.close();
   await doctorContext.close();
 });

@@ -1,9 +1,12 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import { getStudy } from '@/lib/dicom/get-study';
+import { clientAddress } from '@/lib/http/client-address';
+import { requireMyStudy } from '@/lib/patients/require-my-study';
 import { toViewerStudy } from '@/app/_lib/to-viewer-study';
 
 export const metadata: Metadata = { title: 'My images' };
@@ -15,7 +18,9 @@ export const metadata: Metadata = { title: 'My images' };
 export default async function MyStudyViewerPage({ params }: { params: Promise<{ studyId: string }> }) {
   const user = await requirePageUser({ area: 'me' });
   const { studyId } = await params;
-  const study = await orNotFound(getStudy(studyId, { patient: { link: { userId: user.id } } }));
+  // Someone else's study (or none) is a 404, and the attempt goes to the access log.
+  await orNotFound(requireMyStudy({ userId: user.id, studyId, how: 'view', address: clientAddress(await headers()), select: { id: true } }));
+  const study = await getStudy(studyId, { patient: { link: { userId: user.id } } });
   const viewerStudy = toViewerStudy(study);
   return (
     <div className="flex h-full flex-col">
