@@ -27,6 +27,7 @@ export const LEDGER_ENTRY_TYPES = [
   'consent.denied',
   'consent.revoked',
   'dataset.published',
+  'dataset.shared',
   'share_link.created',
   'share_link.revoked',
 ] as const;

@@ -141,11 +141,18 @@ describe('sharing a private version', () => {
     expect(grant).toMatchObject({ keyId: holderKeyId, keyLabel: 'Training server', owner: { id: holder.id }, keyRevoked: false });
     grantId = grant.id;
     expect(await grantCount()).toBe(before + 1);
+    // On the record: who shared which version with whom, by pseudonym and key hash only.
+    const entry = await getDb().ledgerEntry.findFirstOrThrow({ where: { type: 'dataset.shared' }, orderBy: { seq: 'desc' } });
+    const { subjects, payload } = JSON.parse(entry.canonical) as { subjects: string[]; payload: Record<string, unknown> };
+    expect(subjects).toEqual([grantId, rootCid]);
+    expect(payload).toMatchObject({ version: expect.any(Number), recipient: expect.stringMatching(/^p_[a-z2-7]{26}$/), recipientKeySha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(entry.canonical).not.toContain(holder.id);
     // Sharing again with the same key makes nothing new.
     const again = await share(engineer, versionId, holderKeyId);
     expect(again.status).toBe(200);
     expect((again.json.grant as VersionGrantView).id).toBe(grantId);
     expect(await grantCount()).toBe(before + 1);
+    expect(await getDb().ledgerEntry.count({ where: { type: 'dataset.shared', canonical: { contains: grantId } } })).toBe(1);
 
     const listed = await callRoute(grantsRoute, 'GET', '/x', { session: admin.session, params: { versionId } });
     expect(listed.status).toBe(200);
