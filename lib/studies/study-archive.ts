@@ -1,9 +1,10 @@
-import type { Readable } from 'node:stream';
 import { getDb } from '@/lib/db/client';
 import { buildDicomdir, mediaFileId, type DicomdirInput } from '@/lib/dicom/dicomdir';
+import { formatDicomDate } from '@/lib/dicom/display.client';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { zipLength, zipStream, type ZipEntry } from '@/lib/zip/zip-stream';
+import { ReadAhead } from '@/lib/storage/read-ahead';
+import { bytesEntry, zipLength, zipStream, type ZipEntry } from '@/lib/zip/zip-stream';
 
 export type StudyArchive = {
   filename: string;
@@ -93,16 +94,17 @@ export async function studyArchive(studyId: string): Promise<StudyArchive> {
   };
   const index = buildDicomdir(dicomdir);
   const entries = (blobs: ReadAhead): ZipEntry[] => [
-    { name: 'DICOMDIR', size: index.length, open: () => inMemory(index) },
-    { name: 'README.TXT', size: Buffer.byteLength(README), open: () => inMemory(Buffer.from(README)) },
+    bytesEntry('DICOMDIR', index),
+    bytesEntry('README.TXT', Buffer.from(README)),
     ...files.map(({ name, size }, i) => ({ name, size, open: () => blobs.open(i) })),
   ];
-  const length = zipLength(entries(new ReadAhead([])));
+  // The length needs names and sizes only: nothing is opened here.
+  const length = zipLength(entries(readAhead([])));
   return {
     filename: archiveName(study),
     length,
     bytes: async function* (signal) {
-      const blobs = new ReadAhead(files.map((f) => f.sha256));
+      const blobs = readAhead(files.map((f) => f.sha256));
       try {
         yield* zipStream(entries(blobs), { signal });
       } finally {
@@ -112,46 +114,13 @@ export async function studyArchive(studyId: string): Promise<StudyArchive> {
   };
 }
 
-/**
- * Opens the study's files in order, the next one opened and its first chunk read while the current
- * one is sent: a download then waits on the disk once per study rather than once per file.
- */
-class ReadAhead {
-  #next: { index: number; stream: Promise<Readable> } | null = null;
-
-  constructor(readonly sha256s: readonly string[]) {}
-
-  open(index: number): Promise<Readable> {
-    const current = this.#next?.index === index ? this.#next.stream : this.#get(index);
-    this.#next = null;
-    if (index + 1 < this.sha256s.length) {
-      const stream = this.#get(index + 1);
-      stream.catch(() => undefined); // its error surfaces when its turn comes, not as an unhandled rejection now
-      this.#next = { index: index + 1, stream };
-    }
-    return current;
-  }
-
-  /** Closes the file read ahead, if the download stops before reaching it. */
-  close(): void {
-    void this.#next?.stream.then((s) => s.destroy(), () => undefined);
-    this.#next = null;
-  }
-
-  async #get(index: number): Promise<Readable> {
-    const stream = await getBlobStore().get(this.sha256s[index]!, undefined, { chunkBytes: READ_CHUNK });
-    stream.read(0); // start filling its buffer now
-    return stream;
-  }
+function readAhead(sha256s: readonly string[]): ReadAhead {
+  return new ReadAhead(sha256s.length, (i) => getBlobStore().get(sha256s[i]!, undefined, { chunkBytes: READ_CHUNK }));
 }
 
-async function* inMemory(bytes: Uint8Array) {
-  yield bytes;
-}
-
-/** "study-2024-01-03-CT.zip": what the patient will recognise in their downloads folder. */
-function archiveName({ studyDate, modalities }: { studyDate: string; modalities: string }): string {
-  const date = /^\d{8}$/.test(studyDate) ? `${studyDate.slice(0, 4)}-${studyDate.slice(4, 6)}-${studyDate.slice(6)}` : 'undated';
-  const kinds = modalities.split('\\').filter((m) => /^[A-Z]{1,8}$/.test(m)).join('-');
-  return `study-${date}${kinds ? `-${kinds}` : ''}.zip`;
+/** "study-2024-01-03-CT.zip" (or "…-pictures.zip"): what the patient will recognise in their downloads folder. */
+export function archiveName({ studyDate, modalities }: { studyDate: string; modalities: string }, kind?: string): string {
+  const date = formatDicomDate(studyDate);
+  const kinds = kind ?? modalities.split('\\').filter((m) => /^[A-Z]{1,8}$/.test(m)).join('-');
+  return `study-${/^\d{4}-\d{2}-\d{2}$/.test(date) ? date : 'undated'}${kinds ? `-${kinds}` : ''}.zip`;
 }

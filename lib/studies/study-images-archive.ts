@@ -2,9 +2,8 @@ import { canRenderRow, renderRow } from '@/lib/dicom/render-frame';
 import { getDb } from '@/lib/db/client';
 import { encodePng } from '@/lib/format/encode-png';
 import { log } from '@/lib/log/logger';
-import type { ZipEntry } from '@/lib/zip/zip-stream';
-import { zipStream } from '@/lib/zip/zip-stream';
-import type { StudyArchive } from './study-archive';
+import { bytesEntry, zipStream, type ZipEntry } from '@/lib/zip/zip-stream';
+import { archiveName, type StudyArchive } from './study-archive';
 
 /** Stand-in for an image whose file turns out not to decode: the archive is already on its way. */
 const UNREADABLE = encodePng(new Uint8Array(64 * 64).fill(96), 64, 64, 1);
@@ -44,9 +43,8 @@ export async function studyImagesArchive(studyId: string): Promise<StudyArchive 
     }
   }
   const readme = readmeText(entries.length, skipped);
-  entries.unshift({ name: 'README.txt', size: Buffer.byteLength(readme), open: () => once(Buffer.from(readme)) });
-  const date = /^\d{8}$/.test(study.studyDate) ? `${study.studyDate.slice(0, 4)}-${study.studyDate.slice(4, 6)}-${study.studyDate.slice(6)}` : 'undated';
-  return { filename: `study-${date}-pictures.zip`, length: null, images: entries.length - 1, bytes: (signal) => zipStream(entries, { signal }) };
+  entries.unshift(bytesEntry('README.txt', Buffer.from(readme)));
+  return { filename: archiveName(study, 'pictures'), length: null, images: entries.length - 1, bytes: (signal) => zipStream(entries, { signal }) };
 }
 
 async function* drawn(row: Parameters<typeof renderRow>[0], frame: number) {
@@ -56,10 +54,6 @@ async function* drawn(row: Parameters<typeof renderRow>[0], frame: number) {
     log.warn('study pictures: an image did not decode; a grey square stands in for it', { sopInstanceUid: row.sopInstanceUid, frame, err });
     yield UNREADABLE;
   }
-}
-
-async function* once(bytes: Uint8Array) {
-  yield bytes;
 }
 
 /** "02 CT Axial 5 mm soft tissue": its order, modality and description, safe as a folder name anywhere. */

@@ -20,6 +20,17 @@ export type ZipEntry = {
   open: () => AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
 };
 
+/** A member held in memory (an index, a README). */
+export function bytesEntry(name: string, bytes: Uint8Array): ZipEntry {
+  return {
+    name,
+    size: bytes.byteLength,
+    open: async function* () {
+      yield bytes;
+    },
+  };
+}
+
 export type ZipOptions = {
   /** Stops the stream: the member being read is closed and the generator throws the signal's reason. */
   signal?: AbortSignal;
