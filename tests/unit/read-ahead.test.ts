@@ -6,7 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ReadAhead } from '@/lib/storage/read-ahead';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cohort-read-ahead-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const streams: Readable[] = [];
+// Files open asynchronously: remove them only once every stream has closed.
+afterAll(async () => {
+  await Promise.all(streams.map((s) => (s.closed ? null : new Promise((resolve) => s.once('close', resolve)))));
+  rmSync(dir, { recursive: true, force: true });
+});
 // Larger than a read chunk, so a file read ahead is still open (not read to its end) when the copy stops.
 const files = [0, 1, 2].map((i) => {
   const file = path.join(dir, `f${i}`);
@@ -19,6 +24,7 @@ function opener() {
   const readAhead = new ReadAhead(files.length, async (index) => {
     const stream = createReadStream(files[index]!, { highWaterMark: 1024 * 1024 });
     opened.push({ index, stream });
+    streams.push(stream);
     return stream;
   });
   return { readAhead, opened };
