@@ -100,7 +100,7 @@ async function verifyWholeLedger(): Promise<number> {
     return 1;
   }
   process.stdout.write(
-    `ledger OK: ${report.entries} entries, ${report.nodes} Merkle nodes, ${report.checkpoints} checkpoints; root ${report.root} (${seconds}s)\n`,
+    `ledger OK: ${report.entries} entries, ${report.nodes} Merkle nodes, ${report.checkpoints} checkpoints; root ${report.root} (${seconds}s on ${report.threads} thread${report.threads === 1 ? '' : 's'})\n`,
   );
   return 0;
 }

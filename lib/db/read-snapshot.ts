@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { providerOf, sqliteFilePath } from './provider';
 
 export type Snapshot = {
@@ -7,12 +6,30 @@ export type Snapshot = {
   query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** The same, each row as an array of column values: cheaper for scans of millions of rows. */
   values<T extends unknown[]>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The first column of each row: cheaper still (no array per row). */
+  column<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** SQL giving a timestamp column as an ISO-8601 UTC string with milliseconds ("…T12:00:00.000Z"). */
   isoTime(column: string): string;
-  /** SQL giving a binary column as lowercase hex text: far cheaper to read in bulk than one buffer per value. */
-  hex(column: string): string;
-  /** SQL extracting a top-level string member of a JSON text column. */
-  jsonText(column: string, key: string): string;
+  /**
+   * SQL giving a timestamp column as text at the least cost: SQLite's stored text as is (Prisma writes
+   * "…T12:00:00.000+00:00"), PostgreSQL's as isoTime. For comparisons that fall back to isoTime.
+   */
+  timeText(column: string): string;
+  /** What timeText gives for the time whose ISO form (isoTime's) is `iso`, when stored the usual way. */
+  timeTextOf(iso: string): string;
+  /**
+   * SQL giving a binary column, or binary columns joined with ||, as lowercase hex text: far cheaper
+   * to read in bulk than one buffer per value.
+   */
+  hex(binary: string): string;
+  /** The same in upper case: SQLite's own hex(), without the cost of lower(). */
+  upperHex(binary: string): string;
+  /**
+   * An id other connections can open this very snapshot with (withReadSnapshot's `snapshotId`), for
+   * scans split across threads. PostgreSQL only; SQLite gives null: there, each connection reads its
+   * own snapshot, so split scans must bound themselves to rows that cannot change (the ledger's).
+   */
+  exportId(): Promise<string | null>;
 };
 
 /**
@@ -21,25 +38,49 @@ export type Snapshot = {
  * committed midway nor pay Prisma's per-row cost. SQLite: a read transaction on a read-only connection
  * (WAL keeps it a snapshot); PostgreSQL: REPEATABLE READ READ ONLY.
  */
-export async function withReadSnapshot<T>(databaseUrl: string, fn: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+export async function withReadSnapshot<T>(
+  databaseUrl: string,
+  fn: (snapshot: Snapshot) => Promise<T>,
+  { snapshotId = null }: { snapshotId?: string | null } = {},
+): Promise<T> {
   if (providerOf(databaseUrl) === 'sqlite') {
     const db = new Database(sqliteFilePath(databaseUrl), { readonly: true, fileMustExist: true });
     try {
       db.exec('BEGIN');
       // Synchronous driver: let other requests in between batches.
       const yieldTurn = () => new Promise((resolve) => setImmediate(resolve));
+      // Scans run the same statement batch after batch: prepare it once.
+      const statements = new Map<string, Database.Statement>();
+      const prepare = (sql: string, mode: 'objects' | 'arrays' | 'column') => {
+        const key = `${mode}:${sql}`;
+        let statement = statements.get(key);
+        if (!statement) {
+          statement = db.prepare(sql);
+          if (mode === 'arrays') statement.raw(true);
+          if (mode === 'column') statement.pluck(true);
+          statements.set(key, statement);
+        }
+        return statement;
+      };
       const snapshot: Snapshot = {
         async query<R>(sql: string, params: readonly unknown[] = []) {
           await yieldTurn();
-          return db.prepare(sql).all(...params) as R[];
+          return prepare(sql, 'objects').all(...params) as R[];
         },
         async values<R extends unknown[]>(sql: string, params: readonly unknown[] = []) {
           await yieldTurn();
-          return db.prepare(sql).raw(true).all(...params) as R[];
+          return prepare(sql, 'arrays').all(...params) as R[];
+        },
+        async column<R>(sql: string, params: readonly unknown[] = []) {
+          await yieldTurn();
+          return prepare(sql, 'column').all(...params) as R[];
         },
         isoTime: (column) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column})`,
-        hex: (column) => `lower(hex(${column}))`,
-        jsonText: (column, key) => `json_extract(${column}, '$.${jsonKey(key)}')`,
+        timeText: (column) => column,
+        timeTextOf: (iso) => (iso.length === 24 && iso.endsWith('Z') ? `${iso.slice(0, 23)}+00:00` : iso),
+        hex: (binary) => `lower(hex(${binary}))`,
+        upperHex: (binary) => `hex(${binary})`,
+        exportId: async () => null,
       };
       return await fn(snapshot);
     } finally {
@@ -47,11 +88,17 @@ export async function withReadSnapshot<T>(databaseUrl: string, fn: (snapshot: Sn
       db.close();
     }
   }
+  // Loaded only here: a verification worker on SQLite starts faster without it.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
   client.on('error', () => {});
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    if (snapshotId !== null) {
+      if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshotId)) throw new Error(`not a PostgreSQL snapshot id: ${snapshotId}`);
+      await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId}'`);
+    }
     const snapshot: Snapshot = {
       async query<R>(sql: string, params: readonly unknown[] = []) {
         return (await client.query(numberedPlaceholders(sql), params as unknown[])).rows as R[];
@@ -59,9 +106,16 @@ export async function withReadSnapshot<T>(databaseUrl: string, fn: (snapshot: Sn
       async values<R extends unknown[]>(sql: string, params: readonly unknown[] = []) {
         return (await client.query({ text: numberedPlaceholders(sql), values: params as unknown[], rowMode: 'array' })).rows as R[];
       },
-      isoTime: (column) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-      hex: (column) => `encode(${column}, 'hex')`,
-      jsonText: (column, key) => `(CAST(${column} AS jsonb) ->> '${jsonKey(key)}')`,
+      async column<R>(sql: string, params: readonly unknown[] = []) {
+        const { rows } = await client.query<unknown[]>({ text: numberedPlaceholders(sql), values: params as unknown[], rowMode: 'array' });
+        return rows.map((row) => row[0] as R);
+      },
+      isoTime,
+      timeText: isoTime,
+      timeTextOf: (iso) => iso,
+      hex: (binary) => `encode(${binary}, 'hex')`,
+      upperHex: (binary) => `upper(encode(${binary}, 'hex'))`,
+      exportId: async () => (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]!.id,
     };
     return await fn(snapshot);
   } finally {
@@ -70,13 +124,10 @@ export async function withReadSnapshot<T>(databaseUrl: string, fn: (snapshot: Sn
   }
 }
 
+// Prisma keeps DateTime as TIMESTAMP(3) without time zone, holding UTC.
+const isoTime = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 function numberedPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/** Keys are spliced into SQL: only plain names. */
-function jsonKey(key: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`not a plain JSON key: ${key}`);
-  return key;
 }

@@ -82,9 +82,20 @@ export function leafHexOfText(text: string): string {
 /** 0x00 ‖ UTF-8(text), in the scratch buffer when it fits. */
 function leafInputOfText(text: string): Buffer {
   // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
-  const input = 1 + 3 * text.length <= scratch.length ? scratch : Buffer.allocUnsafe(1 + 3 * text.length);
-  input[0] = LEAF_PREFIX;
-  return input.subarray(0, 1 + input.write(text, 1, 'utf8'));
+  if (1 + 3 * text.length > scratch.length) {
+    const input = Buffer.allocUnsafe(1 + 3 * text.length);
+    input[0] = LEAF_PREFIX;
+    return input.subarray(0, 1 + input.write(text, 1, 'utf8'));
+  }
+  scratch[0] = LEAF_PREFIX;
+  return scratchView(1 + scratch.write(text, 1, 'utf8'));
+}
+
+// Views of the scratch buffer's first n bytes, made once per length: a million leaves of a few
+// hundred distinct lengths would otherwise make a million views.
+const scratchViews: Buffer[] = [];
+function scratchView(length: number): Buffer {
+  return (scratchViews[length] ??= scratch.subarray(0, length));
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
@@ -326,6 +337,47 @@ export class MemoryTree {
     return this.#size;
   }
 
+  /**
+   * The tree of `size` leaves whose lowest levels are given, each as the hashes of all its complete
+   * nodes in order (level 0: the leaves), concatenated from one or more chunks; the levels above are
+   * hashed here. Joins trees built in parallel over ranges beginning at multiples of
+   * 2^(levels.length − 1): their levels are simply laid end to end.
+   */
+  static fromLevels(levels: readonly (readonly Uint8Array[])[], size: number): MemoryTree {
+    assertCount('size', size);
+    if (size > 0 && levels.length === 0) throw new RangeError('a tree of leaves needs at least its leaf level');
+    const tree = new MemoryTree();
+    tree.#size = size;
+    levels.forEach((chunks, level) => {
+      const count = Math.floor(size / 2 ** level);
+      const bytes = chunks.reduce((n, chunk) => n + chunk.length, 0);
+      if (bytes !== count * HASH_SIZE) throw new RangeError(`level ${level} of a tree of ${size} has ${count} nodes, not ${bytes / HASH_SIZE}`);
+      if (count === 0) return;
+      const stored = tree.#slot(level, count - 1);
+      let at = 0;
+      for (const chunk of chunks) {
+        stored.set(chunk, at);
+        at += chunk.length;
+      }
+    });
+    for (let level = Math.max(levels.length - 1, 0); Math.floor(size / 2 ** (level + 1)) > 0; level++) {
+      const count = Math.floor(size / 2 ** (level + 1));
+      for (let i = 0; i < count; i++) {
+        tree.#slot(level + 1, i).set(sha256('sha256', tree.#parentInput(level, 2 * i + 1), 'buffer'), i * HASH_SIZE);
+      }
+    }
+    return tree;
+  }
+
+  /** Level `level`'s complete nodes' hashes, concatenated, as a copy of its own (e.g. to send to another thread). */
+  levelHashes(level: number): Uint8Array {
+    const count = Math.floor(this.#size / 2 ** level);
+    const stored = this.#levels[level];
+    const copy = new Uint8Array(count * HASH_SIZE);
+    if (stored && count > 0) copy.set(stored.subarray(0, count * HASH_SIZE));
+    return copy;
+  }
+
   /** Appends a leaf; returns the nodes it completed (see appendLeaf). */
   append(leaf: Uint8Array): CompletedNode[] {
     if (!isHash(leaf)) throw new TypeError(`a leaf hash is ${HASH_SIZE} bytes`);
@@ -358,6 +410,12 @@ export class MemoryTree {
     }
     this.#size += 1;
     return packed;
+  }
+
+  /** Takes the last leaf back off (its hashes stay in place, unreachable, until overwritten). */
+  undoAppend(): void {
+    if (this.#size === 0) throw new RangeError('the tree is empty');
+    this.#size -= 1;
   }
 
   /** A copy, so callers cannot alter the store. Arrow property: it is passed around as a NodeLookup. */

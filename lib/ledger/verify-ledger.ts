@@ -1,92 +1,89 @@
+import os from 'node:os';
 import { env } from '@/lib/config/env';
 import { withReadSnapshot, type Snapshot } from '@/lib/db/read-snapshot';
-import { isCanonicalText } from './canonical-json';
 import { CheckpointError, openCheckpoint } from './checkpoint';
 import { getLogKey } from './log-key';
-import { HASH_SIZE, leafHexOfText, MemoryTree, verifyConsistency } from './merkle';
+import { MemoryTree, verifyConsistency } from './merkle';
 import { NoteError, parseVerifierKey } from './signed-note';
+import { completedLevels, type RangeOutcome, verifyEntryRange, whyNodesDiffer } from './verify-entries';
+import { verifyRangesInParallel } from './verify-pool';
+import { earliest, fail, VerifyFailed, type VerifyFailure, type VerifyProgress, type VerifyReport } from './verify-report';
 
-export type VerifyPhase = 'entries' | 'nodes' | 'checkpoints';
-export type VerifyProgress = { phase: VerifyPhase; done: number; total: number };
-export type VerifyFailure = { phase: VerifyPhase; seq?: number; treeSize?: number; reason: string };
-export type VerifyReport =
-  | { ok: true; entries: number; nodes: number; checkpoints: number; root: string; bytes: number }
-  | { ok: false; failure: VerifyFailure };
+export type { VerifyFailure, VerifyPhase, VerifyProgress, VerifyReport } from './verify-report';
 
-class Failed extends Error {
-  constructor(readonly failure: VerifyFailure) {
-    super(failure.reason);
-  }
-}
+export type VerifyOptions = {
+  onProgress?: (p: VerifyProgress) => void;
+  /** The log key to hold checkpoints to (default: this installation's). */
+  verifierKey?: string;
+  batchSize?: number;
+  databaseUrl?: string;
+  /** Worker threads besides this one (default: one per further CPU core); 0 verifies on this thread alone. */
+  workers?: number;
+  /** Whether this thread verifies ranges too (default), or only hands them out to the workers. */
+  mainThread?: boolean;
+  /** Entries per range handed to a thread, a power of two (default 65,536). */
+  rangeSize?: number;
+  /** Below this many entries, threads cost more than they save: all on this thread (default 131,072). */
+  parallelFrom?: number;
+};
 
 /**
  * Re-derives everything from the entries alone and checks it against what is stored: each entry's
- * canonical form, leaf hash and fields, the gap-free sequence and hash chain, every stored Merkle
- * node, and every checkpoint's signature, root and consistency with the one before. Stops at the
- * first problem and names it. `verifierKey` pins the log key (default: this installation's).
+ * canonical form, leaf hash, fields and indexed columns, the gap-free sequence and hash chain, every
+ * stored Merkle node, and every checkpoint's signature, root and consistency with the one before.
+ * Large ledgers are split into ranges verified on several threads at once; either way the report
+ * names the first problem in sequence order, as reading the entries one by one would.
  */
 export async function verifyLedger({
   onProgress = () => {},
   verifierKey = getLogKey().verifierKey,
-  batchSize = 10_000,
+  batchSize = 1_000,
   databaseUrl = env.databaseUrl,
-}: { onProgress?: (p: VerifyProgress) => void; verifierKey?: string; batchSize?: number; databaseUrl?: string } = {}): Promise<VerifyReport> {
+  workers = Math.max(0, os.availableParallelism() - 1),
+  mainThread = true,
+  rangeSize = 65_536,
+  parallelFrom = 131_072,
+}: VerifyOptions = {}): Promise<VerifyReport> {
+  const alignLevel = Math.log2(rangeSize);
+  if (!Number.isInteger(alignLevel) || alignLevel < 1) throw new RangeError(`rangeSize must be a power of two, not ${rangeSize}`);
   try {
     // One consistent snapshot: appends that commit during verification are simply not part of it.
-    return await withReadSnapshot(databaseUrl, (snapshot) => verifySnapshot(snapshot, { onProgress, verifierKey, batchSize }));
+    return await withReadSnapshot(databaseUrl, (snapshot) =>
+      verifySnapshot(snapshot, { onProgress, verifierKey, batchSize, databaseUrl, workers, mainThread, alignLevel, parallelFrom }),
+    );
   } catch (err) {
-    if (err instanceof Failed) return { ok: false, failure: err.failure };
+    if (err instanceof VerifyFailed) return { ok: false, failure: err.failure };
     throw err;
   }
 }
 
 async function verifySnapshot(
   db: Snapshot,
-  { onProgress, verifierKey, batchSize }: { onProgress: (p: VerifyProgress) => void; verifierKey: string; batchSize: number },
+  options: Required<Pick<VerifyOptions, 'onProgress' | 'verifierKey' | 'batchSize' | 'databaseUrl' | 'workers' | 'mainThread' | 'parallelFrom'>> & {
+    alignLevel: number;
+  },
 ): Promise<VerifyReport> {
-  const tree = new MemoryTree();
-  let bytes = 0;
-
-  // 1. Entries, in sequence order: content, canonical form, hash chain, leaf hashes, and the Merkle
-  // nodes stored with each entry, which must be those its append completed.
-  const [{ total }] = (await db.query<{ total: number | string }>('SELECT COUNT(*) AS total FROM ledger_entry')) as [{ total: number | string }];
-  // Hashes travel as hex text, the three of them in one column: reading a million rows, one buffer
-  // per value (or even one string per column) would cost more than hashing.
-  let prevHex = GENESIS_PREV_HEX;
-  let nodes = 0;
-  const hashes = `${db.hex('leaf_hash')} || ${db.hex('prev_hash')} || ${db.hex('nodes')}`;
-  const select = `SELECT seq, canonical, ${hashes} FROM ledger_entry WHERE seq >= ? ORDER BY seq LIMIT ?`;
-  for (let from = 0; ; ) {
-    const rows = await db.values<EntryRow>(select, [from, batchSize]);
-    if (rows.length === 0) break;
-    for (const [rawSeq, canonical, storedHashes] of rows) {
-      const seq = tree.size;
-      if (Number(rawSeq) !== seq) fail('entries', seq, `entry ${seq} is missing (the next one is ${rawSeq})`);
-      checkContent(seq, canonical, prevHex);
-      if (typeof storedHashes !== 'string' || storedHashes.length < 2 * HEX_HASH) fail('entries', seq, 'its stored hashes are missing or truncated');
-      if (storedHashes.slice(HEX_HASH, 2 * HEX_HASH) !== prevHex) fail('entries', seq, CHAIN_BROKEN);
-      const leafHex = leafHexOfText(canonical);
-      if (storedHashes.slice(0, HEX_HASH) !== leafHex) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
-      const completedHex = tree.appendHex(leafHex);
-      if (storedHashes.length !== 2 * HEX_HASH + completedHex.length || !storedHashes.endsWith(completedHex)) {
-        fail('nodes', seq, whyNodesDiffer(Buffer.from(storedHashes.slice(2 * HEX_HASH), 'hex'), Buffer.from(completedHex, 'hex'), seq));
-      }
-      nodes += 1 + completedHex.length / HEX_HASH;
-      prevHex = leafHex;
-      bytes += canonical.length;
-    }
-    from = tree.size;
-    onProgress({ phase: 'entries', done: tree.size, total: Number(total) });
+  const { onProgress, verifierKey, batchSize, workers, parallelFrom } = options;
+  // 1. Entries [0, last seq]: each range of them checked on whichever thread is free, then joined.
+  const last = (await db.values<[number | string | null]>('SELECT MAX(seq) FROM ledger_entry'))[0]![0];
+  // Ranges end at the last entry in this snapshot: on SQLite, threads read snapshots of their own,
+  // in which entries up to it are the same (the ledger's triggers refuse changes). Missing entries
+  // on the way are found as gaps.
+  const total = last === null ? 0 : Number(last) + 1;
+  let done = 0;
+  const onEntries = (entries: number) => onProgress({ phase: 'entries', done: (done += entries), total });
+  let joined: Joined;
+  if (workers === 0 || total < parallelFrom) {
+    const { tree, failure, nodes, bytes } = await verifyEntryRange(db, { begin: 0, end: total }, { batchSize, onBatch: onEntries });
+    joined = { tree, failure, nodes, bytes, threads: 1 };
+  } else {
+    const { outcomes, threads } = await verifyRangesInParallel(db, { ...options, total, onEntries });
+    joined = { ...joinRanges(outcomes, options.alignLevel), threads };
   }
-  // 2. The indexed columns (what the ledger page filters on) must say what the content says. In SQL,
-  // as one scan: every entry's content is known to be JSON by now.
-  const [mismatch] = await db.values<[number | string]>(
-    `SELECT seq FROM ledger_entry WHERE type <> ${db.jsonText('canonical', 'type')} OR actor <> ${db.jsonText('canonical', 'actor')}
-       OR ${db.isoTime('recorded_at')} <> ${db.jsonText('canonical', 'time')} ORDER BY seq LIMIT 1`,
-  );
-  if (mismatch) fail('entries', Number(mismatch[0]), 'its type, actor or time columns differ from its content');
+  if (joined.failure) return { ok: false, failure: joined.failure };
+  const { tree, nodes, bytes, threads } = joined;
 
-  // 3. Checkpoints, oldest first.
+  // 2. Checkpoints, oldest first.
   const verifier = parseVerifierKey(verifierKey);
   const checkpoints = await db.query<{ tree_size: number; root_hash: Uint8Array; note: string }>(
     'SELECT tree_size, root_hash, note FROM ledger_checkpoint ORDER BY tree_size',
@@ -110,47 +107,29 @@ async function verifySnapshot(
     if (parsed.size > 0) previous = { size: parsed.size, root: parsed.rootHash };
     onProgress({ phase: 'checkpoints', done: i + 1, total: checkpoints.length });
   }
-  return { ok: true, entries: tree.size, nodes, checkpoints: checkpoints.length, root: tree.root().toString('base64'), bytes };
+  return { ok: true, entries: tree.size, nodes, checkpoints: checkpoints.length, root: tree.root().toString('base64'), bytes, threads };
 }
 
-/** leaf_hash ‖ prev_hash ‖ nodes as lowercase hex (see Snapshot.hex); null if a column is. */
-type EntryRow = [seq: number | string, canonical: string, hashes: string | null];
-
-const HEX_HASH = 2 * HASH_SIZE;
-const GENESIS_PREV_HEX = '00'.repeat(HASH_SIZE);
+type Joined = { tree: MemoryTree; failure: VerifyFailure | null; nodes: number; bytes: number; threads: number };
 
 /**
- * Why entry `seq`'s stored `nodes` are not the hashes its append completed above the leaf (see
- * packCompleted): those are its parent, grandparent… up the levels while the index is odd.
+ * The ranges' trees as one, up to the first failure, and the stored nodes no single range could
+ * check (those spanning ranges) checked against it: the earliest problem of all is the one named.
  */
-function whyNodesDiffer(stored: Buffer, expected: Buffer, seq: number): string {
-  if (stored.length !== expected.length) {
-    return `it stores ${stored.length / HASH_SIZE} Merkle node hash(es) where its append completed ${expected.length / HASH_SIZE}`;
+function joinRanges(outcomes: RangeOutcome[], alignLevel: number): Omit<Joined, 'threads'> {
+  const verified: RangeOutcome[] = [];
+  for (const outcome of outcomes) {
+    verified.push(outcome);
+    if (outcome.failure) break;
   }
-  let level = 1;
-  while (stored.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE).equals(expected.subarray((level - 1) * HASH_SIZE, level * HASH_SIZE))) level++;
-  return `the Merkle node ${level}/${Math.floor(seq / 2 ** level)} stored with it does not match the entries`;
-}
-
-const CHAIN_BROKEN = "it does not name the previous entry's hash: the chain is broken (an entry was inserted, removed or changed before it)";
-
-function checkContent(seq: number, canonical: string, prevHex: string) {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(canonical) as Record<string, unknown>;
-  } catch {
-    return fail('entries', seq, 'its content is not JSON');
+  const size = verified.reduce((n, o) => n + o.size, 0);
+  const levels = Array.from({ length: alignLevel + 1 }, (_, level) => verified.map((o) => o.levels[level] ?? new Uint8Array(0)));
+  const tree = MemoryTree.fromLevels(levels, size);
+  let failure = verified.at(-1)?.failure ?? null;
+  for (const { seq, fromLevel, hex } of verified.flatMap((o) => o.deferred)) {
+    let expected = '';
+    for (let level = fromLevel; level <= completedLevels(seq); level++) expected += tree.lookup({ level, index: Math.floor(seq / 2 ** level) }).toString('hex');
+    if (hex !== expected) failure = earliest(failure, { phase: 'nodes', seq, reason: whyNodesDiffer(hex, expected, seq, fromLevel) });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('entries', seq, 'its content is not a JSON object');
-  if (!isCanonicalText(parsed, canonical)) fail('entries', seq, 'its content is not in canonical (RFC 8785) form');
-  if (parsed.v !== 1) fail('entries', seq, `unknown entry version ${String(parsed.v)}`);
-  if (parsed.seq !== seq) fail('entries', seq, `its content says it is entry ${String(parsed.seq)}: entries were moved`);
-  if (typeof parsed.type !== 'string' || typeof parsed.actor !== 'string' || typeof parsed.time !== 'string') {
-    fail('entries', seq, 'its content lacks a type, actor or time');
-  }
-  if (parsed.prev !== prevHex) fail('entries', seq, CHAIN_BROKEN);
-}
-
-function fail(phase: VerifyPhase, seq: number | undefined, reason: string, treeSize?: number): never {
-  throw new Failed({ phase, reason, ...(seq !== undefined ? { seq } : {}), ...(treeSize !== undefined ? { treeSize } : {}) });
+  return { tree, failure, nodes: verified.reduce((n, o) => n + o.nodes, 0), bytes: verified.reduce((n, o) => n + o.bytes, 0) };
 }

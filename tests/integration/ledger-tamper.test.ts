@@ -1,8 +1,10 @@
 /**
  * Every kind of tampering someone with direct database access could do is found by verifyLedger,
- * which names the first bad entry or checkpoint and why. Each case gets a ledger of its own.
+ * which names the first bad entry or checkpoint and why. Each case gets a ledger of its own, and is
+ * verified twice: on one thread, and split into ranges of 4 entries verified on worker threads
+ * (what a large ledger gets), which must name the very same problem.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDb, type Db } from '@/lib/db/client';
 import { migrateDatabase } from '@/lib/db/migrate';
 import { canonicalize } from '@/lib/ledger/canonical-json';
@@ -11,7 +13,8 @@ import { createCheckpoint } from '@/lib/ledger/create-checkpoint';
 import { getLogKey } from '@/lib/ledger/log-key';
 import { leafHash, MemoryTree, nodeHash, packCompleted } from '@/lib/ledger/merkle';
 import { generateSignerKey, parseSignerKey } from '@/lib/ledger/signed-note';
-import { verifyLedger } from '@/lib/ledger/verify-ledger';
+import { verifyLedger, type VerifyOptions } from '@/lib/ledger/verify-ledger';
+import { log } from '@/lib/log/logger';
 import { allowTampering, appendSamples } from '../helpers/ledger';
 import { rawQuery } from '../helpers/raw-sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
@@ -51,11 +54,28 @@ const hexOfNodes = (seq: number) =>
   provider === 'sqlite' ? `SELECT lower(hex(nodes)) AS h FROM ledger_entry WHERE seq = ${seq}` : `SELECT encode(nodes, 'hex') AS h FROM ledger_entry WHERE seq = ${seq}`;
 const bytes = (hex: string) => (provider === 'sqlite' ? `X'${hex}'` : `'\\x${hex}'::bytea`);
 
-describe(`tampering with the ledger (${provider})`, () => {
+const MODES: { name: string; options: VerifyOptions }[] = [
+  { name: 'on one thread', options: { workers: 0 } },
+  { name: 'in ranges of 4 on two worker threads', options: { workers: 2, mainThread: false, rangeSize: 4, parallelFrom: 0 } },
+];
+
+describe.each(MODES)(`tampering with the ledger (${provider}), verified $name`, ({ options }) => {
+  const verify = () => verifyLedger({ databaseUrl: current, ...options });
+
+  it('a ledger nobody touched verifies, to the same root as on one thread', async () => {
+    await ledgerOf(13);
+    const warn = vi.spyOn(log, 'warn');
+    const report = await verify();
+    expect(report).toEqual({ ...(await verifyLedger({ databaseUrl: current, workers: 0 })), threads: expect.any(Number) });
+    // No worker failed to start (the main thread would then have done their ranges).
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
   it('an entry whose payload was changed', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, `UPDATE ledger_entry SET canonical = REPLACE(canonical, 'research', 'commercial') WHERE seq = 5`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/does not match its leaf hash/) } });
+    expect(await verify()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/does not match its leaf hash/) } });
   });
 
   it('an entry changed together with its leaf hash', async () => {
@@ -65,13 +85,13 @@ describe(`tampering with the ledger (${provider})`, () => {
     const forged = row.canonical.replace('research', 'commercial');
     const hex = leafHash(Buffer.from(forged)).toString('hex');
     await rawQuery(url, `UPDATE ledger_entry SET canonical = '${forged}', leaf_hash = ${bytes(hex)} WHERE seq = 4`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/chain is broken/) } });
+    expect(await verify()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: expect.stringMatching(/chain is broken/) } });
   });
 
   it('an entry deleted', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq = 5');
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: 'entry 5 is missing (the next one is 6)' } });
+    expect(await verify()).toEqual({ ok: false, failure: { phase: 'entries', seq: 5, reason: 'entry 5 is missing (the next one is 6)' } });
   });
 
   it('two entries swapped', async () => {
@@ -84,7 +104,7 @@ describe(`tampering with the ledger (${provider})`, () => {
         `INSERT INTO ledger_entry (seq, type, actor, recorded_at, leaf_hash, prev_hash, canonical, nodes) VALUES (${seq}, '${row.type}', '${row.actor}', ${provider === 'sqlite' ? `'${row.recordedAt.toISOString().replace('Z', '+00:00')}'` : `'${row.recordedAt.toISOString()}'`}, ${bytes(Buffer.from(row.leafHash).toString('hex'))}, ${bytes(Buffer.from(row.prevHash).toString('hex'))}, '${row.canonical}', ${bytes(Buffer.from(row.nodes).toString('hex'))})`,
       );
     }
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({ ok: false, failure: { phase: 'entries', seq: 3, reason: 'its content says it is entry 4: entries were moved' } });
+    expect(await verify()).toEqual({ ok: false, failure: { phase: 'entries', seq: 3, reason: 'its content says it is entry 4: entries were moved' } });
   });
 
   it('an entry inserted in the middle, with the whole history re-hashed to match (but not re-signed)', async () => {
@@ -105,7 +125,7 @@ describe(`tampering with the ledger (${provider})`, () => {
       );
       prev = leaf;
     }
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: expect.stringMatching(/size 12: its root does not match the entries/) },
     });
@@ -114,7 +134,7 @@ describe(`tampering with the ledger (${provider})`, () => {
   it('the log truncated', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, 'DELETE FROM ledger_entry WHERE seq >= 9'); // its Merkle nodes go with it
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: 'checkpoint at size 12: covers 12 entries but the ledger has only 9: entries were removed' },
     });
@@ -125,7 +145,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     // Entry 7 (0b111) completes nodes 1/3, 2/1 and 3/0: keep only the first.
     const [row] = await rawQuery<{ h: string }>(url, hexOfNodes(7));
     await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes(row!.h.slice(0, 64))} WHERE seq = 7`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'nodes', seq: 7, reason: 'it stores 1 Merkle node hash(es) where its append completed 3' },
     });
@@ -136,16 +156,27 @@ describe(`tampering with the ledger (${provider})`, () => {
     const [row] = await rawQuery<{ h: string }>(url, hexOfNodes(7));
     const forged = `${row!.h.slice(0, 64)}${'00'.repeat(32)}${row!.h.slice(128)}`; // node 2/1
     await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes(forged)} WHERE seq = 7`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'nodes', seq: 7, reason: 'the Merkle node 2/1 stored with it does not match the entries' },
+    });
+  });
+
+  it('a stored Merkle node changed that spans ranges (checked once they are joined)', async () => {
+    const { url } = await ledgerOf(12);
+    const [row] = await rawQuery<{ h: string }>(url, hexOfNodes(7));
+    const forged = `${row!.h.slice(0, 128)}${'00'.repeat(32)}`; // node 3/0: entries 0 to 7
+    await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes(forged)} WHERE seq = 7`);
+    expect(await verify()).toEqual({
+      ok: false,
+      failure: { phase: 'nodes', seq: 7, reason: 'the Merkle node 3/0 stored with it does not match the entries' },
     });
   });
 
   it('a Merkle node added to an entry that completes none', async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, `UPDATE ledger_entry SET nodes = ${bytes('11'.repeat(32))} WHERE seq = 4`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'nodes', seq: 4, reason: 'it stores 1 Merkle node hash(es) where its append completed 0' },
     });
@@ -154,7 +185,7 @@ describe(`tampering with the ledger (${provider})`, () => {
   it("an entry's indexed type column changed, its content not", async () => {
     const { url } = await ledgerOf(12);
     await rawQuery(url, `UPDATE ledger_entry SET type = 'dataset.published' WHERE seq = 9`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'entries', seq: 9, reason: 'its type, actor or time columns differ from its content' },
     });
@@ -167,7 +198,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     const latest = await db.ledgerCheckpoint.findUniqueOrThrow({ where: { treeSize: 12 } });
     const note = signCheckpoint({ origin, size: 12, rootHash: latest.rootHash, extensions: ['Timestamp: 2026-01-01T00:00:00.000Z'] }, impostor);
     await rawQuery(url, `UPDATE ledger_checkpoint SET note = '${note}' WHERE tree_size = 12`);
-    expect(await verifyLedger({ databaseUrl: current })).toMatchObject({
+    expect(await verify()).toMatchObject({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 12, reason: expect.stringMatching(/not signed by the log's key/) },
     });
@@ -180,7 +211,7 @@ describe(`tampering with the ledger (${provider})`, () => {
     const otherRoot = nodeHash(Buffer.alloc(32, 1), Buffer.alloc(32, 2));
     const note = signCheckpoint({ origin, size: 8, rootHash: otherRoot, extensions: ['Timestamp: 2026-01-01T00:00:00.000Z'] }, signer);
     await rawQuery(url, `INSERT INTO ledger_checkpoint (tree_size, root_hash, created_at, note) VALUES (8, ${bytes(otherRoot.toString('hex'))}, ${provider === 'sqlite' ? "'2026-01-01T00:00:00.000+00:00'" : "'2026-01-01T00:00:00Z'"}, '${note}')`);
-    expect(await verifyLedger({ databaseUrl: current })).toEqual({
+    expect(await verify()).toEqual({
       ok: false,
       failure: { phase: 'checkpoints', treeSize: 8, reason: 'checkpoint at size 8: its root does not match the entries: history was rewritten or forked' },
     });

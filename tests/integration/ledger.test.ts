@@ -23,6 +23,17 @@ const databaseUrl = () => process.env.DATABASE_URL!;
 const b64 = (s: string) => Buffer.from(s, 'base64');
 
 describe('ledger', () => {
+  it('verifies entries the fast path is not sure about the exact way, on one thread and on workers', async () => {
+    const db = getDb();
+    // Fractions, exponents and integers past 15 digits: canonical, but not what the scanner vouches for.
+    const numbers = [0.25, 1e21, 1e-7, 2 ** 53, -1.5, 123456789012345.6];
+    for (const [i, n] of numbers.entries()) await db.$transaction((tx) => appendEntry(tx, { ...sampleEntry(i), payload: { value: n, list: [n, i] } }));
+    await appendSamples(7);
+    const one = await verifyLedger({ workers: 0 });
+    expect(one).toMatchObject({ ok: true, threads: 1 });
+    expect(await verifyLedger({ workers: 2, mainThread: false, rangeSize: 4, parallelFrom: 0 })).toEqual({ ...one, threads: expect.any(Number) });
+  });
+
   it('refuses entries that could carry PHI or are not attributable to a pseudonym, writing nothing', async () => {
     const db = getDb();
     const before = await ledgerSize(db);

@@ -408,6 +408,43 @@ describe('Merkle tree (RFC 6962 / RFC 9162)', () => {
     });
   });
 
+  describe('MemoryTree joined from ranges built apart', () => {
+    const leaves = Array.from({ length: 100 }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
+    const whole = new MemoryTree();
+    for (const leaf of leaves) whole.append(leaf);
+
+    it.each([1, 2, 3, 5])('ranges of 2^%i leaves, laid end to end, give the same tree', (alignLevel) => {
+      for (const size of [0, 1, 2, 3, 7, 8, 9, 31, 32, 33, 100]) {
+        const parts: MemoryTree[] = [];
+        for (let begin = 0; begin < size; begin += 2 ** alignLevel) {
+          const part = new MemoryTree();
+          for (const leaf of leaves.slice(begin, Math.min(size, begin + 2 ** alignLevel))) part.appendHex(leaf.toString('hex'));
+          parts.push(part);
+        }
+        const levels = Array.from({ length: alignLevel + 1 }, (_, level) => parts.map((p) => p.levelHashes(level)));
+        const joined = MemoryTree.fromLevels(levels, size);
+        expect(joined.size).toBe(size);
+        for (let s = 0; s <= size; s++) expect(joined.root(s).equals(whole.root(s)), `size ${size}, root(${s})`).toBe(true);
+        for (let s = 1; s < size; s++) expect(joined.consistencyProof(s, size)).toEqual(whole.consistencyProof(s, size));
+      }
+    });
+
+    it('refuses levels that do not hold what a tree of that size has', () => {
+      expect(() => MemoryTree.fromLevels([[leaves[0]!]], 2)).toThrow(/level 0 of a tree of 2 has 2 nodes, not 1/);
+      expect(() => MemoryTree.fromLevels([], 1)).toThrow(/needs at least its leaf level/);
+    });
+
+    it('takes the last leaf back with undoAppend', () => {
+      const tree = new MemoryTree();
+      for (const leaf of leaves.slice(0, 6)) tree.append(leaf);
+      tree.appendHex('ff'.repeat(32));
+      tree.undoAppend();
+      tree.append(leaves[6]!);
+      expect(tree.root().equals(whole.root(7))).toBe(true);
+      expect(() => new MemoryTree().undoAppend()).toThrow(/empty/);
+    });
+  });
+
   it('scales to a million leaves', () => {
     const size = 1_000_000;
     const big = new MemoryTree();

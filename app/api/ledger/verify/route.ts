@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { AREAS } from '@/lib/auth/areas';
 import { withAuth } from '@/lib/http/with-auth';
 import { verifyLedger, type VerifyProgress } from '@/lib/ledger/verify-ledger';
@@ -20,7 +21,8 @@ export const GET = withAuth(
           send('progress', p);
         };
         try {
-          send('result', await verifyLedger({ onProgress }));
+          // A large ledger is verified on worker threads alone, keeping this one free for requests.
+          send('result', await verifyLedger({ onProgress, workers: os.availableParallelism(), mainThread: false }));
         } catch (err) {
           log.error('ledger verification failed to run', { err });
           send('error', { message: 'Verification could not run to the end; the error has been logged.' });
