@@ -56,23 +56,28 @@ export async function verifyRangesInParallel(
   };
 
   const data: WorkerData = { databaseUrl, snapshotId: await db.exportId(), batchSize, alignLevel };
-  const pool = existsSync(WORKER_FILE) ? Array.from({ length: workers }, () => runWorker(data, { take, record, onEntries })) : [];
-  const verifiedByWorkers = await Promise.all([...pool, mainThread || pool.length === 0 ? here().then(() => false) : false]);
-  threads += verifiedByWorkers.filter(Boolean).length;
-  // A worker that could not start took no range: whatever is left is verified here.
-  await here();
+  const pool = existsSync(WORKER_FILE) ? Array.from({ length: workers }, () => startWorker(data, { take, record, onEntries })) : [];
+  try {
+    const verifiedByWorkers = await Promise.all([...pool.map((w) => w.done), mainThread || pool.length === 0 ? here().then(() => false) : false]);
+    threads += verifiedByWorkers.filter(Boolean).length;
+    // A worker that could not start took no range: whatever is left is verified here.
+    await here();
+  } finally {
+    // After an error, no worker goes on with ranges nobody will read.
+    for (const { worker } of pool) void worker.terminate();
+  }
   return { outcomes: outcomes.sort((a, b) => a.begin - b.begin), threads };
 }
 
-/** Runs one worker until the ranges run out; resolves with whether it verified any. */
-function runWorker(
+/** Starts a worker that takes ranges until they run out; `done` says whether it verified any. */
+function startWorker(
   data: WorkerData,
   { take, record, onEntries }: { take: () => EntryRange | null; record: (o: RangeOutcome) => void; onEntries: (entries: number) => void },
-): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    // The worker runs the TypeScript sources as they are, through tsx (a dependency: setup and the CLI use it too).
-    const bootstrap = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(WORKER_FILE).href)}, ${JSON.stringify(import.meta.url)}))`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: data });
+): { worker: Worker; done: Promise<boolean> } {
+  // The worker runs the TypeScript sources as they are, through tsx (a dependency: setup and the CLI use it too).
+  const bootstrap = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(pathToFileURL(WORKER_FILE).href)}, ${JSON.stringify(import.meta.url)}))`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: data });
+  const done = new Promise<boolean>((resolve, reject) => {
     let started = false;
     let verified = 0;
     worker.on('message', (message: WorkerReply) => {
@@ -91,4 +96,5 @@ function runWorker(
     });
     worker.on('exit', () => resolve(verified > 0));
   });
+  return { worker, done };
 }
