@@ -15,8 +15,11 @@ export type Snapshot = {
    * "…T12:00:00.000+00:00"), PostgreSQL's as isoTime. For comparisons that fall back to isoTime.
    */
   timeText(column: string): string;
-  /** What timeText gives for the time whose ISO form (isoTime's) is `iso`, when stored the usual way. */
-  timeTextOf(iso: string): string;
+  /**
+   * What timeText puts after the milliseconds of a time stored the usual way: it renders a UTC time
+   * as the first 23 characters of its ISO form ("…T12:00:00.000"), then this.
+   */
+  readonly utcSuffix: string;
   /**
    * SQL giving a binary column, or binary columns joined with ||, as lowercase hex text: far cheaper
    * to read in bulk than one buffer per value.
@@ -77,7 +80,7 @@ export async function withReadSnapshot<T>(
         },
         isoTime: (column) => `strftime('%Y-%m-%dT%H:%M:%fZ', ${column})`,
         timeText: (column) => column,
-        timeTextOf: (iso) => (iso.length === 24 && iso.endsWith('Z') ? `${iso.slice(0, 23)}+00:00` : iso),
+        utcSuffix: '+00:00',
         hex: (binary) => `lower(hex(${binary}))`,
         upperHex: (binary) => `hex(${binary})`,
         exportId: async () => null,
@@ -112,7 +115,7 @@ export async function withReadSnapshot<T>(
       },
       isoTime,
       timeText: isoTime,
-      timeTextOf: (iso) => iso,
+      utcSuffix: 'Z',
       hex: (binary) => `encode(${binary}, 'hex')`,
       upperHex: (binary) => `upper(encode(${binary}, 'hex'))`,
       exportId: async () => (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]!.id,

@@ -50,11 +50,15 @@ export class CanonicalScanner {
     return true;
   }
 
-  /** The wanted key's value as text without its quotes, if it is a string; null otherwise. */
-  stringValue(key: number): string | null {
+  /** Where the wanted key's value's characters start, if it is a string (they end at stringEnd); -1 otherwise. */
+  stringStart(key: number): number {
     const start = this.valueStart[key]!;
-    if (start < 0 || this.#text.charCodeAt(start) !== QUOTE) return null;
-    return this.#text.slice(start + 1, this.valueEnd[key]! - 1);
+    return start >= 0 && this.#text.charCodeAt(start) === QUOTE ? start + 1 : -1;
+  }
+
+  /** Where the wanted key's string value's characters end (at its closing quote). */
+  stringEnd(key: number): number {
+    return this.valueEnd[key]! - 1;
   }
 
   /** Whether the wanted key's value is exactly the JSON text `json` (e.g. "1", or a string with its quotes). */

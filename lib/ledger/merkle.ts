@@ -60,7 +60,7 @@ const sha256: {
       const digest = createHash(algorithm).update(data).digest();
       return encoding === 'hex' ? digest.toString('hex') : digest;
     }) as never;
-const PARENT_INPUT = scratch.subarray(0, 1 + 2 * HASH_SIZE);
+const PARENT_INPUT_SIZE = 1 + 2 * HASH_SIZE;
 
 export function leafHash(data: Uint8Array): Buffer {
   const input = 1 + data.length <= scratch.length ? scratch.subarray(0, 1 + data.length) : Buffer.allocUnsafe(1 + data.length);
@@ -330,8 +330,16 @@ export function appendLeaf(size: number, leaf: Uint8Array, frontierHashes: reado
  * millions; and a right child's left sibling sits just before it, so a parent hashes one slice.
  */
 export class MemoryTree {
+  /** Per level, its nodes' hashes in order, then 65 bytes where parents are hashed from (see #parentInput). */
   #levels: Buffer[] = [];
+  /** Per level, a view of those last 65 bytes. */
+  #inputs: Buffer[] = [];
   #size = 0;
+
+  /** `capacity`: the leaves it will hold, when known, so that its storage is allocated once. */
+  constructor(capacity = 0) {
+    for (let level = 0; Math.floor(capacity / 2 ** level) > 0; level++) this.#allocate(level, Math.floor(capacity / 2 ** level));
+  }
 
   get size(): number {
     return this.#size;
@@ -449,22 +457,32 @@ export class MemoryTree {
     return buildProof(ranges, lookupFromMap(nodes));
   }
 
-  /** 0x01 ‖ left ‖ right for the parent of right child `index` at `level`: the two are adjacent. */
+  /**
+   * 0x01 ‖ left ‖ right for the parent of right child `index` at `level`. The two children are
+   * adjacent: copyWithin moves them beside the prefix at the end of the same buffer (far cheaper
+   * than copying between buffers, a million times over).
+   */
   #parentInput(level: number, index: number): Buffer {
-    (this.#levels[level] as Buffer).copy(scratch, 1, (index - 1) * HASH_SIZE, (index + 1) * HASH_SIZE);
-    scratch[0] = NODE_PREFIX;
-    return PARENT_INPUT;
+    const stored = this.#levels[level] as Buffer;
+    stored.copyWithin(stored.length - 2 * HASH_SIZE, (index - 1) * HASH_SIZE, (index + 1) * HASH_SIZE);
+    return this.#inputs[level] as Buffer;
   }
 
   /** The level's buffer, grown (doubling) to hold slot `index`. */
   #slot(level: number, index: number): Buffer {
-    const needed = (index + 1) * HASH_SIZE;
-    let stored = this.#levels[level];
-    if (!stored || stored.length < needed) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * (stored?.length ?? 0), 64 * HASH_SIZE));
-      stored?.copy(grown);
-      this.#levels[level] = stored = grown;
-    }
+    const stored = this.#levels[level];
+    const capacity = stored ? (stored.length - PARENT_INPUT_SIZE) / HASH_SIZE : 0;
+    if (index < capacity) return stored as Buffer;
+    const grown = this.#allocate(level, Math.max(index + 1, 2 * capacity, 64));
+    stored?.copy(grown, 0, 0, capacity * HASH_SIZE);
+    return grown;
+  }
+
+  #allocate(level: number, capacity: number): Buffer {
+    const stored = Buffer.allocUnsafe(capacity * HASH_SIZE + PARENT_INPUT_SIZE);
+    stored[capacity * HASH_SIZE] = NODE_PREFIX;
+    this.#levels[level] = stored;
+    this.#inputs[level] = stored.subarray(capacity * HASH_SIZE);
     return stored;
   }
 

@@ -19,6 +19,8 @@ export type EntryRangeResult = {
   deferred: DeferredNodes[];
   nodes: number;
   bytes: number;
+  /** How many entries were judged the slow, exact way (ordinary ones never are). */
+  slow: number;
 };
 
 export type DeferredNodes = { seq: number; fromLevel: number; hex: string };
@@ -44,7 +46,7 @@ export async function verifyEntryRange(
   { begin, end }: EntryRange,
   { batchSize = 1_000, onBatch = () => {} }: { batchSize?: number; onBatch?: (entries: number) => void } = {},
 ): Promise<EntryRangeResult> {
-  const verifier = new RangeVerifier(db, begin);
+  const verifier = new RangeVerifier(db, { begin, end });
   try {
     if (begin > 0) await verifier.startAfter(begin - 1);
     while (verifier.next < end) {
@@ -93,17 +95,19 @@ class RangeVerifier {
   readonly #begin: number;
   /** The deepest level whose nodes lie wholly inside ranges starting at `begin`: 2^level divides it. */
   readonly #alignLevel: number;
-  readonly #tree = new MemoryTree();
+  readonly #tree: MemoryTree;
   readonly #scanner = new CanonicalScanner(MEMBERS);
   readonly #deferred: DeferredNodes[] = [];
   #prevHex = GENESIS_PREV_HEX;
   #prevHexUpper = GENESIS_PREV_HEX;
   #nodes = 0;
   #bytes = 0;
+  #slow = 0;
 
-  constructor(db: Snapshot, begin: number) {
+  constructor(db: Snapshot, { begin, end }: EntryRange) {
     this.#db = db;
     this.#begin = begin;
+    this.#tree = new MemoryTree(end - begin);
     this.next = begin;
     this.#alignLevel = begin === 0 ? Infinity : trailingZeros(begin);
   }
@@ -117,7 +121,7 @@ class RangeVerifier {
   }
 
   result(failure: VerifyFailure | null): EntryRangeResult {
-    return { begin: this.#begin, tree: this.#tree, failure, deferred: this.#deferred, nodes: this.#nodes, bytes: this.#bytes };
+    return { begin: this.#begin, tree: this.#tree, failure, deferred: this.#deferred, nodes: this.#nodes, bytes: this.#bytes, slow: this.#slow };
   }
 
   /**
@@ -134,36 +138,41 @@ class RangeVerifier {
     if (levels > this.#alignLevel) return false;
     const seqText = String(seq);
     if (!scanner.valueIs(V, '1') || !scanner.valueIs(SEQ, seqText) || !scanner.stringIs(PREV, this.#prevHex)) return false;
-    const type = scanner.stringValue(TYPE);
-    const actor = scanner.stringValue(ACTOR);
-    const time = scanner.stringValue(TIME);
-    if (type === null || actor === null || time === null) return false;
+    const typeAt = scanner.stringStart(TYPE);
+    const actorAt = scanner.stringStart(ACTOR);
+    const timeAt = scanner.stringStart(TIME);
+    // A time as the content writes it: to the millisecond, in UTC.
+    if (typeAt < 0 || actorAt < 0 || timeAt < 0 || scanner.stringEnd(TIME) - timeAt !== 24 || row.charCodeAt(timeAt + 23) !== UPPER_Z) return false;
+    const typeLength = scanner.stringEnd(TYPE) - typeAt;
+    const actorLength = scanner.stringEnd(ACTOR) - actorAt;
 
     const canonical = row.slice(0, scanner.end);
     const leafHex = leafHexOfText(canonical);
     const leafHexUpper = leafHex.toUpperCase();
     const completedHex = this.#tree.appendHex(leafHex);
     // What is stored beside the content must read seq ⇥ leaf ‖ prev ‖ nodes ⇥ recorded_at ⇥ type ⇥
-    // actor. Compared piece by piece as slices (no copies), with === rather than startsWith: that
-    // compares long strings a character at a time.
+    // actor. Hashes are compared as slices with === (startsWith goes a character at a time), the
+    // short columns against the content's own characters, in place.
     const at = canonical.length + 2 + seqText.length;
-    const timeText = this.#db.timeTextOf(time);
-    const typeAt = at + 2 * HEX_HASH + completedHex.length + 1 + timeText.length + 1;
-    const actorAt = typeAt + type.length + 1;
+    const nodesEnd = at + 2 * HEX_HASH + completedHex.length;
+    const utcSuffix = this.#db.utcSuffix;
+    const typeColumn = nodesEnd + 1 + 23 + utcSuffix.length + 1;
+    const actorColumn = typeColumn + typeLength + 1;
     if (
-      row.length !== actorAt + actor.length ||
+      row.length !== actorColumn + actorLength ||
+      row.charCodeAt(canonical.length) !== TAB ||
       !row.startsWith(seqText, canonical.length + 1) ||
+      row.charCodeAt(at - 1) !== TAB ||
       row.slice(at, at + HEX_HASH) !== leafHexUpper ||
       row.slice(at + HEX_HASH, at + 2 * HEX_HASH) !== this.#prevHexUpper ||
-      row.slice(at + 2 * HEX_HASH, typeAt - timeText.length - 2) !== (completedHex.length === 0 ? '' : completedHex.toUpperCase()) ||
-      row.slice(typeAt - timeText.length - 1, typeAt - 1) !== timeText ||
-      row.slice(typeAt, actorAt - 1) !== type ||
-      row.slice(actorAt) !== actor ||
-      row.charCodeAt(canonical.length) !== TAB ||
-      row.charCodeAt(at - 1) !== TAB ||
-      row.charCodeAt(typeAt - timeText.length - 2) !== TAB ||
-      row.charCodeAt(typeAt - 1) !== TAB ||
-      row.charCodeAt(actorAt - 1) !== TAB
+      row.slice(at + 2 * HEX_HASH, nodesEnd) !== (completedHex.length === 0 ? '' : completedHex.toUpperCase()) ||
+      row.charCodeAt(nodesEnd) !== TAB ||
+      !sameText(row, nodesEnd + 1, timeAt, 23) ||
+      !row.startsWith(utcSuffix, nodesEnd + 24) ||
+      row.charCodeAt(typeColumn - 1) !== TAB ||
+      !sameText(row, typeColumn, typeAt, typeLength) ||
+      row.charCodeAt(actorColumn - 1) !== TAB ||
+      !sameText(row, actorColumn, actorAt, actorLength)
     ) {
       this.#tree.undoAppend();
       return false;
@@ -179,6 +188,7 @@ class RangeVerifier {
   /** Verifies the next entry the slow, exact way, naming the first thing wrong with it. */
   async exact(): Promise<void> {
     const seq = this.next;
+    this.#slow++;
     const db = this.#db;
     const hashes = db.hex('leaf_hash || prev_hash || nodes');
     const [row] = await db.values<[number | string, unknown, string | null, string, string, string]>(
@@ -217,6 +227,13 @@ class RangeVerifier {
 }
 
 const TAB = 0x09;
+const UPPER_Z = 0x5a;
+
+/** Whether text[a, a + length) and text[b, b + length) are the same characters (no copies made). */
+function sameText(text: string, a: number, b: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
+  return true;
+}
 
 /** How many nodes above the leaf appending entry `seq` completes: its parent, grandparent… while the index is odd. */
 export function completedLevels(seq: number): number {

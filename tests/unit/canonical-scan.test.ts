@@ -33,7 +33,9 @@ describe('CanonicalScanner', () => {
     expect(scanner.valueIs(SEQ, '42')).toBe(true);
     expect(scanner.stringIs(PREV, prev)).toBe(true);
     expect(scanner.stringIs(PREV, 'cd'.repeat(32))).toBe(false);
-    expect([scanner.stringValue(TYPE), scanner.stringValue(ACTOR), scanner.stringValue(TIME)]).toEqual(['consent.granted', 'p_x', '2026-11-28T12:00:00.000Z']);
+    const stringOf = (key: number) => text.slice(scanner.stringStart(key), scanner.stringEnd(key));
+    expect([stringOf(TYPE), stringOf(ACTOR), stringOf(TIME)]).toEqual(['consent.granted', 'p_x', '2026-11-28T12:00:00.000Z']);
+    expect(scanner.stringStart(V)).toBe(-1); // a number, not a string
     // A nested "seq" is not the entry's.
     expect(scansWhole('{"a":{"seq":7}}') && scanner.valueStart[SEQ]).toBe(-1);
   });
