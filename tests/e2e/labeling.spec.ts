@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page, type Request } from '@playwright/test';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -85,6 +85,22 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   const lungSlices = Array.from({ length: saved.slices }, (_, k) => k).filter((k) => volume.subarray(k * area, (k + 1) * area).includes(2));
   expect(lungSlices).toEqual([32, 33, 34, 35, 36]);
   await testInfo.attach('viewer-labels.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // A stroke taken back with undo leaves the labels as stored: the autosave after it sends no draft.
+  const drafts: string[] = [];
+  const onRequest = (r: Request) => {
+    if (r.method() === 'PUT' && r.url().includes('/api/annotations/') && r.postDataJSON()?.reason === 'autosave') drafts.push(r.url());
+  };
+  page.on('request', onRequest);
+  await page.keyboard.press('b');
+  await viewer.dragNormalized(0, [0.35, 0.7], [0.6, 0.75]);
+  await expect(panel).toHaveAttribute('data-save', 'dirty');
+  await page.keyboard.press('Control+z');
+  await expect(panel).toHaveAttribute('data-save', 'saved', { timeout: 10_000 });
+  await expect(panel.getByTestId('save-state')).toContainText(/Saved as version|on top of version/);
+  page.off('request', onRequest);
+  expect(drafts).toEqual([]);
+  expect((await annotationUrl()).version).toBe(first.version);
 
   // The labels in MPR: the lung stroke crosses the sagittal plane through the volume's centre.
   await page.keyboard.press('m');

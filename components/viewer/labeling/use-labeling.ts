@@ -63,6 +63,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const version = useRef(0);
   const restoring = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** What the server last stored, as sent: a draft of the very same labels is not worth a request. */
+  const lastStored = useRef<{ labels: string; state: Extract<SaveState, { kind: 'saved' }> } | null>(null);
   const panes = useRef(new Map<string, string>());
   const schema = view?.schema.schema ?? null;
   const editable = Boolean(view?.canEdit);
@@ -154,6 +156,13 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
           labelmaps,
           proposals: proposalUseRef.current,
         };
+        // A stroke undone, or a late event from Cornerstone's own bookkeeping, changes nothing: say
+        // what is stored rather than storing it again as a draft.
+        const labels = JSON.stringify({ ...input, reason: undefined });
+        if (reason === 'autosave' && lastStored.current?.labels === labels) {
+          setSave(lastStored.current.state);
+          return;
+        }
         // Kept in the browser until the server has it: a closed tab or a dropped connection loses nothing.
         keepUnsavedLabels(view.id, input);
         const res = await fetch(`/api/annotations/${view.id}`, {
@@ -168,7 +177,10 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         if (res.status < 500) forgetUnsavedLabels(view.id);
         if (!res.ok) throw new Error(body.message ?? `HTTP ${res.status}`);
         version.current = body.version ?? version.current;
-        setSave({ kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' });
+        const stored = { kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' } as const;
+        // The next draft builds on this version: baseVersion is part of what is compared.
+        lastStored.current = { labels: JSON.stringify({ ...input, baseVersion: version.current, reason: undefined }), state: stored };
+        setSave(stored);
         setView((v) => (v ? { ...v, version: version.current } : v));
         if (reason === 'submit') {
           setView((v) => (v ? { ...v, status: 'submitted', canEdit: false } : v));
