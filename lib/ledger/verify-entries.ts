@@ -177,11 +177,7 @@ class RangeVerifier {
       this.#tree.undoAppend();
       return false;
     }
-    this.#nodes += 1 + levels;
-    this.#prevHex = leafHex;
-    this.#prevHexUpper = leafHexUpper;
-    this.#bytes += canonical.length;
-    this.next = seq + 1;
+    this.#accept(seq, leafHex, leafHexUpper, canonical.length);
     return true;
   }
 
@@ -205,7 +201,7 @@ class RangeVerifier {
     if (storedHashes.slice(0, HEX_HASH) !== leafHex) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
     if (type !== content.type || actor !== content.actor || time !== content.time) fail('entries', seq, COLUMNS_DIFFER);
     this.#append(seq, leafHex, storedHashes.slice(2 * HEX_HASH));
-    this.#bytes += (canonical as string).length;
+    this.#accept(seq, leafHex, leafHex.toUpperCase(), (canonical as string).length);
   }
 
   /** Adds the leaf to the tree and checks the nodes stored with the entry against those its append completed. */
@@ -219,9 +215,14 @@ class RangeVerifier {
       fail('nodes', seq, whyNodesDiffer(storedNodesHex, expected, seq));
     }
     if (own < levels) this.#deferred.push({ seq, fromLevel: own + 1, hex: storedNodesHex.slice(HEX_HASH * own) });
-    this.#nodes += 1 + levels;
+  }
+
+  /** Entry `seq` holds: the chain goes on from its leaf. */
+  #accept(seq: number, leafHex: string, leafHexUpper: string, bytes: number): void {
+    this.#nodes += 1 + completedLevels(seq);
     this.#prevHex = leafHex;
-    this.#prevHexUpper = leafHex.toUpperCase();
+    this.#prevHexUpper = leafHexUpper;
+    this.#bytes += bytes;
     this.next = seq + 1;
   }
 }

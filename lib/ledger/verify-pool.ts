@@ -55,8 +55,10 @@ export async function verifyRangesInParallel(
     if (verified > 0) threads++;
   };
 
-  const data: WorkerData = { databaseUrl, snapshotId: await db.exportId(), batchSize, alignLevel };
-  const pool = existsSync(WORKER_FILE) ? Array.from({ length: workers }, () => startWorker(data, { take, record, onEntries })) : [];
+  const canStart = workers > 0 && existsSync(WORKER_FILE);
+  // The snapshot is exported only when there are workers to open it.
+  const data: WorkerData = { databaseUrl, snapshotId: canStart ? await db.exportId() : null, batchSize, alignLevel };
+  const pool = canStart ? Array.from({ length: workers }, () => startWorker(data, { take, record, onEntries })) : [];
   try {
     const verifiedByWorkers = await Promise.all([...pool.map((w) => w.done), mainThread || pool.length === 0 ? here().then(() => false) : false]);
     threads += verifiedByWorkers.filter(Boolean).length;
