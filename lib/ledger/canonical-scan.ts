@@ -42,8 +42,9 @@ export class CanonicalScanner {
     this.#text = text;
     // No string may hold a backslash, control character or surrogate: with the first such character
     // found at once (irregexp is fast at this), strings can then be skipped to their closing quote.
-    SPECIAL.lastIndex = 0;
-    const limit = SPECIAL.test(text) ? SPECIAL.lastIndex - 1 : text.length;
+    ORDINARY_RUN.lastIndex = 0;
+    ORDINARY_RUN.test(text);
+    const limit = ORDINARY_RUN.lastIndex;
     const end = this.#object(text, 0, limit, 0);
     if (end < 0) return false;
     this.end = end;
@@ -146,7 +147,7 @@ export class CanonicalScanner {
   }
 }
 
-/** Where the string whose contents start at `from` closes (SPECIAL has ruled out escapes before `limit`). */
+/** Where the string whose contents start at `from` closes (no escape comes before `limit`: see ORDINARY_RUN). */
 function closingQuote(text: string, from: number, limit: number): number {
   const end = text.indexOf('"', from);
   return end < 0 || end >= limit ? -1 : end;
@@ -180,8 +181,11 @@ function isDigit(c: number): boolean {
   return c >= DIGIT_0 && c <= DIGIT_9;
 }
 
-/** What no string the scanner admits may hold. Global: `lastIndex` tells where the first one is. */
-const SPECIAL = /[\\\u0000-\u001f\ud800-\udfff]/g;
+/**
+ * The longest run from the start of characters a string the scanner admits may hold: anything but
+ * a backslash, control character or surrogate. Sticky, so `lastIndex` tells where the run ends.
+ */
+const ORDINARY_RUN = /[^\\\u0000-\u001f\ud800-\udfff]*/y;
 const LITERALS = ['true', 'false', 'null'] as const;
 // Deeper nesting than this is no entry's; the exact path can judge it without a deep recursion here.
 const MAX_DEPTH = 64;

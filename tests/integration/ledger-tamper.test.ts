@@ -14,6 +14,7 @@ import { getLogKey } from '@/lib/ledger/log-key';
 import { leafHash, MemoryTree, nodeHash, packCompleted } from '@/lib/ledger/merkle';
 import { generateSignerKey, parseSignerKey } from '@/lib/ledger/signed-note';
 import { verifyLedger, type VerifyOptions } from '@/lib/ledger/verify-ledger';
+import { verifyWorkerCounts } from '@/lib/ledger/verify-pool';
 import { log } from '@/lib/log/logger';
 import { allowTampering, appendSamples } from '../helpers/ledger';
 import { rawQuery } from '../helpers/raw-sql';
@@ -58,6 +59,24 @@ const MODES: { name: string; options: VerifyOptions }[] = [
   { name: 'on one thread', options: { workers: 0 } },
   { name: 'in ranges of 4 on two worker threads', options: { workers: 2, mainThread: false, rangeSize: 4, parallelFrom: 0 } },
 ];
+
+describe(`verification worker threads (${provider})`, () => {
+  it('are kept for the next verification, of this ledger or of another, and give the same answers', async () => {
+    const options = MODES[1]!.options;
+    await ledgerOf(13);
+    const first = await verifyLedger({ databaseUrl: current, ...options });
+    const after = verifyWorkerCounts();
+    expect(after.idle).toBe(2);
+    // (Warm threads share the ranges; on the first run one may start in time to do them all.)
+    expect(await verifyLedger({ databaseUrl: current, ...options })).toEqual({ ...first, threads: expect.any(Number) });
+    const { url } = await ledgerOf(9);
+    await rawQuery(url, `UPDATE ledger_entry SET canonical = REPLACE(canonical, 'research', 'commercial') WHERE seq = 6`);
+    expect(await verifyLedger({ databaseUrl: current, ...options })).toMatchObject({ ok: false, failure: { seq: 6 } });
+    expect(await verifyLedger({ databaseUrl: current, ...options })).toMatchObject({ ok: false, failure: { seq: 6 } });
+    // The same two threads did all of it.
+    expect(verifyWorkerCounts()).toEqual(after);
+  });
+});
 
 describe.each(MODES)(`tampering with the ledger (${provider}), verified $name`, ({ options }) => {
   const verify = () => verifyLedger({ databaseUrl: current, ...options });
