@@ -184,12 +184,13 @@ async function pull(cid: string): Promise<number> {
     });
     line.done();
     const m = report.manifest;
+    const credited = m?.contributors.flatMap((c) => (c.name ? [c.name] : [])) ?? [];
     process.stdout.write(
       [
         m ? `${m.dataset.name} (${m.dataset.purpose}, ${m.dataset.license})` : cid,
         `studies: ${report.studies}`,
         `files: ${report.files} (${formatBytes(report.bytes)}, ${format}) written to ${out}`,
-        `contributors: ${report.contributors}`,
+        `contributors: ${report.contributors}${credited.length ? ` (credited by name: ${credited.join(', ')})` : ''}`,
         `consent verified: ${report.consentVerified}/${report.studies}`,
         `signature: ${option('--trusted-key') ? 'checked against the key you trust' : 'checked against the key in the manifest (pin one with --trusted-key)'}`,
       ].join('\n') + '\n',

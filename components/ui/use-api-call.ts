@@ -29,6 +29,10 @@ export function useApiCall() {
 export async function callApi<T>(url: string, { method = 'GET', json }: { method?: string; json?: unknown } = {}): Promise<T> {
   const res = await fetch(url, json === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
   const body = res.status === 204 ? {} : await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error((body as { message?: string }).message ?? `Cohort answered ${res.status}.`);
+  if (!res.ok) {
+    const { message = `Cohort answered ${res.status}.`, fields = {} } = body as { message?: string; fields?: Record<string, string[]> };
+    // What is wrong with each field, not only that some are.
+    throw new Error([message, ...Object.values(fields).flat()].join(' '));
+  }
   return body as T;
 }

@@ -1,12 +1,13 @@
 import { getDb } from '@/lib/db/client';
 import { pseudonymOf } from '@/lib/ledger/pseudonym';
 
-export type Contributor = { id: string; roles: ('reader' | 'reviewer')[]; labels: number; reviews: number };
+/** `name` only for those who opted in to be credited by name (see lib/users/credit-name). */
+export type Contributor = { id: string; roles: ('reader' | 'reviewer')[]; labels: number; reviews: number; name?: string };
 
 /**
  * Who made the labels a dataset holds, by their ledger pseudonyms: each label's reader, and the
- * reviewers whose acceptance the ledger records (`annotation.reviewed`, decision accept). Names never
- * appear: a contributor is credited by name only where they opt in, which the manifest then says.
+ * reviewers whose acceptance the ledger records (`annotation.reviewed`, decision accept). A name is
+ * given only for contributors who opted in to credit, as they asked to be credited.
  */
 export async function findContributors(labels: readonly { annotationId: string }[]): Promise<Contributor[]> {
   const db = getDb();
@@ -25,6 +26,11 @@ export async function findContributors(labels: readonly { annotationId: string }
     const c = get(r.actor);
     c.reviews += 1;
     if (!c.roles.includes('reviewer')) c.roles.push('reviewer');
+  }
+  // Opted-in users are few: their pseudonyms are computed rather than every contributor's user looked up.
+  for (const user of await db.user.findMany({ where: { creditName: { not: null } }, select: { id: true, creditName: true } })) {
+    const contributor = byId.get(pseudonymOf(user.id));
+    if (contributor) contributor.name = user.creditName!;
   }
   return [...byId.values()].sort((a, b) => b.labels + b.reviews - (a.labels + a.reviews) || a.id.localeCompare(b.id));
 }

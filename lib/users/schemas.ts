@@ -31,3 +31,16 @@ export const ZFindUsersQuery = z.object({
   status: z.enum(USER_STATUSES).optional(),
 });
 export type FindUsersQuery = z.infer<typeof ZFindUsersQuery>;
+
+/** A contributor's credit: the name to print in the datasets they label for, or null (pseudonym only). */
+export const ZSetCreditName = z.object({
+  creditName: z
+    .string()
+    .trim()
+    .min(1, 'Enter the name to be credited under, or turn credit off.')
+    .max(120, 'At most 120 characters.')
+    // It is printed in tables and READMEs of published datasets.
+    .regex(/^[^\p{Cc}|`<>]*$/u, 'No control characters, |, `, < or >.')
+    .nullable(),
+});
+export type SetCreditNameInput = z.infer<typeof ZSetCreditName>;

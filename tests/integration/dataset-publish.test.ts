@@ -17,6 +17,7 @@ import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as versionsRoute from '@/app/api/datasets/[datasetId]/versions/route';
 import * as keyRoute from '@/app/api/dataset-versions/[versionId]/key/route';
+import * as creditRoute from '@/app/api/account/credit/route';
 import { createDataset } from '@/lib/datasets/create-dataset';
 import { decryptFile } from '@/lib/datasets/export/file-encryption';
 import { verifyManifest } from '@/lib/datasets/manifest/verify-manifest';
@@ -68,6 +69,8 @@ beforeAll(async () => {
   engineer = await signedInUser(['ml_engineer']);
   const reader = await signedInUser(['radiologist']);
   const reviewer = await signedInUser(['radiologist']);
+  // The reviewer asks to be credited by name; the reader does not.
+  expect((await callRoute(creditRoute, 'PUT', '/api/account/credit', { session: reviewer.session, body: { creditName: '  Dr. Rae Viewer ' } })).json).toEqual({ creditName: 'Dr. Rae Viewer' });
   ({ id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name: 'Publish', schema: SCHEMA, readers: [reader.id], reviewers: [reviewer.id] }), actorId: engineer.id }));
   for (const [name, answer] of [['ann', 'normal'], ['bob', 'abnormal'], ['cyd', 'normal']] as const) {
     const st = await ctStudyOf(`PUB-${name.toUpperCase()}`, admin, { slices: 2 });
@@ -138,6 +141,8 @@ describe('publishing a private version', () => {
     expect(manifest.encryption).toMatchObject({ algorithm: 'AES-256-GCM' });
     expect(manifest.files.map((f) => f.kind)).toEqual(expect.arrayContaining(['dicom', 'dicom-seg', 'labels-json', 'csv', 'card', 'nifti-image', 'nifti-label', 'nnunet-json', 'monai-json']));
     expect(manifest.contributors.map((c) => c.roles.join('+')).sort()).toEqual(['reader', 'reviewer']);
+    // Named only where they opted in: the reviewer, not the reader.
+    expect(manifest.contributors.map((c) => [c.roles[0], c.name ?? null]).sort()).toEqual([['reader', null], ['reviewer', 'Dr. Rae Viewer']]);
     expect(JSON.stringify(manifest)).not.toMatch(/PUB-ANN|Patient\^/);
   });
 
@@ -309,7 +314,9 @@ describe('an open dataset', () => {
     expect(manifest.encryption).toBeNull();
     const dicom = manifest.files.find((f) => f.kind === 'dicom')!;
     expect(dicomParser.parseDicom(await bytesOf(result.rootCid, dicom.path)).string('x00100020')).toMatch(/^patient-/);
-    expect((await bytesOf(result.rootCid, 'README.md')).toString('utf8')).toContain('# Open lungs');
+    const card = (await bytesOf(result.rootCid, 'README.md')).toString('utf8');
+    expect(card).toContain('# Open lungs');
+    expect(card).toMatch(/\| Dr\. Rae Viewer \(`p_[a-z2-7]{26}`\) \| reviewer \|/);
     expect((await callRoute(keyRoute, 'GET', '/x', { session: engineer.session, params: { versionId } })).status).toBe(404);
   });
 });

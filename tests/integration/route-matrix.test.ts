@@ -248,6 +248,8 @@ const ROUTES: RouteCase[] = [
     // A token of the caller's own: revoking someone else's is a 404 (access-tokens.test.ts).
     params: async (c) => ({ tokenId: (await createAccessToken(c.userId, { name: 'Matrix', expiresInDays: 7 })).view.id }),
   },
+  { method: 'GET', template: '/api/account/credit', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200 },
+  { method: 'PUT', template: '/api/account/credit', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, body: () => ({ creditName: 'Matrix Reader' }) },
   { method: 'GET', template: '/api/account/recipient-keys', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200 },
   { method: 'POST', template: '/api/account/recipient-keys', access: ['radiologist', 'ml_engineer', 'admin'], ok: 201, body: () => ({ label: 'Matrix laptop', recipient: generateIdentity().recipient }) },
   {

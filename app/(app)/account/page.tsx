@@ -5,6 +5,7 @@ import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { ThemeToggle } from '@/components/theme/ThemeToggle';
+import { CreditName } from '@/components/account/CreditName';
 import { RecipientKeys } from '@/components/account/RecipientKeys';
 import { SharedDatasets } from '@/components/account/SharedDatasets';
 import { ACCESS_TOKEN_ROLES } from '@/lib/access-tokens/access-token-roles';
@@ -14,6 +15,8 @@ import { env } from '@/lib/config/env';
 import { findUserGrants } from '@/lib/datasets/grants/find-user-grants';
 import { findRecipientKeys } from '@/lib/recipient-keys/find-recipient-keys';
 import { RECIPIENT_KEY_ROLES } from '@/lib/recipient-keys/recipient-key-roles';
+import { getCreditName } from '@/lib/users/credit-name';
+import { CREDIT_ROLES } from '@/lib/users/credit-roles';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -21,6 +24,7 @@ export default async function AccountPage() {
   const user = await requirePageUser();
   const holdsKeys = hasRole(user, ...RECIPIENT_KEY_ROLES);
   const [keys, grants] = holdsKeys ? await Promise.all([findRecipientKeys(user.id), findUserGrants(user.id)]) : [[], []];
+  const creditName = hasRole(user, ...CREDIT_ROLES) ? await getCreditName(user.id) : undefined;
   return (
     <>
       <PageHeader title="Account" description="Your sign-in and roles. Roles are given by an administrator." />
@@ -50,6 +54,12 @@ export default async function AccountPage() {
           )}
         </div>
       </Card>
+      {creditName !== undefined && (
+        <Card className="mt-4 max-w-xl">
+          <h2 className="mb-3 font-semibold">Credit in datasets</h2>
+          <CreditName initialCreditName={creditName} accountName={user.name} />
+        </Card>
+      )}
       {holdsKeys && (
         <>
           <Card className="mt-4 max-w-3xl">
