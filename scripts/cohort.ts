@@ -131,9 +131,13 @@ async function pull(cid: string): Promise<number> {
   const out = option('--out');
   const from = option('--from');
   const gateway = option('--gateway');
+  const repo = option('--repo');
   const format = option('--format') ?? 'all';
-  if (!out || (!from && !gateway) || (from && gateway)) {
-    process.stderr.write('usage: cohort pull <cid> --out <dir> (--from <peer multiaddr> | --gateway <url>) [--key <key file> [--identity <age identity file>]] [--trusted-key <vkey>]\n');
+  if (!out || [from, gateway, repo].filter(Boolean).length > 1) {
+    process.stderr.write(
+      'usage: cohort pull <cid> --out <dir> [--from <peer multiaddr> | --gateway <url> | --repo <IPFS repository dir>] [--key <key file> [--identity <age identity file>]] [--trusted-key <vkey>]\n' +
+        '  (no source: this installation\'s own repository, read offline while its server is stopped)\n',
+    );
     return 2;
   }
   const { PULL_FORMATS, isPullFormat } = await import('../lib/datasets/pull/pull-formats');
@@ -166,7 +170,8 @@ async function pull(cid: string): Promise<number> {
   const timeoutMs = Number(option('--timeout') ?? 30_000);
   let node;
   try {
-    node = await openPullSource(cid, from ? { peer: from } : { gateway: gateway! }, timeoutMs);
+    const { env } = await import('../lib/config/env');
+    node = await openPullSource(cid, from ? { peer: from } : gateway ? { gateway } : { repo: repo ?? env.ipfsDir }, timeoutMs);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;

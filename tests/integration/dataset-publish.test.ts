@@ -25,6 +25,7 @@ import type { Manifest } from '@/lib/datasets/manifest/manifest-schema';
 import { publishVersion, runPublishJob } from '@/lib/datasets/publish/run-publish-job';
 import { ZCreateDatasetInput } from '@/lib/datasets/schemas';
 import { getDb } from '@/lib/db/client';
+import { env } from '@/lib/config/env';
 import { getIpfs, stopIpfs } from '@/lib/ipfs/get-ipfs';
 import { getLogKey } from '@/lib/ledger/log-key';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
@@ -180,6 +181,16 @@ describe('publishing a private version', () => {
   });
 });
 
+/** One digest of every file under `dir`, names and bytes: whether anything in it changed. */
+async function treeDigest(dir: string): Promise<string> {
+  const digest = createHash('sha256');
+  for (const file of (await fs.readdir(dir, { recursive: true })).sort()) {
+    const full = path.join(dir, file);
+    if ((await fs.stat(full)).isFile()) digest.update(file).update(await fs.readFile(full));
+  }
+  return digest.digest('hex');
+}
+
 describe('pulling a version on another node', () => {
   let published: { versionId: string; rootCid: string; keyFile: string };
   const work = () => fs.mkdtemp(path.join(os.tmpdir(), 'cohort-pull-'));
@@ -208,6 +219,54 @@ describe('pulling a version on another node', () => {
     expect(dicomParser.parseDicom(await fs.readFile(path.join(out, 'dicom', dicom))).string('x00120062')).toBe('YES');
     expect(await fs.readFile(path.join(out, 'README.md'), 'utf8')).toContain('# Private lungs');
   });
+
+  it('reads it offline from an IPFS repository on disk, checking every block, and refuses a repository short of a block or in use', async () => {
+    // This installation's repository as carried over on a disk (the server's own is held by its running node).
+    const repo = path.join(await work(), 'ipfs');
+    await fs.cp(env.ipfsDir, repo, { recursive: true, filter: (file) => path.basename(file) !== 'repo.lock' });
+    const before = await treeDigest(repo);
+    const node = await openPullSource(published.rootCid, { repo }, 10_000);
+    const out = await work();
+    try {
+      const report = await pullDataset({ ipfs: node, cid: published.rootCid, out, key: JSON.parse(await fs.readFile(published.keyFile, 'utf8')), trustedVerifierKey: getLogKey().verifierKey });
+      expect(report.problems).toEqual([]);
+      expect(report).toMatchObject({ ok: true, studies: 3, consentVerified: 3 });
+    } finally {
+      await node.stop();
+    }
+    expect(await treeDigest(repo)).toBe(before);
+
+    // The CLI with --repo, as a holder without network would run it.
+    const cli = await execFileAsync('npx', ['tsx', 'scripts/cohort.ts', 'pull', published.rootCid, '--repo', repo, '--out', await work(), '--key', published.keyFile], {
+      env: { ...process.env, COHORT_LOG_LEVEL: 'silent' },
+    });
+    expect(cli.stdout).toContain('consent verified: 3/3');
+    expect(cli.stdout).toMatch(/\nverified\n/);
+    // With no source, this installation's own repository: held by the running node here, so it says where to pull from instead.
+    const own = await execFileAsync('npx', ['tsx', 'scripts/cohort.ts', 'pull', published.rootCid, '--out', await work()], { env: { ...process.env, COHORT_LOG_LEVEL: 'silent' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(own.code).toBe(1);
+    expect(own.stderr).toMatch(/in use by process \d+.*pull with --gateway/);
+
+    await expect(openPullSource(published.rootCid, { repo: env.ipfsDir }, 5_000)).rejects.toThrow(/in use by .*pull with --gateway/);
+    await expect(openPullSource(published.rootCid, { repo: await work() }, 5_000)).rejects.toThrow(/not an IPFS repository/);
+    // A block gone from the copy: nothing is pulled, and the error says the repository lacks part of the version.
+    const manifestBlock = await (await getIpfs()).getBlock((await (await getIpfs()).stat(published.rootCid, 'manifest.json')).cid);
+    let victim: string | undefined;
+    for (const file of await fs.readdir(path.join(repo, 'blocks'), { recursive: true })) {
+      const full = path.join(repo, 'blocks', file);
+      if ((await fs.stat(full)).isFile() && Buffer.compare(await fs.readFile(full), Buffer.from(manifestBlock)) === 0) victim = full;
+    }
+    expect(victim).toBeDefined();
+    await fs.rm(victim!);
+    await expect(openPullSource(published.rootCid, { repo }, 5_000)).rejects.toThrow(/does not hold all of .*Block \w+ is missing/);
+    // And a block whose bytes were changed on the disk is refused by its CID.
+    await fs.cp(env.ipfsDir, repo, { recursive: true, force: true, filter: (file) => path.basename(file) !== 'repo.lock' });
+    await fs.writeFile(victim!, Buffer.from(manifestBlock).map((b, i) => (i === 10 ? b ^ 0xff : b)));
+    await expect(openPullSource(published.rootCid, { repo }, 5_000)).rejects.toThrow(/does not match its CID/);
+  }, 120_000);
 
   it('says so, within the timeout, when the peer cannot be reached', async () => {
     const { peerId } = await (await getIpfs()).info();
