@@ -7,6 +7,7 @@ import type { LoadedSeries } from '../load-series';
 import type { LabelingTool } from '../shortcuts';
 import type { ViewerTools } from '../viewer-tools';
 import { base64ToBytes, bytesToBase64 } from './base64.client';
+import { labelsKey } from './labels-key';
 import type { ProposalUse } from '@/lib/annotations/get-annotation';
 import type { ProposalContent } from '@/lib/inference/proposal-content';
 import type { AnnotationView, LabelingSetup } from './labeling-setup';
@@ -101,7 +102,11 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         setAnswers(initial.current.content.answers);
         setActiveSegment(v.schema.schema.segments[0]?.value ?? null);
         setRegionClass([...v.schema.schema.boxes, ...v.schema.schema.polygons][0]?.id ?? null);
-        setSave({ kind: 'saved', version: v.version, at: v.draft?.savedAt ?? v.saved?.savedAt ?? null, draft: Boolean(v.draft) });
+        const state = { kind: 'saved', version: v.version, at: v.draft?.savedAt ?? v.saved?.savedAt ?? null, draft: Boolean(v.draft) } as const;
+        // What the server holds: an autosave of the very same labels (a late event from restoring them) sends nothing.
+        const { content, labelmaps } = initial.current;
+        lastStored.current = { labels: labelsKey({ baseVersion: v.version, schemaVersion: v.schema.version, content, labelmaps, proposals: labels?.proposals ?? [] }), state };
+        setSave(state);
       })
       .catch((err: unknown) => !cancelled && setSave({ kind: 'error', message: err instanceof Error ? err.message : String(err) }));
     // The study's comments: a reader sent back sees what to change.
@@ -158,7 +163,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         };
         // A stroke undone, or a late event from Cornerstone's own bookkeeping, changes nothing: say
         // what is stored rather than storing it again as a draft.
-        const labels = JSON.stringify({ ...input, reason: undefined });
+        const labels = labelsKey(input);
         if (reason === 'autosave' && lastStored.current?.labels === labels) {
           setSave(lastStored.current.state);
           return;
@@ -179,7 +184,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         version.current = body.version ?? version.current;
         const stored = { kind: 'saved', version: version.current, at: new Date().toISOString(), draft: reason === 'autosave' } as const;
         // The next draft builds on this version: baseVersion is part of what is compared.
-        lastStored.current = { labels: JSON.stringify({ ...input, baseVersion: version.current, reason: undefined }), state: stored };
+        lastStored.current = { labels: labelsKey({ ...input, baseVersion: version.current }), state: stored };
         setSave(stored);
         setView((v) => (v ? { ...v, version: version.current } : v));
         if (reason === 'submit') {
