@@ -31,8 +31,8 @@ export function CreditName({ initialCreditName, accountName }: { initialCreditNa
   return (
     <form onSubmit={save} className="space-y-3 text-sm" data-testid="credit-name">
       <p className="text-slate-600 dark:text-slate-400">
-        Published datasets list their contributors by ledger pseudonym. Opt in to have your name printed beside yours in the manifest and dataset card of
-        versions published from now on. Versions already published cannot change, and the ledger never holds names.
+        Published datasets name their contributors by ledger pseudonym. Opt in to have your name printed beside your pseudonym in the manifest and
+        dataset card of versions published from now on. Versions already published cannot change, and the ledger never holds names.
       </p>
       <label className="flex items-center gap-2">
         <input type="checkbox" checked={credit} onChange={(e) => setCredit(e.target.checked)} />
