@@ -189,10 +189,12 @@ async function pull(cid: string): Promise<number> {
     });
     line.done();
     const m = report.manifest;
-    const credited = m?.contributors.flatMap((c) => (c.name ? [c.name] : [])) ?? [];
+    // What the manifest says is someone else's text: no control character of it reaches the terminal.
+    const printable = (text: string) => text.replace(/\p{Cc}/gu, '');
+    const credited = m?.contributors.flatMap((c) => (c.name ? [printable(c.name)] : [])) ?? [];
     process.stdout.write(
       [
-        m ? `${m.dataset.name} (${m.dataset.purpose}, ${m.dataset.license})` : cid,
+        m ? printable(`${m.dataset.name} (${m.dataset.purpose}, ${m.dataset.license})`) : cid,
         `studies: ${report.studies}`,
         `files: ${report.files} (${formatBytes(report.bytes)}, ${format}) written to ${out}`,
         `contributors: ${report.contributors}${credited.length ? ` (credited by name: ${credited.join(', ')})` : ''}`,
