@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZRole } from '@/lib/auth/roles';
+import { PRINTABLE_NAME } from '@/lib/format/printable-name';
 
 const ZName = z.string().trim().min(1, 'Enter a name').max(200);
 const ZEmail = z
@@ -39,8 +40,8 @@ export const ZSetCreditName = z.object({
     .trim()
     .min(1, 'Enter the name to be credited under, or turn credit off.')
     .max(120, 'At most 120 characters.')
-    // It is printed in tables and READMEs of published datasets.
-    .regex(/^[^\p{Cc}|`<>]*$/u, 'No control characters, |, `, < or >.')
+    // It is printed in the tables and READMEs of published datasets, and by `cohort pull`.
+    .regex(PRINTABLE_NAME, 'No control characters, |, `, < or >.')
     .nullable(),
 });
 export type SetCreditNameInput = z.infer<typeof ZSetCreditName>;

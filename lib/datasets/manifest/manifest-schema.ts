@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRINTABLE_NAME } from '@/lib/format/printable-name';
 
 /**
  * manifest.json of a published dataset version: what a holder verifies without trusting Cohort.
@@ -84,7 +85,7 @@ export const ZManifest = z
     studies: z.array(ZManifestStudy),
     files: z.array(ZManifestFile),
     contributors: z.array(
-      z.object({ id: z.string().regex(/^p_[a-z2-7]{26}$/), roles: z.array(z.enum(['reader', 'reviewer'])), labels: z.number().int().min(0), reviews: z.number().int().min(0), name: z.string().optional() }).strict(),
+      z.object({ id: z.string().regex(/^p_[a-z2-7]{26}$/), roles: z.array(z.enum(['reader', 'reviewer'])), labels: z.number().int().min(0), reviews: z.number().int().min(0), name: z.string().min(1).max(120).regex(PRINTABLE_NAME).optional() }).strict(),
     ),
     models: z.array(z.object({ name: z.string(), version: z.string(), sha256: ZSha256, studies: z.number().int().min(0) }).strict()),
   })
