@@ -170,8 +170,9 @@ async function pull(cid: string): Promise<number> {
   const timeoutMs = Number(option('--timeout') ?? 30_000);
   let node;
   try {
-    const { env } = await import('../lib/config/env');
-    node = await openPullSource(cid, from ? { peer: from } : gateway ? { gateway } : { repo: repo ?? env.ipfsDir }, timeoutMs);
+    // No source given: this installation's own repository.
+    const source = from ? { peer: from } : gateway ? { gateway } : { repo: repo ?? (await import('../lib/config/env')).env.ipfsDir };
+    node = await openPullSource(cid, source, timeoutMs);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;

@@ -177,7 +177,7 @@ class RangeVerifier {
       this.#tree.undoAppend();
       return false;
     }
-    this.#accept(seq, leafHex, leafHexUpper, canonical.length);
+    this.#accept(seq, levels, leafHex, leafHexUpper, canonical.length);
     return true;
   }
 
@@ -200,12 +200,15 @@ class RangeVerifier {
     const leafHex = leafHexOfText(canonical as string);
     if (storedHashes.slice(0, HEX_HASH) !== leafHex) fail('entries', seq, 'its content does not match its leaf hash: it was changed after it was recorded');
     if (type !== content.type || actor !== content.actor || time !== content.time) fail('entries', seq, COLUMNS_DIFFER);
-    this.#append(seq, leafHex, storedHashes.slice(2 * HEX_HASH));
-    this.#accept(seq, leafHex, leafHex.toUpperCase(), (canonical as string).length);
+    const levels = this.#append(seq, leafHex, storedHashes.slice(2 * HEX_HASH));
+    this.#accept(seq, levels, leafHex, leafHex.toUpperCase(), (canonical as string).length);
   }
 
-  /** Adds the leaf to the tree and checks the nodes stored with the entry against those its append completed. */
-  #append(seq: number, leafHex: string, storedNodesHex: string): void {
+  /**
+   * Adds the leaf to the tree and checks the nodes stored with the entry against those its append
+   * completed; returns how many it completed.
+   */
+  #append(seq: number, leafHex: string, storedNodesHex: string): number {
     const completedHex = this.#tree.appendHex(leafHex);
     const levels = completedLevels(seq);
     // Levels up to alignLevel are the same nodes in this range's tree as in the whole ledger's.
@@ -215,11 +218,12 @@ class RangeVerifier {
       fail('nodes', seq, whyNodesDiffer(storedNodesHex, expected, seq));
     }
     if (own < levels) this.#deferred.push({ seq, fromLevel: own + 1, hex: storedNodesHex.slice(HEX_HASH * own) });
+    return levels;
   }
 
-  /** Entry `seq` holds: the chain goes on from its leaf. */
-  #accept(seq: number, leafHex: string, leafHexUpper: string, bytes: number): void {
-    this.#nodes += 1 + completedLevels(seq);
+  /** Entry `seq` holds, with the `levels` nodes its append completed: the chain goes on from its leaf. */
+  #accept(seq: number, levels: number, leafHex: string, leafHexUpper: string, bytes: number): void {
+    this.#nodes += 1 + levels;
     this.#prevHex = leafHex;
     this.#prevHexUpper = leafHexUpper;
     this.#bytes += bytes;

@@ -64,7 +64,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const version = useRef(0);
   const restoring = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  /** What the server last stored, as sent: a draft of the very same labels is not worth a request. */
+  /** What the server holds (as labelsKey) and the state that says so: a draft of the very same labels is not worth a request. */
   const lastStored = useRef<{ labels: string; state: Extract<SaveState, { kind: 'saved' }> } | null>(null);
   const panes = useRef(new Map<string, string>());
   const schema = view?.schema.schema ?? null;
