@@ -9,6 +9,12 @@ const nextConfig = {
   // Native addons, WebAssembly, asm.js (daikon's decoders) and the IPFS stack, loaded from node_modules at run time, never bundled.
   serverExternalPackages: [
     'daikon',
+    // The image decoders (lib/dicom/codecs): Emscripten glue that finds its .wasm beside itself.
+    '@cornerstonejs/codec-charls',
+    '@cornerstonejs/codec-libjpeg-turbo-8bit',
+    '@cornerstonejs/codec-openjpeg',
+    '@cornerstonejs/codec-openjph',
+    '@cornerstonejs/jpeg-lossless-decoder-js',
     '@prisma/schema-engine-wasm',
     '@prisma/adapter-better-sqlite3',
     '@prisma/adapter-pg',

@@ -1,11 +1,10 @@
-/** The little of daikon Cohort uses: parsing a file and decoding its compressed pixels (lib/dicom/frame-pixels.ts). */
-declare module 'daikon' {
-  interface Image {
-    /** Pixel Data, decompressed when it was compressed (every frame). */
-    getRawData(): ArrayBuffer;
+/** The little of daikon Cohort uses: pdf.js's JPEG decoder as daikon ships it, for 12-bit JPEG (lib/dicom/codecs/js-jpeg-decoders.ts). */
+declare module 'daikon/lib/jpeg-baseline.js' {
+  export class JpegImage {
+    parse(data: Uint8Array): void;
+    width: number;
+    height: number;
+    components: unknown[];
+    getData16(width: number, height: number): Uint16Array;
   }
-  const daikon: {
-    Series: { parseImage(data: DataView): Image | null };
-  };
-  export default daikon;
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 /**
  * A series thumbnail from Cohort's DICOMweb (/thumbnail), or, when the server cannot render it
- * (compressed or colour images are decoded in the viewer), a tile naming the modality.
+ * (a segmentation, float pixels, video, a corrupt codestream), a tile naming the modality.
  */
 export function Thumbnail({ src, label, size = 64 }: { src: string; label: string; size?: number }) {
   const [failed, setFailed] = useState(false);

@@ -2,73 +2,107 @@ import fs from 'node:fs/promises';
 import dicomParser from 'dicom-parser';
 import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { bufferReader, nativeFrameBytes, readNativeFrame, type NativePixels } from './read-native-frame';
+import { decodedPhotometric, decodeFrame, hasDecoder } from './codecs/decode-frame';
+import { encapsulatedFrames } from './encapsulated-frames';
+import { bufferReader, readNativeFrame, type NativePixels, type PositionalReader } from './read-native-frame';
 import { PIXEL_DATA } from './read-header';
 import { EXPLICIT_VR_BIG_ENDIAN, isNativeOnDisk, transferSyntaxOf } from './transfer-syntaxes';
 
-/** Compressed syntaxes decoded on the server (daikon's decoders); HTJ2K is not among them. */
-const DECODABLE = new Set([
-  '1.2.840.10008.1.2.4.50', // JPEG baseline
-  '1.2.840.10008.1.2.4.51', // JPEG extended
-  '1.2.840.10008.1.2.4.57', // JPEG lossless
-  '1.2.840.10008.1.2.4.70', // JPEG lossless, first-order prediction
-  '1.2.840.10008.1.2.4.80', // JPEG-LS lossless
-  '1.2.840.10008.1.2.4.81', // JPEG-LS near-lossless
-  '1.2.840.10008.1.2.4.90', // JPEG 2000 lossless
-  '1.2.840.10008.1.2.4.91', // JPEG 2000
-  '1.2.840.10008.1.2.5', // RLE lossless
-]);
+/** What reading an instance's frames needs from its header. */
+export type FrameSource = NativePixels & { transferSyntaxUid: string };
+export type StoredPixels = FrameSource & { sha256: string; size: number };
 
-export type StoredPixels = NativePixels & { sha256: string; transferSyntaxUid: string };
+/** A frame's native little-endian samples, the colour space they are in, and their layout. */
+export type FrameSamples = {
+  samples: Buffer;
+  /** The header's, unless the codec converted colour (JPEG YCbCr, JPEG 2000 RCT/ICT: RGB). */
+  photometricInterpretation: string;
+  /** 0: interleaved, 1: one plane per sample (as the header says). */
+  planarConfiguration: number;
+};
 
-/** Whether framePixels can give this instance's frames as native samples. */
-export function canDecodeFrames(row: Pick<StoredPixels, 'transferSyntaxUid' | 'photometricInterpretation'>): boolean {
-  if (isNativeOnDisk(row.transferSyntaxUid) || transferSyntaxOf(row.transferSyntaxUid)?.deflated) return true;
-  // Decoders turn colour into something other than what the header says (YBR into RGB): grayscale only.
-  return DECODABLE.has(row.transferSyntaxUid) && /^MONOCHROME[12]$/.test(row.photometricInterpretation);
+/** Whether frameSamples can read this instance's frames: native, deflated, or a syntax with a decoder here. */
+export function canReadFrames(row: Pick<FrameSource, 'transferSyntaxUid'>): boolean {
+  return isNativeOnDisk(row.transferSyntaxUid) || !!transferSyntaxOf(row.transferSyntaxUid)?.deflated || hasDecoder(row.transferSyntaxUid);
 }
 
 /**
- * Frames (numbered from 1) as native little-endian samples, whatever the stored form: read from the
- * file at the offsets indexed at ingest (byte-swapped when big endian), inflated (deflated files), or
- * decoded (compressed grayscale: JPEG, JPEG-LS, JPEG 2000, RLE). Throws NOT_ACCEPTABLE for what
- * cannot be decoded here (see canDecodeFrames).
+ * Whether framePixels can give this instance's frames as the native form of its own header: as
+ * canReadFrames, except compressed colour the codec converts (a JPEG labelled YBR_FULL_422 decodes
+ * to RGB, which is not what the header says of the samples).
  */
-export async function framePixels(row: StoredPixels, frames: readonly number[]): Promise<Buffer[]> {
-  if (!canDecodeFrames(row)) {
-    throw new AppError('NOT_ACCEPTABLE', `${transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid} ${row.photometricInterpretation || ''} frames are not decoded on the server; the viewer decodes them.`);
-  }
-  const path = getBlobStore().pathOf(row.sha256);
-  if (isNativeOnDisk(row.transferSyntaxUid)) {
-    const file = await fs.open(path, 'r');
-    try {
-      return await Promise.all(frames.map((n) => readNativeFrame(file, row, n, row.transferSyntaxUid === EXPLICIT_VR_BIG_ENDIAN)));
-    } finally {
-      await file.close();
-    }
-  }
-  if (transferSyntaxOf(row.transferSyntaxUid)?.deflated) {
-    // The pixel data offsets of a deflated file are in its inflated data set (as read at ingest).
-    const inflated = dicomParser.parseDicom(await fs.readFile(path), { untilTag: PIXEL_DATA }).byteArray;
-    return Promise.all(frames.map((n) => readNativeFrame(bufferReader(inflated), row, n)));
-  }
-  return decodeFrames(await fs.readFile(path), row, frames);
+export function canDecodeFrames(row: Pick<FrameSource, 'transferSyntaxUid' | 'photometricInterpretation'>): boolean {
+  return canReadFrames(row) && decodedPhotometric(row.transferSyntaxUid, row.photometricInterpretation) === row.photometricInterpretation;
 }
 
-async function decodeFrames(file: Buffer, row: StoredPixels, frames: readonly number[]): Promise<Buffer[]> {
-  // Loaded on first use: most installations store native images, and daikon's JPEG-LS decoder is large.
-  const { default: daikon } = await import('daikon');
-  const frameBytes = nativeFrameBytes(row);
-  const image = daikon.Series.parseImage(new DataView(file.buffer, file.byteOffset, file.byteLength));
-  if (!image || frameBytes === null) throw new AppError('NOT_ACCEPTABLE', 'This image could not be decoded on the server; the viewer decodes it.');
-  let decoded: ArrayBuffer;
-  try {
-    // Every frame is decoded at once (daikon has no other way), so a request's frames share one decode.
-    decoded = image.getRawData();
-  } catch (err) {
-    throw new AppError('NOT_ACCEPTABLE', `This image could not be decoded on the server (${(err as Error).message}); the viewer decodes it.`);
+/**
+ * Frames (numbered from 1) of a stored instance as native little-endian samples, whatever the stored
+ * form: read at the offsets indexed at ingest (byte-swapped when big endian), inflated (deflated
+ * files), or decoded (JPEG, JPEG-LS, JPEG 2000, HTJ2K, RLE: lib/dicom/codecs). The pixels people
+ * and models look at; colour may come out as RGB where the header says YBR (see FrameSamples).
+ */
+export async function frameSamples(row: StoredPixels, frames: readonly number[]): Promise<FrameSamples[]> {
+  if (!canReadFrames(row)) throw new AppError('NOT_ACCEPTABLE', `${transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid} frames are not decoded on the server; the viewer decodes them.`);
+  const path = getBlobStore().pathOf(row.sha256);
+  if (transferSyntaxOf(row.transferSyntaxUid)?.deflated) {
+    // The pixel data offsets of a deflated file are in its inflated data set (as read at ingest).
+    const dataSet = dicomParser.parseDicom(await fs.readFile(path), { untilTag: PIXEL_DATA });
+    return readFrames(bufferReader(dataSet.byteArray), row, frames, dataSet.uint16('x00280006') ?? 0);
   }
-  if (decoded.byteLength < row.frames * frameBytes) throw new AppError('NOT_ACCEPTABLE', 'This image decoded to fewer pixels than its header says.');
-  // The decoders give samples in this machine's byte order: little endian on every platform Node runs on.
-  return frames.map((n) => Buffer.from(decoded.slice((n - 1) * frameBytes, n * frameBytes)));
+  const file = await fs.open(path, 'r');
+  try {
+    return await readFrames(file, row, frames, await planarConfiguration(file, row));
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Frames as the native form of the instance's own header (WADO-RS frames as explicit VR little
+ * endian, inference, exports): NOT_ACCEPTABLE where canDecodeFrames says no.
+ */
+export async function framePixels(row: StoredPixels, frames: readonly number[]): Promise<Buffer[]> {
+  if (!canDecodeFrames(row)) throw notNative(row);
+  return (await frameSamples(row, frames)).map((f) => f.samples);
+}
+
+/**
+ * The frames of an instance from a reader over its bytes (a stored file, or a Part-10 file or an
+ * inflated data set in memory): read as they lie, or decoded. A corrupt codestream is NOT_ACCEPTABLE
+ * with the codec's reason.
+ */
+export async function readFrames(reader: PositionalReader, source: FrameSource, frames: readonly number[], planar: number): Promise<FrameSamples[]> {
+  const { transferSyntaxUid, photometricInterpretation } = source;
+  if (!transferSyntaxOf(transferSyntaxUid)?.encapsulated) {
+    const swap = transferSyntaxUid === EXPLICIT_VR_BIG_ENDIAN;
+    return Promise.all(frames.map(async (n) => ({ samples: await readNativeFrame(reader, source, n, swap), photometricInterpretation, planarConfiguration: planar })));
+  }
+  const header = { transferSyntaxUid, photometricInterpretation, rows: source.rows ?? 0, columns: source.columns ?? 0, samplesPerPixel: source.samplesPerPixel ?? 1, bitsAllocated: source.bitsAllocated ?? 0, planarConfiguration: planar };
+  const encoded = await encapsulatedFrames(reader, source, [...frames]);
+  const decoded: FrameSamples[] = [];
+  for (const [i, frame] of encoded.entries()) {
+    try {
+      decoded.push({ ...(await decodeFrame(frame, header)), planarConfiguration: planar });
+    } catch (err) {
+      throw new AppError('NOT_ACCEPTABLE', `Frame ${frames[i]} could not be decoded (${transferSyntaxOf(transferSyntaxUid)?.name}): ${(err as Error).message}`);
+    }
+  }
+  return decoded;
+}
+
+function notNative(row: Pick<FrameSource, 'transferSyntaxUid' | 'photometricInterpretation'>): AppError {
+  const name = transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid;
+  if (!canReadFrames(row)) return new AppError('NOT_ACCEPTABLE', `${name} frames are not decoded on the server; the viewer decodes them.`);
+  return new AppError(
+    'NOT_ACCEPTABLE',
+    `${name} ${row.photometricInterpretation} frames decode to ${decodedPhotometric(row.transferSyntaxUid, row.photometricInterpretation)}, not what the header says; ask for them as stored.`,
+  );
+}
+
+/** Planar Configuration (0028,0006) from the header before Pixel Data: 0 unless colour says otherwise. */
+async function planarConfiguration(file: PositionalReader, row: StoredPixels): Promise<number> {
+  if ((row.samplesPerPixel ?? 1) === 1 || row.pixelDataOffset === null) return 0;
+  const head = Buffer.alloc(Math.min(row.size, row.pixelDataOffset));
+  await file.read(head, 0, head.length, 0);
+  return dicomParser.parseDicom(head, { untilTag: PIXEL_DATA }).uint16('x00280006') ?? 0;
 }

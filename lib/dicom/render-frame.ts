@@ -4,7 +4,10 @@ import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
 import { encodePng } from '@/lib/format/encode-png';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { framePixels } from './frame-pixels';
+import { decodedPhotometric } from './codecs/decode-frame';
+import { canShowColour, colourToRgb } from './colour-to-rgb';
+import { canReadFrames, frameSamples } from './frame-pixels';
+import { paletteToRgb, readPalette } from './palette-colour';
 import { PIXEL_DATA } from './read-header';
 import { transferSyntaxOf } from './transfer-syntaxes';
 
@@ -24,10 +27,10 @@ async function findInstance(where: { sopInstanceUid: string }) {
 
 /**
  * A frame as a PNG for people to look at (WADO-RS /rendered and /thumbnail), scaled down by area
- * averaging. Grayscale images in any syntax framePixels decodes (native, deflated, JPEG, JPEG-LS,
- * JPEG 2000, RLE): modality rescale, a VOI window (linear, PS3.3 C.11.2.1.2), MONOCHROME1 inverted.
- * Uncompressed 8-bit RGB and YBR_FULL images: as RGB. Compressed colour, palette colour and HTJ2K
- * images are left to the viewer (406 here).
+ * averaging, from any stored form the server reads (native, deflated, and every codec of
+ * lib/dicom/codecs). Grayscale: modality rescale, a VOI window (linear, PS3.3 C.11.2.1.2),
+ * MONOCHROME1 inverted. Colour (RGB, YBR_FULL, YBR_FULL_422, and what JPEG and JPEG 2000 decode
+ * to RGB; 8 or 16 bits) and palette colour: as RGB.
  */
 export async function renderInstance(sopInstanceUid: string, options: RenderOptions = {}): Promise<Buffer> {
   const row = await findInstance({ sopInstanceUid });
@@ -35,25 +38,36 @@ export async function renderInstance(sopInstanceUid: string, options: RenderOpti
   return renderRow(row, options);
 }
 
-/** Whether renderRow can draw this instance: it has pixels, grayscale of 8 or 16 bits, or native 8-bit RGB/YBR_FULL. */
+/** Whether renderRow can draw this instance: it has pixels, in a form the server reads, grayscale or colour it shows. */
 export function canRenderRow(row: InstanceForRender): boolean {
-  return row.pixelDataOffset !== null && !!row.rows && !!row.columns && (isGrayscale(row) || isNativeColour(row));
+  return row.pixelDataOffset !== null && !!row.rows && !!row.columns && canReadFrames(row) && (isGrayscale(row) || isColour(row) || isPalette(row));
 }
 
 export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize }: RenderOptions): Promise<Buffer> {
   if (row.pixelDataOffset === null || !row.rows || !row.columns) throw new AppError('NOT_ACCEPTABLE', 'This instance has no image to render.');
   if (frame < 1 || frame > row.frames) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
+  if (!canRenderRow(row)) {
+    const form = `${transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid}, ${row.photometricInterpretation || 'no Photometric Interpretation'}, ${row.bitsAllocated ?? '?'}-bit`;
+    throw new AppError('NOT_ACCEPTABLE', `This image (${form}) is not rendered on the server; open this one in the viewer.`);
+  }
   const { rows, columns } = row;
+  const [decoded] = await frameSamples(row, [frame]);
   let pixels: Uint8Array;
-  let channels: 1 | 3;
+  let channels: 1 | 3 = 3;
   if (isGrayscale(row)) {
-    pixels = windowed(row, (await framePixels(row, [frame]))[0]!, window);
+    pixels = windowed(row, decoded!.samples, window);
     channels = 1;
-  } else if (isNativeColour(row)) {
-    pixels = toRgb((await framePixels(row, [frame]))[0]!, rows * columns, await planarConfiguration(row), row.photometricInterpretation);
-    channels = 3;
+  } else if (isPalette(row)) {
+    const signed = row.pixelRepresentation === 1;
+    let palette;
+    try {
+      palette = readPalette(await readHeader(row), signed);
+    } catch (err) {
+      throw new AppError('NOT_ACCEPTABLE', `${(err as Error).message} Open this one in the viewer.`);
+    }
+    pixels = paletteToRgb(decoded!.samples, rows * columns, row.bitsAllocated!, signed, palette);
   } else {
-    throw new AppError('NOT_ACCEPTABLE', 'Grayscale images, and uncompressed 8-bit RGB and YBR_FULL ones, are rendered on the server; open this one in the viewer.');
+    pixels = colourToRgb({ ...decoded!, rows, columns, bitsAllocated: row.bitsAllocated!, bitsStored: row.bitsStored ?? row.bitsAllocated! });
   }
   const scale = maxSize ? Math.min(1, maxSize / Math.max(rows, columns)) : 1;
   if (scale === 1) return encodePng(pixels, columns, rows, channels);
@@ -89,54 +103,30 @@ function windowed(row: InstanceForRender, raw: Buffer, window: RenderOptions['wi
   return gray;
 }
 
-/** Uncompressed (or deflated) 8-bit colour the server shows as it is: RGB, or YBR_FULL converted to it. */
 function isGrayscale(row: InstanceForRender): boolean {
   return /^MONOCHROME[12]$/.test(row.photometricInterpretation) && (row.bitsAllocated === 8 || row.bitsAllocated === 16);
 }
 
-function isNativeColour(row: InstanceForRender): boolean {
-  const ts = transferSyntaxOf(row.transferSyntaxUid);
-  return !!ts && !ts.encapsulated && row.samplesPerPixel === 3 && row.bitsAllocated === 8 && (row.photometricInterpretation === 'RGB' || row.photometricInterpretation === 'YBR_FULL');
+/** Three-sample colour, in the colour space it decodes to. */
+function isColour(row: InstanceForRender): boolean {
+  return row.samplesPerPixel === 3 && canShowColour(decodedPhotometric(row.transferSyntaxUid, row.photometricInterpretation), row.bitsAllocated);
 }
 
-/** Planar Configuration (0028,0006): 0 samples interleaved (R G B R G B…), 1 one plane per sample. */
-async function planarConfiguration(row: InstanceForRender): Promise<number> {
+function isPalette(row: InstanceForRender): boolean {
+  return row.photometricInterpretation === 'PALETTE COLOR' && (row.samplesPerPixel ?? 1) === 1 && (row.bitsAllocated === 8 || row.bitsAllocated === 16);
+}
+
+/** The header before Pixel Data (a deflated file's inflated), where the palette is. */
+async function readHeader(row: InstanceForRender) {
   const deflated = transferSyntaxOf(row.transferSyntaxUid)?.deflated;
-  const bytes = await readHead(getBlobStore().pathOf(row.sha256), deflated ? row.size : Math.min(row.size, row.pixelDataOffset!));
-  return dicomParser.parseDicom(bytes, { untilTag: PIXEL_DATA }).uint16('x00280006') ?? 0;
-}
-
-async function readHead(file: string, length: number): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
+  const handle = await fs.open(getBlobStore().pathOf(row.sha256), 'r');
   try {
-    const bytes = Buffer.alloc(length);
-    await handle.read(bytes, 0, length, 0);
-    return bytes;
+    const bytes = Buffer.alloc(deflated ? row.size : Math.min(row.size, row.pixelDataOffset!));
+    await handle.read(bytes, 0, bytes.length, 0);
+    return dicomParser.parseDicom(bytes, { untilTag: PIXEL_DATA });
   } finally {
     await handle.close();
   }
-}
-
-/** Interleaved RGB from a frame's samples: planes interleaved, YBR_FULL converted (PS3.3 C.7.6.3.1.2). */
-function toRgb(raw: Buffer, count: number, planar: number, photometric: string): Uint8Array {
-  const rgb = new Uint8Array(count * 3);
-  for (let i = 0; i < count; i++) {
-    const [a, b, c] = planar === 1 ? [raw[i]!, raw[count + i]!, raw[2 * count + i]!] : [raw[3 * i]!, raw[3 * i + 1]!, raw[3 * i + 2]!];
-    if (photometric === 'YBR_FULL') {
-      rgb[3 * i] = clamp(a + 1.402 * (c - 128));
-      rgb[3 * i + 1] = clamp(a - 0.344136 * (b - 128) - 0.714136 * (c - 128));
-      rgb[3 * i + 2] = clamp(a + 1.772 * (b - 128));
-    } else {
-      rgb[3 * i] = a;
-      rgb[3 * i + 1] = b;
-      rgb[3 * i + 2] = c;
-    }
-  }
-  return rgb;
-}
-
-function clamp(v: number): number {
-  return Math.max(0, Math.min(255, Math.round(v)));
 }
 
 /** A window covering the frame's range, for images that name none. */

@@ -7,6 +7,8 @@ export type RenderedRequest = {
   series: string;
   /** Omitted: the series' middle image (a series thumbnail). */
   instance?: string;
+  /** The frames path segment of a rendered frame resource: one frame number. Omitted: the first frame. */
+  frame?: string;
   query: URLSearchParams;
   accept: string | null;
   thumbnail?: boolean;
@@ -15,10 +17,12 @@ export type RenderedRequest = {
 const THUMBNAIL_SIZE = 128;
 
 /**
- * WADO-RS rendered and thumbnail resources (PS3.18 §10.4.1.1.3, §10.4.1.1.5) as PNG, honouring the
+ * WADO-RS rendered (instance or frame) and thumbnail resources (PS3.18 §10.4.1.1.3, §10.4.1.1.5) as PNG, honouring the
  * `window=center,width[,linear]` and `viewport=width,height` query parameters.
  */
-export async function renderedResponse({ study, series, instance, query, accept, thumbnail = false }: RenderedRequest): Promise<Response> {
+export async function renderedResponse({ study, series, instance, frame, query, accept, thumbnail = false }: RenderedRequest): Promise<Response> {
+  // Rendered media are single images: one frame (PS3.18 §8.3.5.1), numbered from 1.
+  if (frame !== undefined && !/^[1-9]\d{0,8}$/.test(frame)) throw new AppError('BAD_REQUEST', 'A rendered frame is one frame number, counted from 1.');
   if (accept && !/(^|,)\s*(image\/png|image\/\*|\*\/\*)/.test(accept)) throw new AppError('NOT_ACCEPTABLE', 'Rendered images are served as image/png.');
   const where = { series: { seriesInstanceUid: series, study: { studyInstanceUid: study } } };
   let row;
@@ -30,6 +34,7 @@ export async function renderedResponse({ study, series, instance, query, accept,
   }
   if (!row) throw new AppError('NOT_FOUND', instance ? 'No such instance.' : 'No such series.');
   const png = await renderRow(row, {
+    ...(frame ? { frame: Number(frame) } : {}),
     ...(parseWindow(query.get('window')) ?? {}),
     maxSize: thumbnail ? THUMBNAIL_SIZE : parseViewport(query.get('viewport')),
   });

@@ -41,6 +41,26 @@ test('an admin uploads a folder, a broken file and a zip bomb, then finds the st
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 });
 
+test('compressed colour gets a picture: a JPEG ultrasound uploaded is shown in the study list and on its study page', async ({ page }) => {
+  await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto('/studies/upload');
+  await page.getByTestId('file-input').setInputFiles(sample('valid/pydicom/examples_ybr_color.dcm'));
+  await expect(page.getByTestId('upload-summary')).toHaveText(/^[01] stored · [01] already stored · 0 refused$/, { timeout: 30_000 });
+  await page.goto('/studies');
+  await page.getByLabel('Search').fill('PLA');
+  await page.getByRole('button', { name: 'Search' }).click();
+  const row = page.getByTestId('study-table').locator('tbody tr').filter({ hasText: 'US' });
+  await expect(row).toHaveCount(1);
+  await row.getByRole('link', { name: 'PLA', exact: true }).click();
+  // Decoded on the server (libjpeg-turbo, YCbCr to RGB) and drawn as a colour PNG.
+  const thumbnail = page.getByTestId('series-table').getByRole('img', { name: 'US preview' });
+  await expect(thumbnail).toBeVisible();
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(128);
+  const png = await page.request.get((await thumbnail.getAttribute('src'))!);
+  expect(png.headers()['content-type']).toBe('image/png');
+  expect((await png.body())[25]).toBe(2); // IHDR colour type 2: truecolour
+});
+
 test('a large file goes up in chunks and resumes from where the server stopped after a dropped connection', async ({ page }) => {
   await new SignInPage(page).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
   await page.goto('/studies/upload');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { multipartBoundary, readMultipart } from '../../lib/dicomweb/multipart';
 
 /** A multipart/related body of application/dicom parts, as a STOW-RS client sends it. */
 export function stowBody(files: Uint8Array[], { boundary = `cohort-${randomBytes(8).toString('hex')}` } = {}) {
@@ -19,4 +20,15 @@ export function formDataBody(fields: { name: string; filename?: string; type?: s
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: new Uint8Array(Buffer.concat(chunks)), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The parts of a multipart/related response (WADO-RS), each with its Content-Type and bytes. */
+export async function responseParts(res: Response): Promise<{ type: string; bytes: Buffer }[]> {
+  const out: { type: string; bytes: Buffer }[] = [];
+  for await (const part of readMultipart(res.body as unknown as AsyncIterable<Uint8Array>, multipartBoundary(res.headers.get('content-type')))) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of part.body) chunks.push(Buffer.from(chunk));
+    out.push({ type: part.headers.get('content-type') ?? '', bytes: Buffer.concat(chunks) });
+  }
+  return out;
 }

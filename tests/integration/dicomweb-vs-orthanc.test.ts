@@ -16,10 +16,11 @@ import * as instancesRoute from '@/app/dicomweb/studies/[study]/series/[series]/
 import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/route';
 import * as instanceMetadataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/metadata/route';
 import * as bulkDataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/bulkdata/[...path]/route';
+import { canDecodeFrames } from '@/lib/dicom/frame-pixels';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
-import { multipartBoundary, readMultipart } from '@/lib/dicomweb/multipart';
 import { ORIGIN, signInOrThrow, type Session } from '../helpers/api';
 import { SAMPLES_DIR, samplesUnder } from '../helpers/dicom-samples';
+import { responseParts } from '../helpers/multipart';
 import { startOrthanc, type Orthanc } from '../helpers/orthanc';
 import { makeReaderOfAllStudies } from '../helpers/projects';
 import { makeUser } from '../helpers/users';
@@ -61,6 +62,9 @@ const EXCEPTIONS = {
   orthancNeedsOffsetTable: 'Orthanc refuses (400) frames of a multi-frame encapsulated image with an empty offset table and several fragments per frame. Compared instead: dicom-parser\'s split at JPEG end markers.',
   orthancNativeYbr422: 'Orthanc refuses (400) native YBR_FULL_422 frames. Compared instead: the bytes in the file.',
   orthancUnaligned1Bit: 'Orthanc refuses (400) 1-bit frames that do not start on a byte boundary. Compared instead: the frame\'s bits unpacked from the file one by one.',
+  // Decoded frames.
+  orthancNoJpeg2000: 'Orthanc (DCMTK, no JPEG 2000 codec) cannot transcode JPEG 2000 frames (500). Checked instead (tests/unit/dicom-codecs.test.ts): JPEG 2000 lossless decodes to the uncompressed original\'s exact pixels.',
+  pdfJs12BitJpeg: '12-bit JPEG extended is decoded by pdf.js\'s JPEG decoder (libjpeg-turbo\'s 8-bit build cannot), as Cornerstone3D\'s viewer decodes it; that decoder level-shifts 12-bit samples by 2063.5 instead of 2048, so its pixels are about 15 counts above DCMTK\'s (and pydicom\'s). Checked: that offset, and nothing else.',
 } as const;
 type Exception = keyof typeof EXCEPTIONS;
 const used = new Set<Exception>();
@@ -71,6 +75,8 @@ const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const BIG_ENDIAN = '1.2.840.10008.1.2.2';
 const DEFLATED = '1.2.840.10008.1.2.1.99';
 const DEFLATED_FRAMES = '1.2.840.10008.1.2.8.1';
+const JPEG_EXTENDED = '1.2.840.10008.1.2.4.51';
+const JPEG_2000 = new Set(['1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91']);
 const AS_STORED = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
 const NUMERIC_VRS = new Set(['DS', 'IS', 'FL', 'FD', 'SL', 'SS', 'UL', 'US', 'SV', 'UV']);
@@ -147,13 +153,7 @@ async function json(res: Response): Promise<Json[]> {
 }
 async function parts(res: Response): Promise<{ type: string; bytes: Buffer }[]> {
   expect(res.status, res.ok ? '' : await res.clone().text()).toBe(200);
-  const out: { type: string; bytes: Buffer }[] = [];
-  for await (const part of readMultipart(res.body as unknown as AsyncIterable<Uint8Array>, multipartBoundary(res.headers.get('content-type')))) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of part.body) chunks.push(Buffer.from(chunk));
-    out.push({ type: part.headers.get('content-type') ?? '', bytes: Buffer.concat(chunks) });
-  }
-  return out;
+  return responseParts(res);
 }
 const transferSyntaxOf = (contentType: string) => /transfer-syntax=([^;\s]+)/.exec(contentType)?.[1];
 const instancePath = (s: Sample) => `/studies/${s.study}/series/${s.series}/instances/${s.instance}`;
@@ -397,6 +397,41 @@ describe('WADO-RS frames: the same pixel bytes as Orthanc\'s', () => {
       if (label) expect(transferSyntaxOf(part.type)).toBe(transferSyntaxOf(expected[i]!.type));
       if (!expected[i]!.type.startsWith('application/octet-stream')) allow('orthancImageMediaTypes');
     }
+  });
+});
+
+describe('WADO-RS decoded frames (explicit VR little endian): the same pixels as Orthanc\'s transcoding', () => {
+  const LITTLE_ENDIAN = `multipart/related; type="application/octet-stream"; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`;
+  const decodable = SAMPLES.filter(
+    (s) => s.dataSet.elements.x7fe00010?.encapsulatedPixelData && canDecodeFrames({ transferSyntaxUid: s.transferSyntax, photometricInterpretation: s.dataSet.string('x00280004') ?? '' }),
+  );
+  it.for(decodable.map((s) => s.name))('%s', async (name, { skip }) => {
+    const sample = decodable.find((s) => s.name === name)!;
+    if (!inOrthanc.has(name)) skip();
+    const frames = sample.frames > 1 ? `1,${sample.frames}` : '1';
+    const mine = await parts(await ours(framesRoute, { study: sample.study, series: sample.series, instance: sample.instance, frames }, { accept: LITTLE_ENDIAN }));
+    const res = await theirs(`${instancePath(sample)}/frames/${frames}`, LITTLE_ENDIAN);
+    const { rows, columns, samples, bits } = { rows: sample.dataSet.uint16('x00280010')!, columns: sample.dataSet.uint16('x00280011')!, samples: sample.dataSet.uint16('x00280002') ?? 1, bits: sample.dataSet.uint16('x00280100')! };
+    const nativeSize = Math.ceil((rows * columns * samples * bits) / 8);
+    expect(mine.map((p) => [p.type, p.bytes.length])).toEqual(frames.split(',').map(() => [`application/octet-stream; transfer-syntax=${EXPLICIT_VR_LITTLE_ENDIAN}`, nativeSize]));
+    if (JPEG_2000.has(sample.transferSyntax) && allow('orthancNoJpeg2000')) {
+      expect(res.status).toBe(500);
+      return;
+    }
+    const expected = await parts(res);
+    if (sample.transferSyntax === DEFLATED_FRAMES && allow('orthancUnknownTransferSyntax')) {
+      // Orthanc passes the deflated fragment on: shorter than the frame it holds.
+      expect(expected.every((p) => p.bytes.length < nativeSize)).toBe(true);
+      return;
+    }
+    if (sample.transferSyntax === JPEG_EXTENDED && bits > 8 && allow('pdfJs12BitJpeg')) {
+      // The same picture, 15 counts brighter on average (levels above 4080 clip): see the exception.
+      const difference = (i: number) => mine[0]!.bytes.readUInt16LE(2 * i) - expected[0]!.bytes.readUInt16LE(2 * i);
+      const differences = Array.from({ length: rows * columns }, (_, i) => difference(i));
+      expect(Math.abs(differences.reduce((sum, d) => sum + Math.abs(d - 15), 0) / differences.length)).toBeLessThan(2);
+      return;
+    }
+    for (const [i, part] of mine.entries()) expect(part.bytes.equals(expected[i]!.bytes), `frame ${frames.split(',')[i]}: the same pixels`).toBe(true);
   });
 });
 

@@ -31,6 +31,7 @@ let radiologist: Session;
 const study = { id: '', uid: '', instances: 0 };
 let otherStudyId = '';
 let colourStudyId = '';
+let segmentationStudyId = '';
 
 /** The blob-store files this process holds open (Linux: /proc/self/fd). */
 function openBlobFiles(): string[] {
@@ -83,11 +84,16 @@ beforeAll(async () => {
   stranger = await signedInUser(['patient']);
   await ingestFiles((async function* () { yield { body: new Uint8Array(readFileSync(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))) }; })(), { actorUserId: admin.id });
   otherStudyId = (await getDb().study.findFirstOrThrow({ where: { NOT: { id: row.id } }, orderBy: { createdAt: 'desc' } })).id;
-  // A colour JPEG the server cannot draw, given to the same patient account.
-  await ingestFiles((async function* () { yield { body: new Uint8Array(readFileSync(sample('valid/pydicom/examples_ybr_color.dcm'))) }; })(), { actorUserId: admin.id });
-  const colour = await getDb().study.findFirstOrThrow({ where: { NOT: { id: { in: [row.id, otherStudyId] } } }, orderBy: { createdAt: 'desc' } });
-  colourStudyId = colour.id;
-  await getDb().patientLink.create({ data: { patientId: colour.patientId, userId: patient.id } });
+  // A colour JPEG ultrasound (30 frames), and a 1-bit segmentation the server does not draw, given to the same patient account.
+  const linkedStudy = async (file: string) => {
+    const known = (await getDb().study.findMany({ select: { id: true } })).map((s) => s.id);
+    await ingestFiles((async function* () { yield { body: new Uint8Array(readFileSync(sample(file))) }; })(), { actorUserId: admin.id });
+    const added = await getDb().study.findFirstOrThrow({ where: { NOT: { id: { in: known } } } });
+    await getDb().patientLink.create({ data: { patientId: added.patientId, userId: patient.id } });
+    return added.id;
+  };
+  colourStudyId = await linkedStudy('valid/pydicom/examples_ybr_color.dcm');
+  segmentationStudyId = await linkedStudy('valid/pydicom-data/liver.dcm');
 });
 
 describe('downloading a study', () => {
@@ -186,8 +192,11 @@ describe('downloading pictures', () => {
     expect(files.get('README.txt')!.toString()).not.toContain('cannot be turned into a picture');
 
     const colour = await unzip(Buffer.from(await (await pictures(patient.session, colourStudyId)).arrayBuffer()));
-    expect([...colour.keys()]).toEqual(['README.txt']);
-    expect(colour.get('README.txt')!.toString()).toContain('1 image is stored in a form that cannot be turned into a picture here');
+    expect([...colour.keys()].filter((n) => n.endsWith('.png'))).toHaveLength(30); // one per frame
+    expect(decodePng(colour.get('01 US/0001.png')!)).toMatchObject({ width: 320, height: 240, channels: 3 });
+    const segmentation = await unzip(Buffer.from(await (await pictures(patient.session, segmentationStudyId)).arrayBuffer()));
+    expect([...segmentation.keys()]).toEqual(['README.txt']);
+    expect(segmentation.get('README.txt')!.toString()).toContain('1 image is stored in a form that cannot be turned into a picture here');
   });
 
   it("is a 404 for another patient's study, and for other roles a 403", async () => {

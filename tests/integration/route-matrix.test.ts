@@ -423,6 +423,12 @@ const ROUTES: RouteCase[] = [
     params: async () => ({ ...(await stowUids()), path: ['00281221'] as unknown as string }),
   },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
+  {
+    method: 'GET',
+    template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/rendered',
+    access: ['radiologist', 'admin'], patients: 404, ok: 200,
+    params: async () => ({ ...(await stowUids()), frames: '1' }),
+  },
   { method: 'GET', template: '/dicomweb/studies/[study]/series/[series]/instances/[instance]/thumbnail', access: ['radiologist', 'admin'], patients: 404, ok: 200, params: stowUids },
   // Public by design: only published dataset content is ever in the node (tests/integration/ipfs-gateway.test.ts).
   { method: 'GET', template: '/ipfs/[cid]/[[...path]]', access: 'public', ok: 200, params: ipfsFile },

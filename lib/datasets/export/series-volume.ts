@@ -1,9 +1,9 @@
 import type { DataSet } from 'dicom-parser';
 import { bufferSource } from '@/lib/dicom/byte-source';
 import { DicomRejection } from '@/lib/dicom/dicom-rejection';
-import { canDecodeFrames } from '@/lib/dicom/frame-pixels';
+import { canDecodeFrames, readFrames } from '@/lib/dicom/frame-pixels';
 import { readDataSet, readDicomHeader, type DicomHeader } from '@/lib/dicom/read-header';
-import { bufferReader, nativeFrameBytes, readNativeFrame, type NativePixels } from '@/lib/dicom/read-native-frame';
+import { bufferReader, readNativeFrame, type NativePixels } from '@/lib/dicom/read-native-frame';
 import { orderStack, type InstanceJson } from '@/lib/dicom/stack-order.client';
 import { EXPLICIT_VR_BIG_ENDIAN, isNativeOnDisk } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
@@ -378,19 +378,13 @@ async function rawFrames(part10: Uint8Array, header: DicomHeader, dataSet: DataS
   if (!canDecodeFrames({ transferSyntaxUid: ts.uid, photometricInterpretation: pixels.photometricInterpretation })) {
     throw new SeriesVolumeError('undecodable', `Instance ${header.sopInstanceUid} is stored as ${ts.name}, which the server does not decode.`);
   }
-  // The same decoder as lib/dicom/frame-pixels.ts, on bytes in memory rather than a stored blob.
-  const { default: daikon } = await import('daikon');
-  const frameBytes = nativeFrameBytes(pixels)!;
-  let decoded: ArrayBuffer;
+  // The same decoders as for stored instances (lib/dicom/frame-pixels.ts), on bytes in memory.
   try {
-    const image = daikon.Series.parseImage(new DataView(part10.buffer, part10.byteOffset, part10.byteLength));
-    if (!image) throw new Error('not parsed');
-    decoded = image.getRawData();
+    const decoded = await readFrames(bufferReader(part10), { ...pixels, transferSyntaxUid: ts.uid }, numbers, 0);
+    return decoded.map((frame) => frame.samples);
   } catch (err) {
-    throw new SeriesVolumeError('undecodable', `Instance ${header.sopInstanceUid} (${ts.name}) could not be decoded: ${(err as Error).message}.`);
+    throw new SeriesVolumeError('undecodable', `Instance ${header.sopInstanceUid} (${ts.name}) could not be decoded: ${(err as Error).message}`);
   }
-  if (decoded.byteLength < pixels.frames * frameBytes) throw new SeriesVolumeError('undecodable', `Instance ${header.sopInstanceUid} decoded to fewer pixels than its header says.`);
-  return numbers.map((n) => Buffer.from(decoded.slice((n - 1) * frameBytes, n * frameBytes)));
 }
 
 /** Stored values as numbers: masked to Bits Stored and sign-extended when Pixel Representation is 1. */
