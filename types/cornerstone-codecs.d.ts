@@ -1,22 +1,24 @@
 /**
- * The Emscripten factories of Cornerstone3D's WebAssembly decoders (lib/dicom/codecs/wasm-decoder.ts):
- * each resolves to a module whose decoder classes are named in that file.
+ * Cornerstone3D's WebAssembly codec modules (lib/dicom/codecs/wasm-modules.ts): each default export
+ * is an Emscripten factory; wasm-modules.ts says what the module it resolves to holds.
  */
-type CornerstoneCodecFactory = (overrides: { print(text: string): void; printErr(text: string): void }) => Promise<Record<string, unknown>>;
-
 declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs' {
-  const factory: CornerstoneCodecFactory;
+  const factory: unknown;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-libjpeg-turbo-8bit/wasmjs' {
+  const factory: unknown;
   export default factory;
 }
 declare module '@cornerstonejs/codec-charls/decodewasmjs' {
-  const factory: CornerstoneCodecFactory;
+  const factory: unknown;
   export default factory;
 }
 declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
-  const factory: CornerstoneCodecFactory;
+  const factory: unknown;
   export default factory;
 }
 declare module '@cornerstonejs/codec-openjph/wasmjs' {
-  const factory: CornerstoneCodecFactory;
+  const factory: unknown;
   export default factory;
 }

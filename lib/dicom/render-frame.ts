@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import dicomParser from 'dicom-parser';
 import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
+import { encodeJpeg } from '@/lib/format/encode-jpeg';
 import { encodePng } from '@/lib/format/encode-png';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { decodedPhotometric } from './codecs/decode-frame';
@@ -17,6 +18,9 @@ export type RenderOptions = {
   window?: { center: number; width: number };
   /** Fit within this many pixels on the longer side (thumbnails); default: full size. */
   maxSize?: number;
+  /** PNG (lossless, the default) or JPEG at `quality` (1–100, default 90). */
+  format?: 'png' | 'jpeg';
+  quality?: number;
 };
 
 export type InstanceForRender = NonNullable<Awaited<ReturnType<typeof findInstance>>>;
@@ -26,7 +30,7 @@ async function findInstance(where: { sopInstanceUid: string }) {
 }
 
 /**
- * A frame as a PNG for people to look at (WADO-RS /rendered and /thumbnail), scaled down by area
+ * A frame as a PNG (or JPEG) for people to look at (WADO-RS /rendered and /thumbnail), scaled down by area
  * averaging, from any stored form the server reads (native, deflated, and every codec of
  * lib/dicom/codecs). Grayscale: modality rescale, a VOI window (linear, PS3.3 C.11.2.1.2),
  * MONOCHROME1 inverted. Colour (RGB, YBR_FULL, YBR_FULL_422, and what JPEG and JPEG 2000 decode
@@ -43,7 +47,7 @@ export function canRenderRow(row: InstanceForRender): boolean {
   return row.pixelDataOffset !== null && !!row.rows && !!row.columns && canReadFrames(row) && (isGrayscale(row) || isColour(row) || isPalette(row));
 }
 
-export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize }: RenderOptions): Promise<Buffer> {
+export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize, format = 'png', quality }: RenderOptions): Promise<Buffer> {
   if (row.pixelDataOffset === null || !row.rows || !row.columns) throw new AppError('NOT_ACCEPTABLE', 'This instance has no image to render.');
   if (frame < 1 || frame > row.frames) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
   if (!canRenderRow(row)) {
@@ -70,9 +74,9 @@ export async function renderRow(row: InstanceForRender, { frame = 1, window, max
     pixels = colourToRgb({ ...decoded!, rows, columns, bitsAllocated: row.bitsAllocated!, bitsStored: row.bitsStored ?? row.bitsAllocated! });
   }
   const scale = maxSize ? Math.min(1, maxSize / Math.max(rows, columns)) : 1;
-  if (scale === 1) return encodePng(pixels, columns, rows, channels);
-  const [w, h] = [Math.max(1, Math.round(columns * scale)), Math.max(1, Math.round(rows * scale))];
-  return encodePng(downscale(pixels, columns, rows, w, h, channels), w, h, channels);
+  const [w, h] = scale === 1 ? [columns, rows] : [Math.max(1, Math.round(columns * scale)), Math.max(1, Math.round(rows * scale))];
+  const image = scale === 1 ? pixels : downscale(pixels, columns, rows, w, h, channels);
+  return format === 'jpeg' ? encodeJpeg(image, w, h, channels, quality) : encodePng(image, w, h, channels);
 }
 
 /** Grayscale samples to display values: modality rescale, VOI window (the asked one, the file's, or the range), MONOCHROME1 inverted. */

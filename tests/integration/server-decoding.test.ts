@@ -12,6 +12,7 @@ import * as frameRenderedRoute from '@/app/dicomweb/studies/[study]/series/[seri
 import * as renderedRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/rendered/route';
 import * as seriesThumbnailRoute from '@/app/dicomweb/studies/[study]/series/[series]/thumbnail/route';
 import { bufferSource } from '@/lib/dicom/byte-source';
+import { decodeFrame } from '@/lib/dicom/codecs/decode-frame';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { readDicomHeader } from '@/lib/dicom/read-header';
 import { newUid } from '@/lib/dicom/uid';
@@ -192,6 +193,36 @@ describe('server-side decoding', () => {
     expect(stored!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.8.1');
     const dataSet = dicomParser.parseDicom(readFileSync(sample('valid/pydicom-data/liver_deflate.dcm')));
     expect(stored!.bytes.equals(Buffer.from(dicomParser.readEncapsulatedImageFrame(dataSet, dataSet.elements.x7fe00010!, 0)))).toBe(true);
+  });
+
+  it('renders JPEG when the client asks for it (Accept, with quality values), at the quality asked; PNG otherwise', async () => {
+    const target = await ids(sample('valid/pydicom/SC_rgb_jpeg_dcmtk.dcm'));
+    const render = (accept?: string, query = '') => get(renderedRoute, target, query, accept ? { accept } : {});
+    const jpeg = await render('image/jpeg');
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+    expect(jpeg.headers.get('vary')).toBe('Accept');
+    const bytes = Buffer.from(await jpeg.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    // The JPEG decodes (with the same codec as stored frames) to the file's colour bands.
+    const decoded = await decodeFrame(bytes, { transferSyntaxUid: '1.2.840.10008.1.2.4.50', rows: 100, columns: 100, samplesPerPixel: 3, bitsAllocated: 8, photometricInterpretation: 'YBR_FULL', planarConfiguration: 0 });
+    for (const [band, colour] of SC_RGB_BANDS.entries()) {
+      const at = 3 * ((band * 10 + 5) * 100 + 50);
+      expect(near([...decoded.samples.subarray(at, at + 3)], colour, 10), `band ${band}`).toBe(true);
+    }
+    const small = Buffer.from(await (await render('image/jpeg', '?quality=10')).arrayBuffer());
+    expect(small.length).toBeLessThan(bytes.length);
+    // Preferences: by quality value; PNG where either will do, or nothing is said.
+    expect((await render('image/png;q=0.5, image/jpeg')).headers.get('content-type')).toBe('image/jpeg');
+    expect((await render('image/jpeg;q=0.5, image/png')).headers.get('content-type')).toBe('image/png');
+    expect((await render('image/*')).headers.get('content-type')).toBe('image/png');
+    expect((await render('image/*, image/jpeg')).headers.get('content-type')).toBe('image/jpeg');
+    expect((await render()).headers.get('content-type')).toBe('image/png');
+    // What cannot be given, or is malformed.
+    expect((await render('image/gif')).status).toBe(406);
+    expect((await render('image/jpeg;q=0, image/png;q=0')).status).toBe(406);
+    for (const quality of ['0', '101', '50.5', 'best']) expect((await render('image/jpeg', `?quality=${quality}`)).status, quality).toBe(400);
+    expect((await get(frameRenderedRoute, { ...target, frames: '1,2' })).status).toBe(400); // one frame per image
+    expect((await get(frameRenderedRoute, { ...target, frames: '2' })).status).toBe(400); // it has one
   });
 
   it('answers 406 with the codec\'s reason for a corrupt codestream, and still serves it as stored', async () => {

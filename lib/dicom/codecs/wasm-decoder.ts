@@ -1,3 +1,5 @@
+import { codecError, wasmModule } from './wasm-modules';
+
 /** The WebAssembly decoders Cornerstone3D's image loader uses in the browser, run here in Node. */
 export type WasmCodec = 'libjpeg-turbo' | 'charls' | 'openjpeg' | 'openjph';
 
@@ -22,39 +24,13 @@ type EmbindDecoder = {
   getInterleaveMode?(): number;
   delete(): void;
 };
-type CodecModule = Record<string, new () => EmbindDecoder> & { getExceptionMessage?(pointer: number): string | string[] };
-type CodecFactory = (overrides: { print(text: string): void; printErr(text: string): void }) => Promise<CodecModule>;
 
-/**
- * Each codec's Emscripten factory and decoder class. Imported with literal specifiers so the server
- * build leaves them to Node (serverExternalPackages): the glue is CommonJS and reads its .wasm from
- * its own directory.
- */
-const CODECS: Record<WasmCodec, { load: () => Promise<{ default: unknown }>; decoder: string }> = {
-  'libjpeg-turbo': { load: () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'), decoder: 'JPEGDecoder' },
-  charls: { load: () => import('@cornerstonejs/codec-charls/decodewasmjs'), decoder: 'JpegLSDecoder' },
-  openjpeg: { load: () => import('@cornerstonejs/codec-openjpeg/decodewasmjs'), decoder: 'J2KDecoder' },
-  openjph: { load: () => import('@cornerstonejs/codec-openjph/wasmjs'), decoder: 'HTJ2KDecoder' },
-};
-
-const loaded = new Map<WasmCodec, Promise<CodecModule>>();
-
-/** Each codec is instantiated once, on first use (most installations store native images). */
-function codecModule(codec: WasmCodec): Promise<CodecModule> {
-  let pending = loaded.get(codec);
-  if (!pending) {
-    // OpenJPEG reports every header it reads on stdout; decoding errors surface as exceptions.
-    pending = CODECS[codec].load().then(({ default: factory }) => (factory as CodecFactory)({ print() {}, printErr() {} }));
-    pending.catch(() => loaded.delete(codec));
-    loaded.set(codec, pending);
-  }
-  return pending;
-}
+const DECODER_CLASS: Record<WasmCodec, string> = { 'libjpeg-turbo': 'JPEGDecoder', charls: 'JpegLSDecoder', openjpeg: 'J2KDecoder', openjph: 'HTJ2KDecoder' };
 
 /** Decodes one frame's codestream; the samples are copied out of the codec's memory. */
 export async function decodeWithWasm(codec: WasmCodec, encoded: Uint8Array): Promise<WasmDecoded> {
-  const codecs = await codecModule(codec);
-  const decoder = new codecs[CODECS[codec].decoder]!();
+  const codecModule = await wasmModule(codec);
+  const decoder = new codecModule[DECODER_CLASS[codec]]!() as EmbindDecoder;
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     // Decoding is synchronous inside the module, so one module serves every request in turn.
@@ -70,10 +46,7 @@ export async function decodeWithWasm(codec: WasmCodec, encoded: Uint8Array): Pro
       samples: Buffer.from(decoder.getDecodedBuffer()),
     };
   } catch (err) {
-    // Emscripten throws C++ exceptions as pointers into the module's memory.
-    if (typeof err !== 'number') throw err instanceof Error ? err : new Error(String(err));
-    const message = codecs.getExceptionMessage?.(err);
-    throw new Error(Array.isArray(message) ? message.filter(Boolean).join(': ') : (message ?? `${codec} could not decode the frame`));
+    throw codecError(codecModule, err, `${codec} could not decode the frame`);
   } finally {
     decoder.delete();
   }
