@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-export const E2E_PORT = 3100;
+/** COHORT_E2E_PORT moves the server when 3100 is taken (another run, a quick-start server). */
+export const E2E_PORT = Number(process.env.COHORT_E2E_PORT ?? 3100);
 export const E2E_ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-passphrase' };
 
 /**

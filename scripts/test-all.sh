@@ -50,6 +50,9 @@ else
   echo "ok: node_modules matches package-lock.json"
 fi
 
+step "OHIF Viewer (prebuilt, for the test of Cohort as its DICOMweb data source)"
+bash scripts/fetch-ohif.sh
+
 step "Typecheck"
 npm run typecheck
 
