@@ -48,6 +48,8 @@ export default defineConfig({
       COHORT_ADMIN_PASSWORD: E2E_ADMIN.password,
       // Every test signs in from 127.0.0.1; the limit itself is tested in integration tests.
       COHORT_SIGNIN_RATE_LIMIT: '200/60',
+      // An OHIF Viewer "hosted elsewhere" (tests/e2e/ohif.spec.ts), reading with an access token.
+      COHORT_DICOMWEB_ORIGINS: 'http://127.0.0.1:3399',
     },
   },
 });

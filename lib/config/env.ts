@@ -31,6 +31,11 @@ const ZEnv = z.object({
   COHORT_URL: z.url().optional(),
   /** Extra origins allowed to post forms (comma-separated), e.g. a second hostname behind a proxy. */
   COHORT_TRUSTED_ORIGINS: z.string().default(''),
+  /**
+   * Web apps on other origins (comma-separated, e.g. an OHIF Viewer hosted elsewhere) allowed to read
+   * /dicomweb from the browser with an access token (CORS). Never with cookies: sessions stay same-origin.
+   */
+  COHORT_DICOMWEB_ORIGINS: z.string().default(''),
   /** Proxies whose X-Forwarded-For is believed when rate limiting (comma-separated IPs or CIDRs). */
   COHORT_TRUSTED_PROXIES: z.string().default(''),
   /** Secret that signs session cookies. Generated into the data directory when unset. */
@@ -103,6 +108,7 @@ export function parseEnv(source: Record<string, string | undefined>) {
     appUrl,
     trustedOrigins: splitList(raw.COHORT_TRUSTED_ORIGINS),
     trustedProxies: splitList(raw.COHORT_TRUSTED_PROXIES),
+    dicomwebOrigins: splitList(raw.COHORT_DICOMWEB_ORIGINS).map((origin) => origin.replace(/\/+$/, '')),
     blobDir: path.join(dataDir, 'blobs'),
     modelsDir: path.resolve(raw.COHORT_MODELS_DIR),
     /** Models uploaded from /models: beside the data, never in the shipped folder. */

@@ -3,6 +3,7 @@ import { env } from '@/lib/config/env';
 import { AppError } from '@/lib/errors/app-error';
 import type { Role } from '@/lib/auth/roles';
 import { requirePasswordChanged, requireRole, requireUser, type SessionUser } from '@/lib/auth/session-user';
+import { withCrossOriginRead } from './cross-origin-reads';
 import { toErrorResponse } from './error-response';
 
 type RouteContext<P> = { params: Promise<P> };
@@ -15,6 +16,8 @@ export type WithAuthOptions = {
   allowPendingPasswordChange?: boolean;
   /** Accept `Authorization: Bearer <access token>` besides a session (routes programs call: DICOMweb). */
   acceptAccessTokens?: boolean;
+  /** Let the web apps of COHORT_DICOMWEB_ORIGINS read the answers of GETs (CORS; tokens, never cookies). */
+  crossOriginReads?: boolean;
 };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,7 +27,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * 403 for a missing role or a cross-origin write, and any error mapped to JSON without a stack trace.
  */
 export function withAuth<P = Record<string, never>>(handler: Handler<P>, options: WithAuthOptions = {}) {
-  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+  const respond = async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
       assertSameOrigin(req);
       const user = await authenticate(req.headers, options.acceptAccessTokens ?? false);
@@ -35,6 +38,9 @@ export function withAuth<P = Record<string, never>>(handler: Handler<P>, options
       return toErrorResponse(err);
     }
   };
+  if (!options.crossOriginReads) return respond;
+  // Errors too: a client on another origin must be able to read why it was refused.
+  return async (req: Request, ctx: RouteContext<P>) => (SAFE_METHODS.has(req.method) ? withCrossOriginRead(req, await respond(req, ctx)) : respond(req, ctx));
 }
 
 /** Routes anyone may call (health): same error mapping, no session. */

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { documentedOhifConfig, OHIF_DIST, ohifFile, startOhifServer } from '../helpers/ohif-server';
 import { SignInPage, ViewerPage } from './pages';
 
 /**
@@ -8,47 +9,48 @@ import { SignInPage, ViewerPage } from './pages';
  * source, configured exactly as docs/ohif.md says, served on Cohort's origin under /ohif as that page
  * describes (here by the browser's request routing instead of a reverse proxy).
  */
-const OHIF = path.join(process.cwd(), 'tests/.artifacts/ohif/dist');
 const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
+/** OHIF "hosted elsewhere": its own server on loopback, an origin listed in COHORT_DICOMWEB_ORIGINS by playwright.config.ts; and one not listed. */
+const ELSEWHERE_PORT = 3399;
+const UNLISTED_PORT = 3398;
 
-/** The configuration block of docs/ohif.md, pointed at this server. */
-function documentedConfig(origin: string): string {
-  const doc = readFileSync(path.join(process.cwd(), 'docs/ohif.md'), 'utf8');
-  const block = /<!-- ohif-app-config:[^>]*-->\s*```js\n([\s\S]*?)```/.exec(doc)?.[1];
-  if (!block) throw new Error('docs/ohif.md has no ohif-app-config block.');
-  return block.replaceAll('https://cohort.example.org', origin);
-}
-
-/** Serves OHIF's files where its index.html looks for them, and its pages under /ohif; the rest is Cohort. */
-async function serveOhif(page: Page, origin: string) {
-  const topLevel = new Set(readdirSync(OHIF));
-  const config = documentedConfig(origin);
+/** OHIF on Cohort's own origin under /ohif, as docs/ohif.md describes (a reverse proxy; here the browser's request routing). */
+async function serveOhifOnCohort(page: Page, origin: string) {
+  const config = documentedOhifConfig(origin);
   await page.route(
     (url) => url.origin === origin,
     async (route) => {
       const { pathname } = new URL(route.request().url());
-      const file = decodeURIComponent(pathname.slice(1));
-      if (pathname === '/app-config.js') return route.fulfill({ contentType: 'text/javascript', body: config });
-      // No service worker: every request should reach Cohort, as without OHIF's offline cache.
-      if (pathname === '/init-service-worker.js' || pathname === '/sw.js') return route.fulfill({ contentType: 'text/javascript', body: '' });
-      if (pathname === '/ohif' || pathname.startsWith('/ohif/')) {
-        if (route.request().resourceType() === 'document') return route.fulfill({ path: path.join(OHIF, 'index.html') });
-      }
-      if (topLevel.has(file.split('/')[0]!) && !file.includes('..') && existsSync(path.join(OHIF, file))) return route.fulfill({ path: path.join(OHIF, file) });
-      return route.continue();
+      // Cohort's own pages keep answering; /ohif pages (documents) are OHIF's.
+      const found = pathname.startsWith('/ohif') && route.request().resourceType() !== 'document' ? null : ohifFile(pathname, config);
+      if (!found || pathname.startsWith('/dicomweb/')) return route.continue();
+      return 'body' in found ? route.fulfill({ contentType: 'text/javascript', body: found.body }) : route.fulfill({ path: found.file });
     },
   );
 }
 
+/** Opens a study in OHIF's viewer and waits until its first viewport shows an image (not a flat colour). */
+async function expectDrawn(page: Page, url: string, label: string) {
+  const frames = page.waitForResponse((res) => /\/dicomweb\/studies\/[^/]+\/series\/[^/]+\/instances\/[^/]+\/frames\/\d+$/.test(new URL(res.url()).pathname));
+  await page.goto(url);
+  expect((await frames).status(), label).toBe(200);
+  const viewport = page.locator('[data-viewportid]').first();
+  await expect(viewport.locator('canvas').first()).toBeVisible({ timeout: 60_000 });
+  const viewer = new ViewerPage(page);
+  await expect
+    .poll(async () => (await viewer.canvasStats(viewport)).std, { timeout: 60_000, message: `OHIF draws ${label}'s image, not a flat colour` })
+    .toBeGreaterThan(10);
+}
+
 test.beforeAll(() => {
-  if (!existsSync(path.join(OHIF, 'index.html'))) throw new Error('OHIF is not installed here: run scripts/fetch-ohif.sh (npm run test:all does).');
+  if (!existsSync(path.join(OHIF_DIST, 'index.html'))) throw new Error('OHIF is not installed here: run scripts/fetch-ohif.sh (npm run test:all does).');
 });
 
 test('OHIF reads Cohort over DICOMweb: its study list shows Cohort\'s studies and its viewer draws the demo CT', async ({ page, baseURL }, testInfo) => {
   test.setTimeout(120_000);
   const origin = new URL(baseURL!).origin;
   await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
-  await serveOhif(page, origin);
+  await serveOhifOnCohort(page, origin);
 
   // The study list: QIDO-RS with OHIF's own query (includefield, paging), with the session cookie.
   const search = page.waitForResponse((res) => new URL(res.url()).pathname === '/dicomweb/studies');
@@ -68,16 +70,37 @@ test('OHIF reads Cohort over DICOMweb: its study list shows Cohort\'s studies an
     }));
   });
   expect(studies.length).toBeGreaterThanOrEqual(3);
-  const viewer = new ViewerPage(page);
   for (const study of studies) {
-    const frames = page.waitForResponse((res) => /\/dicomweb\/studies\/[^/]+\/series\/[^/]+\/instances\/[^/]+\/frames\/\d+$/.test(new URL(res.url()).pathname));
-    await page.goto(`/ohif/viewer?StudyInstanceUIDs=${study.uid}`);
-    expect((await frames).status(), study.patient).toBe(200);
-    const viewport = page.locator('[data-viewportid]').first();
-    await expect(viewport.locator('canvas').first()).toBeVisible({ timeout: 60_000 });
-    await expect
-      .poll(async () => (await viewer.canvasStats(viewport)).std, { timeout: 60_000, message: `OHIF draws ${study.patient}'s image, not a flat colour` })
-      .toBeGreaterThan(10);
+    await expectDrawn(page, `/ohif/viewer?StudyInstanceUIDs=${study.uid}`, study.patient);
     await testInfo.attach(`ohif-viewer-${study.patient.replace(/\W+/g, '-')}.png`, { body: await page.screenshot(), contentType: 'image/png' });
+  }
+});
+
+test('OHIF hosted on another origin reads Cohort with an access token (COHORT_DICOMWEB_ORIGINS), and an origin not listed reads nothing', async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(120_000);
+  const cohort = new URL(baseURL!).origin;
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  const created = await page.request.post('/api/account/tokens', { data: { name: 'OHIF elsewhere', expiresInDays: 7 } });
+  expect(created.status()).toBe(201);
+  const { token } = (await created.json()) as { token: string };
+  const phantom = await page.request.get('/dicomweb/studies?PatientName=Phantom*');
+  const studyUid = ((await phantom.json()) as Record<string, { Value: string[] }>[])[0]!['0020000D']!.Value[0]!;
+
+  // A browser that never signed in to Cohort: OHIF's ?token= puts the token on every DICOMweb request.
+  const [listed, unlisted] = await Promise.all([startOhifServer(ELSEWHERE_PORT, cohort), startOhifServer(UNLISTED_PORT, cohort)]);
+  const elsewhere = await browser.newContext();
+  try {
+    const ohif = await elsewhere.newPage();
+    await expectDrawn(ohif, `${listed.origin}/ohif/viewer?StudyInstanceUIDs=${studyUid}&token=${token}`, 'the demo CT');
+    await testInfo.attach('ohif-elsewhere.png', { body: await ohif.screenshot(), contentType: 'image/png' });
+
+    // The same OHIF on an origin Cohort does not list: the browser refuses it the answers.
+    const refused = await elsewhere.newPage();
+    const blocked = refused.waitForEvent('requestfailed', (req) => req.url().startsWith(`${cohort}/dicomweb/`));
+    await refused.goto(`${unlisted.origin}/ohif/viewer?StudyInstanceUIDs=${studyUid}&token=${token}`);
+    expect((await blocked).failure()?.errorText).toBe('net::ERR_FAILED');
+  } finally {
+    await elsewhere.close();
+    await Promise.all([listed.close(), unlisted.close()]);
   }
 });

@@ -438,6 +438,11 @@ const ROUTES: RouteCase[] = [
 /** Routes owned by a library with its own tested rules (tests/integration/auth.test.ts). */
 const EXEMPT = new Set(['/api/auth/[...all]']);
 
+// CORS preflights of the DICOMweb reads: public by nature (a browser sends no credentials with them).
+ROUTES.push(
+  ...ROUTES.filter((r) => r.method === 'GET' && r.template.startsWith('/dicomweb/')).map((r): RouteCase => ({ method: 'OPTIONS', template: r.template, access: 'public', ok: 204 })),
+);
+
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 function routeFiles(dir = path.join(process.cwd(), 'app')): string[] {

@@ -8,6 +8,7 @@ import { actorOf } from '@/lib/access-log/access-event';
 import { recordSearchResults } from '@/lib/access-log/record-search-results';
 import { clientAddress } from '@/lib/http/client-address';
 import { visibleStudiesSql } from '@/lib/projects/study-access';
+import { crossOriginReadPreflight } from '@/lib/http/cross-origin-reads';
 
 /** QIDO-RS SearchForStudies (PS3.18 §10.6). Each study it answers with is a read of its metadata, logged as such. */
 export const GET = withAuth(
@@ -27,3 +28,6 @@ export const POST = withAuth(
   },
   DICOMWEB_STORE,
 );
+
+/** CORS preflight for web apps allowed to read with a token (COHORT_DICOMWEB_ORIGINS). */
+export const OPTIONS = crossOriginReadPreflight;

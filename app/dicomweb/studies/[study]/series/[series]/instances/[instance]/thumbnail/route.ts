@@ -1,5 +1,6 @@
 import { renderedResponse } from '@/lib/dicomweb/wado-rendered';
 import { withStudyRead } from '@/lib/dicomweb/with-study-read';
+import { crossOriginReadPreflight } from '@/lib/http/cross-origin-reads';
 
 /** WADO-RS instance thumbnail, as PNG. */
 export const GET = withStudyRead<{ study: string; series: string; instance: string }>(
@@ -12,3 +13,6 @@ export const GET = withStudyRead<{ study: string; series: string; instance: stri
       accept: req.headers.get('accept'),
       thumbnail: true,
     }));
+
+/** CORS preflight for web apps allowed to read with a token (COHORT_DICOMWEB_ORIGINS). */
+export const OPTIONS = crossOriginReadPreflight;

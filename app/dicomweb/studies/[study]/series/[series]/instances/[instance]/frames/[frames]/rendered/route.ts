@@ -1,5 +1,6 @@
 import { renderedResponse } from '@/lib/dicomweb/wado-rendered';
 import { withStudyRead } from '@/lib/dicomweb/with-study-read';
+import { crossOriginReadPreflight } from '@/lib/http/cross-origin-reads';
 
 /** WADO-RS rendered frame (one frame number): windowed to PNG (?window=center,width&viewport=w,h). */
 export const GET = withStudyRead<{ study: string; series: string; instance: string; frames: string }>(
@@ -12,3 +13,6 @@ export const GET = withStudyRead<{ study: string; series: string; instance: stri
       query: new URL(req.url).searchParams,
       accept: req.headers.get('accept'),
     }));
+
+/** CORS preflight for web apps allowed to read with a token (COHORT_DICOMWEB_ORIGINS). */
+export const OPTIONS = crossOriginReadPreflight;
