@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import dcmjs from 'dcmjs';
 import { forEachConcurrently } from '@/lib/async/for-each-concurrently';
+import { SizedLru } from '@/lib/cache/sized-lru';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { decodeText, encodingOf } from '@/lib/dicom/character-set';
@@ -22,6 +23,13 @@ const NUMERIC_STRINGS = new Set(['DS', 'IS']);
 const METADATA_READS_IN_FLIGHT = 8;
 
 /**
+ * Instances' DICOM JSON, by stored file: a file never changes (its name is its SHA-256), and viewers
+ * ask for a series' metadata every time they open it. Bounded by the JSON's length (~3 KB a CT
+ * slice: some 20,000 instances). Entries are frozen: callers share them.
+ */
+const instanceMetadata = new SizedLru<DicomJsonDataset>(64 * 1024 * 1024);
+
+/**
  * WADO-RS RetrieveMetadata (PS3.18 §10.4.1.1.2): each instance's data set as DICOM JSON (Annex F),
  * read from the stored file only up to its Pixel Data (the pixels are fetched as frames). Every other
  * attribute is there (§10.4.3.3.2); binary values over 64 KiB as a BulkDataURI (see wado-bulkdata.ts),
@@ -41,14 +49,30 @@ export async function retrieveMetadata(target: RetrieveTarget): Promise<DicomJso
     METADATA_READS_IN_FLIGHT,
     async ({ row, i }) => {
       const url = `${env.appUrl}/dicomweb/studies/${target.study}/series/${row.series.seriesInstanceUid}/instances/${row.sopInstanceUid}`;
+      // The URLs are the file's own UIDs under this server's address: the same for the same bytes.
+      const key = `${row.sha256} ${url}`;
+      const cached = instanceMetadata.get(key);
+      if (cached) {
+        out[i] = cached;
+        return;
+      }
       const { dict, redecode } = await readStoredDataSet(getBlobStore().pathOf(row.sha256), row);
       const dataset = clean(dict, { redecode, bulkDataUri: (path) => `${url}/bulkdata/${path.join('/')}` });
       dataset['00083002'] = attr('UI', row.transferSyntaxUid);
       dataset['00081190'] = attr('UR', url);
-      out[i] = dataset;
+      out[i] = deepFreeze(dataset);
+      instanceMetadata.set(key, dataset, JSON.stringify(dataset).length);
     },
   );
   return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** dcmjs's reading of a stored file up to its Pixel Data, and the encoding its text must be decoded again with, if any. */

@@ -146,6 +146,8 @@ describe('WADO-RS', () => {
     const res = await call(seriesMetadataRoute, { study, series });
     expect(res.headers.get('content-type')).toBe('application/dicom+json');
     const list = (await res.json()) as Json;
+    // Read again (from memory now: a file never changes): the same answer.
+    expect(await (await call(seriesMetadataRoute, { study, series })).json()).toEqual(list);
     expect(list).toHaveLength(7);
     for (const item of list) {
       expect(item['0020000E']).toEqual({ vr: 'UI', Value: [series] });
