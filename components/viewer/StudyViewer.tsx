@@ -19,6 +19,9 @@ import { ViewerToolbar, type Layout } from './ViewerToolbar';
 import { initialSeries, type ViewerStudy } from './viewer-study';
 import type { ViewerTools } from './viewer-tools';
 
+// Set up as soon as this (browser-only) module is loaded, before React mounts the viewer.
+void initCornerstone().catch(() => undefined);
+
 const PANES: Record<Layout, number> = { '1x1': 1, '1x2': 2, '2x2': 4 };
 /** A layout and what its panes show, to come back to. */
 type PaneArrangement = { layout: Layout; panes: (string | null)[]; active: number };

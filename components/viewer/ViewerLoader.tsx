@@ -7,8 +7,11 @@ import { fetchSeriesMetadata } from './series-metadata';
 import type { LabelingSetup } from './labeling/labeling-setup';
 import { initialSeries, type ViewerStudy } from './viewer-study';
 
-// Cornerstone3D touches window, WebGL and workers at import: never on the server.
-const StudyViewer = dynamic(() => import('./StudyViewer'), {
+// Cornerstone3D touches window, WebGL and workers at import: never on the server. In the browser its
+// chunks start downloading as soon as this module runs, not when React first renders the viewer.
+const loadViewer = () => import('./StudyViewer');
+const viewerModule = typeof window === 'undefined' ? null : loadViewer();
+const StudyViewer = dynamic(() => viewerModule ?? loadViewer(), {
   ssr: false,
   loading: () => <p className="p-6 text-sm text-slate-400">Starting the viewer…</p>,
 });
