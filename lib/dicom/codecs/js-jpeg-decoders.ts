@@ -15,7 +15,9 @@ export function decodeJpegLossless(encoded: Uint8Array, bitsAllocated: number): 
 
 /**
  * 12-bit JPEG extended (process 4), which libjpeg-turbo's 8-bit build cannot read: pdf.js's JPEG
- * decoder as daikon ships it (grayscale only, as that decoder's 16-bit path is).
+ * decoder as daikon ships it (grayscale only, as that decoder's 16-bit path is), the same code
+ * Cornerstone's viewer runs. It level-shifts 12-bit samples by 2063.5 instead of 2048, so its pixels
+ * are about 15 counts above DCMTK's (measured in tests/integration/dicomweb-vs-orthanc.test.ts).
  */
 export async function decodeJpeg12Bit(encoded: Uint8Array): Promise<JsDecoded> {
   // Loaded on first use, by Node (daikon is a server-external package).
