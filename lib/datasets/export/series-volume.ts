@@ -3,9 +3,8 @@ import { bufferSource } from '@/lib/dicom/byte-source';
 import { DicomRejection } from '@/lib/dicom/dicom-rejection';
 import { canDecodeFrames, readFrames } from '@/lib/dicom/frame-pixels';
 import { readDataSet, readDicomHeader, type DicomHeader } from '@/lib/dicom/read-header';
-import { bufferReader, readNativeFrame, type NativePixels } from '@/lib/dicom/read-native-frame';
+import { bufferReader, type NativePixels } from '@/lib/dicom/read-native-frame';
 import { orderStack, type InstanceJson } from '@/lib/dicom/stack-order.client';
-import { EXPLICIT_VR_BIG_ENDIAN, isNativeOnDisk } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
 
 /**
@@ -151,8 +150,7 @@ function describeInstance(header: DicomHeader, dataSet: DataSet): DescribedInsta
   if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) {
     throw new SeriesVolumeError('pixels', `${which} has ${bitsAllocated}-bit pixels; 8, 16 and 32 bits are exported.`);
   }
-  const decodable = (isNativeOnDisk(transferSyntax.uid) || transferSyntax.deflated) && !layout.encapsulated;
-  if (!decodable && !canDecodeFrames({ transferSyntaxUid: transferSyntax.uid, photometricInterpretation: photometric })) {
+  if (!canDecodeFrames({ transferSyntaxUid: transferSyntax.uid, photometricInterpretation: photometric })) {
     throw new SeriesVolumeError('undecodable', `${which} is stored as ${transferSyntax.name}, which the server does not decode.`);
   }
 
@@ -364,23 +362,14 @@ async function readInstance(part10: Uint8Array): Promise<{ header: DicomHeader; 
   }
 }
 
-/** Every frame's native little-endian samples, however the file stores them. */
+/** Every frame's native little-endian samples, however the file stores them (describeInstance has checked it can be read). */
 async function rawFrames(part10: Uint8Array, header: DicomHeader, dataSet: DataSet, pixels: NativePixels): Promise<Buffer[]> {
   const ts = header.transferSyntax;
   const numbers = Array.from({ length: pixels.frames }, (_, i) => i + 1);
-  if (isNativeOnDisk(ts.uid) && !header.pixelData?.encapsulated) {
-    return Promise.all(numbers.map((n) => readNativeFrame(bufferReader(part10), pixels, n, ts.uid === EXPLICIT_VR_BIG_ENDIAN)));
-  }
-  if (ts.deflated && !header.pixelData?.encapsulated) {
-    // The parser inflated the data set; the Pixel Data offsets are in its bytes (as at ingest).
-    return Promise.all(numbers.map((n) => readNativeFrame(bufferReader(dataSet.byteArray), pixels, n)));
-  }
-  if (!canDecodeFrames({ transferSyntaxUid: ts.uid, photometricInterpretation: pixels.photometricInterpretation })) {
-    throw new SeriesVolumeError('undecodable', `Instance ${header.sopInstanceUid} is stored as ${ts.name}, which the server does not decode.`);
-  }
-  // The same decoders as for stored instances (lib/dicom/frame-pixels.ts), on bytes in memory.
+  // The same reader as for stored instances (lib/dicom/frame-pixels.ts), on bytes in memory; a
+  // deflated file's Pixel Data offsets are in its inflated data set, as the parser gave it (as at ingest).
   try {
-    const decoded = await readFrames(bufferReader(part10), { ...pixels, transferSyntaxUid: ts.uid }, numbers, 0);
+    const decoded = await readFrames(bufferReader(ts.deflated ? dataSet.byteArray : part10), { ...pixels, transferSyntaxUid: ts.uid }, numbers, 0);
     return decoded.map((frame) => frame.samples);
   } catch (err) {
     throw new SeriesVolumeError('undecodable', `Instance ${header.sopInstanceUid} (${ts.name}) could not be decoded: ${(err as Error).message}`);
