@@ -1,3 +1,15 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+/**
+ * The dcmjs the browser bundle uses: Cornerstone's packages each install their own copy of the same
+ * version (Cohort's server pins an older one, see ../shared/ENVIRONMENT.md), and webpack would ship
+ * every copy, 650 kB of minified JavaScript each, before the viewer's first image.
+ */
+const cornerstoneDcmjsEntry = require.resolve('dcmjs', { paths: [path.dirname(require.resolve('@cornerstonejs/metadata/package.json'))] });
+const browserDcmjs = cornerstoneDcmjsEntry.slice(0, cornerstoneDcmjsEntry.lastIndexOf(`${path.sep}dcmjs${path.sep}`) + `${path.sep}dcmjs`.length);
+
 /**
  * Production builds use webpack (`next build --webpack`): Turbopack's production build hangs on
  * Cornerstone3D, which the viewer brings in.
@@ -47,6 +59,7 @@ const nextConfig = {
     if (!isServer) {
       // Codec glue in the imaging libraries imports these; browsers have neither.
       config.resolve.fallback = { ...config.resolve.fallback, fs: false, path: false };
+      config.resolve.alias = { ...config.resolve.alias, dcmjs$: browserDcmjs };
     }
     return config;
   },
