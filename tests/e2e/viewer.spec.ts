@@ -67,6 +67,26 @@ test('a radiologist opens the demo CT: the image is drawn, windowed, scrolled an
   await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText('W 400  L 40');
 });
 
+test('the page itself starts what the first image waits for: Cornerstone\'s chunks and the first series\' metadata, fetched once', async ({ page }) => {
+  const viewer = new ViewerPage(page);
+  await viewer.openFromStudyList(DEMO_CT);
+  const viewerUrl = page.url();
+  const metadataRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/metadata')) metadataRequests.push(request.url());
+  });
+  await page.goto(viewerUrl);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-image-count', '64');
+  const preloads = await page.locator('head link[rel="preload"]').evaluateAll((links) => links.map((link) => ({ as: link.getAttribute('as'), href: (link as HTMLLinkElement).href })));
+  const chunks = preloads.filter((link) => link.as === 'script' && link.href.includes('/_next/static/chunks/'));
+  expect(chunks.length, 'the viewer\'s chunks are asked for by the page').toBeGreaterThan(1);
+  const metadata = preloads.filter((link) => link.as === 'fetch');
+  expect(metadata).toHaveLength(1);
+  expect(metadata[0]!.href).toMatch(/\/dicomweb\/studies\/[\d.]+\/series\/[\d.]+\/metadata$/);
+  // The viewer's own fetch is handed the preloaded response: no second download.
+  expect(metadataRequests.filter((url) => url === metadata[0]!.href)).toHaveLength(1);
+});
+
 test('layouts and the shortcut help', async ({ page }) => {
   const viewer = new ViewerPage(page);
   await viewer.openFromStudyList(DEMO_CT);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
+import { ViewerPreloads } from '@/app/_lib/viewer-preloads';
 import { toViewerStudy } from '@/app/_lib/to-viewer-study';
 import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import { getStudy } from '@/lib/dicom/get-study';
@@ -35,6 +36,7 @@ export default async function SharedStudyPage({ params }: { params: Promise<{ to
   const viewerStudy = { ...toViewerStudy(study), dicomwebRoot: `/s/${token}/dicomweb` };
   return (
     <div className="flex h-full flex-col">
+      <ViewerPreloads study={viewerStudy} />
       <header className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
         <h1 className="truncate font-medium text-slate-100">
           Shared with you · {study.description || 'Imaging study'} · {viewerStudy.date || 'undated'}

@@ -7,6 +7,7 @@ import { getStudy } from '@/lib/dicom/get-study';
 import { isAppError } from '@/lib/errors/app-error';
 import { getLabelingContext } from '@/lib/projects/get-labeling-context';
 import { visibleStudiesWhere } from '@/lib/projects/study-access';
+import { ViewerPreloads } from '@/app/_lib/viewer-preloads';
 import { toViewerStudy } from '@/app/_lib/to-viewer-study';
 
 export const metadata: Metadata = { title: 'Viewer' };
@@ -30,6 +31,7 @@ export default async function ViewerPage({ params, searchParams }: { params: Pro
   const viewerStudy = toViewerStudy(study);
   return (
     <div className="flex h-full flex-col">
+      <ViewerPreloads study={viewerStudy} />
       <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
         <Link href={labeling ? `/projects/${labeling.projectId}` : `/studies/${study.id}`} prefetch={false} className="rounded px-2 py-1 hover:bg-slate-800">
           {labeling ? `← ${labeling.projectName}` : '← Study'}

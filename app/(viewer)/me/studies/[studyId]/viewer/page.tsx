@@ -7,6 +7,7 @@ import { ViewerLoader } from '@/components/viewer/ViewerLoader';
 import { getStudy } from '@/lib/dicom/get-study';
 import { clientAddress } from '@/lib/http/client-address';
 import { requireMyStudy } from '@/lib/patients/require-my-study';
+import { ViewerPreloads } from '@/app/_lib/viewer-preloads';
 import { toViewerStudy } from '@/app/_lib/to-viewer-study';
 
 export const metadata: Metadata = { title: 'My images' };
@@ -24,6 +25,7 @@ export default async function MyStudyViewerPage({ params }: { params: Promise<{ 
   const viewerStudy = toViewerStudy(study);
   return (
     <div className="flex h-full flex-col">
+      <ViewerPreloads study={viewerStudy} />
       <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
         <Link href="/me" prefetch={false} className="shrink-0 rounded px-2 py-1 hover:bg-slate-800">
           ← My studies
