@@ -10,7 +10,8 @@
  *   second pass), one image per rendered frame: the app is driven by its ↓ key, the bare page calls
  *   viewport.scroll(1).
  * The app runs as `next start` on the production build (built first when missing); both pages are
- * served through one small proxy, so they share an origin and the session cookie.
+ * served through one small proxy, so they share an origin and the session cookie, and the bare page's
+ * files are gzipped on the fly as `next start` gzips the app's: both pay for the same compression.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { syntheticCtSeries } from '../lib/dicom/synthetic-ct';
@@ -65,8 +67,16 @@ const proxy = http.createServer((req, res) => {
   if (req.url?.startsWith('/bare/')) {
     const file = path.join(bareDir, decodeURIComponent(new URL(req.url, 'http://x').pathname.slice('/bare/'.length)) || 'index.html');
     if (!file.startsWith(bareDir) || !existsSync(file)) return void res.writeHead(404).end();
-    const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' }[path.extname(file)] ?? 'application/octet-stream';
-    return void res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+    const type = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' }[path.extname(file)];
+    const body = readFileSync(file);
+    // Compressed the way `next start` compresses the app's own files: gzip on the fly, default level, from 1 kB.
+    if (type && body.length >= 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding']))) {
+      res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+      const gzip = zlib.createGzip();
+      gzip.pipe(res);
+      return void gzip.end(body);
+    }
+    return void res.writeHead(200, { 'content-type': type ?? 'application/octet-stream' }).end(body);
   }
   const upstream = http.request({ host: '127.0.0.1', port: appPort, path: req.url, method: req.method, headers: { ...req.headers, host: `localhost:${appPort}` } }, (r) => {
     res.writeHead(r.statusCode ?? 502, r.headers);
