@@ -15,7 +15,7 @@ let manifest: LoadableManifest | undefined;
  */
 export function ViewerPreloads({ study }: { study: ViewerStudy }) {
   manifest ??= readLoadableManifest();
-  // The build's name for the viewer's import(); production builds list its chunks, dev builds nothing.
+  // The build's name for the viewer's import().
   const chunks = (manifest['components/viewer/ViewerLoader.tsx -> ./StudyViewer']?.files ?? []).filter((file) => file.endsWith('.js'));
   const first = initialSeries(study)[0];
   return (
@@ -32,6 +32,8 @@ export function ViewerPreloads({ study }: { study: ViewerStudy }) {
 }
 
 function readLoadableManifest(): LoadableManifest {
+  // `next dev` builds elsewhere; a production build's manifest left in .next would name chunks it does not serve.
+  if (process.env.NODE_ENV !== 'production') return {};
   try {
     return JSON.parse(readFileSync(path.join(process.cwd(), '.next', 'react-loadable-manifest.json'), 'utf8')) as LoadableManifest;
   } catch {
