@@ -87,6 +87,68 @@ test('the page itself starts what the first image waits for: Cornerstone\'s chun
   expect(metadataRequests.filter((url) => url === metadata[0]!.href)).toHaveLength(1);
 });
 
+test('the stack is prefetched; the overlay names patient, study, series and slice; zoom, pan and reset; Brain window; MR auto window', async ({ page }) => {
+  const viewer = new ViewerPage(page);
+  const [href] = await viewer.viewerLinks(DEMO_CT);
+  const frames = new Set<string>();
+  page.on('request', (request) => {
+    if (/\/instances\/[\d.]+\/frames\/1$/.test(request.url())) frames.add(request.url());
+  });
+  await viewer.open(href!);
+  await viewer.waitForRendered(0);
+  const viewport = viewer.viewport(0);
+  // Every slice is fetched while the radiologist is still looking at the first one.
+  await expect.poll(() => frames.size, { timeout: 30_000 }).toBe(64);
+  await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText('Im 33 / 64');
+
+  await expect(viewport.getByTestId('overlay-patient')).toContainText('Phantom, Demo');
+  await expect(viewport.getByTestId('overlay-patient')).toContainText('DEMO-CT-0001');
+  await expect(viewport.getByTestId('overlay-study')).toContainText(DEMO_CT);
+  await expect(viewport.getByTestId('overlay-study')).toContainText('Axial');
+  await expect(viewport.getByTestId('overlay-position')).toContainText(/Loc -?\d+\.\d mm/);
+  const location = await viewport.getByTestId('overlay-position').innerText();
+  await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
+  await expect(viewport.getByTestId('overlay-position')).not.toHaveText(location);
+  await viewer.afterRender(0, () => page.keyboard.press('ArrowUp'));
+
+  const zoomText = async () => (await viewport.getByTestId('overlay-window').innerText()).match(/Zoom (\d+\.\d+)×/)![1]!;
+  const fitted = await zoomText();
+  const original = (await viewer.canvasStats(0)).hash;
+  // Zoom tool: dragging down enlarges the image.
+  await page.keyboard.press('z');
+  await viewer.afterRender(0, () => viewer.dragNormalized(0, [0.5, 0.3], [0.5, 0.7]));
+  await expect.poll(async () => Number(await zoomText())).toBeGreaterThan(Number(fitted));
+  // Pan tool: the image moves, the zoom stays.
+  const zoomed = await zoomText();
+  const beforePan = (await viewer.canvasStats(0)).hash;
+  await page.keyboard.press('p');
+  await viewer.afterRender(0, () => viewer.dragNormalized(0, [0.5, 0.5], [0.7, 0.6]));
+  await expect.poll(async () => (await viewer.canvasStats(0)).hash).not.toBe(beforePan);
+  expect(await zoomText()).toBe(zoomed);
+  // Reset: the picture as it first appeared.
+  await viewer.afterRender(0, () => page.keyboard.press('r'));
+  expect(await zoomText()).toBe(fitted);
+  await expect.poll(async () => (await viewer.canvasStats(0)).hash).toBe(original);
+
+  // Brain window (W 80 L 40): air black, muscle mid-grey.
+  await viewer.afterRender(0, () => page.keyboard.press('4'));
+  await expect(viewport.getByTestId('overlay-wl')).toHaveText('W 80  L 40');
+  expect(await viewer.luminanceAt(0, AIR)).toBeLessThan(2);
+  expect(Math.abs((await viewer.luminanceAt(0, MUSCLE)) - grey(40, 80, 40))).toBeLessThan(30);
+
+  // MR: its intensities have no fixed scale; 0 brings back the image's own window after a CT preset.
+  const [mr] = await viewer.viewerLinks('MRI');
+  await viewer.open(mr!);
+  await viewer.waitForRendered(0);
+  const own = await viewer.windowText(0);
+  const ownPicture = (await viewer.canvasStats(0)).hash;
+  await viewer.afterRender(0, () => page.keyboard.press('1'));
+  await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText('W 400  L 40');
+  await viewer.afterRender(0, () => page.keyboard.press('0'));
+  await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText(own);
+  expect((await viewer.canvasStats(0)).hash).toBe(ownPicture);
+});
+
 test('layouts and the shortcut help', async ({ page }) => {
   const viewer = new ViewerPage(page);
   await viewer.openFromStudyList(DEMO_CT);
