@@ -265,7 +265,7 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   expect((await csv.text()).split('\r\n')[0]).toBe('study,series,segment,segment_name,reader_a,reader_b,against_accepted,voxels_a,voxels_b,dice,iou');
 });
 
-test('every other tool: eraser, undo and redo, scissors, fill, threshold brush, length and angle', async ({ page }, testInfo) => {
+test('every other tool: eraser, undo and redo of paint and drawings, scissors, fill, threshold brush, length and angle; segment visibility and opacity', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
   const viewer = await openForLabeling(page, 'BRAIN');
@@ -346,7 +346,26 @@ test('every other tool: eraser, undo and redo, scissors, fill, threshold brush, 
   await tool('a', 'Angle');
   for (const [x, y] of [[0.4, 0.15], [0.5, 0.1], [0.6, 0.15]] as const) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
   expect((await save()).measurements.map((m) => m.kind).sort()).toEqual(['angle', 'length']);
+  // Undo and redo take back a drawing too, not only paint.
+  await page.keyboard.press('Control+z');
+  expect((await save()).measurements.map((m) => m.kind)).toEqual(['length']);
+  await page.keyboard.press('Control+y');
+  expect((await save()).measurements.map((m) => m.kind).sort()).toEqual(['angle', 'length']);
   await testInfo.attach('every-tool.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // Hiding a segment or turning the opacity down changes the picture, not the labels; undoing either brings the same picture back.
+  const picture = async () => (await viewer.canvasStats(0)).hash;
+  const shown = await picture();
+  await panel.getByRole('button', { name: 'Hide Bone' }).click();
+  await expect.poll(picture).not.toBe(shown);
+  await panel.getByRole('button', { name: 'Show Bone' }).click();
+  await expect.poll(picture).toBe(shown);
+  const opacity = await panel.getByLabel('Segment opacity').inputValue();
+  await panel.getByLabel('Segment opacity').fill('0');
+  await expect.poll(picture).not.toBe(shown);
+  await panel.getByLabel('Segment opacity').fill(opacity);
+  await expect.poll(picture).toBe(shown);
+  await expect(panel).not.toHaveAttribute('data-save', 'dirty');
 });
 
 test('a save that never reached the server (the connection dropped) is sent again when the study is opened next', async ({ page }) => {

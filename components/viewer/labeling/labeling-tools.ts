@@ -327,15 +327,21 @@ export function onLabelsChanged(onChange: (what: 'voxels' | 'annotations') => vo
     if ((e as CustomEvent<{ changeType?: string }>).detail.changeType !== ChangeTypes.StatsUpdated) onChange('annotations');
   };
   const removed = () => onChange('annotations');
+  // A drawing redone after its undo is put back without any annotation event: only the history says so.
+  const history = () => onChange('annotations');
   eventTarget.addEventListener(ToolEvents.SEGMENTATION_DATA_MODIFIED, voxels);
   eventTarget.addEventListener(ToolEvents.ANNOTATION_COMPLETED, completed);
   eventTarget.addEventListener(ToolEvents.ANNOTATION_MODIFIED, modified);
   eventTarget.addEventListener(ToolEvents.ANNOTATION_REMOVED, removed);
+  eventTarget.addEventListener(ToolEvents.HISTORY_UNDO, history);
+  eventTarget.addEventListener(ToolEvents.HISTORY_REDO, history);
   return () => {
     eventTarget.removeEventListener(ToolEvents.SEGMENTATION_DATA_MODIFIED, voxels);
     eventTarget.removeEventListener(ToolEvents.ANNOTATION_COMPLETED, completed);
     eventTarget.removeEventListener(ToolEvents.ANNOTATION_MODIFIED, modified);
     eventTarget.removeEventListener(ToolEvents.ANNOTATION_REMOVED, removed);
+    eventTarget.removeEventListener(ToolEvents.HISTORY_UNDO, history);
+    eventTarget.removeEventListener(ToolEvents.HISTORY_REDO, history);
   };
 }
 
