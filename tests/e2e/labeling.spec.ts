@@ -401,3 +401,35 @@ test('a save that never reached the server (the connection dropped) is sent agai
   await expect(panel.getByTestId('segment-voxels-3')).toHaveText(painted!);
   await expect(panel.getByRole('alert')).toHaveCount(0);
 });
+
+test('autosave: a stroke left alone is stored within seconds, and one made just before the tab closes is stored as it closes', async ({ page, context }) => {
+  test.setTimeout(90_000);
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  const viewer = await openForLabeling(page, 'BRAIN');
+  const panel = page.getByTestId('labeling-panel');
+  const projectId = new URL(page.url()).searchParams.get('project')!;
+  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  const storedBone = async () => {
+    // Autosave keeps a draft beside the latest version (none before the first save).
+    type Labels = Pick<Saved['saved'], 'labelmaps'> | null;
+    const { saved, draft } = (await (await context.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: Labels; draft: Labels };
+    return (draft ?? saved)?.labelmaps[0]?.counts['3'] ?? 0;
+  };
+  const before = await storedBone();
+
+  // Painted, then left alone: no Ctrl+S, yet the server has it a few seconds later.
+  await panel.getByRole('button', { name: 'Paint Bone' }).click();
+  await page.keyboard.press('b');
+  await viewer.dragNormalized(0, [0.3, 0.45], [0.7, 0.45]);
+  await expect(panel).toHaveAttribute('data-save', 'dirty');
+  await expect(panel).toHaveAttribute('data-save', 'saved', { timeout: 15_000 });
+  const autosaved = await storedBone();
+  expect(autosaved).toBeGreaterThan(before);
+
+  // Painted, and the tab closed at once, before autosave's timer: the closing page sends it.
+  await viewer.dragNormalized(0, [0.3, 0.6], [0.7, 0.6]);
+  await expect(panel).toHaveAttribute('data-save', 'dirty');
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(storedBone, { timeout: 15_000 }).toBeGreaterThan(autosaved);
+});
