@@ -291,12 +291,12 @@ test('MPR: axial, sagittal and coronal of the demo CT, linked by crosshairs', as
   await viewer.waitForRendered(0);
 });
 
-test('patients and ML engineers get a 403 for the reading viewer; DICOMweb gives a patient only their own study', async ({ page, browser }) => {
+test('patients and ML engineers get a 403 for the reading viewer; a patient\'s own viewer and DICOMweb open only their own study', async ({ page, browser }) => {
   const viewer = new ViewerPage(page);
   const [href] = await viewer.viewerLinks(DEMO_CT);
   const [thumbnail] = await page.getByRole('link', { name: /in the viewer/ }).locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
   // The demo patient owns the demo CT: they read it in their own read-only viewer (patient-access.spec.ts); another
-  // patient's study is a 404 to them (route-matrix.test.ts).
+  // patient's study is a 404 to them (below, and route-matrix.test.ts).
   for (const person of [
     { email: 'patient@demo.cohort.local', password: 'demo-patient-01', thumbnail: 200 },
     { email: 'ml@demo.cohort.local', password: 'demo-ml-engineer', thumbnail: 403 },
@@ -309,4 +309,15 @@ test('patients and ML engineers get a 403 for the reading viewer; DICOMweb gives
     expect((await other.request.get(thumbnail!)).status(), `${person.email}: thumbnail`).toBe(person.thumbnail);
     await other.close();
   }
+
+  // Another patient's real study: not in the patient's own viewer either, and not over DICOMweb.
+  const [brainHref] = await viewer.viewerLinks('BRAIN');
+  const [brainThumbnail] = await page.getByRole('link', { name: /in the viewer/ }).locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+  const patient = await browser.newPage();
+  await new SignInPage(patient).signInAs('patient@demo.cohort.local', 'demo-patient-01');
+  const own = await patient.goto(brainHref!.replace(/^\/studies\//, '/me/studies/'));
+  expect(own?.status()).toBe(404);
+  await expect(patient.getByTestId('study-viewer')).toHaveCount(0);
+  expect((await patient.request.get(brainThumbnail!)).status()).toBe(404);
+  await patient.close();
 });
