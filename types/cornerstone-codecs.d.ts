@@ -22,3 +22,12 @@ declare module '@cornerstonejs/codec-openjph/wasmjs' {
   const factory: unknown;
   export default factory;
 }
+// The full modules, with the encoders (tests encode frames with them).
+declare module '@cornerstonejs/codec-charls/wasmjs' {
+  const factory: unknown;
+  export default factory;
+}
+declare module '@cornerstonejs/codec-openjpeg/wasmjs' {
+  const factory: unknown;
+  export default factory;
+}

@@ -82,7 +82,7 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
   const current = view.draft ?? view.saved;
   let imported;
   try {
-    imported = importDicomSeg(bytes, await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid), view.schema.schema.segments);
+    imported = await importDicomSeg(bytes, await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid), view.schema.schema.segments);
   } catch (err) {
     if (err instanceof DicomSegError) throw new AppError('BAD_REQUEST', err.message);
     throw err;

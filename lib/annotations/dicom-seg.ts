@@ -1,6 +1,9 @@
 import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
 import { matchingSegment } from '@/lib/annotations/label-schema';
+import { decodeFrame } from '@/lib/dicom/codecs/decode-frame';
+import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
+import { bufferReader } from '@/lib/dicom/read-native-frame';
 import { transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { newUid } from '@/lib/dicom/uid';
 import { writePart10 } from '@/lib/dicom/write-part10';
@@ -10,8 +13,8 @@ import { APP_VERSION } from '@/lib/version';
  * A reader's labelmap as a DICOM Segmentation (PS3.3 A.51) and back. Export writes a BINARY SEG: one
  * 1-bit frame per (segment, slice) that holds the segment, each naming its source image and position,
  * so PACS and viewers (OHIF, Slicer, highdicom) place it on the series. Import reads a SEG made by any
- * tool (BINARY, FRACTIONAL, or LABELMAP; uncompressed) onto the series it was made on, matching its
- * segments to the label schema by code, then by name.
+ * tool (BINARY, FRACTIONAL, or LABELMAP; uncompressed or losslessly compressed) onto the series it was
+ * made on, matching its segments to the label schema by code, then by name.
  */
 
 /** A SEG that cannot be imported (or a labelmap that cannot be exported), with the reason. */
@@ -64,7 +67,25 @@ export type SegImport = {
 const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 const LABEL_MAP_SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.7';
 /** Implicit and explicit VR little endian, and deflated explicit (dcmjs inflates it): frames are plain bytes. */
-const READABLE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99']);
+const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99']);
+/**
+ * Encapsulated syntaxes whose frames decode to exactly the values encoded. A lossy codec would move
+ * segment boundaries and blur segment numbers, so a SEG in one is refused rather than guessed at.
+ */
+const LOSSLESS_ENCAPSULATED_SYNTAXES = new Set([
+  '1.2.840.10008.1.2.1.98', // Encapsulated Uncompressed
+  '1.2.840.10008.1.2.4.57', // JPEG Lossless (Process 14)
+  '1.2.840.10008.1.2.4.70', // JPEG Lossless SV1
+  '1.2.840.10008.1.2.4.80', // JPEG-LS Lossless
+  '1.2.840.10008.1.2.4.90', // JPEG 2000 Lossless Only
+  '1.2.840.10008.1.2.4.201', // HTJ2K Lossless Only
+  '1.2.840.10008.1.2.4.202', // HTJ2K RPCL Lossless Only
+  '1.2.840.10008.1.2.5', // RLE Lossless
+  '1.2.840.10008.1.2.8.1', // Deflated Image Frame Compression
+]);
+/** Syntaxes that keep a BINARY frame's pixels packed 8 to a byte; the image codecs carry one pixel per byte (0 or 1). */
+const PACKED_BINARY_SYNTAXES = new Set(['1.2.840.10008.1.2.1.98', '1.2.840.10008.1.2.8.1']);
+const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
 const PIXEL_DATA = 'x7fe00010';
 
 // Attribute tags for dimension pointers (AT values).
@@ -190,10 +211,11 @@ export function exportDicomSeg(opts: {
  * label. Voxels of segments the schema lacks are left out, with a warning; where segments overlap, the
  * higher segment number wins. Throws DicomSegError for anything that does not fit the series.
  */
-export function importDicomSeg(bytes: Uint8Array, source: SegSource, segments: readonly SegSegment[]): SegImport {
-  const { meta, dataset } = readDataset(bytes);
+export async function importDicomSeg(bytes: Uint8Array, source: SegSource, segments: readonly SegSegment[]): Promise<SegImport> {
+  const { meta, dataset, pixelDataOffset } = readDataset(bytes);
   checkIsSegmentation(dataset);
-  checkTransferSyntax(str(meta.TransferSyntaxUID));
+  const transferSyntaxUid = str(meta.TransferSyntaxUID);
+  const encapsulated = checkTransferSyntax(transferSyntaxUid);
   const layout = pixelLayout(dataset);
   const frames = frameDescriptions(dataset, layout);
   const slices = placeFrames(frames, dataset, source);
@@ -201,7 +223,8 @@ export function importDicomSeg(bytes: Uint8Array, source: SegSource, segments: r
     throw new DicomSegError(`Its frames are ${layout.columns}×${layout.rows} pixels; the series' images are ${source.columns}×${source.rows}.`);
   }
   const mapping = describedSegments(dataset).map((s) => ({ segmentNumber: s.number, label: s.label, value: schemaValueOf(s, segments) }));
-  const { labelmap, dropped, overlap } = paintFrames(frames, slices, pixelDataOf(dataset, layout, frames.length), mapping, source);
+  const pixels = encapsulated ? await decodedSamples(bytes, pixelDataOffset, transferSyntaxUid, layout) : nativeSamples(dataset, layout, frames.length);
+  const { labelmap, dropped, overlap } = paintFrames(frames, slices, pixels, mapping, source);
   const warnings: string[] = [];
   if (dropped.size) {
     const list = mapping.filter((m) => dropped.has(m.segmentNumber)).map((m) => `${m.segmentNumber} "${m.label}"`);
@@ -357,21 +380,24 @@ type PixelLayout = { type: SegmentationType; rows: number; columns: number; bits
 /** A frame as its functional groups describe it; segmentNumber is null in a LABELMAP (the pixels are segment numbers). */
 type FrameDescription = { segmentNumber: number | null; refs: { sop: string; frames: number[] }[]; position: number[] | null };
 
-/** The file's meta information and data set, naturalized by dcmjs once dicom-parser found it whole. */
-function readDataset(bytes: Uint8Array): { meta: Item; dataset: Item } {
-  checkComplete(bytes);
+/**
+ * The file's meta information and data set, naturalized by dcmjs once dicom-parser found it whole,
+ * and where its Pixel Data's value starts (for encapsulated frames).
+ */
+function readDataset(bytes: Uint8Array): { meta: Item; dataset: Item; pixelDataOffset: number | null } {
+  const pixelDataOffset = checkComplete(bytes);
   const { DicomMessage, DicomMetaDictionary } = dcmjs.data;
   try {
     // Tolerant: dcmjs would otherwise refuse, say, an ISO 2022 character set it cannot decode.
     const dict = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { ignoreErrors: true });
-    return { meta: DicomMetaDictionary.naturalizeDataset(dict.meta), dataset: DicomMetaDictionary.naturalizeDataset(dict.dict) };
+    return { meta: DicomMetaDictionary.naturalizeDataset(dict.meta), dataset: DicomMetaDictionary.naturalizeDataset(dict.dict), pixelDataOffset };
   } catch (err) {
     throw unreadable(err);
   }
 }
 
-/** dcmjs reads past the end of a truncated file without noticing: dicom-parser's offsets tell. */
-function checkComplete(bytes: Uint8Array): void {
+/** dcmjs reads past the end of a truncated file without noticing: dicom-parser's offsets tell. Gives Pixel Data's offset. */
+function checkComplete(bytes: Uint8Array): number | null {
   let pixels: { dataOffset: number; length: number } | undefined;
   let size = bytes.length;
   try {
@@ -385,6 +411,7 @@ function checkComplete(bytes: Uint8Array): void {
   if (pixels && pixels.length !== 0xffffffff && pixels.dataOffset + pixels.length > size) {
     throw new DicomSegError(`It is truncated: its Pixel Data declares ${pixels.length} bytes but only ${Math.max(0, size - pixels.dataOffset)} follow.`);
   }
+  return pixels?.dataOffset ?? null;
 }
 
 function unreadable(err: unknown): DicomSegError {
@@ -401,10 +428,15 @@ function checkIsSegmentation(dataset: Item): void {
   }
 }
 
-function checkTransferSyntax(uid: string): void {
-  if (READABLE_SYNTAXES.has(uid)) return;
-  const name = transferSyntaxOf(uid)?.name ?? 'an unknown transfer syntax';
-  throw new DicomSegError(`Its frames are stored as ${name} (${uid}): only uncompressed little-endian SEGs can be imported; convert it to explicit VR little endian first.`);
+/** Whether the frames are encapsulated (to decode one by one); throws for a syntax they cannot be read from exactly. */
+function checkTransferSyntax(uid: string): boolean {
+  if (NATIVE_SYNTAXES.has(uid)) return false;
+  if (LOSSLESS_ENCAPSULATED_SYNTAXES.has(uid)) return true;
+  const syntax = transferSyntaxOf(uid);
+  const why = syntax?.encapsulated ? 'a lossy or unsupported compression, which would change which pixels belong to a segment' : 'a byte order or syntax SEG import does not read';
+  throw new DicomSegError(
+    `Its frames are stored as ${syntax?.name ?? 'an unknown transfer syntax'} (${uid}), ${why}: SEGs can be imported uncompressed or losslessly compressed (RLE, deflated frames, JPEG-LS, JPEG 2000 or HTJ2K lossless); convert it to explicit VR little endian first.`,
+  );
 }
 
 function pixelLayout(dataset: Item): PixelLayout {
@@ -531,7 +563,8 @@ function sliceAt(position: number[], source: SegSource): number | null {
 /** Sample `i` of the frames: a bit (0 or 1), a fractional value thresholded at half, or a segment number. */
 type Samples = { sample(i: number): number };
 
-function pixelDataOf(dataset: Item, layout: PixelLayout, frames: number): Samples {
+/** Samples of native Pixel Data: the frames' values back to back (1-bit frames packed without padding between them). */
+function nativeSamples(dataset: Item, layout: PixelLayout, frames: number): Samples {
   const chunks = values(dataset.PixelData).filter((v): v is ArrayBuffer => v instanceof ArrayBuffer);
   const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   if (!bytes.length) throw new DicomSegError('It has no Pixel Data.');
@@ -544,6 +577,62 @@ function pixelDataOf(dataset: Item, layout: PixelLayout, frames: number): Sample
   if (layout.type === 'FRACTIONAL') return { sample: (i) => (bytes[i]! > 0 && bytes[i]! * 2 >= max ? 1 : 0) };
   if (layout.bitsAllocated === 8) return { sample: (i) => bytes[i]! };
   return { sample: (i) => bytes[2 * i]! | (bytes[2 * i + 1]! << 8) };
+}
+
+/**
+ * Samples of encapsulated Pixel Data, each frame decoded on its own (lib/dicom/codecs). A BINARY
+ * frame comes packed (deflated frames, encapsulated uncompressed; RLE may be either, CP 2301) or
+ * as one byte of 0 or 1 per pixel (the image codecs, which have no 1-bit samples).
+ */
+async function decodedSamples(bytes: Uint8Array, pixelDataOffset: number | null, transferSyntaxUid: string, layout: PixelLayout): Promise<Samples> {
+  if (pixelDataOffset === null) throw new DicomSegError('It has no Pixel Data.');
+  const numbers = Array.from({ length: layout.frames }, (_, i) => i + 1);
+  let encoded: Buffer[];
+  try {
+    encoded = await encapsulatedFrames(bufferReader(bytes), { pixelDataOffset, frames: layout.frames }, numbers);
+  } catch (err) {
+    throw new DicomSegError(`Its encapsulated Pixel Data cannot be split into its ${layout.frames} frames (${err instanceof Error ? err.message : String(err)}).`);
+  }
+  const frameSize = layout.rows * layout.columns;
+  const header = (rows: number, columns: number, bitsAllocated: number) => ({ transferSyntaxUid, rows, columns, bitsAllocated, samplesPerPixel: 1, photometricInterpretation: 'MONOCHROME2', planarConfiguration: 0 });
+  const decodeOne = async (frame: Buffer): Promise<Buffer> => {
+    if (layout.type !== 'BINARY') return (await decodeFrame(frame, header(layout.rows, layout.columns, layout.bitsAllocated))).samples;
+    if (PACKED_BINARY_SYNTAXES.has(transferSyntaxUid)) return (await decodeFrame(frame, header(layout.rows, layout.columns, 1))).samples;
+    try {
+      return packBits((await decodeFrame(frame, header(layout.rows, layout.columns, 8))).samples, frameSize);
+    } catch (err) {
+      // RLE of the packed bytes: one segment as long as the packed frame.
+      if (transferSyntaxUid !== RLE_LOSSLESS) throw err;
+      return (await decodeFrame(frame, header(1, Math.ceil(frameSize / 8), 8))).samples;
+    }
+  };
+  // BINARY frames are kept packed: 1,000 frames of 512² take 33 MB so, 262 MB at a byte per pixel.
+  const decoded: Buffer[] = [];
+  for (const [f, frame] of encoded.entries()) {
+    try {
+      decoded.push(await decodeOne(frame));
+    } catch (err) {
+      throw new DicomSegError(`Frame ${f + 1} cannot be decoded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const max = layout.maxFractional;
+  return {
+    sample(i) {
+      const f = Math.floor(i / frameSize);
+      const p = i - f * frameSize;
+      const samples = decoded[f]!;
+      if (layout.type === 'BINARY') return (samples[p >> 3]! >> (p & 7)) & 1;
+      if (layout.type === 'FRACTIONAL') return samples[p]! > 0 && samples[p]! * 2 >= max ? 1 : 0;
+      return layout.bitsAllocated === 8 ? samples[p]! : samples[2 * p]! | (samples[2 * p + 1]! << 8);
+    },
+  };
+}
+
+/** One byte per pixel (non-zero: set) as PS3.5 8.1.1 packs 1-bit pixels: the first in the lowest bit of the first byte. */
+function packBits(unpacked: Uint8Array, pixels: number): Buffer {
+  const packed = Buffer.alloc(Math.ceil(pixels / 8));
+  for (let p = 0; p < pixels; p++) if (unpacked[p]) packed[p >> 3]! |= 1 << (p & 7);
+  return packed;
 }
 
 /**

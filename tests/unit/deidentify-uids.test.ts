@@ -127,8 +127,8 @@ describe('a DICOM-SEG and the CT it was drawn on', () => {
     for (const index of items(segDict['00209222'])) expect(str(index['00209164'])).toBe(organization);
   });
 
-  it('imports back onto the de-identified CT voxel for voxel', () => {
-    const imported = importDicomSeg(deidSeg.bytes, segSource(deidCt.map((r) => r.bytes)), SEGMENTS);
+  it('imports back onto the de-identified CT voxel for voxel', async () => {
+    const imported = await importDicomSeg(deidSeg.bytes, segSource(deidCt.map((r) => r.bytes)), SEGMENTS);
     expect(Buffer.from(imported.labelmap).equals(Buffer.from(labelmap))).toBe(true);
   });
 

@@ -99,9 +99,9 @@ function naturalized(bytes: Uint8Array) {
   return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Record<string, any> & { SOPClassUID: string; SOPInstanceUID: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const errorOf = (run: () => unknown): unknown => {
+const errorOf = async (run: () => unknown): Promise<unknown> => {
   try {
-    run();
+    await run();
   } catch (err) {
     return err;
   }
@@ -185,8 +185,8 @@ describe('DICOM SEG export', () => {
     });
   });
 
-  it('imports back to the same labelmap, matching segments by code and by name', () => {
-    expect(importDicomSeg(bytes, source, SCHEMA)).toEqual({
+  it('imports back to the same labelmap, matching segments by code and by name', async () => {
+    expect(await importDicomSeg(bytes, source, SCHEMA)).toEqual({
       labelmap,
       mapping: [
         { segmentNumber: 1, label: 'Nodule', value: 1 },
@@ -199,17 +199,17 @@ describe('DICOM SEG export', () => {
       { value: 9, name: 'Pulmonary nodule', code: NODULE },
       { value: 4, name: 'LUNG' },
     ];
-    const imported = importDicomSeg(bytes, source, other);
+    const imported = await importDicomSeg(bytes, source, other);
     expect(imported.mapping.map((m) => m.value)).toEqual([9, 4]);
     expect(imported.labelmap).toEqual(labelmap.map((v) => [0, 9, 4][v]!));
     // A schema without lungs: their voxels are left out, with a warning naming them.
-    const noLung = importDicomSeg(bytes, source, [SCHEMA[0]!]);
+    const noLung = await importDicomSeg(bytes, source, [SCHEMA[0]!]);
     expect(noLung.mapping[1]).toEqual({ segmentNumber: 2, label: 'Lung', value: null });
     expect(noLung.labelmap).toEqual(labelmap.map((v) => (v === 1 ? 1 : 0)));
     expect(noLung.warnings).toEqual([expect.stringContaining('2 "Lung"')]);
   });
 
-  it('packs frames that do not fill whole bytes back to back', () => {
+  it('packs frames that do not fill whole bytes back to back', async () => {
     const odd: SegSource = { ...source, columns: 5, rows: 3, images: source.images.slice(0, 3) };
     const small = new Uint8Array(5 * 3 * 3);
     [0, 4, 7, 14, 15, 16, 29, 30, 44].forEach((i) => (small[i] = i % 2 ? 2 : 1));
@@ -222,33 +222,33 @@ describe('DICOM SEG export', () => {
     const rebuilt = new Uint8Array(small.length);
     for (const { segment, slice, samples } of frames) samples.forEach((s, p) => s && (rebuilt[slice * 15 + p] = segment));
     expect(rebuilt).toEqual(small);
-    expect(importDicomSeg(seg, odd, SCHEMA).labelmap).toEqual(small);
+    expect((await importDicomSeg(seg, odd, SCHEMA)).labelmap).toEqual(small);
   });
 
-  it('places frames by position when they name no source image', () => {
+  it('places frames by position when they name no source image', async () => {
     const seg = naturalized(bytes);
     for (const frame of seg.PerFrameFunctionalGroupsSequence as Record<string, unknown>[]) delete frame.DerivationImageSequence;
     const positional = writePart10(seg);
-    expect(importDicomSeg(positional, source, SCHEMA).labelmap).toEqual(labelmap);
+    expect((await importDicomSeg(positional, source, SCHEMA)).labelmap).toEqual(labelmap);
     // Positions only compare within one frame of reference.
-    expect(errorOf(() => importDicomSeg(positional, { ...source, frameOfReferenceUid: '1.2.3' }, SCHEMA))).toMatchObject({ name: 'DicomSegError', message: expect.stringMatching(/frame of reference/) });
+    expect(await errorOf(() => importDicomSeg(positional, { ...source, frameOfReferenceUid: '1.2.3' }, SCHEMA))).toMatchObject({ name: 'DicomSegError', message: expect.stringMatching(/frame of reference/) });
     // A slice moved away: the frames on it lie on no slice.
     const moved = { ...source, images: source.images.map((image, i) => (i === 1 ? { ...image, position: [0, 0, 500] as [number, number, number] } : image)) };
-    expect(errorOf(() => importDicomSeg(positional, moved, SCHEMA))).toMatchObject({ message: expect.stringMatching(/lies on no slice/) });
+    expect(await errorOf(() => importDicomSeg(positional, moved, SCHEMA))).toMatchObject({ message: expect.stringMatching(/lies on no slice/) });
   });
 
-  it('lets a higher-numbered segment win where segments overlap, and says so', () => {
+  it('lets a higher-numbered segment win where segments overlap, and says so', async () => {
     // Frames: nodule on slices 1, 2; lung on slices 0, 2, 3. Fill the 4th (lung, slice 2) entirely.
     const overlapping = new Uint8Array(bytes);
     const { pixelData } = decodeSegFrames(bytes, source);
     overlapping.fill(0xff, pixelData.dataOffset + 3 * 32, pixelData.dataOffset + 4 * 32);
-    const { labelmap: imported, warnings } = importDicomSeg(overlapping, source, SCHEMA);
+    const { labelmap: imported, warnings } = await importDicomSeg(overlapping, source, SCHEMA);
     expect(imported.subarray(2 * frameSize, 3 * frameSize).every((v) => v === 2)).toBe(true);
     expect(imported.subarray(0, 2 * frameSize)).toEqual(labelmap.subarray(0, 2 * frameSize));
     expect(warnings).toEqual([expect.stringMatching(/^Segments overlap/)]);
   });
 
-  it.each([8, 16])('imports a LABELMAP SEG of %i-bit segment numbers', (bits) => {
+  it.each([8, 16])('imports a LABELMAP SEG of %i-bit segment numbers', async (bits) => {
     const seg = naturalized(bytes);
     const pixels = bits === 8 ? labelmap : new Uint8Array(Uint16Array.from(labelmap).buffer);
     const labelMapSeg = writePart10({
@@ -266,10 +266,10 @@ describe('DICOM SEG export', () => {
       PixelData: pixels.slice().buffer,
       _vrMap: { PixelData: bits === 8 ? 'OB' : 'OW' },
     });
-    expect(importDicomSeg(labelMapSeg, source, SCHEMA)).toMatchObject({ labelmap, warnings: [] });
+    expect(await importDicomSeg(labelMapSeg, source, SCHEMA)).toMatchObject({ labelmap, warnings: [] });
   });
 
-  it('reads a SEG in deflated explicit VR little endian', () => {
+  it('reads a SEG in deflated explicit VR little endian', async () => {
     // Same data set, deflated after the File Meta Information, which then names the deflated syntax.
     const metaEnd = 144 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(140, true);
     const seg = naturalized(bytes);
@@ -285,12 +285,12 @@ describe('DICOM SEG export', () => {
     );
     const head = new Uint8Array(meta.write());
     const deflated = Buffer.concat([head, deflateRawSync(bytes.subarray(metaEnd))]);
-    expect(importDicomSeg(deflated, source, SCHEMA).labelmap).toEqual(labelmap);
+    expect((await importDicomSeg(deflated, source, SCHEMA)).labelmap).toEqual(labelmap);
   });
 
-  it('refuses what it cannot export', () => {
-    expect(errorOf(() => exportDicomSeg({ labelmap: new Uint8Array(labelmap.length), source, segments: SCHEMA }))).toMatchObject({ name: 'DicomSegError', message: expect.stringMatching(/no voxels/) });
-    expect(errorOf(() => exportDicomSeg({ labelmap: labelmap.map((v) => (v === 2 ? 7 : v)), source, segments: SCHEMA }))).toMatchObject({ message: expect.stringMatching(/value\(s\) 7/) });
+  it('refuses what it cannot export', async () => {
+    expect(await errorOf(() => exportDicomSeg({ labelmap: new Uint8Array(labelmap.length), source, segments: SCHEMA }))).toMatchObject({ name: 'DicomSegError', message: expect.stringMatching(/no voxels/) });
+    expect(await errorOf(() => exportDicomSeg({ labelmap: labelmap.map((v) => (v === 2 ? 7 : v)), source, segments: SCHEMA }))).toMatchObject({ message: expect.stringMatching(/value\(s\) 7/) });
     expect(() => exportDicomSeg({ labelmap: labelmap.subarray(1), source, segments: SCHEMA })).toThrow(RangeError);
   });
 });
@@ -305,9 +305,9 @@ describe('DICOM SEG import of highdicom files on the CT2 series', () => {
   it.each([
     ['seg_image_ct_binary.dcm', (s: number) => s === 1],
     ['seg_image_ct_true_fractional.dcm', (s: number) => s >= 128],
-  ])('imports %s with the voxels its frames hold', (file, inside) => {
+  ])('imports %s with the voxels its frames hold', async (file, inside) => {
     const bytes = readFileSync(sample(`valid/highdicom/${file}`));
-    const { labelmap, mapping, warnings } = importDicomSeg(bytes, source, BONE);
+    const { labelmap, mapping, warnings } = await importDicomSeg(bytes, source, BONE);
     expect(mapping).toEqual([{ segmentNumber: 1, label: 'first segment', value: 3 }]);
     expect(warnings).toEqual([]);
     // Decoded here: frame by frame onto the slice of the image it names.
@@ -322,44 +322,190 @@ describe('DICOM SEG import of highdicom files on the CT2 series', () => {
     expect(labelmap).toEqual(expected);
   });
 
-  it('matches by label when the schema has no code for the segment', () => {
+  it('matches by label when the schema has no code for the segment', async () => {
     const bytes = readFileSync(sample('valid/highdicom/seg_image_ct_binary.dcm'));
-    expect(importDicomSeg(bytes, source, [{ value: 8, name: 'First Segment' }]).mapping).toEqual([{ segmentNumber: 1, label: 'first segment', value: 8 }]);
+    expect((await importDicomSeg(bytes, source, [{ value: 8, name: 'First Segment' }])).mapping).toEqual([{ segmentNumber: 1, label: 'first segment', value: 8 }]);
   });
 });
 
 describe('DICOM SEG import refusals', () => {
   const source = ct2Source();
-  const refusal = (bytes: Uint8Array, onto: SegSource = source) => {
-    const err = errorOf(() => importDicomSeg(bytes, onto, SCHEMA));
+  const refusal = async (bytes: Uint8Array, onto: SegSource = source) => {
+    const err = await errorOf(() => importDicomSeg(bytes, onto, SCHEMA));
     expect(err).toBeInstanceOf(DicomSegError);
     return (err as DicomSegError).message;
   };
   const binary = readFileSync(sample('valid/highdicom/seg_image_ct_binary.dcm'));
 
-  it('refuses a file that is not a SEG', () => {
-    expect(refusal(readFileSync(samplesUnder(CT2)[0]!))).toMatch(/not a DICOM Segmentation: its SOP Class is 1\.2\.840\.10008\.5\.1\.4\.1\.1\.2 and its modality CT/);
-    expect(refusal(new TextEncoder().encode('not dicom at all'.repeat(20)))).toMatch(/cannot be read as a DICOM file/);
+  it('refuses a file that is not a SEG', async () => {
+    expect(await refusal(readFileSync(samplesUnder(CT2)[0]!))).toMatch(/not a DICOM Segmentation: its SOP Class is 1\.2\.840\.10008\.5\.1\.4\.1\.1\.2 and its modality CT/);
+    expect(await refusal(new TextEncoder().encode('not dicom at all'.repeat(20)))).toMatch(/cannot be read as a DICOM file/);
   });
 
-  it('refuses a SEG made on another series', () => {
-    expect(refusal(readFileSync(sample('valid/pydicom-data/liver.dcm')))).toMatch(
+  it('refuses a SEG made on another series', async () => {
+    expect(await refusal(readFileSync(sample('valid/pydicom-data/liver.dcm')))).toMatch(
       /Frame 1 references image 1\.2\.392\.200103\.20080913\.113635\.2\.2009\.6\.22\.21\.43\.10\.23433\.1, which is not in this series\. It was made on series 1\.2\.392\./,
     );
   });
 
-  it('refuses frames of another size than the series', () => {
-    expect(refusal(binary, { ...source, columns: 32, rows: 8 })).toMatch(/frames are 16×16 pixels; the series' images are 32×8/);
+  it('refuses frames of another size than the series', async () => {
+    expect(await refusal(binary, { ...source, columns: 32, rows: 8 })).toMatch(/frames are 16×16 pixels; the series' images are 32×8/);
   });
 
-  it('refuses a truncated file', () => {
-    expect(refusal(binary.subarray(0, binary.length - 40))).toMatch(/truncated: its Pixel Data declares 96 bytes but only 56 follow/);
-    expect(refusal(binary.subarray(0, Math.floor(binary.length * 0.6)))).toMatch(/cannot be read as a DICOM file: it is malformed or truncated/);
+  it('refuses a truncated file', async () => {
+    expect(await refusal(binary.subarray(0, binary.length - 40))).toMatch(/truncated: its Pixel Data declares 96 bytes but only 56 follow/);
+    expect(await refusal(binary.subarray(0, Math.floor(binary.length * 0.6)))).toMatch(/cannot be read as a DICOM file: it is malformed or truncated/);
   });
 
-  it('refuses compressed frames and tiled slides', () => {
-    expect(refusal(readFileSync(sample('valid/pydicom-data/liver_deflate.dcm')))).toMatch(/Deflated Image Frame Compression \(1\.2\.840\.10008\.1\.2\.8\.1\): only uncompressed/);
-    expect(refusal(readFileSync(sample('valid/highdicom/seg_image_sm_dots_tiled_full.dcm')))).toMatch(/TILED_FULL/);
+  it('refuses lossy compression, undecodable frames and tiled slides', async () => {
+    const liver = readFileSync(sample('valid/pydicom-data/liver.dcm'));
+    const onLiver = liverSource(liver);
+    const frames = decodeSegFrames(liver, onLiver).frames.map((f) => Uint8Array.from(f.samples));
+    expect(await refusal(encapsulatedSeg(liver, '1.2.840.10008.1.2.4.50', frames), onLiver)).toMatch(
+      /stored as JPEG Baseline \(Process 1\) \(1\.2\.840\.10008\.1\.2\.4\.50\), a lossy or unsupported compression, which would change which pixels belong to a segment/,
+    );
+    const rle = frames.map((f) => rleFrame(f));
+    rle[1] = rle[1]!.subarray(0, 80);
+    expect(await refusal(encapsulatedSeg(liver, '1.2.840.10008.1.2.5', rle), onLiver)).toMatch(/^Frame 2 cannot be decoded: RLE segment 1 ends after/);
+    expect(await refusal(encapsulatedSeg(liver, '1.2.840.10008.1.2.5', rle.slice(0, 2)), onLiver)).toMatch(/cannot be split into its 3 frames/);
+    expect(await refusal(readFileSync(sample('valid/highdicom/seg_image_sm_dots_tiled_full.dcm')))).toMatch(/TILED_FULL/);
+  });
+});
+
+/**
+ * The liver CT's three slices as dcmqi's SEG names them: their UIDs, positions and geometry, all that
+ * SEG import reads of a series (the CT itself is not among the samples).
+ */
+function liverSource(seg: Uint8Array): SegSource {
+  const ds = naturalized(seg);
+  const shared = ds.SharedFunctionalGroupsSequence[0] ?? ds.SharedFunctionalGroupsSequence;
+  const images = (ds.PerFrameFunctionalGroupsSequence as Record<string, any>[]).map((frame) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    sopClassUid: frame.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPClassUID as string,
+    sopInstanceUid: frame.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID as string,
+    frame: 1,
+    position: frame.PlanePositionSequence[0].ImagePositionPatient as [number, number, number],
+  }));
+  return {
+    images: images.sort((a, b) => a.position[2] - b.position[2]),
+    columns: ds.Columns,
+    rows: ds.Rows,
+    orientation: shared.PlaneOrientationSequence[0].ImageOrientationPatient,
+    pixelSpacing: shared.PixelMeasuresSequence[0].PixelSpacing,
+    sliceThickness: shared.PixelMeasuresSequence[0].SliceThickness,
+    frameOfReferenceUid: ds.FrameOfReferenceUID,
+    study: { studyInstanceUid: ds.StudyInstanceUID },
+    seriesInstanceUid: ds.ReferencedSeriesSequence[0].SeriesInstanceUID,
+  };
+}
+
+/** `seg` in another transfer syntax: its data set as it was, its Pixel Data `frames` encapsulated (PS3.5 A.4), one fragment each. */
+function encapsulatedSeg(seg: Uint8Array, transferSyntaxUid: string, frames: Uint8Array[]): Uint8Array {
+  const ds = naturalized(seg);
+  delete ds.PixelData;
+  const plain = writePart10(ds);
+  const metaEnd = 144 + new DataView(plain.buffer).getUint32(140, true);
+  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
+  const meta = new DicomDict(
+    DicomMetaDictionary.denaturalizeDataset({
+      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+      MediaStorageSOPClassUID: ds.SOPClassUID,
+      MediaStorageSOPInstanceUID: ds.SOPInstanceUID,
+      TransferSyntaxUID: transferSyntaxUid,
+      ImplementationClassUID: '2.25.1',
+    }),
+  );
+  const item = (tag: number, value: Uint8Array) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt16LE(0xfffe, 0);
+    head.writeUInt16LE(tag, 2);
+    head.writeUInt32LE(value.length + (value.length % 2), 4);
+    return Buffer.concat([head, value, Buffer.alloc(value.length % 2)]);
+  };
+  const fragments = frames.map((f) => item(0xe000, f));
+  const offsets = Buffer.alloc(4 * frames.length);
+  fragments.reduce((at, f, i) => (offsets.writeUInt32LE(at, 4 * i), at + f.length), 0);
+  const pixelData = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+  const delimiter = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+  return Buffer.concat([new Uint8Array(meta.write()), plain.subarray(metaEnd), pixelData, item(0xe000, offsets), ...fragments, delimiter]);
+}
+
+/** One RLE Lossless frame (PS3.5 Annex G) of 8-bit samples: a 64-byte header and one PackBits segment. */
+function rleFrame(samples: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < samples.length; ) {
+    let run = 1;
+    while (i + run < samples.length && run < 128 && samples[i + run] === samples[i]) run++;
+    if (run >= 2) {
+      out.push(257 - run, samples[i]!);
+      i += run;
+      continue;
+    }
+    let literal = 1;
+    while (i + literal < samples.length && literal < 128 && samples[i + literal] !== samples[i + literal + 1]) literal++;
+    out.push(literal - 1, ...samples.subarray(i, i + literal));
+    i += literal;
+  }
+  const header = Buffer.alloc(64);
+  header.writeUInt32LE(1, 0);
+  header.writeUInt32LE(64, 4);
+  return Buffer.concat([header, Buffer.from(out)]);
+}
+
+/** PS3.5 8.1.1's packing of one frame's 0/1 samples. */
+const packed = (samples: Uint8Array) => {
+  const bytes = new Uint8Array(Math.ceil(samples.length / 8));
+  samples.forEach((s, p) => s && (bytes[p >> 3]! |= 1 << (p & 7)));
+  return bytes;
+};
+
+type Encoder = { getDecodedBuffer(info: object): Uint8Array; encode(): void; getEncodedBuffer(): Uint8Array };
+/** A frame of 8-bit samples through one of Cornerstone's WebAssembly encoders (lossless settings). */
+async function wasmEncoded(samples: Uint8Array, rows: number, columns: number, codec: 'charls' | 'openjpeg'): Promise<Uint8Array> {
+  const factory = (codec === 'charls' ? await import('@cornerstonejs/codec-charls/wasmjs') : await import('@cornerstonejs/codec-openjpeg/wasmjs')).default as unknown as (o: object) => Promise<Record<string, new () => Encoder>>;
+  const codecs = await factory({ print() {}, printErr() {} });
+  const encoder = new codecs[codec === 'charls' ? 'JpegLSEncoder' : 'J2KEncoder']!();
+  encoder.getDecodedBuffer({ width: columns, height: rows, bitsPerSample: 8, componentCount: 1, isSigned: false, isUsingColorTransform: false }).set(samples);
+  encoder.encode();
+  return new Uint8Array(encoder.getEncodedBuffer());
+}
+
+describe("DICOM SEG import of 3D Slicer's liver segmentation (dcmqi), uncompressed and compressed", () => {
+  const liver = readFileSync(sample('valid/pydicom-data/liver.dcm'));
+  const source = liverSource(liver);
+  const LIVER: SegSegment[] = [{ value: 4, name: 'Liver', color: '#a0522d', code: { scheme: 'SCT', value: '10200004', meaning: 'Liver' } }];
+  const frameSize = source.columns * source.rows;
+  // The labelmap its frames hold, decoded here bit by bit.
+  const { frames } = decodeSegFrames(liver, source);
+  const expected = new Uint8Array(frameSize * 3);
+  for (const { slice, samples } of frames) samples.forEach((s, p) => s && (expected[slice * frameSize + p] = 4));
+  const unpacked = frames.map((f) => Uint8Array.from(f.samples));
+
+  it('imports the SEG as dcmqi wrote it, its legacy SRT-coded segment matched by name', async () => {
+    expect(frames.map((f) => f.slice)).toEqual([0, 1, 2]);
+    expect(expected.filter(Boolean).length).toBeGreaterThan(1000);
+    const imported = await importDicomSeg(liver, source, LIVER);
+    expect(imported.mapping).toEqual([{ segmentNumber: 1, label: 'Liver', value: 4 }]);
+    expect(imported.warnings).toEqual([]);
+    expect(Buffer.from(imported.labelmap).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('imports the same voxels from its Deflated Image Frame Compression copy (pydicom)', async () => {
+    const deflated = readFileSync(sample('valid/pydicom-data/liver_deflate.dcm'));
+    expect(Buffer.from((await importDicomSeg(deflated, source, LIVER)).labelmap).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it.each([
+    ['RLE Lossless, a byte per pixel', '1.2.840.10008.1.2.5', async (f: Uint8Array) => rleFrame(f)],
+    ['RLE Lossless of the packed bits', '1.2.840.10008.1.2.5', async (f: Uint8Array) => rleFrame(packed(f))],
+    ['Encapsulated Uncompressed', '1.2.840.10008.1.2.1.98', async (f: Uint8Array) => packed(f)],
+    ['Deflated Image Frame Compression', '1.2.840.10008.1.2.8.1', async (f: Uint8Array) => deflateRawSync(packed(f))],
+    ['JPEG-LS Lossless', '1.2.840.10008.1.2.4.80', (f: Uint8Array) => wasmEncoded(f, source.rows, source.columns, 'charls')],
+    ['JPEG 2000 Lossless', '1.2.840.10008.1.2.4.90', (f: Uint8Array) => wasmEncoded(f, source.rows, source.columns, 'openjpeg')],
+  ])('imports the same voxels re-encoded as %s', async (_, syntax, encode) => {
+    const seg = encapsulatedSeg(liver, syntax, await Promise.all(unpacked.map(encode)));
+    expect(seg.length).toBeLessThan(liver.length);
+    const imported = await importDicomSeg(seg, source, LIVER);
+    expect(Buffer.from(imported.labelmap).equals(Buffer.from(expected))).toBe(true);
   });
 });
 
