@@ -16,14 +16,8 @@ type Saved = { version: number; saved: { contentHash: string; content: { regions
 
 /** Opens a study (the demo CT by default) from the demo project, as a reader does, and waits for the labels panel. */
 async function openForLabeling(page: Page, study = DEMO_CT) {
-  await page.goto('/projects');
-  await page.getByRole('link', { name: DEMO_PROJECT }).click();
-  const row = page.getByRole('row').filter({ hasText: study });
-  await row.getByRole('link', { name: 'Open' }).click();
   const viewer = new ViewerPage(page);
-  await expect(page.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
-  await viewer.waitForRendered(0);
-  await expect(page.getByTestId('labeling-panel')).toHaveAttribute('data-save', 'saved');
+  await viewer.openForLabeling(DEMO_PROJECT, study);
   return viewer;
 }
 

