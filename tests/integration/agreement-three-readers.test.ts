@@ -1,0 +1,161 @@
+/**
+ * Agreement when each study has three readers, over the real routes: Fleiss' kappa for the answers
+ * (not Cohen's, which needs exactly two) matches the textbook formula computed here, and every pair
+ * of readers gets Dice and IoU equal to a voxel-by-voxel count.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as openRoute from '@/app/api/projects/[projectId]/studies/[studyId]/annotation/route';
+import * as annotationRoute from '@/app/api/annotations/[annotationId]/route';
+import * as agreementRoute from '@/app/api/projects/[projectId]/agreement/route';
+import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import type { ProjectAgreement } from '@/lib/annotations/project-agreement';
+import { getDb } from '@/lib/db/client';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
+import { addProjectStudies } from '@/lib/projects/add-project-studies';
+import { createProject } from '@/lib/projects/create-project';
+import { ZCreateProjectInput } from '@/lib/projects/schemas';
+import { callRoute, signInOrThrow, type Session } from '../helpers/api';
+import { makeUser } from '../helpers/users';
+
+const SLICES = 2;
+const SIZE = 512;
+const SCHEMA = {
+  segments: [{ value: 1, name: 'Liver', color: '#aa3300' }],
+  questions: [
+    {
+      id: 'quality',
+      question: 'Image quality',
+      level: 'study',
+      choices: [
+        { id: 'good', label: 'Good' },
+        { id: 'poor', label: 'Poor' },
+      ],
+    },
+  ],
+};
+/** What each of the three readers answered, study by study. */
+const ANSWERS = [
+  ['good', 'good', 'good'],
+  ['good', 'poor', 'good'],
+  ['poor', 'poor', 'poor'],
+  ['good', 'poor', 'poor'],
+];
+/** Each reader's liver: a disc of radius 40 around (cx, 250), cx per reader, on every slice. */
+const CENTRES = [250, 262, 280];
+
+type Reader = { id: string; name: string; session: Session };
+let projectId: string;
+let engineer: Session;
+let studies: { id: string; seriesUid: string }[];
+const readers: Reader[] = [];
+
+function liver(cx: number): Uint8Array {
+  const voxels = new Uint8Array(SIZE * SIZE * SLICES);
+  for (let z = 0; z < SLICES; z++) for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) if ((x - cx) ** 2 + (y - 250) ** 2 < 40 ** 2) voxels[z * SIZE * SIZE + y * SIZE + x] = 1;
+  return voxels;
+}
+
+/**
+ * Fleiss (1971), as textbooks write it: P_i = Σ_j n_ij (n_ij − 1) / (n (n − 1)), P̄ their mean,
+ * p_j = Σ_i n_ij / (N n), P̄e = Σ_j p_j², κ = (P̄ − P̄e) / (1 − P̄e).
+ */
+function textbookFleiss(items: string[][]): number {
+  const n = items[0]!.length;
+  const categories = [...new Set(items.flat())];
+  const counts = items.map((item) => categories.map((c) => item.filter((x) => x === c).length));
+  const pBar = counts.map((row) => row.reduce((s, nij) => s + nij * (nij - 1), 0) / (n * (n - 1))).reduce((a, b) => a + b, 0) / items.length;
+  const pe = categories.map((_, j) => counts.reduce((s, row) => s + row[j]!, 0) / (items.length * n)).reduce((s, p) => s + p * p, 0);
+  return (pBar - pe) / (1 - pe);
+}
+
+beforeAll(async () => {
+  const admin = await makeUser(['admin']);
+  await ingestFiles(
+    (async function* () {
+      for (const seed of [1, 2, 3, 4]) for (const body of syntheticCtSeries({ slices: SLICES, seed })) yield { body };
+    })(),
+    { actorUserId: admin.id },
+  );
+  studies = (await getDb().series.findMany()).map((s) => ({ id: s.studyId, seriesUid: s.seriesInstanceUid })).sort((a, b) => a.id.localeCompare(b.id));
+  for (let i = 0; i < 3; i++) {
+    const u = await makeUser(['radiologist']);
+    readers.push({ id: u.id, name: u.name, session: await signInOrThrow(u.email, u.password) });
+  }
+  const e = await makeUser(['ml_engineer']);
+  engineer = await signInOrThrow(e.email, e.password);
+  ({ id: projectId } = await createProject({
+    input: ZCreateProjectInput.parse({ name: 'Three readers', readersPerStudy: 3, schema: SCHEMA, readers: readers.map((r) => r.id) }),
+    actorId: admin.id,
+  }));
+  await addProjectStudies({ projectId, input: { studyIds: studies.map((s) => s.id) } });
+  for (const [s, study] of studies.entries()) {
+    for (const [r, reader] of readers.entries()) {
+      const opened = await callRoute(openRoute, 'POST', '/x', { session: reader.session, params: { projectId, studyId: study.id } });
+      expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+      const saved = await callRoute(annotationRoute, 'PUT', '/x', {
+        session: reader.session,
+        params: { annotationId: opened.json.id as string },
+        body: {
+          baseVersion: opened.json.version,
+          schemaVersion: 1,
+          reason: 'submit',
+          content: { answers: [{ questionId: 'quality', choiceIds: [ANSWERS[s]![r]!] }] },
+          labelmaps: [{ seriesInstanceUid: study.seriesUid, columns: SIZE, rows: SIZE, slices: SLICES, rle: Buffer.from(encodeLabelmapRle(liver(CENTRES[r]!))).toString('base64') }],
+        },
+      });
+      expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    }
+  }
+});
+
+describe('three readers per study', () => {
+  it("gives Fleiss' kappa for the answers, as the textbook formula computes it", async () => {
+    const result = (await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: engineer, params: { projectId } })).json as unknown as ProjectAgreement;
+    expect(result.studies).toBe(4);
+    expect(result.kappa).toHaveLength(1);
+    expect(result.kappa[0]).toMatchObject({ questionId: 'quality', method: 'fleiss', studies: 4 });
+    expect(result.kappa[0]!.kappa).toBeCloseTo(textbookFleiss(ANSWERS), 12);
+    // P̄ = 2/3, P̄e = 1/2: κ = 1/3.
+    expect(result.kappa[0]!.kappa).toBeCloseTo(1 / 3, 12);
+    // Per study: the three answers, and whether they agree.
+    expect(result.answers.map((a) => a.agree)).toEqual(expect.arrayContaining([true, false, true, false]));
+    expect(result.answers.every((a) => a.answers.length === 3)).toBe(true);
+  });
+
+  it('compares every pair of readers voxel by voxel, and averages each reader over their pairs', async () => {
+    const result = (await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: engineer, params: { projectId } })).json as unknown as ProjectAgreement;
+    // Three pairs per study.
+    expect(result.pairs).toHaveLength(4 * 3);
+    const expected = (a: number, b: number) => {
+      const [x, y] = [liver(CENTRES[a]!), liver(CENTRES[b]!)];
+      let both = 0;
+      let inX = 0;
+      let inY = 0;
+      for (let i = 0; i < x.length; i++) {
+        inX += x[i]!;
+        inY += y[i]!;
+        both += x[i]! & y[i]!;
+      }
+      return { dice: (2 * both) / (inX + inY), iou: both / (inX + inY - both) };
+    };
+    const index = new Map(readers.map((r, i) => [r.name, i]));
+    const seen = new Set<string>();
+    for (const pair of result.pairs) {
+      const [a, b] = [index.get(pair.readerA)!, index.get(pair.readerB)!];
+      expect(a === undefined || b === undefined || a === b).toBe(false);
+      seen.add(`${pair.studyId}:${Math.min(a, b)}-${Math.max(a, b)}`);
+      const want = expected(a, b);
+      expect(pair.dice).toBeCloseTo(want.dice, 12);
+      expect(pair.iou).toBeCloseTo(want.iou, 12);
+    }
+    expect(seen.size).toBe(12);
+    // No accepted label: each reader against the other two, on every study.
+    for (const [r, reader] of readers.entries()) {
+      const others = [0, 1, 2].filter((o) => o !== r).map((o) => expected(r, o).dice);
+      expect(result.byReader.find((x) => x.reader === reader.name)).toMatchObject({ n: 8, againstAccepted: false });
+      expect(result.byReader.find((x) => x.reader === reader.name)!.meanDice).toBeCloseTo((others[0]! + others[1]!) / 2, 12);
+    }
+    expect(result.bySegment).toEqual([expect.objectContaining({ name: 'Liver', n: 12 })]);
+  });
+});
