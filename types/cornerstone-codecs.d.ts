@@ -31,3 +31,7 @@ declare module '@cornerstonejs/codec-openjpeg/wasmjs' {
   const factory: unknown;
   export default factory;
 }
+declare module '@cornerstonejs/codec-libjxl/encodewasmjs' {
+  const factory: unknown;
+  export default factory;
+}

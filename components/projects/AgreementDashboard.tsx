@@ -1,6 +1,7 @@
 import type { ProjectAgreement } from '@/lib/annotations/project-agreement';
 import { formatPercent } from '@/lib/format/format-percent.client';
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function Bar({ label, value, color, detail }: { label: string; value: number; color?: string; detail: string }) {
   return (
@@ -35,7 +36,7 @@ export function AgreementDashboard({ agreement, csvHref }: { agreement: ProjectA
         <div className="space-y-1">
           <h3 className="text-xs font-semibold text-slate-500 uppercase">Mean Dice between readers, per segment</h3>
           {agreement.bySegment.map((s) => (
-            <Bar key={s.segment} label={s.name} value={s.meanDice} color={s.color} detail={`${s.n} pairs, IoU ${formatPercent(s.meanIou)}`} />
+            <Bar key={s.segment} label={s.name} value={s.meanDice} color={s.color} detail={`${count(s.n, 'pair')}, IoU ${formatPercent(s.meanIou)}`} />
           ))}
         </div>
       )}
@@ -43,7 +44,7 @@ export function AgreementDashboard({ agreement, csvHref }: { agreement: ProjectA
         <div className="space-y-1">
           <h3 className="text-xs font-semibold text-slate-500 uppercase">Mean Dice per reader {agreement.byReader[0]!.againstAccepted ? 'against accepted labels' : 'against the other readers'}</h3>
           {agreement.byReader.map((r) => (
-            <Bar key={r.reader} label={r.reader} value={r.meanDice} detail={`${r.n} comparisons`} />
+            <Bar key={r.reader} label={r.reader} value={r.meanDice} detail={count(r.n, 'comparison')} />
           ))}
         </div>
       )}

@@ -254,7 +254,18 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await sam.getByRole('link', { name: 'Agreement between readers →' }).click();
   const lungBar = sam.getByRole('img', { name: /^Lung: mean Dice/ });
   await expect(lungBar).toHaveAttribute('aria-label', new RegExp(`^Lung: mean Dice ${(dice * 100).toFixed(1).replace('.', '\\.')}%`));
+  // Per reader: against the accepted labels (Dana's), Lee's one comparison is that Dice.
+  const percent = `${(dice * 100).toFixed(1)}%`;
+  await expect(sam.getByRole('heading', { name: 'Mean Dice per reader against accepted labels' })).toBeVisible();
+  await expect(sam.getByRole('img', { name: /^Lee Chen: mean Dice/ })).toHaveAttribute('aria-label', `Lee Chen: mean Dice ${percent} (1 comparison)`);
   await testInfo.attach('agreement.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // The study's own page: its agreement table names the pair and gives the same Dice, and the answers.
+  await sam.goto(`/projects/${projectId}/studies/${studyId}`);
+  const lungRow = sam.getByRole('table', { name: 'Segment agreement' }).getByRole('row').filter({ hasText: 'Lung' });
+  await expect(lungRow).toHaveCount(1);
+  await expect(lungRow).toContainText('Lee Chen vs Dana Reyes (accepted)');
+  await expect(lungRow.getByTestId('dice')).toHaveText(percent);
+  await expect(sam.getByText(/^Image quality: readers differ/)).toContainText('Lee Chen: Acceptable');
   const csv = await sam.request.get(`/api/projects/${projectId}/agreement?format=csv`);
   expect((await csv.text()).split('\r\n')[0]).toBe('study,series,segment,segment_name,reader_a,reader_b,against_accepted,voxels_a,voxels_b,dice,iou');
 });

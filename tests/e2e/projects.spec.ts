@@ -18,18 +18,41 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await sam.getByRole('group', { name: 'Reviewers' }).getByLabel(/Lee Chen/).check();
   await sam.getByLabel('Segment 1 name').fill('Left lung');
   await sam.getByLabel('Segment 1 code', { exact: true }).fill('44029006');
+  // A box class and a polygon class for regions.
+  await sam.getByRole('button', { name: 'Add region class' }).click();
+  await sam.getByLabel('Region 1 name').fill('Nodule');
+  await sam.getByRole('button', { name: 'Add region class' }).click();
+  await sam.getByLabel('Region 2 shape').selectOption('polygon');
+  await sam.getByLabel('Region 2 name').fill('Lung outline');
   await sam.getByRole('button', { name: 'Add question' }).click();
   await sam.getByLabel('Question 1', { exact: true }).fill('Contrast');
   await sam.getByLabel('Question 1 choices').fill('Yes, No');
   await sam.getByLabel('Required to submit').uncheck();
+  // The pre-annotation model writes Body, Lung and Bone: with only "Left lung" in the schema nothing
+  // it finds has a class, so the form says so and keeps what was typed.
+  await sam.getByLabel('Pre-annotation model').selectOption('ct-body-lungs-bone');
+  await sam.getByRole('button', { name: 'Create project' }).click();
+  await expect(sam.getByText(/None of the model's classes \(Body, Lung, Bone\) is a segment of the project's label schema/)).toBeVisible();
+  await expect(sam.getByLabel('Region 2 name')).toHaveValue('Lung outline');
+  await sam.getByRole('button', { name: 'Add segment class' }).click();
+  await sam.getByLabel('Segment 2 name').fill('Lung');
+  await sam.getByLabel('Segment 2 code', { exact: true }).fill('39607008');
   await sam.getByRole('button', { name: 'Create project' }).click();
   await expect(sam.getByRole('heading', { name: NAME })).toBeVisible();
   const projectId = new URL(sam.url()).pathname.split('/').pop()!;
 
-  // The schema was stored as typed: the code with its scheme and meaning, the optional question.
-  const detail = (await (await sam.request.get(`/api/projects/${projectId}`)).json()) as { schema: { schema: { segments: unknown[]; questions: { required: boolean }[] } } };
-  expect(detail.schema.schema.segments).toEqual([expect.objectContaining({ value: 1, name: 'Left lung', code: { scheme: 'SCT', value: '44029006', meaning: 'Left lung' } })]);
+  // The schema was stored as typed: codes with their scheme and meaning, the region classes by shape,
+  // the optional question; and the model.
+  type Detail = { modelName: string | null; schema: { schema: { segments: unknown[]; boxes: unknown[]; polygons: unknown[]; questions: { required: boolean }[] } } };
+  const detail = (await (await sam.request.get(`/api/projects/${projectId}`)).json()) as Detail;
+  expect(detail.schema.schema.segments).toEqual([
+    expect.objectContaining({ value: 1, name: 'Left lung', code: { scheme: 'SCT', value: '44029006', meaning: 'Left lung' } }),
+    expect.objectContaining({ value: 2, name: 'Lung', code: { scheme: 'SCT', value: '39607008', meaning: 'Lung' } }),
+  ]);
+  expect(detail.schema.schema.boxes).toEqual([expect.objectContaining({ name: 'Nodule' })]);
+  expect(detail.schema.schema.polygons).toEqual([expect.objectContaining({ name: 'Lung outline' })]);
   expect(detail.schema.schema.questions[0]!.required).toBe(false);
+  expect(detail.modelName).toBe('ct-body-lungs-bone');
 
   // Studies by worklist query.
   const add = sam.getByRole('form', { name: 'Add studies' });
@@ -45,11 +68,28 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await expect(sam.getByRole('table', { name: 'Project studies' }).getByRole('row')).not.toHaveCount(1);
   await testInfo.attach('project-created.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
 
-  // Dana, its reader, sees it.
-  const dana = await (await browser.newContext()).newPage();
+  // Dana, its reader, sees it, starts on her queue, submits a study and goes on with "Next study".
+  const dana = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await new SignInPage(dana).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
   await dana.goto('/projects');
-  await expect(dana.getByRole('link', { name: NAME })).toBeVisible();
+  await dana.getByRole('link', { name: NAME }).click();
+  const total = (await (await dana.request.get(`/api/projects/${projectId}/queue`)).json()) as { next: string; done: number; total: number };
+  expect(total.total).toBeGreaterThan(1);
+  await expect(dana.getByRole('progressbar', { name: `You submitted 0 of ${total.total} studies` })).toBeVisible();
+  await dana.getByRole('link', { name: 'Start labeling' }).click();
+  await expect(dana).toHaveURL(new RegExp(`/studies/${total.next}/viewer\\?project=${projectId}$`));
+  const panel = dana.getByTestId('labeling-panel');
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+  await panel.getByRole('button', { name: 'Submit' }).click();
+  await expect(panel.getByTestId('label-status')).toHaveText('submitted');
+  await panel.getByRole('link', { name: 'Next study →' }).click();
+  await expect(dana).not.toHaveURL(new RegExp(`/studies/${total.next}/`));
+  await expect(dana).toHaveURL(new RegExp(`/studies/[^/]+/viewer\\?project=${projectId}$`));
+  await expect(dana.getByTestId('labeling-panel')).toHaveAttribute('data-save', 'saved');
+  await expect(dana.getByTestId('labeling-panel').getByTestId('label-status')).toHaveText('in progress');
+  await dana.goto(`/projects/${projectId}`);
+  await expect(dana.getByRole('progressbar', { name: `You submitted 1 of ${total.total} studies` })).toBeVisible();
+  await expect(dana.getByRole('link', { name: 'Next study' })).toBeVisible();
 
   // Archived: read-only for Sam, gone for Dana, listed under the archived projects.
   sam.once('dialog', (d) => void d.accept());

@@ -1,7 +1,9 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { E2E_ADMIN } from '../../playwright.config';
 import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codestream';
+import { sample } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
+import { oneImageInEveryLosslessSyntax } from '../helpers/reencoded-files';
 import { SignInPage, ViewerPage } from './pages';
 
 const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
@@ -232,6 +234,32 @@ async function storeForDemoProject(browser: Browser, files: Uint8Array[], descri
   expect(await added.json()).toMatchObject({ added: 1, alreadyIn: 0 });
   await admin.close();
 }
+
+test('one image in twelve lossless transfer syntaxes draws the same picture from each: little, big and implicit endian, deflated, RLE, JPEG lossless, JPEG-LS, JPEG 2000, HTJ2K, JPEG XL', async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const description = `Every lossless syntax ${Date.now()}`;
+  const { files, syntaxes } = await oneImageInEveryLosslessSyntax(sample('valid/dcm_qa_ts'), description);
+  expect(new Set(syntaxes)).toEqual(
+    new Set(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.110']),
+  );
+  await storeForDemoProject(browser, files, description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await viewer.waitForRendered(0);
+  await viewer.afterRender(0, () => page.keyboard.press('Home'));
+  const drawn: { syntax: string; hash: number; std: number }[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i > 0) await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
+    await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText(`Im ${i + 1} / ${files.length}`);
+    await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'ready');
+    const { hash, std } = await viewer.canvasStats(0);
+    drawn.push({ syntax: syntaxes[i]!, hash, std });
+  }
+  await testInfo.attach('every-lossless-syntax.png', { body: await page.screenshot(), contentType: 'image/png' });
+  // An MR slice, not a flat colour; and the same one from every syntax.
+  expect(drawn[0]!.std).toBeGreaterThan(10);
+  expect(drawn.filter((d) => d.hash !== drawn[0]!.hash)).toEqual([]);
+});
 
 test('a series no decoder can read says so in its viewport instead of a blank canvas', async ({ page, browser }) => {
   const description = `Broken codestream ${Date.now()}`;

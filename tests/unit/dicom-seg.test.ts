@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { cieLabOf, dicomLabOf, DicomSegError, exportDicomSeg, importDicomSeg, type SegSegment, type SegSource } from '@/lib/annotations/dicom-seg';
 import { writePart10 } from '@/lib/dicom/write-part10';
 import { sample, samplesUnder } from '../helpers/dicom-samples';
+import { deflatedFile, encapsulatedFile, encodeLossless, naturalizedFile } from '../helpers/reencoded-files';
 
 const CT2 = 'valid/pydicom/dicomdirtests/77654033/CT2';
 const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -93,12 +94,6 @@ function decodeSegFrames(bytes: Uint8Array, source: SegSource) {
   return { ds, frames, pixelData };
 }
 
-/** A Part-10 file's data set as dcmjs reads and naturalizes it, to edit and write again. */
-function naturalized(bytes: Uint8Array) {
-  const dict = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Record<string, any> & { SOPClassUID: string; SOPInstanceUID: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 const errorOf = async (run: () => unknown): Promise<unknown> => {
   try {
     await run();
@@ -139,7 +134,7 @@ describe('DICOM SEG export', () => {
   });
 
   it('describes the segments, the source series and the geometry as dcmjs reads them', () => {
-    const seg = naturalized(bytes);
+    const seg = naturalizedFile(bytes);
     expect(seg).toMatchObject({
       ImageType: ['DERIVED', 'PRIMARY'],
       StudyInstanceUID: source.study.studyInstanceUid,
@@ -226,7 +221,7 @@ describe('DICOM SEG export', () => {
   });
 
   it('places frames by position when they name no source image', async () => {
-    const seg = naturalized(bytes);
+    const seg = naturalizedFile(bytes);
     for (const frame of seg.PerFrameFunctionalGroupsSequence as Record<string, unknown>[]) delete frame.DerivationImageSequence;
     const positional = writePart10(seg);
     expect((await importDicomSeg(positional, source, SCHEMA)).labelmap).toEqual(labelmap);
@@ -249,7 +244,7 @@ describe('DICOM SEG export', () => {
   });
 
   it.each([8, 16])('imports a LABELMAP SEG of %i-bit segment numbers', async (bits) => {
-    const seg = naturalized(bytes);
+    const seg = naturalizedFile(bytes);
     const pixels = bits === 8 ? labelmap : new Uint8Array(Uint16Array.from(labelmap).buffer);
     const labelMapSeg = writePart10({
       ...seg,
@@ -271,21 +266,7 @@ describe('DICOM SEG export', () => {
 
   it('reads a SEG in deflated explicit VR little endian', async () => {
     // Same data set, deflated after the File Meta Information, which then names the deflated syntax.
-    const metaEnd = 144 + new DataView(bytes.buffer, bytes.byteOffset).getUint32(140, true);
-    const seg = naturalized(bytes);
-    const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-    const meta = new DicomDict(
-      DicomMetaDictionary.denaturalizeDataset({
-        FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-        MediaStorageSOPClassUID: seg.SOPClassUID,
-        MediaStorageSOPInstanceUID: seg.SOPInstanceUID,
-        TransferSyntaxUID: '1.2.840.10008.1.2.1.99',
-        ImplementationClassUID: '2.25.1',
-      }),
-    );
-    const head = new Uint8Array(meta.write());
-    const deflated = Buffer.concat([head, deflateRawSync(bytes.subarray(metaEnd))]);
-    expect((await importDicomSeg(deflated, source, SCHEMA)).labelmap).toEqual(labelmap);
+    expect((await importDicomSeg(deflatedFile(bytes), source, SCHEMA)).labelmap).toEqual(labelmap);
   });
 
   it('refuses what it cannot export', async () => {
@@ -361,13 +342,13 @@ describe('DICOM SEG import refusals', () => {
     const liver = readFileSync(sample('valid/pydicom-data/liver.dcm'));
     const onLiver = liverSource(liver);
     const frames = decodeSegFrames(liver, onLiver).frames.map((f) => Uint8Array.from(f.samples));
-    expect(await refusal(encapsulatedSeg(liver, '1.2.840.10008.1.2.4.50', frames), onLiver)).toMatch(
+    expect(await refusal(encapsulatedFile(liver, '1.2.840.10008.1.2.4.50', frames), onLiver)).toMatch(
       /stored as JPEG Baseline \(Process 1\) \(1\.2\.840\.10008\.1\.2\.4\.50\), a lossy or unsupported compression, which would change which pixels belong to a segment/,
     );
     const rle = frames.map((f) => rleFrame(f));
     rle[1] = rle[1]!.subarray(0, 80);
-    expect(await refusal(encapsulatedSeg(liver, '1.2.840.10008.1.2.5', rle), onLiver)).toMatch(/^Frame 2 cannot be decoded: RLE segment 1 ends after/);
-    expect(await refusal(encapsulatedSeg(liver, '1.2.840.10008.1.2.5', rle.slice(0, 2)), onLiver)).toMatch(/cannot be split into its 3 frames/);
+    expect(await refusal(encapsulatedFile(liver, '1.2.840.10008.1.2.5', rle), onLiver)).toMatch(/^Frame 2 cannot be decoded: RLE segment 1 ends after/);
+    expect(await refusal(encapsulatedFile(liver, '1.2.840.10008.1.2.5', rle.slice(0, 2)), onLiver)).toMatch(/cannot be split into its 3 frames/);
     expect(await refusal(readFileSync(sample('valid/highdicom/seg_image_sm_dots_tiled_full.dcm')))).toMatch(/TILED_FULL/);
   });
 });
@@ -377,7 +358,7 @@ describe('DICOM SEG import refusals', () => {
  * SEG import reads of a series (the CT itself is not among the samples).
  */
 function liverSource(seg: Uint8Array): SegSource {
-  const ds = naturalized(seg);
+  const ds = naturalizedFile(seg);
   const shared = ds.SharedFunctionalGroupsSequence[0] ?? ds.SharedFunctionalGroupsSequence;
   const images = (ds.PerFrameFunctionalGroupsSequence as Record<string, any>[]).map((frame) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
     sopClassUid: frame.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPClassUID as string,
@@ -396,37 +377,6 @@ function liverSource(seg: Uint8Array): SegSource {
     study: { studyInstanceUid: ds.StudyInstanceUID },
     seriesInstanceUid: ds.ReferencedSeriesSequence[0].SeriesInstanceUID,
   };
-}
-
-/** `seg` in another transfer syntax: its data set as it was, its Pixel Data `frames` encapsulated (PS3.5 A.4), one fragment each. */
-function encapsulatedSeg(seg: Uint8Array, transferSyntaxUid: string, frames: Uint8Array[]): Uint8Array {
-  const ds = naturalized(seg);
-  delete ds.PixelData;
-  const plain = writePart10(ds);
-  const metaEnd = 144 + new DataView(plain.buffer).getUint32(140, true);
-  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-  const meta = new DicomDict(
-    DicomMetaDictionary.denaturalizeDataset({
-      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-      MediaStorageSOPClassUID: ds.SOPClassUID,
-      MediaStorageSOPInstanceUID: ds.SOPInstanceUID,
-      TransferSyntaxUID: transferSyntaxUid,
-      ImplementationClassUID: '2.25.1',
-    }),
-  );
-  const item = (tag: number, value: Uint8Array) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt16LE(0xfffe, 0);
-    head.writeUInt16LE(tag, 2);
-    head.writeUInt32LE(value.length + (value.length % 2), 4);
-    return Buffer.concat([head, value, Buffer.alloc(value.length % 2)]);
-  };
-  const fragments = frames.map((f) => item(0xe000, f));
-  const offsets = Buffer.alloc(4 * frames.length);
-  fragments.reduce((at, f, i) => (offsets.writeUInt32LE(at, 4 * i), at + f.length), 0);
-  const pixelData = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-  const delimiter = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
-  return Buffer.concat([new Uint8Array(meta.write()), plain.subarray(metaEnd), pixelData, item(0xe000, offsets), ...fragments, delimiter]);
 }
 
 /** One RLE Lossless frame (PS3.5 Annex G) of 8-bit samples: a 64-byte header and one PackBits segment. */
@@ -458,17 +408,6 @@ const packed = (samples: Uint8Array) => {
   return bytes;
 };
 
-type Encoder = { getDecodedBuffer(info: object): Uint8Array; encode(): void; getEncodedBuffer(): Uint8Array };
-/** A frame of 8-bit samples through one of Cornerstone's WebAssembly encoders (lossless settings). */
-async function wasmEncoded(samples: Uint8Array, rows: number, columns: number, codec: 'charls' | 'openjpeg'): Promise<Uint8Array> {
-  const factory = (codec === 'charls' ? await import('@cornerstonejs/codec-charls/wasmjs') : await import('@cornerstonejs/codec-openjpeg/wasmjs')).default as unknown as (o: object) => Promise<Record<string, new () => Encoder>>;
-  const codecs = await factory({ print() {}, printErr() {} });
-  const encoder = new codecs[codec === 'charls' ? 'JpegLSEncoder' : 'J2KEncoder']!();
-  encoder.getDecodedBuffer({ width: columns, height: rows, bitsPerSample: 8, componentCount: 1, isSigned: false, isUsingColorTransform: false }).set(samples);
-  encoder.encode();
-  return new Uint8Array(encoder.getEncodedBuffer());
-}
-
 describe("DICOM SEG import of 3D Slicer's liver segmentation (dcmqi), uncompressed and compressed", () => {
   const liver = readFileSync(sample('valid/pydicom-data/liver.dcm'));
   const source = liverSource(liver);
@@ -499,10 +438,10 @@ describe("DICOM SEG import of 3D Slicer's liver segmentation (dcmqi), uncompress
     ['RLE Lossless of the packed bits', '1.2.840.10008.1.2.5', async (f: Uint8Array) => rleFrame(packed(f))],
     ['Encapsulated Uncompressed', '1.2.840.10008.1.2.1.98', async (f: Uint8Array) => packed(f)],
     ['Deflated Image Frame Compression', '1.2.840.10008.1.2.8.1', async (f: Uint8Array) => deflateRawSync(packed(f))],
-    ['JPEG-LS Lossless', '1.2.840.10008.1.2.4.80', (f: Uint8Array) => wasmEncoded(f, source.rows, source.columns, 'charls')],
-    ['JPEG 2000 Lossless', '1.2.840.10008.1.2.4.90', (f: Uint8Array) => wasmEncoded(f, source.rows, source.columns, 'openjpeg')],
+    ['JPEG-LS Lossless', '1.2.840.10008.1.2.4.80', (f: Uint8Array) => encodeLossless(f, { width: source.columns, height: source.rows, bitsPerSample: 8 }, 'jpeg-ls')],
+    ['JPEG 2000 Lossless', '1.2.840.10008.1.2.4.90', (f: Uint8Array) => encodeLossless(f, { width: source.columns, height: source.rows, bitsPerSample: 8 }, 'jpeg-2000')],
   ])('imports the same voxels re-encoded as %s', async (_, syntax, encode) => {
-    const seg = encapsulatedSeg(liver, syntax, await Promise.all(unpacked.map(encode)));
+    const seg = encapsulatedFile(liver, syntax, await Promise.all(unpacked.map(encode)));
     expect(seg.length).toBeLessThan(liver.length);
     const imported = await importDicomSeg(seg, source, LIVER);
     expect(Buffer.from(imported.labelmap).equals(Buffer.from(expected))).toBe(true);

@@ -81,10 +81,10 @@ export function LabelingPanel({
         )}
         {editable && (
           <div className="mt-2 flex gap-2">
-            <PanelButton onClick={labeling.saveNow} title="Save a version (Ctrl+S)" disabled={save.kind === 'saving'}>
+            <PanelButton onClick={labeling.saveNow} title="Save a version (Ctrl+S)" disabled={!labeling.ready || save.kind === 'saving'}>
               Save
             </PanelButton>
-            <PanelButton onClick={labeling.submit} title="Save and send for review" disabled={save.kind === 'saving'} primary>
+            <PanelButton onClick={labeling.submit} title="Save and send for review" disabled={!labeling.ready || save.kind === 'saving'} primary>
               Submit
             </PanelButton>
             <PanelButton onClick={labeling.undo} title="Undo (Ctrl+Z)">

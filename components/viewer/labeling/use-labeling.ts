@@ -291,6 +291,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   );
 
   return {
+    /** The tools are loaded: saving reads the labels from them (until then Save and Submit would do nothing). */
+    ready: Boolean(tools && view),
     enabled: Boolean(setup),
     view,
     schema,
