@@ -17,6 +17,8 @@ declare module 'dcmjs' {
         readFile(buffer: ArrayBuffer, options?: { untilTag?: string; ignoreErrors?: boolean; includeUntilTagValue?: boolean }): DicomDict;
       };
     };
+    /** Its logger (loglevel). */
+    log: { setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void };
   };
   export default dcmjs;
 }
