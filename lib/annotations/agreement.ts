@@ -97,31 +97,34 @@ export function cohensKappa(a: readonly string[], b: readonly string[]): number 
 }
 
 /**
- * Fleiss' kappa (Fleiss 1971): `ratings[i]` holds the categories the raters gave item i; every item
- * needs the same number of ratings, at least 2 (it throws otherwise; raters need not be the same
- * people from item to item). Null when undefined: no items, or P̄e = 1 (one category throughout).
+ * Fleiss' kappa (Fleiss 1971): `ratings[i]` holds the categories the raters gave item i (raters need
+ * not be the same people from item to item). Items may have different numbers of ratings, at least 2
+ * each (it throws otherwise), as when a third reader has not finished every study: each item's
+ * agreement P_i is over its own n_i (n_i − 1) pairs and category shares over all ratings, which is
+ * Fleiss' formula when every n_i is the same. Null when undefined: no items, or P̄e = 1 (one
+ * category throughout).
  */
 export function fleissKappa(ratings: readonly (readonly string[])[]): number | null {
-  const items = ratings.length;
-  if (items === 0) return null;
-  const raters = ratings[0]!.length;
-  if (raters < 2) throw new RangeError(`Fleiss' kappa needs at least 2 ratings per item, not ${raters}.`);
+  if (ratings.length === 0) return null;
   const totals = new Map<string, number>();
-  // Σi Σj nij², from which P̄ = (Σ nij² − N·n) / (N·n·(n − 1)).
-  let squares = 0;
+  let assignments = 0;
+  let observed = 0;
   ratings.forEach((item, i) => {
-    if (item.length !== raters) throw new RangeError(`Fleiss' kappa needs the same number of ratings for every item: item 0 has ${raters}, item ${i} has ${item.length}.`);
+    const n = item.length;
+    if (n < 2) throw new RangeError(`Fleiss' kappa needs at least 2 ratings per item: item ${i} has ${n}.`);
     const perCategory = new Map<string, number>();
     for (const category of item) perCategory.set(category, (perCategory.get(category) ?? 0) + 1);
+    let pairs = 0;
     for (const [category, count] of perCategory) {
-      squares += count * count;
+      pairs += count * (count - 1);
       totals.set(category, (totals.get(category) ?? 0) + count);
     }
+    observed += pairs / (n * (n - 1));
+    assignments += n;
   });
   // One category throughout is the only way P̄e = Σ pj² reaches 1; testing it directly avoids rounding.
   if (totals.size === 1) return null;
-  const assignments = items * raters;
-  const observed = (squares - assignments) / (assignments * (raters - 1));
+  observed /= ratings.length;
   let expected = 0;
   for (const count of totals.values()) expected += (count / assignments) ** 2;
   return (observed - expected) / (1 - expected);

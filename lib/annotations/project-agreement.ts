@@ -14,7 +14,7 @@ export type ProjectAgreement = {
   /** Every pair of readers (the accepted label's reader included). */
   bySegment: { segment: number; name: string; color: string; meanDice: number; meanIou: number; n: number }[];
   byReader: { reader: string; meanDice: number; n: number; againstAccepted: boolean }[];
-  /** Per question: Cohen's kappa (two readers per study) or Fleiss' kappa (more), over the studies all answered. */
+  /** Per question: Cohen's kappa (two readers on every study) or Fleiss' kappa (more, or varying), over the studies all readers answered. */
   kappa: { questionId: string; question: string; method: 'cohen' | 'fleiss'; kappa: number | null; studies: number }[];
 };
 
@@ -51,10 +51,11 @@ export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, 
   const kappa = schema.questions.flatMap((q): ProjectAgreement['kappa'] => {
     const items = answers.filter((a) => a.questionId === q.id && !a.seriesInstanceUid && a.answers.every((x) => x.choices));
     if (!items.length) return [];
-    const raters = Math.min(...items.map((i) => i.answers.length));
-    const complete = items.filter((i) => i.answers.length === raters);
-    if (raters === 2) return [{ questionId: q.id, question: q.question, method: 'cohen', kappa: cohensKappa(complete.map((i) => i.answers[0]!.choices), complete.map((i) => i.answers[1]!.choices)), studies: complete.length }];
-    return [{ questionId: q.id, question: q.question, method: 'fleiss', kappa: fleissKappa(complete.map((i) => i.answers.map((a) => a.choices))), studies: complete.length }];
+    // Two readers on every study: Cohen's; more, or a number that varies from study to study, Fleiss'.
+    if (items.every((i) => i.answers.length === 2)) {
+      return [{ questionId: q.id, question: q.question, method: 'cohen', kappa: cohensKappa(items.map((i) => i.answers[0]!.choices), items.map((i) => i.answers[1]!.choices)), studies: items.length }];
+    }
+    return [{ questionId: q.id, question: q.question, method: 'fleiss', kappa: fleissKappa(items.map((i) => i.answers.map((a) => a.choices))), studies: items.length }];
   });
   return { studies, pairs, answers, bySegment, byReader, kappa };
 }

@@ -57,15 +57,16 @@ function liver(cx: number): Uint8Array {
 }
 
 /**
- * Fleiss (1971), as textbooks write it: P_i = Σ_j n_ij (n_ij − 1) / (n (n − 1)), P̄ their mean,
- * p_j = Σ_i n_ij / (N n), P̄e = Σ_j p_j², κ = (P̄ − P̄e) / (1 − P̄e).
+ * Fleiss (1971), as textbooks write it, with each item's own number of raters n_i:
+ * P_i = Σ_j n_ij (n_ij − 1) / (n_i (n_i − 1)), P̄ their mean, p_j = Σ_i n_ij / Σ_i n_i,
+ * P̄e = Σ_j p_j², κ = (P̄ − P̄e) / (1 − P̄e).
  */
 function textbookFleiss(items: string[][]): number {
-  const n = items[0]!.length;
   const categories = [...new Set(items.flat())];
   const counts = items.map((item) => categories.map((c) => item.filter((x) => x === c).length));
-  const pBar = counts.map((row) => row.reduce((s, nij) => s + nij * (nij - 1), 0) / (n * (n - 1))).reduce((a, b) => a + b, 0) / items.length;
-  const pe = categories.map((_, j) => counts.reduce((s, row) => s + row[j]!, 0) / (items.length * n)).reduce((s, p) => s + p * p, 0);
+  const pBar = counts.map((row, i) => row.reduce((s, nij) => s + nij * (nij - 1), 0) / (items[i]!.length * (items[i]!.length - 1))).reduce((a, b) => a + b, 0) / items.length;
+  const ratings = items.reduce((n, item) => n + item.length, 0);
+  const pe = categories.map((_, j) => counts.reduce((s, row) => s + row[j]!, 0) / ratings).reduce((s, p) => s + p * p, 0);
   return (pBar - pe) / (1 - pe);
 }
 
@@ -73,7 +74,7 @@ beforeAll(async () => {
   const admin = await makeUser(['admin']);
   await ingestFiles(
     (async function* () {
-      for (const seed of [1, 2, 3, 4]) for (const body of syntheticCtSeries({ slices: SLICES, seed })) yield { body };
+      for (const seed of [1, 2, 3, 4, 5]) for (const body of syntheticCtSeries({ slices: SLICES, seed })) yield { body };
     })(),
     { actorUserId: admin.id },
   );
@@ -89,25 +90,26 @@ beforeAll(async () => {
     actorId: admin.id,
   }));
   await addProjectStudies({ projectId, input: { studyIds: studies.map((s) => s.id) } });
-  for (const [s, study] of studies.entries()) {
-    for (const [r, reader] of readers.entries()) {
-      const opened = await callRoute(openRoute, 'POST', '/x', { session: reader.session, params: { projectId, studyId: study.id } });
-      expect(opened.status, JSON.stringify(opened.json)).toBe(201);
-      const saved = await callRoute(annotationRoute, 'PUT', '/x', {
-        session: reader.session,
-        params: { annotationId: opened.json.id as string },
-        body: {
-          baseVersion: opened.json.version,
-          schemaVersion: 1,
-          reason: 'submit',
-          content: { answers: [{ questionId: 'quality', choiceIds: [ANSWERS[s]![r]!] }] },
-          labelmaps: [{ seriesInstanceUid: study.seriesUid, columns: SIZE, rows: SIZE, slices: SLICES, rle: Buffer.from(encodeLabelmapRle(liver(CENTRES[r]!))).toString('base64') }],
-        },
-      });
-      expect(saved.status, JSON.stringify(saved.json)).toBe(200);
-    }
-  }
+  for (const [s, study] of studies.slice(0, 4).entries()) for (const [r, reader] of readers.entries()) await label(reader, study, ANSWERS[s]![r]!, liver(CENTRES[r]!));
 });
+
+/** A reader's answer and liver on a study, submitted. */
+async function label(reader: Reader, study: { id: string; seriesUid: string }, answer: string, voxels: Uint8Array) {
+  const opened = await callRoute(openRoute, 'POST', '/x', { session: reader.session, params: { projectId, studyId: study.id } });
+  expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+  const saved = await callRoute(annotationRoute, 'PUT', '/x', {
+    session: reader.session,
+    params: { annotationId: opened.json.id as string },
+    body: {
+      baseVersion: opened.json.version,
+      schemaVersion: 1,
+      reason: 'submit',
+      content: { answers: [{ questionId: 'quality', choiceIds: [answer] }] },
+      labelmaps: [{ seriesInstanceUid: study.seriesUid, columns: SIZE, rows: SIZE, slices: SLICES, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') }],
+    },
+  });
+  expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+}
 
 describe('three readers per study', () => {
   it("gives Fleiss' kappa for the answers, as the textbook formula computes it", async () => {
@@ -157,5 +159,16 @@ describe('three readers per study', () => {
       expect(result.byReader.find((x) => x.reader === reader.name)!.meanDice).toBeCloseTo((others[0]! + others[1]!) / 2, 12);
     }
     expect(result.bySegment).toEqual([expect.objectContaining({ name: 'Liver', n: 12 })]);
+  });
+
+  it("keeps Fleiss' kappa over every study when one has only two readers so far", async () => {
+    await label(readers[0]!, studies[4]!, 'good', liver(CENTRES[0]!));
+    await label(readers[1]!, studies[4]!, 'poor', liver(CENTRES[1]!));
+    const result = (await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: engineer, params: { projectId } })).json as unknown as ProjectAgreement;
+    const items = [...ANSWERS, ['good', 'poor']];
+    expect(result.kappa[0]).toMatchObject({ method: 'fleiss', studies: 5 });
+    expect(result.kappa[0]!.kappa).toBeCloseTo(textbookFleiss(items), 12);
+    // P̄ = (2/3·4 + 0) / 5 = 8/15, P̄e = 1/2 (7 good, 7 poor): κ = 1/15.
+    expect(result.kappa[0]!.kappa).toBeCloseTo(1 / 15, 12);
   });
 });

@@ -165,9 +165,17 @@ describe("Fleiss' kappa", () => {
     expect(fleissKappa([['a', 'a'], ['a', 'a']])).toBeNull();
   });
 
-  it('throws unless every item has the same number of ratings, at least two', () => {
-    expect(() => fleissKappa([['a', 'b'], ['a', 'b', 'c']])).toThrow(/item 0 has 2, item 1 has 3/);
-    expect(() => fleissKappa([['a'], ['b']])).toThrow(/at least 2 ratings per item, not 1/);
+  it('takes items with different numbers of ratings, each agreeing over its own pairs', () => {
+    // P_1 = 2/6 (a a b: 1 agreeing pair of 3), P_2 = 1 (b b), P_3 = 0 (a b); P̄ = 4/9.
+    // Shares over the 7 ratings: a 3/7, b 4/7, P̄e = 25/49; κ = (4/9 − 25/49) / (24/49) = −29/216.
+    expect(fleissKappa([['a', 'a', 'b'], ['b', 'b'], ['a', 'b']])).toBeCloseTo(-29 / 216, 12);
+    // The same number everywhere: Fleiss' own formula, item order and raters' order aside.
+    const table = fromTable(FLEISS_TABLE);
+    expect(fleissKappa([...table].reverse().map((item) => [...item].reverse()))).toBeCloseTo(0.20993070442195522, 12);
+  });
+
+  it('throws unless every item has at least two ratings', () => {
+    expect(() => fleissKappa([['a', 'b'], ['a']])).toThrow(/at least 2 ratings per item: item 1 has 1/);
     expect(() => fleissKappa([[], []])).toThrow(RangeError);
   });
 });
