@@ -1,5 +1,6 @@
 import { init as coreInit, volumeLoader, cornerstoneStreamingImageVolumeLoader } from '@cornerstonejs/core';
 import { init as imageLoaderInit } from '@cornerstonejs/dicom-image-loader';
+import { frameRequestHeaders } from './server-decoded-frames';
 import type { ViewerTools } from './viewer-tools';
 
 let ready: Promise<void> | undefined;
@@ -12,7 +13,10 @@ let tools: Promise<ViewerTools> | undefined;
 export function initCornerstone(): Promise<void> {
   ready ??= (async () => {
     await coreInit();
-    imageLoaderInit({ maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) });
+    imageLoaderInit({
+      maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
+      beforeSend: (_xhr, imageId) => frameRequestHeaders(imageId),
+    });
     // The loader's options type is narrower than the registry's; Cornerstone's own examples cast alike.
     volumeLoader.registerVolumeLoader('cornerstoneStreamingImageVolume', cornerstoneStreamingImageVolumeLoader as unknown as Parameters<typeof volumeLoader.registerVolumeLoader>[1]);
   })();

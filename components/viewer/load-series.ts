@@ -3,6 +3,7 @@ import { orderStack, type SeriesStack } from '@/lib/dicom/stack-order.client';
 import { withoutUnusableWindow } from '@/lib/dicom/usable-window.client';
 import { dicomwebUrl } from './dicomweb-root';
 import { fetchSeriesMetadata } from './series-metadata';
+import { noteTransferSyntax } from './server-decoded-frames';
 
 export type LoadedSeries = SeriesStack & { imageIds: string[] };
 
@@ -34,6 +35,7 @@ async function fetchSeries(studyUid: string, seriesUid: string): Promise<LoadedS
   const imageIds = stack.images.map((image) => {
     const imageId = frameImageId(studyUid, seriesUid, image.sopInstanceUid, image.frame);
     wadors.metaDataManager.add(imageId, withoutUnusableWindow(image.instance) as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
+    noteTransferSyntax(imageId, image.instance['00083002']?.Value?.[0] as string | undefined);
     return imageId;
   });
   return { ...stack, imageIds };

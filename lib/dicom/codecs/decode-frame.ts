@@ -90,6 +90,9 @@ const DECODERS = new Map<string, Decoder>([
   ['1.2.840.10008.1.2.4.81', wasm('charls')],
   ['1.2.840.10008.1.2.4.90', wasm('openjpeg', j2kColour)],
   ['1.2.840.10008.1.2.4.91', wasm('openjpeg', j2kColour)],
+  // Part 2 multi-component: OpenJPEG also decodes the array-based component transforms (MCT, MCC, MCO markers) these syntaxes are for.
+  ['1.2.840.10008.1.2.4.92', wasm('openjpeg', j2kColour)],
+  ['1.2.840.10008.1.2.4.93', wasm('openjpeg', j2kColour)],
   ['1.2.840.10008.1.2.4.201', wasm('openjph', j2kColour)],
   ['1.2.840.10008.1.2.4.202', wasm('openjph', j2kColour)],
   ['1.2.840.10008.1.2.4.203', wasm('openjph', j2kColour)],
