@@ -435,7 +435,7 @@ function checkTransferSyntax(uid: string): boolean {
   const syntax = transferSyntaxOf(uid);
   const why = syntax?.encapsulated ? 'a lossy or unsupported compression, which would change which pixels belong to a segment' : 'a byte order or syntax SEG import does not read';
   throw new DicomSegError(
-    `Its frames are stored as ${syntax?.name ?? 'an unknown transfer syntax'} (${uid}), ${why}: SEGs can be imported uncompressed or losslessly compressed (RLE, deflated frames, JPEG-LS, JPEG 2000 or HTJ2K lossless); convert it to explicit VR little endian first.`,
+    `Its frames are stored as ${syntax?.name ?? 'an unknown transfer syntax'} (${uid}), ${why}: SEGs can be imported in little endian, uncompressed or losslessly compressed (RLE, deflated frames, JPEG lossless, JPEG-LS, JPEG 2000 or HTJ2K lossless); convert it to explicit VR little endian first.`,
   );
 }
 
