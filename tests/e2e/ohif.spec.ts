@@ -166,7 +166,8 @@ test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a
   await testInfo.attach('cohort-with-ohif-seg.png', { body: await page.screenshot(), contentType: 'image/png' });
 
   // Voxel for voxel: the saved labelmap holds Bone exactly where OHIF's was painted.
-  const { projectId, studyId } = { projectId: new URL(page.url()).searchParams.get('project')!, studyId: page.url().split('/studies/')[1]!.split('/')[0]! };
+  const projectId = new URL(page.url()).searchParams.get('project')!;
+  const studyId = new URL(page.url()).pathname.split('/')[2]!;
   const annotation = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: { labelmaps: { rle: string; columns: number; rows: number; slices: number }[] } };
   const [labelmap] = annotation.saved.labelmaps;
   const voxels = decodeLabelmapRle(Buffer.from(labelmap!.rle, 'base64'), labelmap!.columns * labelmap!.rows * labelmap!.slices);

@@ -73,22 +73,22 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await new SignInPage(dana).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
   await dana.goto('/projects');
   await dana.getByRole('link', { name: NAME }).click();
-  const total = (await (await dana.request.get(`/api/projects/${projectId}/queue`)).json()) as { next: string; done: number; total: number };
-  expect(total.total).toBeGreaterThan(1);
-  await expect(dana.getByRole('progressbar', { name: `You submitted 0 of ${total.total} studies` })).toBeVisible();
+  const queue = (await (await dana.request.get(`/api/projects/${projectId}/queue`)).json()) as { next: string; done: number; total: number };
+  expect(queue.total).toBeGreaterThan(1);
+  await expect(dana.getByRole('progressbar', { name: `You submitted 0 of ${queue.total} studies` })).toBeVisible();
   await dana.getByRole('link', { name: 'Start labeling' }).click();
-  await expect(dana).toHaveURL(new RegExp(`/studies/${total.next}/viewer\\?project=${projectId}$`));
+  await expect(dana).toHaveURL(new RegExp(`/studies/${queue.next}/viewer\\?project=${projectId}$`));
   const panel = dana.getByTestId('labeling-panel');
   await expect(panel).toHaveAttribute('data-save', 'saved');
   await panel.getByRole('button', { name: 'Submit' }).click();
   await expect(panel.getByTestId('label-status')).toHaveText('submitted');
   await panel.getByRole('link', { name: 'Next study →' }).click();
-  await expect(dana).not.toHaveURL(new RegExp(`/studies/${total.next}/`));
+  await expect(dana).not.toHaveURL(new RegExp(`/studies/${queue.next}/`));
   await expect(dana).toHaveURL(new RegExp(`/studies/[^/]+/viewer\\?project=${projectId}$`));
   await expect(dana.getByTestId('labeling-panel')).toHaveAttribute('data-save', 'saved');
   await expect(dana.getByTestId('labeling-panel').getByTestId('label-status')).toHaveText('in progress');
   await dana.goto(`/projects/${projectId}`);
-  await expect(dana.getByRole('progressbar', { name: `You submitted 1 of ${total.total} studies` })).toBeVisible();
+  await expect(dana.getByRole('progressbar', { name: `You submitted 1 of ${queue.total} studies` })).toBeVisible();
   await expect(dana.getByRole('link', { name: 'Next study' })).toBeVisible();
 
   // Archived: read-only for Sam, gone for Dana, listed under the archived projects.
