@@ -22,6 +22,7 @@ import { decodePng } from '../helpers/decode-png';
 import { sample } from '../helpers/dicom-samples';
 import { responseParts } from '../helpers/multipart';
 import { makeReaderOfAllStudies } from '../helpers/projects';
+import { encapsulatedFile, encodeLossless, naturalizedFile } from '../helpers/reencoded-files';
 import { makeUser } from '../helpers/users';
 
 const LITTLE_ENDIAN = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' };
@@ -65,14 +66,25 @@ const FILES = [
 ].map(sample);
 const HTJ2K = [withUids(sample('invalid/real/pydicom-data/HTJ2KLossless_08_RGB.dcm')), withUids(sample('invalid/real/pydicom-data/HTJ2K_08_RGB.dcm'))];
 const BROKEN = brokenCodestreamFile('A corrupt JPEG lossless frame');
+/** dcm_qa_ts's MR image and its pixels, and the same image as JPEG 2000 Part 2 lossless (a Part 1 codestream, which Part 2 admits), in a study of its own. */
+const MR = readFileSync(sample('valid/dcm_qa_ts/1.dcm'));
+const MR_PIXELS = Buffer.from(naturalizedFile(MR).PixelData[0] as ArrayBuffer);
+let PART2: Uint8Array;
 
 let reader: Session;
 beforeAll(async () => {
+  const mr = naturalizedFile(MR);
+  const codestream = await encodeLossless(MR_PIXELS, { width: mr.Columns as number, height: mr.Rows as number, bitsPerSample: 16 }, 'jpeg-2000');
+  PART2 = encapsulatedFile(MR, '1.2.840.10008.1.2.4.92', [codestream], (ds) => {
+    ds.StudyInstanceUID = newUid();
+    ds.SeriesInstanceUID = newUid();
+    ds.SOPInstanceUID = newUid();
+  });
   const admin = await makeUser(['admin']);
   const outcomes = await ingestFiles(
     (async function* () {
       for (const file of FILES) yield { name: file, body: readFileSync(file) };
-      for (const bytes of [...HTJ2K, BROKEN]) yield { body: bytes };
+      for (const bytes of [...HTJ2K, BROKEN, PART2]) yield { body: bytes };
     })(),
     { actorUserId: admin.id },
   );
@@ -179,6 +191,14 @@ describe('server-side decoding', () => {
     const [frame] = await frames(await get(framesRoute, { ...(await ids(HTJ2K[0]!)), frames: '1' }, '', LITTLE_ENDIAN));
     expect(frame!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
     expect(Buffer.from(lossless!.pixels).equals(frame!.bytes)).toBe(true); // 8-bit interleaved RGB is its own render
+  });
+
+  it('decodes JPEG 2000 Part 2 (which browsers cannot): its frame comes as explicit little endian, the pixels of the native original', async () => {
+    const [stored] = await frames(await get(framesRoute, { ...(await ids(PART2)), frames: '1' }));
+    expect(stored!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.4.92');
+    const [frame] = await frames(await get(framesRoute, { ...(await ids(PART2)), frames: '1' }, '', LITTLE_ENDIAN));
+    expect(frame!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
+    expect(frame!.bytes.equals(MR_PIXELS)).toBe(true);
   });
 
   it('inflates Deflated Image Frame Compression: the segmentation\'s bit-packed frames equal its uncompressed twin\'s', async () => {
