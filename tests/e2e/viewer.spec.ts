@@ -248,11 +248,13 @@ test('one image in thirteen lossless transfer syntaxes draws the same picture fr
   const viewer = new ViewerPage(page);
   await viewer.open((await viewer.viewerLinks(description))[0]!);
   await viewer.waitForRendered(0);
-  await viewer.afterRender(0, () => page.keyboard.press('Home'));
+  // It opens on the middle image: back to the first.
+  const overlay = viewer.viewport(0).getByTestId('overlay-image');
+  if ((await overlay.textContent()) !== `Im 1 / ${files.length}`) await viewer.afterRender(0, () => page.keyboard.press('Home'));
   const drawn: { syntax: string; hash: number; std: number }[] = [];
   for (let i = 0; i < files.length; i++) {
     if (i > 0) await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
-    await expect(viewer.viewport(0).getByTestId('overlay-image')).toHaveText(`Im ${i + 1} / ${files.length}`);
+    await expect(overlay).toHaveText(`Im ${i + 1} / ${files.length}`);
     await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'ready');
     const { hash, std } = await viewer.canvasStats(0);
     drawn.push({ syntax: syntaxes[i]!, hash, std });
