@@ -3,6 +3,7 @@ import dicomParser from 'dicom-parser';
 import { matchingSegment } from '@/lib/annotations/label-schema';
 import { decodeFrame } from '@/lib/dicom/codecs/decode-frame';
 import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
+import { standardDate, standardTime } from '@/lib/dicom/standard-date-time';
 import { bufferReader } from '@/lib/dicom/read-native-frame';
 import { transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { newUid } from '@/lib/dicom/uid';
@@ -152,10 +153,10 @@ export function exportDicomSeg(opts: {
     ImageType: ['DERIVED', 'PRIMARY'],
     SOPClassUID: SEGMENTATION_STORAGE,
     SOPInstanceUID: sopInstanceUid,
-    StudyDate: study.studyDate ?? '',
+    StudyDate: standardDate(study.studyDate ?? ''),
     SeriesDate: date,
     ContentDate: date,
-    StudyTime: study.studyTime ?? '',
+    StudyTime: standardTime(study.studyTime ?? ''),
     SeriesTime: time,
     ContentTime: time,
     AccessionNumber: study.accessionNumber ?? '',
@@ -167,7 +168,7 @@ export function exportDicomSeg(opts: {
     ReferencedSeriesSequence: [{ SeriesInstanceUID: source.seriesInstanceUid, ReferencedInstanceSequence: referencedInstances(source) }],
     PatientName: study.patientName ?? '',
     PatientID: study.patientId ?? '',
-    PatientBirthDate: study.patientBirthDate ?? '',
+    PatientBirthDate: standardDate(study.patientBirthDate ?? ''),
     PatientSex: study.patientSex ?? '',
     // Type 1 in Enhanced General Equipment; software has no serial number.
     DeviceSerialNumber: '0',

@@ -1,6 +1,7 @@
 import { env } from '@/lib/config/env';
 import { queryRows } from '@/lib/db/query-rows';
 import { patientIdOf } from '@/lib/dicom/patient-key.client';
+import { standardDate, standardTime } from '@/lib/dicom/standard-date-time';
 import { attr, type DicomJsonDataset, type DicomJsonValue } from './dicom-json';
 import { parseQidoQuery, type MatchField, type ParsedQuery } from './qido-match';
 
@@ -151,15 +152,15 @@ function where(query: ParsedQuery, ...fixed: string[]): string {
 function studyJson(r: StudyRow): DicomJsonDataset {
   return {
     '00080005': attr('CS', 'ISO_IR 192'),
-    '00080020': attr('DA', ...nonEmpty(r.study_date)),
-    '00080030': attr('TM', ...nonEmpty(r.study_time)),
+    '00080020': attr('DA', ...nonEmpty(r.study_date).map(standardDate)),
+    '00080030': attr('TM', ...nonEmpty(r.study_time).map(standardTime)),
     '00080050': attr('SH', ...nonEmpty(r.accession_number)),
     '00080061': attr('CS', ...(r.modalities ? r.modalities.split('\\') : [])),
     '00080090': personName(r.referring_physician),
     '00081030': attr('LO', ...nonEmpty(r.description)),
     '00100010': personName(r.name),
     '00100020': attr('LO', ...[patientIdOf(r.patient_key)].filter(Boolean)),
-    '00100030': attr('DA', ...nonEmpty(r.birth_date)),
+    '00100030': attr('DA', ...nonEmpty(r.birth_date).map(standardDate)),
     '00100040': attr('CS', ...nonEmpty(r.sex)),
     '0020000D': attr('UI', r.study_instance_uid),
     '00200010': attr('SH', ...nonEmpty(r.study_id)),

@@ -5,6 +5,7 @@ import { SizedLru } from '@/lib/cache/sized-lru';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
 import { decodeText, encodingOf } from '@/lib/dicom/character-set';
+import { standardDate, standardTime } from '@/lib/dicom/standard-date-time';
 import { IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { attr, type DicomJsonDataset, type DicomJsonValue } from './dicom-json';
@@ -178,5 +179,8 @@ function typed(value: string, vr: string): unknown {
     const n = Number(value);
     return Number.isFinite(n) ? n : value;
   }
+  // Retired ACR-NEMA dates and times in today's form: clients write them back into new objects (a SEG).
+  if (vr === 'DA') return standardDate(value);
+  if (vr === 'TM') return standardTime(value);
   return value;
 }

