@@ -235,12 +235,12 @@ async function storeForDemoProject(browser: Browser, files: Uint8Array[], descri
   await admin.close();
 }
 
-test('one image in thirteen lossless transfer syntaxes draws the same picture from each: little, big and implicit endian, deflated, RLE, JPEG lossless, JPEG-LS, JPEG 2000 (Part 2 decoded on the server), HTJ2K, JPEG XL', async ({ page, browser }, testInfo) => {
+test('one image in fourteen lossless transfer syntaxes draws the same picture from each: little, big and implicit endian, deflated data set and deflated frames, RLE, JPEG lossless, JPEG-LS, JPEG 2000 (Part 2 decoded on the server), HTJ2K, JPEG XL', async ({ page, browser }, testInfo) => {
   test.setTimeout(90_000);
   const description = `Every lossless syntax ${Date.now()}`;
   const { files, syntaxes } = await oneImageInEveryLosslessSyntax(sample('valid/dcm_qa_ts'), description);
   expect(new Set(syntaxes)).toEqual(
-    new Set(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.110', '1.2.840.10008.1.2.4.92']),
+    new Set(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.110', '1.2.840.10008.1.2.4.92', '1.2.840.10008.1.2.8.1']),
   );
   // The browser has no JPEG 2000 Part 2 decoder: that frame is asked for decoded, as explicit little endian.
   const part2 = page.waitForRequest((req) => req.url().includes('/frames/') && /transfer-syntax=1\.2\.840\.10008\.1\.2\.1(;|$)/.test(req.headers().accept ?? ''));

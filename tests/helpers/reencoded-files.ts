@@ -88,12 +88,12 @@ export async function encodeLossless(samples: Uint8Array, info: FrameInfo, codec
 }
 
 /**
- * dcm_qa_ts's one MR image (384², 16-bit) in thirteen transfer syntaxes, as one new series of a new
+ * dcm_qa_ts's one MR image (384², 16-bit) in fourteen transfer syntaxes, as one new series of a new
  * study: its nine files as published (explicit and implicit little endian, explicit big endian, RLE,
  * JPEG lossless SV1 twice, JPEG-LS twice, JPEG 2000 lossless) and the first re-encoded here as
- * deflated explicit little endian, HTJ2K lossless, JPEG XL lossless and JPEG 2000 Part 2 lossless
- * (a Part 1 codestream, which Part 2 admits: no encoder here writes Part 2's extensions). All
- * lossless: one picture.
+ * deflated explicit little endian, HTJ2K lossless, JPEG XL lossless, JPEG 2000 Part 2 lossless (a
+ * Part 1 codestream, which Part 2 admits: no encoder here writes Part 2's extensions) and Deflated
+ * Image Frame Compression. All lossless: one picture.
  */
 export async function oneImageInEveryLosslessSyntax(samplesDir: string, studyDescription: string): Promise<{ files: Uint8Array[]; syntaxes: string[] }> {
   const [study, series] = [newUid(), newUid()];
@@ -131,6 +131,7 @@ export async function oneImageInEveryLosslessSyntax(samplesDir: string, studyDes
     encapsulatedFile(first, '1.2.840.10008.1.2.4.201', [await encodeLossless(frame, info, 'htj2k')], another(11)),
     encapsulatedFile(first, '1.2.840.10008.1.2.4.110', [await encodeLossless(frame, info, 'jpeg-xl')], another(12)),
     encapsulatedFile(first, '1.2.840.10008.1.2.4.92', [await encodeLossless(frame, info, 'jpeg-2000')], another(13)),
+    encapsulatedFile(first, '1.2.840.10008.1.2.8.1', [deflateRawSync(frame)], another(14)),
   );
   return { files, syntaxes: files.map(transferSyntaxOfFile) };
 }
