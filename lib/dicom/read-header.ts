@@ -1,6 +1,7 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
 import { decodeText, encodingOf } from './character-set';
 import { samplesStored } from './read-native-frame';
+import { standardDate, standardTime } from './standard-date-time';
 import { DicomRejection, FAILURE_REASON } from './dicom-rejection';
 import { transferSyntaxOf, type TransferSyntax } from './transfer-syntaxes';
 import { checkUid } from './uid';
@@ -134,10 +135,11 @@ async function headerOf(dataSet: DataSet, source: ByteSource): Promise<DicomHead
   return {
     transferSyntax,
     ...uids,
-    patient: { id: str('x00100020'), issuer: str('x00100021'), name: str('x00100010'), birthDate: text(dataSet, 'x00100030'), sex: text(dataSet, 'x00100040') },
+    // Dates indexed in the DICOM 3 form whatever the file's, so that date queries and filters compare like with like.
+    patient: { id: str('x00100020'), issuer: str('x00100021'), name: str('x00100010'), birthDate: standardDate(text(dataSet, 'x00100030')), sex: text(dataSet, 'x00100040') },
     study: {
-      date: text(dataSet, 'x00080020'),
-      time: text(dataSet, 'x00080030'),
+      date: standardDate(text(dataSet, 'x00080020')),
+      time: standardTime(text(dataSet, 'x00080030')),
       description: str('x00081030'),
       accessionNumber: str('x00080050'),
       referringPhysician: str('x00080090'),

@@ -71,6 +71,9 @@ describe('QIDO-RS', () => {
   it('gives dates and times written the retired ACR-NEMA way in their DICOM 3 form, in searches and metadata', async () => {
     const [study] = (await studies(`?StudyInstanceUID=${ACR_NEMA_DATES.study}`)).list;
     expect([value(study!, '00080020'), value(study!, '00080030')]).toEqual(['19990524', '114221']);
+    // Indexed so too: a date range finds it.
+    const inMay = (await studies('?StudyDate=19990520-19990531')).list.map((s) => value(s, '0020000D'));
+    expect(inMay).toContain(ACR_NEMA_DATES.study);
     const res = await callRoute(seriesMetadataRoute, 'GET', '/x', { session: reader, params: { study: ACR_NEMA_DATES.study, series: ACR_NEMA_DATES.study } });
     const [instance] = res.json as unknown as Json;
     expect(['00080020', '00080023', '00080030', '00080032'].map((tag) => value(instance!, tag))).toEqual(['19990524', '19990524', '114221', '114243.309512']);
