@@ -1,7 +1,8 @@
 import type { ProjectAgreement } from '@/lib/annotations/project-agreement';
 import { formatPercent } from '@/lib/format/format-percent.client';
 
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const PLURALS: Record<string, string> = { study: 'studies', series: 'series' };
+const count = (n: number, noun: string) => `${n} ${n === 1 ? noun : (PLURALS[noun] ?? `${noun}s`)}`;
 
 function Bar({ label, value, color, detail }: { label: string; value: number; color?: string; detail: string }) {
   return (
@@ -54,7 +55,7 @@ export function AgreementDashboard({ agreement, csvHref }: { agreement: ProjectA
             <tr>
               <th className="py-1 pr-3">Question</th>
               <th className="py-1 pr-3">Kappa</th>
-              <th className="py-1">Studies</th>
+              <th className="py-1">Answered by all readers</th>
             </tr>
           </thead>
           <tbody>
@@ -64,7 +65,7 @@ export function AgreementDashboard({ agreement, csvHref }: { agreement: ProjectA
                 <td className="py-1 pr-3">
                   {k.kappa === null ? 'undefined' : k.kappa.toFixed(3)} <span className="text-xs text-slate-500">({k.method === 'cohen' ? "Cohen's" : "Fleiss'"})</span>
                 </td>
-                <td className="py-1">{k.studies}</td>
+                <td className="py-1">{k.level === 'series' ? `${count(k.items, 'series')} in ${count(k.studies, 'study')}` : count(k.studies, 'study')}</td>
               </tr>
             ))}
           </tbody>

@@ -14,8 +14,11 @@ export type ProjectAgreement = {
   /** Every pair of readers (the accepted label's reader included). */
   bySegment: { segment: number; name: string; color: string; meanDice: number; meanIou: number; n: number }[];
   byReader: { reader: string; meanDice: number; n: number; againstAccepted: boolean }[];
-  /** Per question: Cohen's kappa (two readers on every study) or Fleiss' kappa (more, or varying), over the studies all readers answered. */
-  kappa: { questionId: string; question: string; method: 'cohen' | 'fleiss'; kappa: number | null; studies: number }[];
+  /**
+   * Per question: Cohen's kappa (two readers on every item) or Fleiss' kappa (more, or varying), over the
+   * items all readers answered: studies for a study-level question, series for a series-level one.
+   */
+  kappa: { questionId: string; question: string; level: 'study' | 'series'; method: 'cohen' | 'fleiss'; kappa: number | null; items: number; studies: number }[];
 };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -49,13 +52,15 @@ export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, 
     return { reader, meanDice: mean(rows.map((r) => r.dice!)), n: rows.length, againstAccepted: hasReference };
   });
   const kappa = schema.questions.flatMap((q): ProjectAgreement['kappa'] => {
-    const items = answers.filter((a) => a.questionId === q.id && !a.seriesInstanceUid && a.answers.every((x) => x.choices));
+    // An item is a study (study-level questions) or a series (series-level ones) every reader answered.
+    const items = answers.filter((a) => a.questionId === q.id && a.answers.every((x) => x.choices));
     if (!items.length) return [];
+    const studies = new Set(items.map((i) => i.studyId)).size;
     // Two readers on every study: Cohen's; more, or a number that varies from study to study, Fleiss'.
     if (items.every((i) => i.answers.length === 2)) {
-      return [{ questionId: q.id, question: q.question, method: 'cohen', kappa: cohensKappa(items.map((i) => i.answers[0]!.choices), items.map((i) => i.answers[1]!.choices)), studies: items.length }];
+      return [{ questionId: q.id, question: q.question, level: q.level, method: 'cohen', kappa: cohensKappa(items.map((i) => i.answers[0]!.choices), items.map((i) => i.answers[1]!.choices)), items: items.length, studies }];
     }
-    return [{ questionId: q.id, question: q.question, method: 'fleiss', kappa: fleissKappa(items.map((i) => i.answers.map((a) => a.choices))), studies: items.length }];
+    return [{ questionId: q.id, question: q.question, level: q.level, method: 'fleiss', kappa: fleissKappa(items.map((i) => i.answers.map((a) => a.choices))), items: items.length, studies }];
   });
   return { studies, pairs, answers, bySegment, byReader, kappa };
 }

@@ -258,6 +258,10 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   const percent = `${(dice * 100).toFixed(1)}%`;
   await expect(sam.getByRole('heading', { name: 'Mean Dice per reader against accepted labels' })).toBeVisible();
   await expect(sam.getByRole('img', { name: /^Lee Chen: mean Dice/ })).toHaveAttribute('aria-label', `Lee Chen: mean Dice ${percent} (1 comparison)`);
+  // Kappa per question: two readers, one study, "Good" against "Acceptable": Cohen's, 0.
+  const quality = sam.getByRole('table', { name: 'Classification agreement' }).getByRole('row').filter({ hasText: 'Image quality' });
+  await expect(quality).toContainText("0.000 (Cohen's)");
+  await expect(quality).toContainText('1 study');
   await testInfo.attach('agreement.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
   // The study's own page: its agreement table names the pair and gives the same Dice, and the answers.
   await sam.goto(`/projects/${projectId}/studies/${studyId}`);

@@ -32,6 +32,15 @@ const SCHEMA = {
         { id: 'poor', label: 'Poor' },
       ],
     },
+    {
+      id: 'artefact',
+      question: 'Motion artefact',
+      level: 'series',
+      choices: [
+        { id: 'yes', label: 'Yes' },
+        { id: 'no', label: 'No' },
+      ],
+    },
   ],
 };
 /** What each of the three readers answered, study by study. */
@@ -40,6 +49,13 @@ const ANSWERS = [
   ['good', 'poor', 'good'],
   ['poor', 'poor', 'poor'],
   ['good', 'poor', 'poor'],
+];
+/** What they answered for each study's one series. */
+const ARTEFACT = [
+  ['no', 'no', 'no'],
+  ['no', 'no', 'no'],
+  ['yes', 'yes', 'no'],
+  ['yes', 'yes', 'yes'],
 ];
 /** Each reader's liver: a disc of radius 40 around (cx, 250), cx per reader, on every slice. */
 const CENTRES = [250, 262, 280];
@@ -90,11 +106,11 @@ beforeAll(async () => {
     actorId: admin.id,
   }));
   await addProjectStudies({ projectId, input: { studyIds: studies.map((s) => s.id) } });
-  for (const [s, study] of studies.slice(0, 4).entries()) for (const [r, reader] of readers.entries()) await label(reader, study, ANSWERS[s]![r]!, liver(CENTRES[r]!));
+  for (const [s, study] of studies.slice(0, 4).entries()) for (const [r, reader] of readers.entries()) await label(reader, study, ANSWERS[s]![r]!, liver(CENTRES[r]!), ARTEFACT[s]![r]!);
 });
 
-/** A reader's answer and liver on a study, submitted. */
-async function label(reader: Reader, study: { id: string; seriesUid: string }, answer: string, voxels: Uint8Array) {
+/** A reader's answers and liver on a study, submitted. */
+async function label(reader: Reader, study: { id: string; seriesUid: string }, answer: string, voxels: Uint8Array, artefact?: string) {
   const opened = await callRoute(openRoute, 'POST', '/x', { session: reader.session, params: { projectId, studyId: study.id } });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const saved = await callRoute(annotationRoute, 'PUT', '/x', {
@@ -104,7 +120,9 @@ async function label(reader: Reader, study: { id: string; seriesUid: string }, a
       baseVersion: opened.json.version,
       schemaVersion: 1,
       reason: 'submit',
-      content: { answers: [{ questionId: 'quality', choiceIds: [answer] }] },
+      content: {
+        answers: [{ questionId: 'quality', choiceIds: [answer] }, ...(artefact ? [{ questionId: 'artefact', seriesInstanceUid: study.seriesUid, choiceIds: [artefact] }] : [])],
+      },
       labelmaps: [{ seriesInstanceUid: study.seriesUid, columns: SIZE, rows: SIZE, slices: SLICES, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') }],
     },
   });
@@ -115,14 +133,22 @@ describe('three readers per study', () => {
   it("gives Fleiss' kappa for the answers, as the textbook formula computes it", async () => {
     const result = (await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: engineer, params: { projectId } })).json as unknown as ProjectAgreement;
     expect(result.studies).toBe(4);
-    expect(result.kappa).toHaveLength(1);
-    expect(result.kappa[0]).toMatchObject({ questionId: 'quality', method: 'fleiss', studies: 4 });
+    expect(result.kappa).toHaveLength(2);
+    expect(result.kappa[0]).toMatchObject({ questionId: 'quality', level: 'study', method: 'fleiss', items: 4, studies: 4 });
     expect(result.kappa[0]!.kappa).toBeCloseTo(textbookFleiss(ANSWERS), 12);
     // P̄ = 2/3, P̄e = 1/2: κ = 1/3.
     expect(result.kappa[0]!.kappa).toBeCloseTo(1 / 3, 12);
     // Per study: the three answers, and whether they agree.
-    expect(result.answers.map((a) => a.agree)).toEqual(expect.arrayContaining([true, false, true, false]));
+    const quality = result.answers.filter((a) => a.questionId === 'quality');
+    expect(quality.map((a) => a.agree)).toEqual(expect.arrayContaining([true, false, true, false]));
     expect(result.answers.every((a) => a.answers.length === 3)).toBe(true);
+  });
+
+  it('gives a series-level question its kappa too, over the series every reader answered', async () => {
+    const result = (await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: engineer, params: { projectId } })).json as unknown as ProjectAgreement;
+    expect(result.kappa[1]).toMatchObject({ questionId: 'artefact', level: 'series', method: 'fleiss', items: 4, studies: 4 });
+    expect(result.kappa[1]!.kappa).toBeCloseTo(textbookFleiss(ARTEFACT), 12);
+    expect(result.answers.filter((a) => a.questionId === 'artefact').map((a) => a.seriesInstanceUid).sort()).toEqual(studies.slice(0, 4).map((s) => s.seriesUid).sort());
   });
 
   it('compares every pair of readers voxel by voxel, and averages each reader over their pairs', async () => {
@@ -166,7 +192,7 @@ describe('three readers per study', () => {
     await label(readers[1]!, studies[4]!, 'poor', liver(CENTRES[1]!));
     const result = (await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: engineer, params: { projectId } })).json as unknown as ProjectAgreement;
     const items = [...ANSWERS, ['good', 'poor']];
-    expect(result.kappa[0]).toMatchObject({ method: 'fleiss', studies: 5 });
+    expect(result.kappa[0]).toMatchObject({ method: 'fleiss', items: 5, studies: 5 });
     expect(result.kappa[0]!.kappa).toBeCloseTo(textbookFleiss(items), 12);
     // P̄ = (2/3·4 + 0) / 5 = 8/15, P̄e = 1/2 (7 good, 7 poor): κ = 1/15.
     expect(result.kappa[0]!.kappa).toBeCloseTo(1 / 15, 12);

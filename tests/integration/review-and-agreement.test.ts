@@ -137,7 +137,7 @@ describe('two readers, one reviewer', () => {
     expect(result.pairs.find((p) => p.segment === 2)).toMatchObject({ dice: 0, iou: 0, voxelsA: 400, voxelsB: 0 });
     expect(result.bySegment.map((s) => [s.name, s.n])).toEqual([['Liver', 1], ['Spleen', 1]]);
     // One study, "good" against "poor": observed agreement 0, chance agreement 0, kappa 0.
-    expect(result.kappa).toEqual([{ questionId: 'quality', question: 'Image quality', method: 'cohen', kappa: 0, studies: 1 }]);
+    expect(result.kappa).toEqual([{ questionId: 'quality', question: 'Image quality', level: 'study', method: 'cohen', kappa: 0, items: 1, studies: 1 }]);
     const csv = await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement?format=csv`, { session: engineer, params: { projectId } });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\r\n');
