@@ -15,8 +15,9 @@ export type ProjectAgreement = {
   bySegment: { segment: number; name: string; color: string; meanDice: number; meanIou: number; n: number }[];
   byReader: { reader: string; meanDice: number; n: number; againstAccepted: boolean }[];
   /**
-   * Per question: Cohen's kappa (two readers on every item) or Fleiss' kappa (more, or varying), over the
-   * items all readers answered: studies for a study-level question, series for a series-level one.
+   * Per question: Cohen's kappa (the same two readers on every item) or Fleiss' kappa (more readers, or
+   * varying ones), over the items all their readers answered: studies for a study-level question, series
+   * for a series-level one.
    */
   kappa: { questionId: string; question: string; level: 'study' | 'series'; method: 'cohen' | 'fleiss'; kappa: number | null; items: number; studies: number }[];
 };
@@ -55,12 +56,16 @@ export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, 
     // An item is a study (study-level questions) or a series (series-level ones) every reader answered.
     const items = answers.filter((a) => a.questionId === q.id && a.answers.every((x) => x.choices));
     if (!items.length) return [];
-    const studies = new Set(items.map((i) => i.studyId)).size;
-    // Two readers on every study: Cohen's; more, or a number that varies from study to study, Fleiss'.
-    if (items.every((i) => i.answers.length === 2)) {
-      return [{ questionId: q.id, question: q.question, level: q.level, method: 'cohen', kappa: cohensKappa(items.map((i) => i.answers[0]!.choices), items.map((i) => i.answers[1]!.choices)), items: items.length, studies }];
+    const counts = { items: items.length, studies: new Set(items.map((i) => i.studyId)).size };
+    // Cohen's kappa is for one pair of raters throughout, each keeping their side; more readers, a number
+    // that varies, or pairs that change from study to study (readers taking turns) are Fleiss' case.
+    const readerPairs = new Set(items.map((i) => i.answers.map((x) => x.reader).sort().join('\n')));
+    const [first, second] = readerPairs.size === 1 ? [...readerPairs][0]!.split('\n') : [];
+    if (items.every((i) => i.answers.length === 2) && first !== undefined && second !== undefined && first !== second) {
+      const by = (reader: string) => items.map((i) => i.answers.find((x) => x.reader === reader)!.choices);
+      return [{ questionId: q.id, question: q.question, level: q.level, method: 'cohen', kappa: cohensKappa(by(first), by(second)), ...counts }];
     }
-    return [{ questionId: q.id, question: q.question, level: q.level, method: 'fleiss', kappa: fleissKappa(items.map((i) => i.answers.map((a) => a.choices))), items: items.length, studies }];
+    return [{ questionId: q.id, question: q.question, level: q.level, method: 'fleiss', kappa: fleissKappa(items.map((i) => i.answers.map((x) => x.choices))), ...counts }];
   });
   return { studies, pairs, answers, bySegment, byReader, kappa };
 }

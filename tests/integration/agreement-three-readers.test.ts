@@ -86,13 +86,15 @@ function textbookFleiss(items: string[][]): number {
   return (pBar - pe) / (1 - pe);
 }
 
+let admin: string;
+
 beforeAll(async () => {
-  const admin = await makeUser(['admin']);
+  const a = await makeUser(['admin']);
   await ingestFiles(
     (async function* () {
       for (const seed of [1, 2, 3, 4, 5]) for (const body of syntheticCtSeries({ slices: SLICES, seed })) yield { body };
     })(),
-    { actorUserId: admin.id },
+    { actorUserId: a.id },
   );
   studies = (await getDb().series.findMany()).map((s) => ({ id: s.studyId, seriesUid: s.seriesInstanceUid })).sort((a, b) => a.id.localeCompare(b.id));
   for (let i = 0; i < 3; i++) {
@@ -101,17 +103,18 @@ beforeAll(async () => {
   }
   const e = await makeUser(['ml_engineer']);
   engineer = await signInOrThrow(e.email, e.password);
+  admin = a.id;
   ({ id: projectId } = await createProject({
     input: ZCreateProjectInput.parse({ name: 'Three readers', readersPerStudy: 3, schema: SCHEMA, readers: readers.map((r) => r.id) }),
-    actorId: admin.id,
+    actorId: a.id,
   }));
   await addProjectStudies({ projectId, input: { studyIds: studies.map((s) => s.id) } });
   for (const [s, study] of studies.slice(0, 4).entries()) for (const [r, reader] of readers.entries()) await label(reader, study, ANSWERS[s]![r]!, liver(CENTRES[r]!), ARTEFACT[s]![r]!);
 });
 
-/** A reader's answers and liver on a study, submitted. */
-async function label(reader: Reader, study: { id: string; seriesUid: string }, answer: string, voxels: Uint8Array, artefact?: string) {
-  const opened = await callRoute(openRoute, 'POST', '/x', { session: reader.session, params: { projectId, studyId: study.id } });
+/** A reader's answers and liver on a study, submitted (in the three-reader project unless another is named). */
+async function label(reader: Reader, study: { id: string; seriesUid: string }, answer: string, voxels: Uint8Array, artefact?: string, project = projectId) {
+  const opened = await callRoute(openRoute, 'POST', '/x', { session: reader.session, params: { projectId: project, studyId: study.id } });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const saved = await callRoute(annotationRoute, 'PUT', '/x', {
     session: reader.session,
@@ -196,5 +199,40 @@ describe('three readers per study', () => {
     expect(result.kappa[0]!.kappa).toBeCloseTo(textbookFleiss(items), 12);
     // P̄ = (2/3·4 + 0) / 5 = 8/15, P̄e = 1/2 (7 good, 7 poor): κ = 1/15.
     expect(result.kappa[0]!.kappa).toBeCloseTo(1 / 15, 12);
+  });
+});
+
+describe('two readers per study', () => {
+  /** A project of two readers per study, its readers, over the first studies; each study labeled by the readers given, in that order. */
+  async function twoReaderProject(name: string, members: Reader[], reads: { readers: number[]; answers: string[] }[]) {
+    const { id } = await createProject({ input: ZCreateProjectInput.parse({ name, readersPerStudy: 2, schema: SCHEMA, readers: members.map((r) => r.id) }), actorId: admin });
+    await addProjectStudies({ projectId: id, input: { studyIds: studies.slice(0, reads.length).map((s) => s.id) } });
+    for (const [s, read] of reads.entries()) for (const [k, r] of read.readers.entries()) await label(members[r]!, studies[s]!, read.answers[k]!, liver(CENTRES[r]!), undefined, id);
+    return (await callRoute(agreementRoute, 'GET', `/api/projects/${id}/agreement`, { session: engineer, params: { projectId: id } })).json as unknown as ProjectAgreement;
+  }
+
+  it("gives Cohen's kappa for the same two readers, each keeping their side whoever opened the study first", async () => {
+    const [r0, r1] = readers;
+    // Reader 0 answers good every time, reader 1 good, good, poor, poor; they take turns opening first.
+    const result = await twoReaderProject('Same pair', [r0!, r1!], [
+      { readers: [0, 1], answers: ['good', 'good'] },
+      { readers: [1, 0], answers: ['good', 'good'] },
+      { readers: [0, 1], answers: ['good', 'poor'] },
+      { readers: [1, 0], answers: ['poor', 'good'] },
+    ]);
+    // po = 2/4; reader 0 good 4/4, reader 1 good 2/4: pe = 1·1/2 + 0·1/2 = 1/2; κ = 0. (Sides taken by who
+    // opened first would give the fourth study's answers to the wrong readers: −1/3.)
+    expect(result.kappa[0]).toMatchObject({ questionId: 'quality', method: 'cohen', items: 4, studies: 4 });
+    expect(result.kappa[0]!.kappa).toBeCloseTo(0, 12);
+  });
+
+  it("gives Fleiss' kappa when the pair of readers changes from study to study", async () => {
+    const result = await twoReaderProject('Taking turns', readers, [
+      { readers: [0, 1], answers: ['good', 'good'] },
+      { readers: [1, 2], answers: ['good', 'poor'] },
+      { readers: [0, 2], answers: ['poor', 'poor'] },
+    ]);
+    expect(result.kappa[0]).toMatchObject({ method: 'fleiss', items: 3, studies: 3 });
+    expect(result.kappa[0]!.kappa).toBeCloseTo(textbookFleiss([['good', 'good'], ['good', 'poor'], ['poor', 'poor']]), 12);
   });
 });
