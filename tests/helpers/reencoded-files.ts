@@ -3,7 +3,8 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import dcmjs from 'dcmjs';
 import { newUid } from '../../lib/dicom/uid';
-import { writePart10 } from '../../lib/dicom/write-part10';
+import { metaEnd } from '../../lib/dicom/deidentify/dcmjs-dataset';
+import { fileMetaInformation, writePart10 } from '../../lib/dicom/write-part10';
 
 /**
  * Real files written again in other transfer syntaxes, for tests that check every syntax decodes to
@@ -22,27 +23,12 @@ export function naturalizedFile(bytes: Uint8Array): Dataset {
   return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as Dataset;
 }
 
-/** File Meta Information naming `transferSyntaxUid` for the data set (nothing after it). */
-function metaFor(ds: Dataset, transferSyntaxUid: string): Uint8Array {
-  const { DicomDict, DicomMetaDictionary } = dcmjs.data;
-  const meta = new DicomDict(
-    DicomMetaDictionary.denaturalizeDataset({
-      FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-      MediaStorageSOPClassUID: ds.SOPClassUID,
-      MediaStorageSOPInstanceUID: ds.SOPInstanceUID,
-      TransferSyntaxUID: transferSyntaxUid,
-      ImplementationClassUID: '2.25.1',
-    }),
-  );
-  return new Uint8Array(meta.write());
-}
-
-/** Where the data set of a Part-10 file starts: after its File Meta Information group. */
-const dataSetStart = (file: Uint8Array) => 144 + new DataView(file.buffer, file.byteOffset).getUint32(140, true);
+/** A File Meta Information group naming `transferSyntaxUid` for the data set (nothing after it). */
+const metaFor = (ds: Dataset, transferSyntaxUid: string) => new Uint8Array(new dcmjs.data.DicomDict(fileMetaInformation(ds, { transferSyntaxUid })).write());
 
 /** An explicit VR little endian file with its data set deflated (Deflated Explicit VR Little Endian). */
 export function deflatedFile(file: Uint8Array): Uint8Array {
-  return Buffer.concat([metaFor(naturalizedFile(file), '1.2.840.10008.1.2.1.99'), deflateRawSync(file.subarray(dataSetStart(file)))]);
+  return Buffer.concat([metaFor(naturalizedFile(file), '1.2.840.10008.1.2.1.99'), deflateRawSync(file.subarray(metaEnd(file)))]);
 }
 
 /** An explicit VR little endian file's data set (edited) with `frames` as its Pixel Data, encapsulated in `transferSyntaxUid`, one fragment each. */
@@ -62,7 +48,7 @@ export function encapsulatedFile(file: Uint8Array, transferSyntaxUid: string, fr
   fragments.reduce((at, f, i) => (offsets.writeUInt32LE(at, 4 * i), at + f.length), 0);
   const pixelData = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
   const delimiter = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
-  return Buffer.concat([metaFor(ds, transferSyntaxUid), plain.subarray(dataSetStart(plain)), pixelData, item(offsets), ...fragments, delimiter]);
+  return Buffer.concat([metaFor(ds, transferSyntaxUid), plain.subarray(metaEnd(plain)), pixelData, item(offsets), ...fragments, delimiter]);
 }
 
 type Encoder = { getDecodedBuffer(info: object): Uint8Array; setLossless?(on: boolean): void; encode(): void; getEncodedBuffer(): Uint8Array };

@@ -1,5 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from '@/lib/dicom/transfer-syntaxes';
+import { IMPLEMENTATION_CLASS_UID } from '@/lib/dicom/write-part10';
 import { AppError } from '@/lib/errors/app-error';
 import { annexEActions, type AnnexEActions, type AttributeRule } from './annex-e-actions';
 import { burnedInAnnotationRisk, type BurnedInRisk } from './burned-in-risk';
@@ -40,8 +41,7 @@ export type DeidentificationReport = {
 
 export type DeidentifiedInstance = { bytes: Uint8Array; report: DeidentificationReport };
 
-/** Same Implementation Class UID as lib/dicom/write-part10.ts: Cohort wrote the file. */
-const IMPLEMENTATION_CLASS_UID = '2.25.153270219434232131546254322617446519251';
+/** Cohort's Implementation Class UID (lib/dicom/write-part10.ts), and a version name saying what wrote the file. */
 const IMPLEMENTATION_VERSION_NAME = 'COHORT_DEID_1';
 
 /** CID 7050 De-identification Methods. */
