@@ -11,7 +11,7 @@ import type { AddProjectStudiesInput } from '@/lib/projects/schemas';
 type Input = { projectId: string; add: AddProjectStudiesInput };
 type AddedStudies = { added: number; alreadyIn: number; consentRequests: number; preannotation: { queued: number; problem?: string } };
 
-/** Adds every study a worklist query matches (modality, description, study dates). */
+/** Adds every study a worklist query matches (modality, study and series description, study dates). */
 export function AddStudiesForm({ projectId, action }: { projectId: string; action: Action<Input, AddedStudies> }) {
   const { busy, message, run } = useActionRunner();
 
@@ -19,7 +19,7 @@ export function AddStudiesForm({ projectId, action }: { projectId: string; actio
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (key: string) => String(form.get(key) ?? '').trim() || undefined;
-    const query = { modality: text('modality'), description: text('description'), from: text('from'), to: text('to') };
+    const query = { modality: text('modality'), description: text('description'), seriesDescription: text('seriesDescription'), from: text('from'), to: text('to') };
     const clean = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
     await run(
       () => action({ projectId, add: { query: clean } }),
@@ -44,6 +44,9 @@ export function AddStudiesForm({ projectId, action }: { projectId: string; actio
         </div>
         <div className="w-64">
           <input name="description" placeholder="Study description contains" aria-label="Description" className={inputClass} />
+        </div>
+        <div className="w-56">
+          <input name="seriesDescription" placeholder="A series described…" aria-label="Series description" className={inputClass} />
         </div>
         <label className="text-xs text-slate-500">
           From

@@ -43,6 +43,7 @@ export function ProjectForm({
         name: String(form.get('name') ?? ''),
         purpose: String(form.get('purpose') ?? ''),
         modalities,
+        seriesDescription: String(form.get('seriesDescription') ?? ''),
         readersPerStudy: Number(form.get('readersPerStudy') ?? 1),
         modelName: String(form.get('modelName') ?? '') || null,
         consentPurpose: (String(form.get('consentPurpose') ?? '') || null) as CreateProjectInput['consentPurpose'],
@@ -79,7 +80,15 @@ export function ProjectForm({
           </select>
           <p className="mt-1 text-xs text-slate-500">{fields.consentPurpose?.[0] ?? 'What the labels and datasets will be used for. Patients who have not decided on it are asked in their portal as their studies join.'}</p>
         </div>
-        <TextField id="modalities" name="modalities" label="Modalities to label" help="e.g. CT or CT, MR. Empty: every series of each study." error={fields.modalities?.[0]} />
+        <TextField id="modalities" name="modalities" label="Modalities to label" help="e.g. CT or CT, MR. Empty: every modality." error={fields.modalities?.[0]} />
+        <TextField
+          id="seriesDescription"
+          name="seriesDescription"
+          label="Series to label: description contains"
+          placeholder="e.g. lung | chest"
+          help="Any case; alternatives separated by |. The viewer opens readers on these series and the model pre-annotates only them. Empty: every series."
+          error={fields.seriesDescription?.[0]}
+        />
         <TextField id="readersPerStudy" name="readersPerStudy" type="number" min={1} max={10} defaultValue={1} label="Independent readers per study" help="Two or more gives agreement figures (Dice, kappa) between readers." error={fields.readersPerStudy?.[0]} />
         <div>
           <label htmlFor="modelName" className="mb-1 block text-sm font-medium">

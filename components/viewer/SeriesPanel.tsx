@@ -6,15 +6,20 @@ import { dicomwebUrl } from './dicomweb-root';
 import { SERIES_DRAG_TYPE } from './StackPane';
 import type { ViewerSeries } from './viewer-study';
 
-/** The study's series as thumbnails: click to show one in the active viewport, or drag it onto any. */
+/**
+ * The study's series as thumbnails: click to show one in the active viewport, or drag it onto any.
+ * Opened from a project, the series it labels (`toLabel`) are marked.
+ */
 export function SeriesPanel({
   studyUid,
   series,
+  toLabel,
   shown,
   onPick,
 }: {
   studyUid: string;
   series: ViewerSeries[];
+  toLabel: ReadonlySet<string>;
   shown: (string | null)[];
   onPick: (seriesUid: string) => void;
 }) {
@@ -36,6 +41,7 @@ export function SeriesPanel({
           onClick={() => onPick(s.seriesInstanceUid)}
           data-testid="series-thumbnail"
           data-series={s.seriesInstanceUid}
+          data-to-label={toLabel.has(s.seriesInstanceUid) || undefined}
           className={cx(
             'block w-37 shrink-0 rounded-md p-1.5 text-left hover:bg-slate-800 sm:w-full',
             shown.includes(s.seriesInstanceUid) && 'bg-slate-800 ring-1 ring-sky-600',
@@ -43,6 +49,7 @@ export function SeriesPanel({
         >
           <Thumbnail src={dicomwebUrl(`/studies/${studyUid}/series/${s.seriesInstanceUid}/thumbnail`)} label={s.modality || '?'} size={136} />
           <span className="mt-1 block truncate text-xs font-medium">{s.description || 'No description'}</span>
+          {toLabel.has(s.seriesInstanceUid) && <span className="mt-0.5 inline-block rounded bg-emerald-900/70 px-1.5 text-[11px] font-medium text-emerald-200">To label</span>}
           <span className="block text-xs text-slate-400">
             {[s.number !== null ? `Se ${s.number}` : null, s.modality, `${s.instanceCount} im`].filter(Boolean).join(' · ')}
           </span>

@@ -16,7 +16,7 @@ import { commandForKey, type PrimaryTool, type ViewerCommand } from './shortcuts
 import { ShortcutHelp } from './ShortcutHelp';
 import { StackPane, type PaneControls } from './StackPane';
 import { ViewerToolbar, type Layout } from './ViewerToolbar';
-import { initialSeries, type ViewerStudy } from './viewer-study';
+import { initialSeries, seriesToLabel, type ViewerStudy } from './viewer-study';
 import type { ViewerTools } from './viewer-tools';
 
 // Set up as soon as this (browser-only) module is loaded, before React mounts the viewer.
@@ -40,7 +40,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   const toolGroupId = `stack-tools-${ids}`;
   const [engine, setEngine] = useState<RenderingEngine | null>(null);
   const [initError, setInitError] = useState<string | null>(null);
-  const viewable = initialSeries(study);
+  const viewable = initialSeries(study, labelingSetup?.seriesRule);
+  const toLabel = useMemo(() => seriesToLabel(study, labelingSetup?.seriesRule ?? null), [study, labelingSetup?.seriesRule]);
   // Tools load once the first image is drawn (or failed): they are not needed to see it.
   const [wantTools, setWantTools] = useState(viewable.length === 0);
   const [tools, setTools] = useState<ViewerTools | null>(null);
@@ -258,6 +259,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
         <SeriesPanel
           studyUid={study.studyInstanceUid}
           series={study.series}
+          toLabel={toLabel}
           shown={panes.slice(0, count)}
           onPick={(uid) => assign(activePane, uid)}
         />

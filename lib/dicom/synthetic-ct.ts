@@ -13,6 +13,11 @@ export type SyntheticCtOptions = {
   studyDescription?: string;
   accessionNumber?: string;
   studyDate?: string;
+  /** The study the series belongs to (a new one by default): calls with the same UID make one study of several series. */
+  studyInstanceUid?: string;
+  /** Series Description; by default "Axial <spacing> mm soft tissue". */
+  seriesDescription?: string;
+  seriesNumber?: number;
   /** Seeds the noise, so the same options give the same pixels. */
   seed?: number;
 };
@@ -26,7 +31,7 @@ export type SyntheticCtOptions = {
 export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
   const { slices, spacing = 5, seed = 1 } = options;
   const patient = options.patient ?? { name: 'Phantom^Demo', id: 'DEMO-CT-0001', birthDate: '19700101', sex: 'O' as const };
-  const study = { uid: newUid(), date: options.studyDate ?? today(), time: '093000', accession: options.accessionNumber ?? 'DEMO0001' };
+  const study = { uid: options.studyInstanceUid ?? newUid(), date: options.studyDate ?? today(), time: '093000', accession: options.accessionNumber ?? 'DEMO0001' };
   const series = { uid: newUid(), frameOfReference: newUid() };
   const random = prng(seed);
   const files: Uint8Array[] = [];
@@ -48,7 +53,7 @@ export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
       ManufacturerModelName: 'Synthetic phantom',
       ReferringPhysicianName: 'Demo^Referrer',
       StudyDescription: options.studyDescription ?? 'CT CHEST ABDOMEN (synthetic phantom)',
-      SeriesDescription: `Axial ${spacing} mm soft tissue`,
+      SeriesDescription: options.seriesDescription ?? `Axial ${spacing} mm soft tissue`,
       PatientName: patient.name,
       PatientID: patient.id,
       PatientBirthDate: patient.birthDate,
@@ -59,7 +64,7 @@ export function syntheticCtSeries(options: SyntheticCtOptions): Uint8Array[] {
       StudyInstanceUID: study.uid,
       SeriesInstanceUID: series.uid,
       StudyID: '1',
-      SeriesNumber: 2,
+      SeriesNumber: options.seriesNumber ?? 2,
       InstanceNumber: i + 1,
       ImagePositionPatient: [-250, -250, z],
       ImageOrientationPatient: [1, 0, 0, 0, 1, 0],

@@ -5,6 +5,8 @@ import { AppError } from '@/lib/errors/app-error';
 import { enqueueJob, jobView, type JobView } from '@/lib/jobs/job-queue';
 import { kickJobRunner } from '@/lib/jobs/job-runner';
 import { requireProjectAccess } from '@/lib/projects/project-access';
+import { storedSeriesRule } from '@/lib/projects/series-rule.client';
+import { seriesRuleWhere } from '@/lib/projects/series-rule-where';
 import { requireModel } from './registry';
 import type { InferenceJobParams } from './run-inference-job';
 
@@ -12,7 +14,7 @@ export const ZStartPreannotationInput = z
   .object({
     /** By default the model attached to the project. */
     modelName: z.string().min(1).max(64).optional(),
-    /** Only these series; by default every series of the project the model applies to that it has not pre-annotated yet. */
+    /** Only these series; by default every series the project labels (its series rule) that the model applies to and has not pre-annotated yet. */
     seriesInstanceUids: z.array(z.string().regex(/^[0-9.]{1,64}$/)).min(1).max(10_000).optional(),
     /** Only the series of these studies of the project. */
     studyIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
@@ -22,20 +24,22 @@ export type StartPreannotationInput = z.infer<typeof ZStartPreannotationInput>;
 
 /**
  * Queues one pre-annotation job per series: the series asked for, or every series of the project's
- * studies of a modality the model takes that has no proposal from this model file yet; never a
- * second job for a series while one waits or runs. Managers of the project only.
+ * studies that its series rule labels, of a modality the model takes, with no proposal from this
+ * model file yet; never a second job for a series while one waits or runs. Managers of the project only.
  */
 export async function startPreannotation(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, input: StartPreannotationInput): Promise<{ jobs: JobView[]; skipped: number }> {
   await requireProjectAccess(user, projectId, 'manage');
   const db = getDb();
-  const modelName = input.modelName ?? (await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { modelName: true } })).modelName;
+  const project = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { modelName: true, modalities: true, seriesDescription: true } });
+  const modelName = input.modelName ?? project.modelName;
   if (!modelName) throw new AppError('BAD_REQUEST', 'No model is attached to the project: attach one, or name the model to run.');
   const model = await requireModel(modelName);
   const series = await db.series.findMany({
     where: {
       study: { projects: { some: { projectId } } },
       ...(input.studyIds ? { studyId: { in: input.studyIds } } : {}),
-      ...(input.seriesInstanceUids ? { seriesInstanceUid: { in: input.seriesInstanceUids } } : {}),
+      // Series named in the request run whatever the project's series rule says; otherwise only those it labels.
+      ...(input.seriesInstanceUids ? { seriesInstanceUid: { in: input.seriesInstanceUids } } : seriesRuleWhere(storedSeriesRule(project))),
     },
     select: { studyId: true, seriesInstanceUid: true, modality: true },
     orderBy: [{ studyId: 'asc' }, { seriesNumber: 'asc' }],

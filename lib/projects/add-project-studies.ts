@@ -4,6 +4,7 @@ import { getDb, type Prisma } from '@/lib/db/client';
 import { containsInsensitive } from '@/lib/db/contains-insensitive';
 import { AppError } from '@/lib/errors/app-error';
 import type { AddProjectStudiesInput } from './schemas';
+import { seriesRuleWhere } from './series-rule-where';
 
 /** At most this many studies join a project in one request. */
 export const MAX_STUDIES_PER_ADD = 5000;
@@ -39,7 +40,7 @@ export async function addProjectStudies({ projectId, input }: { projectId: strin
 function studyQueryWhere(query: Extract<AddProjectStudiesInput, { query: unknown }>['query']): Prisma.StudyWhereInput {
   return {
     AND: [
-      query.modality ? { series: { some: { modality: query.modality } } } : {},
+      query.modality || query.seriesDescription ? { series: { some: seriesRuleWhere({ modalities: query.modality ? [query.modality] : [], seriesDescription: query.seriesDescription ?? '' }) } } : {},
       query.description ? { description: containsInsensitive(query.description) } : {},
       query.from ? { studyDate: { gte: query.from.replaceAll('-', '') } } : {},
       query.to ? { studyDate: { lte: query.to.replaceAll('-', ''), not: '' } } : {},

@@ -16,6 +16,7 @@ export async function createProject({ input, actorId }: { input: CreateProjectIn
           name: input.name,
           purpose: input.purpose,
           modalities: [...new Set(input.modalities)].join('\\'),
+          seriesDescription: input.seriesDescription,
           readersPerStudy: input.readersPerStudy,
           modelName: input.modelName,
           consentPurpose: input.consentPurpose,

@@ -6,6 +6,7 @@ import { patientIdOf } from '@/lib/dicom/patient-key.client';
 import { requireProjectAccess, type ProjectAccess } from './project-access';
 import type { ProjectRole } from './schemas';
 import { parseStoredSchema } from './schema-version';
+import { storedSeriesRule, type SeriesRule } from './series-rule.client';
 
 export type ProjectStudyRow = {
   studyId: string;
@@ -27,6 +28,8 @@ export type ProjectDetail = {
   name: string;
   purpose: string;
   modalities: string[];
+  /** Which series of its studies are labeled. */
+  seriesRule: SeriesRule;
   readersPerStudy: number;
   /** The model that pre-annotates its studies as they join, or none. */
   modelName: string | null;
@@ -68,6 +71,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     name: project.name,
     purpose: project.purpose,
     modalities: project.modalities ? project.modalities.split('\\') : [],
+    seriesRule: storedSeriesRule(project),
     readersPerStudy: project.readersPerStudy,
     modelName: project.modelName,
     consentPurpose: project.consentPurpose as ConsentPurpose | null,

@@ -14,6 +14,8 @@ export const ZCreateProjectInput = z.object({
   purpose: z.string().trim().max(2000).default(''),
   /** Modalities of the series to label; empty means every series. */
   modalities: z.array(ZModality).max(16).default([]),
+  /** Text the descriptions of the series to label contain (any case, alternatives separated by "|"); empty means any. */
+  seriesDescription: z.string().trim().max(128).default(''),
   readersPerStudy: z.coerce.number().int().min(1).max(10).default(1),
   /** The model that pre-annotates the project's studies as they join (a registry name), or none. */
   modelName: ZModelName.nullable().default(null),
@@ -42,6 +44,8 @@ export const ZAddProjectStudiesInput = z.union([
         .object({
           modality: ZModality.optional(),
           description: z.string().trim().max(128).optional(),
+          /** Studies with a series (of `modality`, when given) whose description contains this, any case. */
+          seriesDescription: z.string().trim().max(128).optional(),
           from: z.iso.date().optional(),
           to: z.iso.date().optional(),
         })

@@ -1,4 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { E2E_ADMIN } from '../../playwright.config';
+import { syntheticCtSeries } from '../../lib/dicom/synthetic-ct';
+import { newUid } from '../../lib/dicom/uid';
+import { stowBody } from '../helpers/multipart';
 import { SignInPage } from './pages';
 
 const ML = { email: 'ml@demo.cohort.local', password: 'demo-ml-engineer' };
@@ -106,4 +110,53 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
   await sam.getByRole('link', { name: 'Archived projects' }).click();
   await expect(sam.getByRole('link', { name: NAME })).toBeVisible();
   await testInfo.attach('projects-archived.png', { body: await sam.screenshot(), contentType: 'image/png' });
+});
+
+test("a project labels the series its rule names: studies join by their series, and the reader's viewer opens on that series", async ({ browser }, testInfo) => {
+  const tag = Date.now();
+  const name = `Lung reconstructions (e2e ${tag})`;
+  // A CT study with two reconstructions: soft tissue (Se 2, first in the study) and lung (Se 3).
+  const study = { studyInstanceUid: newUid(), patient: { name: 'Rule^Series', id: `RULE-${tag}`, birthDate: '19700101', sex: 'O' as const }, accessionNumber: String(tag).slice(-8) };
+  const lungDescription = `Axial 5 mm lung ${tag}`;
+  const { body, contentType } = stowBody([
+    ...syntheticCtSeries({ ...study, slices: 3, seriesNumber: 2, seriesDescription: 'Axial 5 mm soft tissue' }),
+    ...syntheticCtSeries({ ...study, slices: 3, seriesNumber: 3, seriesDescription: lungDescription, seed: 2 }),
+  ]);
+  const admin = await browser.newPage();
+  await new SignInPage(admin).signInAs(E2E_ADMIN.email, E2E_ADMIN.password);
+  expect((await admin.request.post('/dicomweb/studies', { headers: { 'content-type': contentType }, data: Buffer.from(body) })).status()).toBe(200);
+  const series = (await (await admin.request.get(`/dicomweb/studies/${study.studyInstanceUid}/series`)).json()) as { '0008103E': { Value: string[] }; '0020000E': { Value: string[] } }[];
+  const uidOf = (description: string) => series.find((s) => s['0008103E'].Value[0] === description)!['0020000E'].Value[0]!;
+  const lung = uidOf(lungDescription);
+  const softTissue = uidOf('Axial 5 mm soft tissue');
+  await admin.close();
+
+  const sam = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+  await new SignInPage(sam).signInAs(ML.email, ML.password);
+  await sam.goto('/projects/new');
+  await sam.getByLabel('Name', { exact: true }).fill(name);
+  await sam.getByLabel('Modalities to label').fill('CT');
+  await sam.getByLabel('Series to label: description contains').fill('Lung | mediastinum');
+  await sam.getByRole('group', { name: 'Readers' }).getByLabel(/Dana Reyes/).check();
+  await sam.getByLabel('Segment 1 name').fill('Lung');
+  await sam.getByRole('button', { name: 'Create project' }).click();
+  await expect(sam.getByRole('heading', { name })).toBeVisible();
+  await expect(sam.getByTestId('series-rule')).toContainText('CT series described “lung” or “mediastinum”');
+  // The worklist finds the study by its lung series.
+  const add = sam.getByRole('form', { name: 'Add studies' });
+  await add.getByLabel('Series description').fill(`lung ${tag}`);
+  await add.getByRole('button', { name: 'Add matching studies' }).click();
+  await expect(add.getByRole('status')).toContainText('Added 1 study.');
+
+  // Dana starts labeling: the viewer opens on the lung series, marked as the one to label.
+  const dana = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await new SignInPage(dana).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  await dana.goto('/projects');
+  await dana.getByRole('link', { name }).click();
+  await dana.getByRole('link', { name: 'Start labeling' }).click();
+  await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
+  await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', lung);
+  await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${lung}"]`)).toContainText('To label');
+  await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).not.toContainText('To label');
+  await testInfo.attach('series-to-label.png', { body: await dana.screenshot(), contentType: 'image/png' });
 });

@@ -291,6 +291,23 @@ describe('starting pre-annotation over the API', () => {
     expect(events.text).toContain(jobs[0]!.id);
   });
 
+  it("runs only on the series the project's series rule names, unless a series is asked for by name", async () => {
+    const { id: ruled } = await createProject({
+      input: ZCreateProjectInput.parse({ name: 'Soft-tissue series only', seriesDescription: 'soft tissue', schema: SCHEMA, readers: [readerId] }),
+      actorId: engineerId,
+    });
+    await addProjectStudies({ projectId: ruled, input: { studyIds: [ct.studyId, mr.studyId, scout.studyId] } });
+    const startIn = (body: unknown) => callRoute(preannotateRoute, 'POST', `/api/projects/${ruled}/preannotate`, { session: engineer, params: { projectId: ruled }, body });
+    // The phantom is "Axial 5 mm soft tissue"; the scout (CT too) has no description, so it is left alone.
+    const queued = await startIn({ modelName: 'ct-body-lungs-bone' });
+    expect(queued.json).toMatchObject({ jobs: [{ params: { projectId: ruled, seriesInstanceUid: ct.seriesUid } }], skipped: 0 });
+    const named = await startIn({ modelName: 'ct-body-lungs-bone', seriesInstanceUids: [scout.seriesUid] });
+    expect(named.json).toMatchObject({ jobs: [{ params: { seriesInstanceUid: scout.seriesUid } }] });
+    for (const { id } of [...(queued.json.jobs as { id: string }[]), ...(named.json.jobs as { id: string }[])]) {
+      await callRoute(cancelRoute, 'POST', `/api/jobs/${id}/cancel`, { session: engineer, params: { jobId: id } });
+    }
+  });
+
   it('refuses a radiologist, an unknown model, a series of another modality or project, and bad JSON', async () => {
     const before = await getDb().job.count();
     expect((await start({ modelName: 'ct-body-lungs-bone' }, radiologist)).status).toBe(403);

@@ -15,6 +15,7 @@ import * as qidoRoute from '@/app/dicomweb/studies/route';
 import * as metadataRoute from '@/app/dicomweb/studies/[study]/metadata/route';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { getLabelingContext } from '@/lib/projects/get-labeling-context';
 import { callRoute, signInOrThrow, type Session } from '../helpers/api';
 import { sample } from '../helpers/dicom-samples';
 import { makeUser } from '../helpers/users';
@@ -111,6 +112,25 @@ describe('studies of a project', () => {
     expect(unknown.status).toBe(404);
     expect(await getDb().projectStudy.count({ where: { projectId: id } })).toBe(2);
     expect((await addStudies(id, { query: { modality: 'CT', extra: 1 } })).status).toBe(400);
+  });
+
+  it('adds studies by their series: modality and series description hold for one same series, alternatives separated by |', async () => {
+    const { id } = (await create({ name: 'By series', schema: SCHEMA })).json as { id: string };
+    // CT_small has no Series Description; the CR is "Cervical LAT".
+    expect((await addStudies(id, { query: { modality: 'CT', seriesDescription: 'cervical' } })).json).toMatchObject({ added: 0 });
+    expect((await addStudies(id, { query: { seriesDescription: 'AXIAL | lat' } })).json).toMatchObject({ added: 1 });
+    expect((await getDb().projectStudy.findMany({ where: { projectId: id } })).map((s) => s.studyId)).toEqual([studyIds.cr]);
+    expect((await addStudies(id, { query: { seriesDescription: 'x'.repeat(129) } })).status).toBe(400);
+  });
+
+  it('keeps the series rule it was created with, and gives it to the labeling viewer', async () => {
+    const res = await create({ name: 'Lateral views', modalities: ['cr'], seriesDescription: ' lat | ap ', schema: SCHEMA, readers: [readerId] });
+    const id = res.json.id as string;
+    expect((await get(id, engineer)).json).toMatchObject({ modalities: ['CR'], seriesRule: { modalities: ['CR'], seriesDescription: 'lat | ap' } });
+    await addStudies(id, { studyIds: [studyIds.cr] });
+    const context = await getLabelingContext({ id: readerId, roles: ['radiologist'] }, id, studyIds.cr, 'label');
+    expect(context).toMatchObject({ projectId: id, mode: 'label', seriesRule: { modalities: ['CR'], seriesDescription: 'lat | ap' } });
+    expect((await create({ name: 'Long rule', seriesDescription: 'x'.repeat(129), schema: SCHEMA })).status).toBe(400);
   });
 
   it('keeps a study readers have saved labels on', async () => {

@@ -4,6 +4,7 @@ import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { getDb } from '@/lib/db/client';
 import { isAppError } from '@/lib/errors/app-error';
 import { seriesSegSource } from '@/lib/annotations/seg-source';
+import { matchesSeriesRule, storedSeriesRule } from '@/lib/projects/series-rule.client';
 import { deidentifyInstance } from '@/lib/dicom/deidentify/deidentify-instance';
 import { remapUid } from '@/lib/dicom/deidentify/remap-uid';
 import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
@@ -47,7 +48,7 @@ export type TrainingLayout = { nnunet: NnunetDataset; schema: Pick<LabelSchema, 
 
 /**
  * Writes one study of a dataset into the staging directory: each series its label refers to (or, for
- * a study-level label, every series of the dataset's modalities) as de-identified DICOM in stack
+ * a study-level label, the series its project labels, of the dataset's modalities) as de-identified DICOM in stack
  * order, a de-identified DICOM-SEG per labeled series, its labeled series as NIfTI in the nnU-Net
  * layout (test-split series too, labeled or not), the frames its boxes and polygons are drawn on as
  * PNG for COCO, and its labels as JSON with remapped UIDs.
@@ -79,7 +80,7 @@ export async function exportStudy({
     ...version.labelmaps.map((l) => l.seriesId),
     ...record.series.filter((s) => [...content.regions, ...content.measurements, ...content.answers].some((r) => r.seriesInstanceUid === s.seriesInstanceUid)).map((s) => s.id),
   ]);
-  const series = referenced.size ? record.series.filter((s) => referenced.has(s.id)) : record.series.filter((s) => !modalities.length || modalities.includes(s.modality));
+  const series = referenced.size ? record.series.filter((s) => referenced.has(s.id)) : await studyLevelSeries(record.series, modalities, study.projectId);
 
   const id = study.studyId;
   const pseudonym = keys.studyPseudonym(id);
@@ -185,4 +186,16 @@ function remapLabelUids(content: AnnotationContent, key: Uint8Array) {
     measurements: content.measurements.map((m) => ({ ...m, seriesInstanceUid: uid(m.seriesInstanceUid), sopInstanceUid: uid(m.sopInstanceUid) })),
     answers: content.answers.map((a) => ({ ...a, ...(a.seriesInstanceUid ? { seriesInstanceUid: uid(a.seriesInstanceUid) } : {}) })),
   };
+}
+
+/**
+ * The series a study-level label (answers about the study, no region) is about: those of the
+ * dataset's modalities that the project's series rule labels, or all of those modalities' series
+ * when the rule matches none of them.
+ */
+async function studyLevelSeries<S extends { modality: string; description: string }>(series: S[], modalities: readonly string[], projectId: string): Promise<S[]> {
+  const ofModalities = series.filter((s) => !modalities.length || modalities.includes(s.modality));
+  const rule = storedSeriesRule(await getDb().project.findUniqueOrThrow({ where: { id: projectId }, select: { modalities: true, seriesDescription: true } }));
+  const labeled = ofModalities.filter((s) => matchesSeriesRule(rule, s));
+  return labeled.length ? labeled : ofModalities;
 }

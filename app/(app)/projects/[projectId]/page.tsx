@@ -24,6 +24,7 @@ import { modelChoices } from '@/lib/inference/model-choices';
 import { findProjectJobs, projectSeriesLabels } from '@/lib/inference/start-preannotation';
 import { getProject } from '@/lib/projects/get-project';
 import { readerQueue } from '@/lib/projects/next-study';
+import { describeSeriesRule } from '@/lib/projects/series-rule.client';
 import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
 import { findUsers } from '@/lib/users/find-users';
 import { addProjectStudiesAction, addSchemaVersionAction, archiveProjectAction, removeProjectStudyAction, setProjectMembersAction } from '../actions';
@@ -93,8 +94,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           <h2 className="mb-2 text-base font-semibold">Progress</h2>
           <ProgressBar done={accepted} total={project.studies.length} label={`${accepted} of ${project.studies.length} studies accepted`} />
           {queue && <ProgressBar className="mt-3" done={queue.done} total={queue.total} label={`You submitted ${queue.done} of ${queue.total} ${queue.total === 1 ? 'study' : 'studies'}${queue.next ? '' : ': nothing left for you'}`} />}
-          <p className="mt-3 text-xs text-slate-500">
-            {project.modalities.join(', ') || 'All modalities'} · {project.readersPerStudy} {project.readersPerStudy === 1 ? 'reader' : 'independent readers'} per study
+          <p className="mt-3 text-xs text-slate-500" data-testid="series-rule">
+            {describeSeriesRule(project.seriesRule)} · {project.readersPerStudy} {project.readersPerStudy === 1 ? 'reader' : 'independent readers'} per study
           </p>
           {(canManage || roles.includes('reviewer')) && (
             <Link href={`/projects/${project.id}/agreement`} className="mt-3 block text-sm text-brand-700 hover:underline dark:text-brand-500">

@@ -1,0 +1,45 @@
+/**
+ * Which series of a project's studies are labeled: a CT study holds a scout, thin and thick
+ * reconstructions, an MR study a dozen sequences, and a project labels one of them. The rule is set
+ * with the project and applies to every study that joins it: the labeling viewer opens on the
+ * matching series and marks them, and pre-annotation runs on them only. Shared by server and browser.
+ */
+export type SeriesRule = {
+  /** Modalities of the series to label; empty: any. */
+  modalities: readonly string[];
+  /** Text the series description contains, any case; several alternatives separated by "|"; empty: any. */
+  seriesDescription: string;
+};
+
+/** The rule of a project that names no series: every series of every modality. */
+export const EVERY_SERIES: SeriesRule = { modalities: [], seriesDescription: '' };
+
+/** The alternatives of a description rule, lower case, blanks dropped ("Lung | mediastinum" → ["lung", "mediastinum"]). */
+export function descriptionAlternatives(seriesDescription: string): string[] {
+  return seriesDescription
+    .split('|')
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** Whether a series is one the project labels. */
+export function matchesSeriesRule(rule: SeriesRule, series: { modality: string; description: string }): boolean {
+  if (rule.modalities.length && !rule.modalities.includes(series.modality)) return false;
+  const alternatives = descriptionAlternatives(rule.seriesDescription);
+  if (!alternatives.length) return true;
+  const description = series.description.toLowerCase();
+  return alternatives.some((a) => description.includes(a));
+}
+
+/** The rule in words, for the project page and the viewer: "CT or MR series described “lung” or “chest”". */
+export function describeSeriesRule(rule: SeriesRule): string {
+  const alternatives = descriptionAlternatives(rule.seriesDescription);
+  if (!rule.modalities.length && !alternatives.length) return 'Every series';
+  const kinds = rule.modalities.length ? `${rule.modalities.join(' or ')} series` : 'Series';
+  return alternatives.length ? `${kinds} described ${alternatives.map((a) => `“${a}”`).join(' or ')}` : kinds;
+}
+
+/** A project row's rule: modalities are stored backslash-separated, as in Modalities in Study. */
+export function storedSeriesRule(project: { modalities: string; seriesDescription: string }): SeriesRule {
+  return { modalities: project.modalities ? project.modalities.split('\\') : [], seriesDescription: project.seriesDescription };
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "project" ADD COLUMN     "series_description" TEXT NOT NULL DEFAULT '';
