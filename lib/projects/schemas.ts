@@ -61,7 +61,13 @@ export const ZArchiveProjectInput = z.object({ archived: z.boolean() }).strict()
 
 export const ZProjectModelInput = z.object({ modelName: ZModelName.nullable() }).strict();
 
+/** Which series of its studies the project labels (lib/projects/series-rule.client.ts). */
+export const ZProjectSeriesRuleInput = z
+  .object({ seriesRule: z.object({ modalities: z.array(ZModality).max(16), seriesDescription: z.string().trim().max(128) }).strict() })
+  .strict();
+export type ProjectSeriesRuleInput = z.infer<typeof ZProjectSeriesRuleInput>;
+
 export const ZProjectConsentPurposeInput = z.object({ consentPurpose: z.enum(CONSENT_PURPOSES).nullable() }).strict();
 
-/** PATCH /api/projects/{id}: archive or restore, attach a model, or declare the consent its data needs. */
-export const ZUpdateProjectInput = z.union([ZArchiveProjectInput, ZProjectModelInput, ZProjectConsentPurposeInput]);
+/** PATCH /api/projects/{id}: archive or restore, attach a model, declare the consent its data needs, or change the series it labels. */
+export const ZUpdateProjectInput = z.union([ZArchiveProjectInput, ZProjectModelInput, ZProjectConsentPurposeInput, ZProjectSeriesRuleInput]);

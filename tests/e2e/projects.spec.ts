@@ -159,4 +159,15 @@ test("a project labels the series its rule names: studies join by their series, 
   await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${lung}"]`)).toContainText('To label');
   await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).not.toContainText('To label');
   await testInfo.attach('series-to-label.png', { body: await dana.screenshot(), contentType: 'image/png' });
+
+  // Sam changes the rule on the project page: Dana's viewer now opens on the soft-tissue series.
+  const rule = sam.getByRole('form', { name: 'Series to label' });
+  await rule.getByLabel('Series description contains').fill('soft tissue');
+  await rule.getByRole('button', { name: 'Save' }).click();
+  await expect(rule.getByRole('status')).toHaveText('Saved: CT series described “soft tissue”.');
+  await expect(sam.getByTestId('series-rule')).toContainText('CT series described “soft tissue”');
+  await dana.reload();
+  await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
+  await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', softTissue);
+  await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).toContainText('To label');
 });

@@ -133,6 +133,22 @@ describe('studies of a project', () => {
     expect((await create({ name: 'Long rule', seriesDescription: 'x'.repeat(129), schema: SCHEMA })).status).toBe(400);
   });
 
+  it('changes its series rule for managers only, and never to modalities its model cannot read', async () => {
+    const { id } = (await create({ name: 'Rule changes', modalities: ['CT'], schema: { segments: [{ value: 1, name: 'Lung', color: '#00ff00' }] }, modelName: 'ct-body-lungs-bone' })).json as { id: string };
+    const patch = (body: unknown, session = engineer) => callRoute(projectRoute, 'PATCH', `/api/projects/${id}`, { session, params: { projectId: id }, body });
+    const changed = await patch({ seriesRule: { modalities: ['ct'], seriesDescription: ' lung ' } });
+    expect(changed).toMatchObject({ status: 200, json: { seriesRule: { modalities: ['CT'], seriesDescription: 'lung' } } });
+    const before = (await get(id, engineer)).json.seriesRule;
+    expect(before).toEqual({ modalities: ['CT'], seriesDescription: 'lung' });
+    // The attached CT model cannot read MR: refused, nothing changed.
+    const mr = await patch({ seriesRule: { modalities: ['MR'], seriesDescription: '' } });
+    expect(mr.status).toBe(409);
+    expect(mr.json.message).toMatch(/reads CT; this project labels MR/);
+    expect((await patch({ seriesRule: { modalities: ['CT'] } })).status).toBe(400);
+    expect((await patch({ seriesRule: { modalities: ['CT'], seriesDescription: '' } }, reader)).status).toBe(403);
+    expect((await get(id, engineer)).json.seriesRule).toEqual(before);
+  });
+
   it('keeps a study readers have saved labels on', async () => {
     const { id } = (await create({ name: 'Keeps labeled', schema: SCHEMA, readers: [readerId] })).json as { id: string };
     await addStudies(id, { studyIds: [studyIds.ct, studyIds.mr] });
@@ -224,6 +240,8 @@ describe('archiving a project', () => {
     const add = await addStudies(id, { studyIds: [studyIds.cr] });
     expect(add.status).toBe(409);
     expect(add.json.message).toMatch(/archived/);
+    const rule = await callRoute(projectRoute, 'PATCH', `/api/projects/${id}`, { session: engineer, params: { projectId: id }, body: { seriesRule: { modalities: [], seriesDescription: 'lung' } } });
+    expect(rule.status).toBe(409);
 
     const restored = await archive(false);
     expect(restored.json.archivedAt).toBeNull();

@@ -13,9 +13,10 @@ import { addSchemaVersion } from '@/lib/projects/add-schema-version';
 import { createProject } from '@/lib/projects/create-project';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { removeProjectStudy } from '@/lib/projects/remove-project-study';
-import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectModelInput, ZProjectMembersInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
+import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectModelInput, ZProjectMembersInput, ZProjectSeriesRuleInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
 import { setProjectMembers } from '@/lib/projects/set-project-members';
 import { setProjectModel } from '@/lib/projects/set-project-model';
+import { setProjectSeriesRule } from '@/lib/projects/set-project-series-rule';
 
 const MANAGE = { roles: ['ml_engineer' as const, 'admin' as const] };
 const REVIEW = { roles: ['radiologist' as const] };
@@ -69,6 +70,16 @@ export const setProjectModelAction = safeAction(
   ZProjectId.extend(ZProjectModelInput.shape),
   async ({ projectId, modelName }, user) => {
     const result = await setProjectModel({ user, projectId, modelName });
+    revalidatePath(`/projects/${projectId}`);
+    return result;
+  },
+  MANAGE,
+);
+
+export const setProjectSeriesRuleAction = safeAction(
+  ZProjectId.extend(ZProjectSeriesRuleInput.shape),
+  async ({ projectId, seriesRule }, user) => {
+    const result = await setProjectSeriesRule({ user, projectId, input: { seriesRule } });
     revalidatePath(`/projects/${projectId}`);
     return result;
   },

@@ -11,6 +11,7 @@ import { ProgressBar } from '@/components/projects/ProgressBar';
 import { RemoveStudyButton } from '@/components/projects/RemoveStudyButton';
 import { SchemaSummary } from '@/components/projects/SchemaSummary';
 import { SchemaVersionEditor } from '@/components/projects/SchemaVersionEditor';
+import { SeriesRuleForm } from '@/components/projects/SeriesRuleForm';
 import { Alert } from '@/components/ui/Alert';
 import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
@@ -27,7 +28,7 @@ import { readerQueue } from '@/lib/projects/next-study';
 import { describeSeriesRule } from '@/lib/projects/series-rule.client';
 import { STUDY_STATUS_LABELS, studyStatusOf } from '@/lib/projects/study-status.client';
 import { findUsers } from '@/lib/users/find-users';
-import { addProjectStudiesAction, addSchemaVersionAction, archiveProjectAction, removeProjectStudyAction, setProjectMembersAction } from '../actions';
+import { addProjectStudiesAction, addSchemaVersionAction, archiveProjectAction, removeProjectStudyAction, setProjectMembersAction, setProjectSeriesRuleAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Project' };
 
@@ -122,7 +123,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
           </div>
         )}
         {canManage && (
-          <div className="mb-4">
+          <div className="mb-4 space-y-4">
+            <SeriesRuleForm projectId={project.id} value={project.seriesRule} action={setProjectSeriesRuleAction} />
             <AddStudiesForm projectId={project.id} action={addProjectStudiesAction} />
           </div>
         )}
