@@ -2,23 +2,27 @@
 
 import { Thumbnail } from '@/components/studies/Thumbnail';
 import { cx } from '@/components/ui/cx';
+import { describeSeriesRule, namesSeries, type SeriesRule } from '@/lib/projects/series-rule.client';
 import { dicomwebUrl } from './dicomweb-root';
 import { SERIES_DRAG_TYPE } from './StackPane';
 import type { ViewerSeries } from './viewer-study';
 
 /**
  * The study's series as thumbnails: click to show one in the active viewport, or drag it onto any.
- * Opened from a project, the series it labels (`toLabel`) are marked.
+ * Opened from a project that names the series it labels (`rule`), those (`toLabel`) are marked and
+ * the rule is said, so a study where none matches says so.
  */
 export function SeriesPanel({
   studyUid,
   series,
+  rule,
   toLabel,
   shown,
   onPick,
 }: {
   studyUid: string;
   series: ViewerSeries[];
+  rule: SeriesRule | null;
   toLabel: ReadonlySet<string>;
   shown: (string | null)[];
   onPick: (seriesUid: string) => void;
@@ -29,6 +33,12 @@ export function SeriesPanel({
       aria-label="Series"
       className="flex shrink-0 gap-2 overflow-x-auto border-t border-slate-800 p-2 sm:block sm:w-40 sm:space-y-2 sm:overflow-x-visible sm:overflow-y-auto sm:border-t-0 sm:border-r"
     >
+      {rule && namesSeries(rule) && (
+        <p className="w-37 shrink-0 text-[11px] text-slate-400 sm:w-full" data-testid="series-rule-note">
+          To label: {describeSeriesRule(rule)}
+          {toLabel.size === 0 && <span className="block text-amber-300">No series of this study matches.</span>}
+        </p>
+      )}
       {series.map((s) => (
         <button
           key={s.seriesInstanceUid}

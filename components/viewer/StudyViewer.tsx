@@ -259,6 +259,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
         <SeriesPanel
           studyUid={study.studyInstanceUid}
           series={study.series}
+          rule={labelingSetup?.seriesRule ?? null}
           toLabel={toLabel}
           shown={panes.slice(0, count)}
           onPick={(uid) => assign(activePane, uid)}

@@ -22,6 +22,11 @@ export function descriptionAlternatives(seriesDescription: string): string[] {
     .filter(Boolean);
 }
 
+/** Whether the rule narrows anything down (a project that names no modality or description labels every series). */
+export function namesSeries(rule: SeriesRule): boolean {
+  return rule.modalities.length > 0 || descriptionAlternatives(rule.seriesDescription).length > 0;
+}
+
 /** Whether a series is one the project labels. */
 export function matchesSeriesRule(rule: SeriesRule, series: { modality: string; description: string }): boolean {
   if (rule.modalities.length && !rule.modalities.includes(series.modality)) return false;
@@ -33,8 +38,8 @@ export function matchesSeriesRule(rule: SeriesRule, series: { modality: string; 
 
 /** The rule in words, for the project page and the viewer: "CT or MR series described “lung” or “chest”". */
 export function describeSeriesRule(rule: SeriesRule): string {
+  if (!namesSeries(rule)) return 'Every series';
   const alternatives = descriptionAlternatives(rule.seriesDescription);
-  if (!rule.modalities.length && !alternatives.length) return 'Every series';
   const kinds = rule.modalities.length ? `${rule.modalities.join(' or ')} series` : 'Series';
   return alternatives.length ? `${kinds} described ${alternatives.map((a) => `“${a}”`).join(' or ')}` : kinds;
 }

@@ -158,6 +158,7 @@ test("a project labels the series its rule names: studies join by their series, 
   await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', lung);
   await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${lung}"]`)).toContainText('To label');
   await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).not.toContainText('To label');
+  await expect(dana.getByTestId('series-rule-note')).toHaveText('To label: CT series described “lung” or “mediastinum”');
   await testInfo.attach('series-to-label.png', { body: await dana.screenshot(), contentType: 'image/png' });
 
   // Sam changes the rule on the project page: Dana's viewer now opens on the soft-tissue series.
@@ -170,4 +171,14 @@ test("a project labels the series its rule names: studies join by their series, 
   await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
   await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', softTissue);
   await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).toContainText('To label');
+
+  // A rule no series of the study matches: the viewer opens in study order and says so.
+  await rule.getByLabel('Series description contains').fill('bone');
+  await rule.getByRole('button', { name: 'Save' }).click();
+  await expect(rule.getByRole('status')).toHaveText('Saved: CT series described “bone”.');
+  await dana.reload();
+  await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
+  await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', softTissue);
+  await expect(dana.getByTestId('series-rule-note')).toHaveText('To label: CT series described “bone”No series of this study matches.');
+  await expect(dana.getByText('To label', { exact: true })).toHaveCount(0);
 });

@@ -1,7 +1,7 @@
 /** A project's series rule: which series of its studies readers label and the model pre-annotates. */
 import { describe, expect, it } from 'vitest';
 import { initialSeries, seriesToLabel, type ViewerStudy } from '@/components/viewer/viewer-study';
-import { describeSeriesRule, descriptionAlternatives, EVERY_SERIES, matchesSeriesRule, storedSeriesRule } from '@/lib/projects/series-rule.client';
+import { describeSeriesRule, descriptionAlternatives, EVERY_SERIES, matchesSeriesRule, namesSeries, storedSeriesRule } from '@/lib/projects/series-rule.client';
 
 const series = (seriesInstanceUid: string, modality: string, description: string) => ({ seriesInstanceUid, number: null, modality, description, instanceCount: 1 });
 const STUDY: ViewerStudy = {
@@ -28,6 +28,8 @@ describe('matchesSeriesRule', () => {
 
   it('drops blank alternatives', () => {
     expect(descriptionAlternatives('|  | Lung|')).toEqual(['lung']);
+    expect(namesSeries({ modalities: [], seriesDescription: ' | ' })).toBe(false);
+    expect(namesSeries({ modalities: ['CT'], seriesDescription: '' })).toBe(true);
     expect(matchesSeriesRule({ modalities: [], seriesDescription: ' | ' }, series('9', 'CT', 'anything'))).toBe(true);
   });
 });
