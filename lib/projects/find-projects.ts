@@ -2,12 +2,15 @@ import { getDb } from '@/lib/db/client';
 import type { SessionUser } from '@/lib/auth/session-user';
 import { visibleProjectsWhere } from './project-access';
 import type { ProjectRole } from './schemas';
+import { storedSeriesRule, type SeriesRule } from './series-rule.client';
 
 export type ProjectListRow = {
   id: string;
   name: string;
   purpose: string;
   modalities: string[];
+  /** Which series of its studies are labeled. */
+  seriesRule: SeriesRule;
   readersPerStudy: number;
   studies: number;
   /** Reader copies by status (in_progress, submitted, accepted, ...). */
@@ -40,6 +43,7 @@ export async function findProjects(user: Pick<SessionUser, 'id' | 'roles'>, { ar
     name: p.name,
     purpose: p.purpose,
     modalities: p.modalities ? p.modalities.split('\\') : [],
+    seriesRule: storedSeriesRule(p),
     readersPerStudy: p.readersPerStudy,
     studies: p._count.studies,
     annotations: Object.fromEntries(byStatus.filter((r) => r.projectId === p.id).map((r) => [r.status, r._count._all])),

@@ -152,6 +152,7 @@ test("a project labels the series its rule names: studies join by their series, 
   const dana = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await new SignInPage(dana).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
   await dana.goto('/projects');
+  await expect(dana.getByRole('listitem').filter({ hasText: name })).toContainText('CT series described “lung” or “mediastinum”');
   await dana.getByRole('link', { name }).click();
   await dana.getByRole('link', { name: 'Start labeling' }).click();
   await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');

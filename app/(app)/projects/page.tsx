@@ -7,6 +7,7 @@ import { ButtonLink } from '@/components/ui/Button';
 import { EmptyState } from '@/components/ui/EmptyState';
 import { icons } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/PageHeader';
+import { describeSeriesRule } from '@/lib/projects/series-rule.client';
 import { findProjects } from '@/lib/projects/find-projects';
 import { managesProjects } from '@/lib/projects/project-access';
 
@@ -72,7 +73,7 @@ export default async function ProjectsPage({ searchParams }: { searchParams: Pro
               </div>
               {p.purpose && <p className="mt-1 line-clamp-2 text-sm text-slate-600 dark:text-slate-400">{p.purpose}</p>}
               <p className="mt-3 text-xs text-slate-500">
-                {p.studies} {p.studies === 1 ? 'study' : 'studies'} · {p.modalities.join(', ') || 'all modalities'} · {p.readersPerStudy}{' '}
+                {p.studies} {p.studies === 1 ? 'study' : 'studies'} · {describeSeriesRule(p.seriesRule)} · {p.readersPerStudy}{' '}
                 {p.readersPerStudy === 1 ? 'reader' : 'readers'} per study · {p.readers} readers, {p.reviewers} reviewers
               </p>
               <ProgressBar className="mt-3" done={p.accepted} total={p.studies} label={`${p.accepted} of ${p.studies} studies accepted`} />
