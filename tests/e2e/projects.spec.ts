@@ -116,7 +116,13 @@ test("a project labels the series its rule names: studies join by their series, 
   const tag = Date.now();
   const name = `Lung reconstructions (e2e ${tag})`;
   // A CT study with two reconstructions: soft tissue (Se 2, first in the study) and lung (Se 3).
-  const study = { studyInstanceUid: newUid(), patient: { name: 'Rule^Series', id: `RULE-${tag}`, birthDate: '19700101', sex: 'O' as const }, accessionNumber: String(tag).slice(-8) };
+  // Its own study description: other specs open the demo CT from the study list by the default one.
+  const study = {
+    studyInstanceUid: newUid(),
+    studyDescription: `CT two reconstructions ${tag}`,
+    patient: { name: 'Rule^Series', id: `RULE-${tag}`, birthDate: '19700101', sex: 'O' as const },
+    accessionNumber: String(tag).slice(-8),
+  };
   const lungDescription = `Axial 5 mm lung ${tag}`;
   const { body, contentType } = stowBody([
     ...syntheticCtSeries({ ...study, slices: 3, seriesNumber: 2, seriesDescription: 'Axial 5 mm soft tissue' }),
