@@ -9,6 +9,7 @@ import { useActionRunner } from '@/components/ui/use-action-runner';
 import type { Action } from '@/lib/http/action-result';
 import type { ModelChoice } from '@/lib/inference/model-choices';
 import type { CreateProjectInput } from '@/lib/projects/schemas';
+import { parseModalities } from '@/lib/projects/series-rule.client';
 import { LabelSchemaEditor } from './LabelSchemaEditor';
 import { MemberPicker, type MemberOption } from './MemberPicker';
 import { draftToSchema, EMPTY_DRAFT, type SchemaDraft } from './schema-draft';
@@ -35,9 +36,7 @@ export function ProjectForm({
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const modalities = String(form.get('modalities') ?? '')
-      .split(/[\s,\\]+/)
-      .filter(Boolean);
+    const modalities = parseModalities(String(form.get('modalities') ?? ''));
     const created = await run(() =>
       action({
         name: String(form.get('name') ?? ''),

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/Button';
 import { inputClass } from '@/components/ui/TextField';
 import { useActionRunner } from '@/components/ui/use-action-runner';
 import type { Action } from '@/lib/http/action-result';
-import { describeSeriesRule, type SeriesRule } from '@/lib/projects/series-rule.client';
+import { describeSeriesRule, parseModalities, type SeriesRule } from '@/lib/projects/series-rule.client';
 
 type Input = { projectId: string; seriesRule: { modalities: string[]; seriesDescription: string } };
 
@@ -17,9 +17,7 @@ export function SeriesRuleForm({ projectId, value, action }: { projectId: string
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const modalities = String(form.get('modalities') ?? '')
-      .split(/[\s,\\]+/)
-      .filter(Boolean);
+    const modalities = parseModalities(String(form.get('modalities') ?? ''));
     await run(() => action({ projectId, seriesRule: { modalities, seriesDescription: String(form.get('seriesDescription') ?? '') } }), (r) => `Saved: ${describeSeriesRule(r.seriesRule)}.`);
   }
 

@@ -14,6 +14,11 @@ export type SeriesRule = {
 /** The rule of a project that names no series: every series of every modality. */
 export const EVERY_SERIES: SeriesRule = { modalities: [], seriesDescription: '' };
 
+/** Modalities as a person types them: "CT, MR", "CT MR" or "CT\\MR". */
+export function parseModalities(text: string): string[] {
+  return text.split(/[\s,\\]+/).filter(Boolean);
+}
+
 /** The alternatives of a description rule, lower case, blanks dropped ("Lung | mediastinum" → ["lung", "mediastinum"]). */
 export function descriptionAlternatives(seriesDescription: string): string[] {
   return seriesDescription

@@ -1,7 +1,7 @@
 /** A project's series rule: which series of its studies readers label and the model pre-annotates. */
 import { describe, expect, it } from 'vitest';
 import { initialSeries, seriesToLabel, type ViewerStudy } from '@/components/viewer/viewer-study';
-import { describeSeriesRule, descriptionAlternatives, EVERY_SERIES, matchesSeriesRule, namesSeries, storedSeriesRule } from '@/lib/projects/series-rule.client';
+import { describeSeriesRule, descriptionAlternatives, EVERY_SERIES, matchesSeriesRule, namesSeries, parseModalities, storedSeriesRule } from '@/lib/projects/series-rule.client';
 
 const series = (seriesInstanceUid: string, modality: string, description: string) => ({ seriesInstanceUid, number: null, modality, description, instanceCount: 1 });
 const STUDY: ViewerStudy = {
@@ -40,6 +40,11 @@ describe('describeSeriesRule', () => {
     expect(describeSeriesRule({ modalities: ['CT'], seriesDescription: '' })).toBe('CT series');
     expect(describeSeriesRule({ modalities: ['CT', 'MR'], seriesDescription: 'Lung|chest' })).toBe('CT or MR series described “lung” or “chest”');
     expect(describeSeriesRule({ modalities: [], seriesDescription: 'lung' })).toBe('Series described “lung”');
+  });
+
+  it('reads modalities as typed', () => {
+    expect(parseModalities(' CT, MR\\US  PT ')).toEqual(['CT', 'MR', 'US', 'PT']);
+    expect(parseModalities('  ')).toEqual([]);
   });
 
   it('reads a project row', () => {
