@@ -2,7 +2,7 @@ import 'server-only';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initialSeries, type ViewerStudy } from '@/components/viewer/viewer-study';
-import type { SeriesRule } from '@/lib/projects/series-rule.client';
+import type { SeriesSelection } from '@/lib/projects/series-rule.client';
 
 type LoadableManifest = Record<string, { files: string[] }>;
 let manifest: LoadableManifest | undefined;
@@ -14,11 +14,11 @@ let manifest: LoadableManifest | undefined;
  * Links in the HTML, not ReactDOM.preload(): a page that awaits data before rendering sends those
  * hints only in its RSC payload, which the browser reads last.
  */
-export function ViewerPreloads({ study, seriesRule = null }: { study: ViewerStudy; seriesRule?: SeriesRule | null }) {
+export function ViewerPreloads({ study, seriesSelection = null }: { study: ViewerStudy; seriesSelection?: SeriesSelection | null }) {
   manifest ??= readLoadableManifest();
   // The build's name for the viewer's import().
   const chunks = (manifest['components/viewer/ViewerLoader.tsx -> ./StudyViewer']?.files ?? []).filter((file) => file.endsWith('.js'));
-  const first = initialSeries(study, seriesRule)[0];
+  const first = initialSeries(study, seriesSelection)[0];
   return (
     <>
       {chunks.map((file) => (

@@ -40,8 +40,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   const toolGroupId = `stack-tools-${ids}`;
   const [engine, setEngine] = useState<RenderingEngine | null>(null);
   const [initError, setInitError] = useState<string | null>(null);
-  const viewable = initialSeries(study, labelingSetup?.seriesRule);
-  const toLabel = useMemo(() => seriesToLabel(study, labelingSetup?.seriesRule ?? null), [study, labelingSetup?.seriesRule]);
+  const viewable = initialSeries(study, labelingSetup?.seriesSelection);
+  const toLabel = useMemo(() => seriesToLabel(study, labelingSetup?.seriesSelection ?? null), [study, labelingSetup?.seriesSelection]);
   // Tools load once the first image is drawn (or failed): they are not needed to see it.
   const [wantTools, setWantTools] = useState(viewable.length === 0);
   const [tools, setTools] = useState<ViewerTools | null>(null);
@@ -259,7 +259,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
         <SeriesPanel
           studyUid={study.studyInstanceUid}
           series={study.series}
-          rule={labelingSetup?.seriesRule ?? null}
+          selection={labelingSetup?.seriesSelection ?? null}
           toLabel={toLabel}
           shown={panes.slice(0, count)}
           onPick={(uid) => assign(activePane, uid)}

@@ -21,8 +21,8 @@ export function ViewerLoader({ study, labeling }: { study: ViewerStudy; labeling
   setDicomwebRoot(study.dicomwebRoot ?? '/dicomweb');
   // The first series' metadata downloads while Cornerstone does (both come before the first image).
   useEffect(() => {
-    const first = initialSeries(study, labeling?.seriesRule)[0];
+    const first = initialSeries(study, labeling?.seriesSelection)[0];
     if (first) fetchSeriesMetadata(study.studyInstanceUid, first).catch(() => undefined);
-  }, [study, labeling?.seriesRule]);
+  }, [study, labeling?.seriesSelection]);
   return <StudyViewer study={study} labeling={labeling} />;
 }

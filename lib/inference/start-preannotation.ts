@@ -5,8 +5,8 @@ import { AppError } from '@/lib/errors/app-error';
 import { enqueueJob, jobView, type JobView } from '@/lib/jobs/job-queue';
 import { kickJobRunner } from '@/lib/jobs/job-runner';
 import { requireProjectAccess } from '@/lib/projects/project-access';
-import { storedSeriesRule } from '@/lib/projects/series-rule.client';
-import { seriesRuleWhere } from '@/lib/projects/series-rule-where';
+import { seriesSelectionWhere } from '@/lib/projects/series-rule-where';
+import { findSeriesSelection } from '@/lib/projects/series-selection';
 import { requireModel } from './registry';
 import type { InferenceJobParams } from './run-inference-job';
 
@@ -14,7 +14,7 @@ export const ZStartPreannotationInput = z
   .object({
     /** By default the model attached to the project. */
     modelName: z.string().min(1).max(64).optional(),
-    /** Only these series; by default every series the project labels (its series rule) that the model applies to and has not pre-annotated yet. */
+    /** Only these series; by default every series the project labels (its series rule and managers' choices) that the model applies to and has not pre-annotated yet. */
     seriesInstanceUids: z.array(z.string().regex(/^[0-9.]{1,64}$/)).min(1).max(10_000).optional(),
     /** Only the series of these studies of the project. */
     studyIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
@@ -24,13 +24,13 @@ export type StartPreannotationInput = z.infer<typeof ZStartPreannotationInput>;
 
 /**
  * Queues one pre-annotation job per series: the series asked for, or every series of the project's
- * studies that its series rule labels, of a modality the model takes, with no proposal from this
+ * studies that it labels (its series rule, and series chosen or left out by hand), of a modality the model takes, with no proposal from this
  * model file yet; never a second job for a series while one waits or runs. Managers of the project only.
  */
 export async function startPreannotation(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, input: StartPreannotationInput): Promise<{ jobs: JobView[]; skipped: number }> {
   await requireProjectAccess(user, projectId, 'manage');
   const db = getDb();
-  const project = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { modelName: true, modalities: true, seriesDescription: true } });
+  const project = await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { modelName: true } });
   const modelName = input.modelName ?? project.modelName;
   if (!modelName) throw new AppError('BAD_REQUEST', 'No model is attached to the project: attach one, or name the model to run.');
   const model = await requireModel(modelName);
@@ -39,7 +39,7 @@ export async function startPreannotation(user: Pick<SessionUser, 'id' | 'roles'>
       study: { projects: { some: { projectId } } },
       ...(input.studyIds ? { studyId: { in: input.studyIds } } : {}),
       // Series named in the request run whatever the project's series rule says; otherwise only those it labels.
-      ...(input.seriesInstanceUids ? { seriesInstanceUid: { in: input.seriesInstanceUids } } : seriesRuleWhere(storedSeriesRule(project))),
+      ...(input.seriesInstanceUids ? { seriesInstanceUid: { in: input.seriesInstanceUids } } : seriesSelectionWhere(await findSeriesSelection(projectId))),
     },
     select: { studyId: true, seriesInstanceUid: true, modality: true },
     orderBy: [{ studyId: 'asc' }, { seriesNumber: 'asc' }],

@@ -8,6 +8,7 @@ import { patientIdOf } from '@/lib/dicom/patient-key.client';
 import { findComments, type CommentView } from './comments';
 import { requireProjectAccess, type ProjectAccess } from './project-access';
 import { parseStoredSchema } from './schema-version';
+import { findProjectStudySeries, type ProjectSeriesView } from './study-series';
 
 export type ReaderCopy = {
   annotationId: string;
@@ -24,8 +25,10 @@ export type ReaderCopy = {
 export type ProjectStudyView = {
   project: { id: string; name: string; readersPerStudy: number };
   schema: LabelSchema;
-  study: { id: string; description: string; studyDate: string; modalities: string[]; patientName: string | null; patientId: string | null };
+  study: { id: string; studyInstanceUid: string; description: string; studyDate: string; modalities: string[]; patientName: string | null; patientId: string | null };
   access: ProjectAccess;
+  /** The study's series, and whether the project labels each. */
+  series: ProjectSeriesView[];
   /** Readers see their own copy only (independent reads); reviewers and managers see every copy. */
   copies: ReaderCopy[];
   /** Readers who started but have not saved yet. */
@@ -54,6 +57,7 @@ export async function getProjectStudy(user: Pick<SessionUser, 'id' | 'roles'>, p
     schema,
     study: {
       id: item.study.id,
+      studyInstanceUid: item.study.studyInstanceUid,
       description: item.study.description,
       studyDate: item.study.studyDate,
       modalities: item.study.modalities ? item.study.modalities.split('\\') : [],
@@ -61,6 +65,7 @@ export async function getProjectStudy(user: Pick<SessionUser, 'id' | 'roles'>, p
       patientId: member ? patientIdOf(item.study.patient.patientKey) : null,
     },
     access,
+    series: await findProjectStudySeries(projectId, studyId),
     copies: labels.map((l) => ({
       annotationId: l.annotationId,
       readerId: l.readerId,

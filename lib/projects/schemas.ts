@@ -67,6 +67,9 @@ export const ZProjectSeriesRuleInput = z
   .strict();
 export type ProjectSeriesRuleInput = z.infer<typeof ZProjectSeriesRuleInput>;
 
+/** PUT /api/projects/{id}/studies/{studyId}/series/{uid}: label the series, leave it out, or (null) let the series rule decide. */
+export const ZSeriesChoiceInput = z.object({ toLabel: z.boolean().nullable() }).strict();
+
 export const ZProjectConsentPurposeInput = z.object({ consentPurpose: z.enum(CONSENT_PURPOSES).nullable() }).strict();
 
 /** PATCH /api/projects/{id}: archive or restore, attach a model, declare the consent its data needs, or change the series it labels. */

@@ -53,3 +53,27 @@ export function describeSeriesRule(rule: SeriesRule): string {
 export function storedSeriesRule(project: { modalities: string; seriesDescription: string }): SeriesRule {
   return { modalities: project.modalities ? project.modalities.split('\\') : [], seriesDescription: project.seriesDescription };
 }
+
+/**
+ * Which series of one study a project labels: its rule, and the series a manager chose by hand over
+ * it (series UID → label it or not).
+ */
+export type SeriesSelection = { rule: SeriesRule; choices: Readonly<Record<string, boolean>> };
+
+/** Whether the project labels a series: a manager's choice for it, else the rule. */
+export function selectsSeries(selection: SeriesSelection, series: { seriesInstanceUid: string; modality: string; description: string }): boolean {
+  return selection.choices[series.seriesInstanceUid] ?? matchesSeriesRule(selection.rule, series);
+}
+
+/** Whether anything narrows the study's series down: the rule, or a choice by hand. */
+export function narrowsSeries(selection: SeriesSelection): boolean {
+  return namesSeries(selection.rule) || Object.keys(selection.choices).length > 0;
+}
+
+/** The selection in words, for the viewer: "CT series described “lung” (1 added, 1 left out)". */
+export function describeSeriesSelection(selection: SeriesSelection): string {
+  const choices = Object.values(selection.choices);
+  const chosen = choices.filter(Boolean).length;
+  const byHand = [chosen ? `${chosen} added` : '', choices.length > chosen ? `${choices.length - chosen} left out` : ''].filter(Boolean);
+  return byHand.length ? `${describeSeriesRule(selection.rule)} (${byHand.join(', ')})` : describeSeriesRule(selection.rule);
+}

@@ -1,6 +1,6 @@
 /**
  * Which series a dataset exports for a study labeled at study level only (answers, no region): the
- * series its project labels (the project's series rule), as de-identified DICOM; every series of the
+ * series its project labels (the project's series rule, and series chosen by hand), as de-identified DICOM; every series of the
  * dataset's modalities when the rule names none of them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { getDb } from '@/lib/db/client';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
+import { setSeriesChoice } from '@/lib/projects/set-series-choice';
 import { decideFor, labelStudy } from '../helpers/datasets';
 import { makeUser } from '../helpers/users';
 
@@ -43,10 +44,17 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(staging, { recursive: true, force: true }));
 
-/** Exports the study as labeled (answers only, accepted) in a new project with this series description rule. */
-async function exportedSeries(name: string, seriesDescription: string): Promise<{ folders: string[]; instances: number }> {
+/**
+ * Exports the study as labeled (answers only, accepted) in a new project with this series
+ * description rule, and these series (by description) added (true) or left out (false) by hand.
+ */
+async function exportedSeries(name: string, seriesDescription: string, choices: Record<string, boolean> = {}): Promise<{ folders: string[]; instances: number }> {
   const { id: projectId } = await createProject({ input: ZCreateProjectInput.parse({ name, seriesDescription, schema: SCHEMA, readers: [actors.reader.id], reviewers: [actors.reviewer.id] }), actorId: actors.engineer.id });
   await addProjectStudies({ projectId, input: { studyIds: [studyId] } });
+  for (const [description, toLabel] of Object.entries(choices)) {
+    const { seriesInstanceUid } = await getDb().series.findFirstOrThrow({ where: { studyId, description } });
+    await setSeriesChoice({ user: { id: actors.engineer.id, roles: ['ml_engineer'] }, projectId, studyId, seriesInstanceUid, toLabel });
+  }
   await labelStudy({ projectId, studyId, seriesInstanceUid: '', reader: actors.reader, answers: [{ questionId: 'finding', choiceIds: ['normal'] }], acceptedBy: actors.reviewer });
   const { included } = await selectDatasetStudies(ZCreateDatasetInput.parse({ name, projectIds: [projectId], purpose: 'research', license: 'CC-BY-4.0' }));
   expect(included.map((s) => s.studyId)).toEqual([studyId]);
@@ -65,6 +73,11 @@ async function exportedSeries(name: string, seriesDescription: string): Promise<
 describe('a study-level label in a dataset', () => {
   it("exports the series the project's rule labels", async () => {
     expect(await exportedSeries('Lung series', 'lung')).toEqual({ folders: ['s01'], instances: 3 });
+  });
+
+  it('exports the series a manager chose by hand over the rule', async () => {
+    expect(await exportedSeries('Soft tissue by hand', 'lung', { 'Axial 5 mm LUNG': false, 'Axial 5 mm soft tissue': true })).toEqual({ folders: ['s01'], instances: 2 });
+    expect(await exportedSeries('Lung left out', '', { 'Axial 5 mm LUNG': false })).toEqual({ folders: ['s01'], instances: 2 });
   });
 
   it('exports every series when the project names none, or when its rule matches none', async () => {

@@ -27,6 +27,7 @@ import { pseudonymOf } from '@/lib/ledger/pseudonym';
 import { addProjectStudies } from '@/lib/projects/add-project-studies';
 import { createProject } from '@/lib/projects/create-project';
 import { ZCreateProjectInput } from '@/lib/projects/schemas';
+import { setSeriesChoice } from '@/lib/projects/set-series-choice';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { OnnxGraph } from '@/models/onnx-graph';
 import { callRoute, type Session } from '../helpers/api';
@@ -306,6 +307,21 @@ describe('starting pre-annotation over the API', () => {
     for (const { id } of [...(queued.json.jobs as { id: string }[]), ...(named.json.jobs as { id: string }[])]) {
       await callRoute(cancelRoute, 'POST', `/api/jobs/${id}/cancel`, { session: engineer, params: { jobId: id } });
     }
+  });
+
+  it('runs on the series a manager added by hand, and not on one left out', async () => {
+    const { id: chosen } = await createProject({
+      input: ZCreateProjectInput.parse({ name: 'Soft tissue, chosen by hand', seriesDescription: 'soft tissue', schema: SCHEMA, readers: [readerId] }),
+      actorId: engineerId,
+    });
+    await addProjectStudies({ projectId: chosen, input: { studyIds: [ct.studyId, scout.studyId] } });
+    const manager = { id: engineerId, roles: ['ml_engineer' as const] };
+    await setSeriesChoice({ user: manager, projectId: chosen, studyId: ct.studyId, seriesInstanceUid: ct.seriesUid, toLabel: false });
+    await setSeriesChoice({ user: manager, projectId: chosen, studyId: scout.studyId, seriesInstanceUid: scout.seriesUid, toLabel: true });
+    const queued = await callRoute(preannotateRoute, 'POST', `/api/projects/${chosen}/preannotate`, { session: engineer, params: { projectId: chosen }, body: { modelName: 'ct-body-lungs-bone' } });
+    expect(queued.json).toMatchObject({ jobs: [{ params: { projectId: chosen, seriesInstanceUid: scout.seriesUid } }], skipped: 0 });
+    expect(queued.json.jobs).toHaveLength(1);
+    for (const { id } of queued.json.jobs as { id: string }[]) await callRoute(cancelRoute, 'POST', `/api/jobs/${id}/cancel`, { session: engineer, params: { jobId: id } });
   });
 
   it('refuses a radiologist, an unknown model, a series of another modality or project, and bad JSON', async () => {

@@ -129,7 +129,7 @@ describe('studies of a project', () => {
     expect((await get(id, engineer)).json).toMatchObject({ modalities: ['CR'], seriesRule: { modalities: ['CR'], seriesDescription: 'lat | ap' } });
     await addStudies(id, { studyIds: [studyIds.cr] });
     const context = await getLabelingContext({ id: readerId, roles: ['radiologist'] }, id, studyIds.cr, 'label');
-    expect(context).toMatchObject({ projectId: id, mode: 'label', seriesRule: { modalities: ['CR'], seriesDescription: 'lat | ap' } });
+    expect(context).toMatchObject({ projectId: id, mode: 'label', seriesSelection: { rule: { modalities: ['CR'], seriesDescription: 'lat | ap' }, choices: {} } });
     expect((await create({ name: 'Long rule', seriesDescription: 'x'.repeat(129), schema: SCHEMA })).status).toBe(400);
   });
 

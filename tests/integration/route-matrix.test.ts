@@ -360,6 +360,15 @@ const ROUTES: RouteCase[] = [
   { method: 'PATCH', template: '/api/projects/[projectId]', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ archived: false }) },
   { method: 'POST', template: '/api/projects/[projectId]/studies', access: ['ml_engineer', 'admin'], ok: 200, params: projectWithStudy, body: () => ({ query: { modality: 'CR' } }) },
   { method: 'DELETE', template: '/api/projects/[projectId]/studies/[studyId]', access: ['ml_engineer', 'admin'], ok: 204, params: projectWithStudy },
+  { method: 'GET', template: '/api/projects/[projectId]/studies/[studyId]/series', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  {
+    method: 'PUT',
+    template: '/api/projects/[projectId]/studies/[studyId]/series/[seriesInstanceUid]',
+    access: ['ml_engineer', 'admin'],
+    ok: 200,
+    params: async () => ({ ...(await projectWithStudy()), seriesInstanceUid: (await stowUids()).series }),
+    body: () => ({ toLabel: false }),
+  },
   { method: 'PUT', template: '/api/projects/[projectId]/members', access: ['ml_engineer', 'admin'], ok: 204, params: projectWithStudy, body: () => ({ readers: [], reviewers: [] }) },
   {
     method: 'POST',

@@ -1,7 +1,18 @@
-/** A project's series rule: which series of its studies readers label and the model pre-annotates. */
+/** A project's series rule, and managers' choices over it: which series of its studies readers label and the model pre-annotates. */
 import { describe, expect, it } from 'vitest';
 import { initialSeries, seriesToLabel, type ViewerStudy } from '@/components/viewer/viewer-study';
-import { describeSeriesRule, descriptionAlternatives, EVERY_SERIES, matchesSeriesRule, namesSeries, parseModalities, storedSeriesRule } from '@/lib/projects/series-rule.client';
+import {
+  describeSeriesRule,
+  describeSeriesSelection,
+  descriptionAlternatives,
+  EVERY_SERIES,
+  matchesSeriesRule,
+  namesSeries,
+  narrowsSeries,
+  parseModalities,
+  selectsSeries,
+  storedSeriesRule,
+} from '@/lib/projects/series-rule.client';
 
 const series = (seriesInstanceUid: string, modality: string, description: string) => ({ seriesInstanceUid, number: null, modality, description, instanceCount: 1 });
 const STUDY: ViewerStudy = {
@@ -53,16 +64,41 @@ describe('describeSeriesRule', () => {
   });
 });
 
+describe('choices by hand', () => {
+  const rule = { modalities: ['CT'], seriesDescription: 'lung' };
+
+  it('win over the rule, both ways, and leave the other series to it', () => {
+    const selection = { rule, choices: { '4': false, '2': true } };
+    expect(STUDY.series.filter((s) => selectsSeries(selection, s)).map((s) => s.seriesInstanceUid)).toEqual(['2']);
+    expect(STUDY.series.filter((s) => selectsSeries({ rule, choices: {} }, s)).map((s) => s.seriesInstanceUid)).toEqual(['4']);
+  });
+
+  it('are said with the rule', () => {
+    expect(describeSeriesSelection({ rule, choices: {} })).toBe('CT series described “lung”');
+    expect(describeSeriesSelection({ rule, choices: { '4': false, '2': true, '1': true } })).toBe('CT series described “lung” (2 added, 1 left out)');
+    expect(describeSeriesSelection({ rule: EVERY_SERIES, choices: { '1': false } })).toBe('Every series (1 left out)');
+    expect(narrowsSeries({ rule: EVERY_SERIES, choices: {} })).toBe(false);
+    expect(narrowsSeries({ rule: EVERY_SERIES, choices: { '1': false } })).toBe(true);
+  });
+});
+
 describe('the labeling viewer', () => {
+  const selection = (modalities: string[], seriesDescription: string, choices: Record<string, boolean> = {}) => ({ rule: { modalities, seriesDescription }, choices });
+
   it('opens on the series the project labels, then the other image series in study order', () => {
-    const rule = { modalities: ['CT'], seriesDescription: 'lung' };
-    expect(initialSeries(STUDY, rule)).toEqual(['4', '1', '2', '5']);
-    expect([...seriesToLabel(STUDY, rule)]).toEqual(['4']);
+    expect(initialSeries(STUDY, selection(['CT'], 'lung'))).toEqual(['4', '1', '2', '5']);
+    expect([...seriesToLabel(STUDY, selection(['CT'], 'lung'))]).toEqual(['4']);
+  });
+
+  it('follows the choices made by hand, and never offers a series without images', () => {
+    const chosen = selection(['CT'], 'lung', { '4': false, '5': true, '3': true });
+    expect(initialSeries(STUDY, chosen)).toEqual(['5', '1', '2', '4']);
+    expect([...seriesToLabel(STUDY, chosen)]).toEqual(['5']);
   });
 
   it('keeps study order (image series only) when viewing, or when the rule matches nothing', () => {
     expect(initialSeries(STUDY)).toEqual(['1', '2', '4', '5']);
-    expect(initialSeries(STUDY, { modalities: ['US'], seriesDescription: '' })).toEqual(['1', '2', '4', '5']);
+    expect(initialSeries(STUDY, selection(['US'], ''))).toEqual(['1', '2', '4', '5']);
     expect(seriesToLabel(STUDY, null).size).toBe(0);
   });
 });

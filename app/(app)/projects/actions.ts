@@ -13,10 +13,11 @@ import { addSchemaVersion } from '@/lib/projects/add-schema-version';
 import { createProject } from '@/lib/projects/create-project';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { removeProjectStudy } from '@/lib/projects/remove-project-study';
-import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectModelInput, ZProjectMembersInput, ZProjectSeriesRuleInput, ZRemoveProjectStudyInput, ZSchemaVersionInput } from '@/lib/projects/schemas';
+import { ZAddProjectStudiesInput, ZArchiveProjectInput, ZCreateProjectInput, ZProjectModelInput, ZProjectMembersInput, ZProjectSeriesRuleInput, ZRemoveProjectStudyInput, ZSchemaVersionInput, ZSeriesChoiceInput } from '@/lib/projects/schemas';
 import { setProjectMembers } from '@/lib/projects/set-project-members';
 import { setProjectModel } from '@/lib/projects/set-project-model';
 import { setProjectSeriesRule } from '@/lib/projects/set-project-series-rule';
+import { setSeriesChoice } from '@/lib/projects/set-series-choice';
 
 const MANAGE = { roles: ['ml_engineer' as const, 'admin' as const] };
 const REVIEW = { roles: ['radiologist' as const] };
@@ -81,6 +82,16 @@ export const setProjectSeriesRuleAction = safeAction(
   async ({ projectId, seriesRule }, user) => {
     const result = await setProjectSeriesRule({ user, projectId, input: { seriesRule } });
     revalidatePath(`/projects/${projectId}`);
+    return result;
+  },
+  MANAGE,
+);
+
+export const setSeriesChoiceAction = safeAction(
+  ZProjectId.extend({ studyId: z.string().min(1).max(64), seriesInstanceUid: z.string().min(1).max(64), ...ZSeriesChoiceInput.shape }),
+  async (input, user) => {
+    const result = await setSeriesChoice({ user, ...input });
+    revalidatePath(`/projects/${input.projectId}/studies/${input.studyId}`);
     return result;
   },
   MANAGE,

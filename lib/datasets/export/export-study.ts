@@ -4,7 +4,8 @@ import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { getDb } from '@/lib/db/client';
 import { isAppError } from '@/lib/errors/app-error';
 import { seriesSegSource } from '@/lib/annotations/seg-source';
-import { matchesSeriesRule, storedSeriesRule } from '@/lib/projects/series-rule.client';
+import { selectsSeries } from '@/lib/projects/series-rule.client';
+import { findSeriesSelection } from '@/lib/projects/series-selection';
 import { deidentifyInstance } from '@/lib/dicom/deidentify/deidentify-instance';
 import { remapUid } from '@/lib/dicom/deidentify/remap-uid';
 import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
@@ -80,7 +81,7 @@ export async function exportStudy({
     ...version.labelmaps.map((l) => l.seriesId),
     ...record.series.filter((s) => [...content.regions, ...content.measurements, ...content.answers].some((r) => r.seriesInstanceUid === s.seriesInstanceUid)).map((s) => s.id),
   ]);
-  const series = referenced.size ? record.series.filter((s) => referenced.has(s.id)) : await studyLevelSeries(record.series, modalities, study.projectId);
+  const series = referenced.size ? record.series.filter((s) => referenced.has(s.id)) : await studyLevelSeries(record.series, modalities, study.projectId, study.studyId);
 
   const id = study.studyId;
   const pseudonym = keys.studyPseudonym(id);
@@ -190,12 +191,12 @@ function remapLabelUids(content: AnnotationContent, key: Uint8Array) {
 
 /**
  * The series a study-level label (answers about the study, no region) is about: those of the
- * dataset's modalities that the project's series rule labels, or all of those modalities' series
- * when the rule matches none of them.
+ * dataset's modalities that the project labels (its series rule, and series chosen or left out by
+ * hand), or all of those modalities' series when it labels none of them.
  */
-async function studyLevelSeries<S extends { modality: string; description: string }>(series: S[], modalities: readonly string[], projectId: string): Promise<S[]> {
+async function studyLevelSeries<S extends { seriesInstanceUid: string; modality: string; description: string }>(series: S[], modalities: readonly string[], projectId: string, studyId: string): Promise<S[]> {
   const ofModalities = series.filter((s) => !modalities.length || modalities.includes(s.modality));
-  const rule = storedSeriesRule(await getDb().project.findUniqueOrThrow({ where: { id: projectId }, select: { modalities: true, seriesDescription: true } }));
-  const labeled = ofModalities.filter((s) => matchesSeriesRule(rule, s));
+  const selection = await findSeriesSelection(projectId, studyId);
+  const labeled = ofModalities.filter((s) => selectsSeries(selection, s));
   return labeled.length ? labeled : ofModalities;
 }

@@ -31,7 +31,7 @@ export default async function ViewerPage({ params, searchParams }: { params: Pro
   const viewerStudy = toViewerStudy(study);
   return (
     <div className="flex h-full flex-col">
-      <ViewerPreloads study={viewerStudy} seriesRule={labeling?.seriesRule} />
+      <ViewerPreloads study={viewerStudy} seriesSelection={labeling?.seriesSelection} />
       <header className="flex items-center gap-3 border-b border-slate-800 px-3 py-1.5 text-sm text-slate-300">
         <Link href={labeling ? `/projects/${labeling.projectId}` : `/studies/${study.id}`} prefetch={false} className="rounded px-2 py-1 hover:bg-slate-800">
           {labeling ? `← ${labeling.projectName}` : '← Study'}

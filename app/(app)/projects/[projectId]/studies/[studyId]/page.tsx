@@ -5,13 +5,14 @@ import { orNotFound } from '@/app/_lib/or-not-found';
 import { requirePageUser } from '@/app/_lib/page-guard';
 import { CommentForm } from '@/components/projects/CommentForm';
 import { ReviewActions } from '@/components/projects/ReviewActions';
+import { StudySeriesList } from '@/components/projects/StudySeriesList';
 import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
 import { getProjectStudy } from '@/lib/projects/get-project-study';
-import { addCommentAction, reviewAction, startReviewAction } from '../../../actions';
+import { addCommentAction, reviewAction, setSeriesChoiceAction, startReviewAction } from '../../../actions';
 
 export const metadata: Metadata = { title: 'Study in project' };
 
@@ -96,6 +97,13 @@ export default async function ProjectStudyPage({ params }: { params: Promise<{ p
                 ))}
               </ul>
             )}
+          </Card>
+          <Card>
+            <h2 className="mb-1 text-base font-semibold">Series</h2>
+            <p className="mb-2 text-sm text-slate-500">
+              The project labels the series its rule matches; {access.canManage && !access.archived ? 'add or leave out one series of this study here.' : 'managers can add or leave out one series of a study.'}
+            </p>
+            <StudySeriesList projectId={projectId} studyId={studyId} studyInstanceUid={study.studyInstanceUid} series={view.series} action={access.canManage && !access.archived ? setSeriesChoiceAction : null} />
           </Card>
           {view.agreement && (
             <Card>

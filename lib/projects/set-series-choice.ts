@@ -1,0 +1,38 @@
+import type { SessionUser } from '@/lib/auth/session-user';
+import { getDb } from '@/lib/db/client';
+import { holdsImages } from '@/lib/dicom/holds-images.client';
+import { AppError } from '@/lib/errors/app-error';
+import { requireProjectAccess } from './project-access';
+import { findProjectStudySeries, type ProjectSeriesView } from './study-series';
+
+/**
+ * A manager chooses, for one series of a project's study, over the project's series rule: label it
+ * although the rule does not match it (`true`), leave it out although the rule does (`false`: a
+ * motion-blurred reconstruction, a repeated acquisition), or let the rule decide again (`null`).
+ * Readers' viewers and pre-annotation follow the choice from then on; labels already saved stay.
+ */
+export async function setSeriesChoice({
+  user,
+  projectId,
+  studyId,
+  seriesInstanceUid,
+  toLabel,
+}: {
+  user: Pick<SessionUser, 'id' | 'roles'>;
+  projectId: string;
+  studyId: string;
+  seriesInstanceUid: string;
+  toLabel: boolean | null;
+}): Promise<{ series: ProjectSeriesView[] }> {
+  await requireProjectAccess(user, projectId, 'manage');
+  const db = getDb();
+  const inProject = await db.projectStudy.count({ where: { projectId, studyId } });
+  if (!inProject) throw new AppError('NOT_FOUND', 'The study is not in this project.');
+  const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId }, select: { id: true, modality: true } });
+  if (!series) throw new AppError('NOT_FOUND', 'The study has no such series.');
+  if (toLabel && !holdsImages(series.modality)) throw new AppError('BAD_REQUEST', `A ${series.modality} series holds no images to label.`);
+  const key = { projectId_seriesId: { projectId, seriesId: series.id } };
+  if (toLabel === null) await db.projectSeriesChoice.deleteMany({ where: { projectId, seriesId: series.id } });
+  else await db.projectSeriesChoice.upsert({ where: key, create: { projectId, studyId, seriesId: series.id, toLabel, chosenById: user.id }, update: { toLabel, chosenById: user.id, chosenAt: new Date() } });
+  return { series: await findProjectStudySeries(projectId, studyId) };
+}
