@@ -10,19 +10,22 @@ type Input = { projectId: string; studyId: string; seriesInstanceUid: string; to
 
 /**
  * The study's series with what the project does with each: labeled by the series rule, added or
- * left out by hand. Managers (`action`) change that one series at a time.
+ * left out by hand. Managers (`action`) change that one series at a time. Thumbnails for users who
+ * may see images (`thumbnails`): ML engineers get de-identified data only, in datasets.
  */
 export function StudySeriesList({
   projectId,
   studyId,
   studyInstanceUid,
   series,
+  thumbnails,
   action,
 }: {
   projectId: string;
   studyId: string;
   studyInstanceUid: string;
   series: ProjectSeriesView[];
+  thumbnails: boolean;
   action: Action<Input, unknown> | null;
 }) {
   const { busy, message, run } = useActionRunner();
@@ -32,7 +35,7 @@ export function StudySeriesList({
       <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Series">
         {series.map((s) => (
           <li key={s.seriesInstanceUid} className="flex items-center gap-3 py-2" data-testid="project-series" data-series={s.seriesInstanceUid} data-to-label={s.toLabel}>
-            <Thumbnail src={`/dicomweb/studies/${studyInstanceUid}/series/${s.seriesInstanceUid}/thumbnail`} label={s.modality || '?'} size={48} />
+            <Thumbnail src={thumbnails ? `/dicomweb/studies/${studyInstanceUid}/series/${s.seriesInstanceUid}/thumbnail` : null} label={s.modality || '?'} size={48} />
             <span className="min-w-0 flex-1">
               <span className="block truncate text-sm font-medium">{s.description || 'No description'}</span>
               <span className="block text-xs text-slate-500">{[s.number !== null ? `Series ${s.number}` : null, s.modality, `${s.instanceCount} images`].filter(Boolean).join(' · ')}</span>

@@ -188,4 +188,35 @@ test("a project labels the series its rule names: studies join by their series, 
   await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', softTissue);
   await expect(dana.getByTestId('series-rule-note')).toHaveText('To label: CT series described “bone”No series of this study matches.');
   await expect(dana.getByText('To label', { exact: true })).toHaveCount(0);
+
+  // On the study's page in the project, Sam adds the lung series by hand, then leaves the soft-tissue one out.
+  await sam.getByRole('link', { name: study.studyDescription }).click();
+  const seriesRow = (uid: string) => sam.locator(`[data-testid="project-series"][data-series="${uid}"]`);
+  await expect(seriesRow(lung)).toContainText('Not in the rule');
+  await seriesRow(lung).getByRole('button', { name: 'Label it' }).click();
+  await expect(seriesRow(lung)).toContainText('To label (added)');
+  await expect(seriesRow(lung)).toHaveAttribute('data-to-label', 'true');
+  await testInfo.attach('series-chosen-by-hand.png', { body: await sam.screenshot(), contentType: 'image/png' });
+  await dana.reload();
+  await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
+  await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', lung);
+  await expect(dana.getByTestId('series-rule-note')).toHaveText('To label: CT series described “bone” (1 added)');
+  await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${lung}"]`)).toContainText('To label');
+
+  // Back to the rule that matches the soft-tissue series, which Sam leaves out for this study.
+  await sam.goBack();
+  await rule.getByLabel('Series description contains').fill('soft tissue');
+  await rule.getByRole('button', { name: 'Save' }).click();
+  await expect(rule.getByRole('status')).toHaveText('Saved: CT series described “soft tissue”.');
+  await sam.getByRole('link', { name: study.studyDescription }).click();
+  await expect(seriesRow(softTissue)).toContainText('To label');
+  await seriesRow(softTissue).getByRole('button', { name: 'Leave out' }).click();
+  await expect(seriesRow(softTissue)).toContainText('Left out');
+  await seriesRow(lung).getByRole('button', { name: 'Follow the rule' }).click();
+  await expect(seriesRow(lung)).toContainText('Not in the rule');
+  await dana.reload();
+  await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
+  await expect(dana.getByTestId('series-rule-note')).toHaveText('To label: CT series described “soft tissue” (1 left out)No series of this study matches.');
+  await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).toContainText('Left out');
+  await expect(dana.getByText('To label', { exact: true })).toHaveCount(0);
 });

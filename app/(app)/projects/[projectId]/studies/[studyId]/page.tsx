@@ -10,7 +10,9 @@ import { Badge } from '@/components/ui/Badge';
 import { ButtonLink } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { PageHeader } from '@/components/ui/PageHeader';
+import { hasRole } from '@/lib/auth/session-user';
 import { formatDicomDate, formatPersonName } from '@/lib/dicom/display.client';
+import { DICOMWEB_READ } from '@/lib/dicomweb/dicomweb-access';
 import { getProjectStudy } from '@/lib/projects/get-project-study';
 import { addCommentAction, reviewAction, setSeriesChoiceAction, startReviewAction } from '../../../actions';
 
@@ -103,7 +105,7 @@ export default async function ProjectStudyPage({ params }: { params: Promise<{ p
             <p className="mb-2 text-sm text-slate-500">
               The project labels the series its rule matches; {access.canManage && !access.archived ? 'add or leave out one series of this study here.' : 'managers can add or leave out one series of a study.'}
             </p>
-            <StudySeriesList projectId={projectId} studyId={studyId} studyInstanceUid={study.studyInstanceUid} series={view.series} action={access.canManage && !access.archived ? setSeriesChoiceAction : null} />
+            <StudySeriesList projectId={projectId} studyId={studyId} studyInstanceUid={study.studyInstanceUid} series={view.series} thumbnails={hasRole(user, ...(DICOMWEB_READ.roles ?? []))} action={access.canManage && !access.archived ? setSeriesChoiceAction : null} />
           </Card>
           {view.agreement && (
             <Card>
