@@ -285,6 +285,27 @@ describe('niftiSeriesExport', () => {
     expect(await niftiSeriesExport({ instances: files, labelmap, labelValues: new Map([[3, 1]]) })).toEqual({ skipped: expect.stringMatching(/value 7/) });
   });
 
+  it('writes a labelmap whose values the map keeps as they are, and finds a value it lacks anywhere, aligned or not', async () => {
+    const files = syntheticCtSeries({ slices: 2 });
+    const length = 512 * 512 * 2;
+    // Offset by one byte: the check reads whole 32-bit words in the middle, single voxels at both ends.
+    const voxels = new Uint8Array(new ArrayBuffer(length + 1), 1, length);
+    voxels[0] = 1;
+    voxels[4097] = 2;
+    const labelmap = { voxels, columns: 512, rows: 512, slices: 2 };
+    const labelValues = new Map([[1, 1], [2, 2]]);
+    const result = await niftiSeriesExport({ instances: files, labelmap, labelValues });
+    if ('skipped' in result) throw new Error(result.skipped);
+    const data = gunzip(result.label!).subarray(352);
+    expect([data[0], data[4097], data[4098]]).toEqual([1, 2, 0]);
+    // Before the first whole word, in one, and after the last.
+    for (const at of [1, 2, 5000, length - 1]) {
+      voxels[at] = 9;
+      expect(await niftiSeriesExport({ instances: files, labelmap, labelValues })).toEqual({ skipped: expect.stringMatching(/value 9/) });
+      voxels[at] = 0;
+    }
+  });
+
   it('skips a labelmap whose size is not the series', async () => {
     const files = syntheticCtSeries({ slices: 2 });
     const result = await niftiSeriesExport({ instances: files, labelmap: { voxels: new Uint8Array(512 * 512 * 3), columns: 512, rows: 512, slices: 3 } });

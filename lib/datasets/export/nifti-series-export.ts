@@ -64,12 +64,20 @@ export async function niftiSeriesExport({ instances, labelmap, labelValues }: Ni
   return { image, ...(label ? { label } : {}), modality: volume.modality, geometry, datatype };
 }
 
-/** A copy of the labelmap with each value replaced as the map says (0 stays 0), or the first value it lacks. */
+/**
+ * The labelmap with each value replaced as the map says (0 stays 0), or the first value it lacks. A
+ * schema that already numbers its segments 1..n maps every value to itself: the labelmap is then only
+ * checked and given back as it is (a copy of a 512×512×300 labelmap costs more than the check).
+ */
 function remapLabels(voxels: Uint8Array, values: ReadonlyMap<number, number>): { voxels: Uint8Array } | { unknown: number } {
   const table = new Int16Array(256).fill(-1);
   table[0] = 0;
   for (const [from, to] of values) {
     if (Number.isInteger(from) && from >= 1 && from <= 255 && Number.isInteger(to) && to >= 0 && to <= 255) table[from] = to;
+  }
+  if (table.every((to, from) => to < 0 || to === from)) {
+    const unknown = firstUnknownValue(voxels, table);
+    return unknown === null ? { voxels } : { unknown };
   }
   const out = new Uint8Array(voxels.length);
   for (let i = 0; i < voxels.length; i++) {
@@ -78,4 +86,23 @@ function remapLabels(voxels: Uint8Array, values: ReadonlyMap<number, number>): {
     out[i] = v;
   }
   return { voxels: out };
+}
+
+/** The first voxel value the table lacks (−1), or null. Mostly background: read four voxels at a time, a zero word is four 0s. */
+function firstUnknownValue(voxels: Uint8Array, table: Int16Array): number | null {
+  const lacks = (from: number, to: number): number | null => {
+    for (let i = from; i < to; i++) if (table[voxels[i]!]! < 0) return voxels[i]!;
+    return null;
+  };
+  const head = Math.min(voxels.length, (4 - (voxels.byteOffset % 4)) % 4);
+  const words = new Uint32Array(voxels.buffer, voxels.byteOffset + head, (voxels.length - head) >>> 2);
+  const tail = head + 4 * words.length;
+  const first = lacks(0, head);
+  if (first !== null) return first;
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0) continue;
+    const found = lacks(head + 4 * w, head + 4 * w + 4);
+    if (found !== null) return found;
+  }
+  return lacks(tail, voxels.length);
 }

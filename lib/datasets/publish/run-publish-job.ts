@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { flushAccessLog, recordAccess } from '@/lib/access-log/record-access';
+import { forEachConcurrently } from '@/lib/async/for-each-concurrently';
 import { z } from 'zod';
 import { env } from '@/lib/config/env';
 import { getDb } from '@/lib/db/client';
@@ -35,6 +36,7 @@ export const ZPublishJobParams = z.object({ versionId: z.string().min(1) });
 
 /** How often a version is prepared again because consent changed while it was being prepared. */
 const MAX_CONSENT_RETRIES = 3;
+const EXPORT_PARALLELISM = 2;
 
 class PublishCancelled extends Error {}
 
@@ -88,14 +90,22 @@ export async function publishVersion(versionId: string, report: (fraction: numbe
     const selection = await selectDatasetStudies(dataset);
     if (!selection.included.length) throw new AppError('BAD_REQUEST', 'No study can be published: none has an eligible label and a recorded consent for this use (see the preview).');
 
+    // Two studies at a time: one study's export waits on compression and the disk (off the main
+    // thread) about as long as it computes, so a second one fills those waits.
+    const results: StudyExport[] = [];
+    let done = 0;
+    await forEachConcurrently([...selection.included.entries()], EXPORT_PARALLELISM, async ([i, study]) => {
+      results[i] = await exportOnce(study, dirs, writer, keys, dataset.filters.modalities, training);
+      recordAccess({ study: { id: study.studyId }, by: { kind: 'dataset_export', datasetVersionId: versionId }, how: 'export' });
+      done += 1;
+      await report(0.02 + (0.6 * done) / selection.included.length, `De-identified ${done} of ${selection.included.length} studies`);
+    });
     const exported: { study: IncludedStudy; result: Extract<StudyExport, { ok: true }> }[] = [];
     const dropped: { studyId: string; reason: string }[] = [];
     for (const [i, study] of selection.included.entries()) {
-      const result = await exportOnce(study, dirs, writer, keys, dataset.filters.modalities, training);
-      recordAccess({ study: { id: study.studyId }, by: { kind: 'dataset_export', datasetVersionId: versionId }, how: 'export' });
+      const result = results[i]!;
       if (result.ok) exported.push({ study, result });
       else dropped.push({ studyId: study.studyId, reason: result.reason });
-      await report(0.02 + (0.6 * (i + 1)) / selection.included.length, `De-identified ${i + 1} of ${selection.included.length} studies`);
     }
     if (!exported.length) throw new AppError('BAD_REQUEST', 'No study can be published: every eligible study may show burned-in text.');
 
