@@ -30,7 +30,7 @@ export async function setSeriesChoice({
   if (!inProject) throw new AppError('NOT_FOUND', 'The study is not in this project.');
   const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId }, select: { id: true, modality: true } });
   if (!series) throw new AppError('NOT_FOUND', 'The study has no such series.');
-  if (toLabel && !holdsImages(series.modality)) throw new AppError('BAD_REQUEST', `A ${series.modality} series holds no images to label.`);
+  if (toLabel && !holdsImages(series.modality)) throw new AppError('BAD_REQUEST', `The ${series.modality} series holds no images to label.`);
   const key = { projectId_seriesId: { projectId, seriesId: series.id } };
   if (toLabel === null) await db.projectSeriesChoice.deleteMany({ where: { projectId, seriesId: series.id } });
   else await db.projectSeriesChoice.upsert({ where: key, create: { projectId, studyId, seriesId: series.id, toLabel, chosenById: user.id }, update: { toLabel, chosenById: user.id, chosenAt: new Date() } });

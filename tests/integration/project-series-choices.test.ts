@@ -99,7 +99,7 @@ describe('series chosen by hand', () => {
     const otherStudy = await put(projectId, uids.lung, { toLabel: true }, engineer.session, 'no-such-study');
     expect(otherStudy).toMatchObject({ status: 404, json: { message: 'The study is not in this project.' } });
     const report = await put(projectId, uids.report, { toLabel: true });
-    expect(report).toMatchObject({ status: 400, json: { message: 'A SR series holds no images to label.' } });
+    expect(report).toMatchObject({ status: 400, json: { message: 'The SR series holds no images to label.' } });
     expect((await put(projectId, uids.lung, { toLabel: 'yes' })).status).toBe(400);
     expect((await put(projectId, uids.lung, { toLabel: false, why: 'blurred' })).status).toBe(400);
     const raw = await callRoute(seriesRoute, 'PUT', '/x', { session: engineer.session, params: { projectId, studyId, seriesInstanceUid: uids.lung }, rawBody: '{"toLabel":', headers: { 'content-type': 'application/json' } });

@@ -103,7 +103,8 @@ export default async function ProjectStudyPage({ params }: { params: Promise<{ p
           <Card>
             <h2 className="mb-1 text-base font-semibold">Series</h2>
             <p className="mb-2 text-sm text-slate-500">
-              The project labels the series its rule matches; {access.canManage && !access.archived ? 'add or leave out one series of this study here.' : 'managers can add or leave out one series of a study.'}
+              The project labels the series its rule matches;{' '}
+              {!access.canManage ? 'its managers can add or leave out one series of a study.' : access.archived ? 'restore the project to add or leave out a series.' : 'add or leave out one series of this study here.'}
             </p>
             <StudySeriesList projectId={projectId} studyId={studyId} studyInstanceUid={study.studyInstanceUid} series={view.series} thumbnails={hasRole(user, ...(DICOMWEB_READ.roles ?? []))} action={access.canManage && !access.archived ? setSeriesChoiceAction : null} />
           </Card>
