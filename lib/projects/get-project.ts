@@ -6,7 +6,9 @@ import { patientIdOf } from '@/lib/dicom/patient-key.client';
 import { requireProjectAccess, type ProjectAccess } from './project-access';
 import type { ProjectRole } from './schemas';
 import { parseStoredSchema } from './schema-version';
-import { storedSeriesRule, type SeriesRule } from './series-rule.client';
+import { holdsImages } from '@/lib/dicom/holds-images.client';
+import { selectsSeries, storedSeriesRule, type SeriesRule } from './series-rule.client';
+import { findSeriesSelection } from './series-selection';
 
 export type ProjectStudyRow = {
   studyId: string;
@@ -14,6 +16,9 @@ export type ProjectStudyRow = {
   description: string;
   modalities: string[];
   seriesCount: number;
+  /** How many of its image series the project labels (its series rule, and choices by hand): 0 says the study needs a look. */
+  seriesToLabel: number;
+  imageSeriesCount: number;
   instanceCount: number;
   /** Shown to the project's readers and reviewers (who read the images anyway), never to managers alone. */
   patientName: string | null;
@@ -50,7 +55,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
   const access = await requireProjectAccess(user, projectId);
   const showPatients = access.roles.length > 0;
   const db = getDb();
-  const [project, schema, schemaVersions, annotations] = await Promise.all([
+  const [project, schema, schemaVersions, annotations, series, selection] = await Promise.all([
     db.project.findUniqueOrThrow({
       where: { id: projectId },
       include: {
@@ -64,7 +69,16 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     db.labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } }),
     db.labelSchemaVersion.count({ where: { projectId } }),
     db.annotation.findMany({ where: { projectId }, select: { id: true, studyId: true, readerId: true, status: true, version: true } }),
+    db.series.findMany({ where: { study: { projects: { some: { projectId } } } }, select: { studyId: true, seriesInstanceUid: true, modality: true, description: true } }),
+    findSeriesSelection(projectId),
   ]);
+  const seriesCounts = new Map<string, { images: number; toLabel: number }>();
+  for (const s of series.filter((x) => holdsImages(x.modality))) {
+    const counts = seriesCounts.get(s.studyId) ?? { images: 0, toLabel: 0 };
+    counts.images += 1;
+    if (selectsSeries(selection, s)) counts.toLabel += 1;
+    seriesCounts.set(s.studyId, counts);
+  }
   const names = new Map(project.members.map((m) => [m.userId, m.user.name]));
   return {
     id: project.id,
@@ -86,6 +100,8 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
       description: study.description,
       modalities: study.modalities ? study.modalities.split('\\') : [],
       seriesCount: study.seriesCount,
+      seriesToLabel: seriesCounts.get(study.id)?.toLabel ?? 0,
+      imageSeriesCount: seriesCounts.get(study.id)?.images ?? 0,
       instanceCount: study.instanceCount,
       patientName: showPatients ? study.patient.name : null,
       patientId: showPatients ? patientIdOf(study.patient.patientKey) : null,

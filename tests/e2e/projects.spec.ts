@@ -113,6 +113,8 @@ test('an ML engineer sets a project up from the UI, with a coded schema and stud
 });
 
 test("a project labels the series its rule names: studies join by their series, and the reader's viewer opens on that series", async ({ browser }, testInfo) => {
+  // Two users, a rule changed three times and two series chosen by hand, each checked in the viewer.
+  test.setTimeout(150_000);
   const tag = Date.now();
   const name = `Lung reconstructions (e2e ${tag})`;
   // A CT study with two reconstructions: soft tissue (Se 2, first in the study) and lung (Se 3).
@@ -153,6 +155,7 @@ test("a project labels the series its rule names: studies join by their series, 
   await add.getByLabel('Series description').fill(`lung ${tag}`);
   await add.getByRole('button', { name: 'Add matching studies' }).click();
   await expect(add.getByRole('status')).toContainText('Added 1 study.');
+  await expect(sam.getByTestId('study-series-to-label')).toHaveText('1 of 2');
 
   // Dana starts labeling: the viewer opens on the lung series, marked as the one to label.
   const dana = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
@@ -183,6 +186,7 @@ test("a project labels the series its rule names: studies join by their series, 
   await rule.getByLabel('Series description contains').fill('bone');
   await rule.getByRole('button', { name: 'Save' }).click();
   await expect(rule.getByRole('status')).toHaveText('Saved: CT series described “bone”.');
+  await expect(sam.getByTestId('study-series-to-label')).toHaveText('none of 2');
   await dana.reload();
   await expect(dana.getByTestId('study-viewer')).toHaveAttribute('data-ready', 'true');
   await expect(dana.getByTestId('viewport').first()).toHaveAttribute('data-series', softTissue);

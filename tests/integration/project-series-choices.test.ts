@@ -84,6 +84,11 @@ describe('series chosen by hand', () => {
     expect(toLabel((await put(projectId, uids.lung, { toLabel: true })).json)).toEqual([uids.soft, uids.lung]);
     expect(toLabel((await put(projectId, uids.soft, { toLabel: null })).json)).toEqual([uids.lung]);
     expect(await getDb().projectSeriesChoice.count({ where: { projectId } })).toBe(1);
+    // The project page counts the image series to label per study; none left says the study needs a look.
+    const studyRow = async () => ((await callRoute(projectRoute, 'GET', `/api/projects/${projectId}`, { session: engineer.session, params: { projectId } })).json.studies as Record<string, unknown>[])[0];
+    expect(await studyRow()).toMatchObject({ seriesToLabel: 1, imageSeriesCount: 2 });
+    await put(projectId, uids.lung, { toLabel: false });
+    expect(await studyRow()).toMatchObject({ seriesToLabel: 0, imageSeriesCount: 2 });
     // Another project's choices are its own.
     expect((await labelingSelection(await lungProject('Untouched series')))?.choices).toEqual({});
   });

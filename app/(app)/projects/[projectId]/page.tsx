@@ -142,6 +142,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                   <th className="py-2 pr-3">Description</th>
                   <th className="py-2 pr-3">Modalities</th>
                   <th className="py-2 pr-3">Images</th>
+                  <th className="py-2 pr-3">Series to label</th>
                   <th className="py-2 pr-3">Status</th>
                   <th className="py-2 pr-3">Readers</th>
                   {usable && <th className="py-2 pr-3">Consent allows</th>}
@@ -160,6 +161,9 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
                     </td>
                     <td className="py-2 pr-3">{s.modalities.join(', ')}</td>
                     <td className="py-2 pr-3">{s.instanceCount}</td>
+                    <td className="py-2 pr-3 whitespace-nowrap" data-testid="study-series-to-label">
+                      {s.seriesToLabel ? `${s.seriesToLabel} of ${s.imageSeriesCount}` : <span className="text-amber-700 dark:text-amber-400">none of {s.imageSeriesCount}</span>}
+                    </td>
                     <td className="py-2 pr-3">
                       <Badge tone={STATUS_TONES[statuses[i]!]}>{STUDY_STATUS_LABELS[statuses[i]!]}</Badge>
                     </td>
