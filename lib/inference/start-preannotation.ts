@@ -14,7 +14,7 @@ export const ZStartPreannotationInput = z
   .object({
     /** By default the model attached to the project. */
     modelName: z.string().min(1).max(64).optional(),
-    /** Only these series; by default every series the project labels (its series rule and managers' choices) that the model applies to and has not pre-annotated yet. */
+    /** Only these series; by default every series the project labels (rule and choices by hand) that the model applies to and has not pre-annotated yet. */
     seriesInstanceUids: z.array(z.string().regex(/^[0-9.]{1,64}$/)).min(1).max(10_000).optional(),
     /** Only the series of these studies of the project. */
     studyIds: z.array(z.string().min(1).max(64)).min(1).max(10_000).optional(),
@@ -24,8 +24,9 @@ export type StartPreannotationInput = z.infer<typeof ZStartPreannotationInput>;
 
 /**
  * Queues one pre-annotation job per series: the series asked for, or every series of the project's
- * studies that it labels (its series rule, and series chosen or left out by hand), of a modality the model takes, with no proposal from this
- * model file yet; never a second job for a series while one waits or runs. Managers of the project only.
+ * studies that it labels (its series rule, and series chosen or left out by hand), of a modality the
+ * model takes, with no proposal from this model file yet; never a second job for a series while one
+ * waits or runs. Managers of the project only.
  */
 export async function startPreannotation(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, input: StartPreannotationInput): Promise<{ jobs: JobView[]; skipped: number }> {
   await requireProjectAccess(user, projectId, 'manage');
