@@ -80,6 +80,11 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
     seriesCounts.set(s.studyId, counts);
   }
   const names = new Map(project.members.map((m) => [m.userId, m.user.name]));
+  const copies = new Map<string, typeof annotations>();
+  for (const a of annotations) {
+    if (copies.has(a.studyId)) copies.get(a.studyId)!.push(a);
+    else copies.set(a.studyId, [a]);
+  }
   return {
     id: project.id,
     name: project.name,
@@ -105,9 +110,7 @@ export async function getProject(user: Pick<SessionUser, 'id' | 'roles'>, projec
       instanceCount: study.instanceCount,
       patientName: showPatients ? study.patient.name : null,
       patientId: showPatients ? patientIdOf(study.patient.patientKey) : null,
-      annotations: annotations
-        .filter((a) => a.studyId === study.id)
-        .map((a) => ({ annotationId: a.id, readerId: a.readerId, readerName: names.get(a.readerId) ?? 'Former member', status: a.status, version: a.version })),
+      annotations: (copies.get(study.id) ?? []).map((a) => ({ annotationId: a.id, readerId: a.readerId, readerName: names.get(a.readerId) ?? 'Former member', status: a.status, version: a.version })),
       addedAt,
     })),
     access,
