@@ -3,7 +3,7 @@ import { getDb } from '@/lib/db/client';
 import { holdsImages } from '@/lib/dicom/holds-images.client';
 import { AppError } from '@/lib/errors/app-error';
 import { requireProjectAccess } from './project-access';
-import { findProjectStudySeries, type ProjectSeriesView } from './study-series';
+import { findProjectStudySeries, requireStudyInProject, type ProjectSeriesView } from './study-series';
 
 /**
  * A manager chooses, for one series of a project's study, over the project's series rule: label it
@@ -26,13 +26,11 @@ export async function setSeriesChoice({
 }): Promise<{ series: ProjectSeriesView[] }> {
   await requireProjectAccess(user, projectId, 'manage');
   const db = getDb();
-  const inProject = await db.projectStudy.count({ where: { projectId, studyId } });
-  if (!inProject) throw new AppError('NOT_FOUND', 'The study is not in this project.');
+  await requireStudyInProject(projectId, studyId);
   const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId }, select: { id: true, modality: true } });
   if (!series) throw new AppError('NOT_FOUND', 'The study has no such series.');
   if (toLabel && !holdsImages(series.modality)) throw new AppError('BAD_REQUEST', `The ${series.modality} series holds no images to label.`);
-  const key = { projectId_seriesId: { projectId, seriesId: series.id } };
   if (toLabel === null) await db.projectSeriesChoice.deleteMany({ where: { projectId, seriesId: series.id } });
-  else await db.projectSeriesChoice.upsert({ where: key, create: { projectId, studyId, seriesId: series.id, toLabel, chosenById: user.id }, update: { toLabel, chosenById: user.id, chosenAt: new Date() } });
+  else await db.projectSeriesChoice.upsert({ where: { projectId_seriesId: { projectId, seriesId: series.id } }, create: { projectId, studyId, seriesId: series.id, toLabel, chosenById: user.id }, update: { toLabel, chosenById: user.id, chosenAt: new Date() } });
   return { series: await findProjectStudySeries(projectId, studyId) };
 }

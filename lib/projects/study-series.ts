@@ -52,6 +52,11 @@ export async function findProjectStudySeries(projectId: string, studyId: string)
 /** The same, for a user who may see the project: GET /api/projects/{id}/studies/{studyId}/series. */
 export async function getProjectStudySeries(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string, studyId: string): Promise<{ series: ProjectSeriesView[] }> {
   await requireProjectAccess(user, projectId);
-  if (!(await getDb().projectStudy.count({ where: { projectId, studyId } }))) throw new AppError('NOT_FOUND', 'The study is not in this project.');
+  await requireStudyInProject(projectId, studyId);
   return { series: await findProjectStudySeries(projectId, studyId) };
+}
+
+/** NOT_FOUND unless the study is one of the project's. */
+export async function requireStudyInProject(projectId: string, studyId: string): Promise<void> {
+  if (!(await getDb().projectStudy.count({ where: { projectId, studyId } }))) throw new AppError('NOT_FOUND', 'The study is not in this project.');
 }
