@@ -10,13 +10,15 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "System packages (PostgreSQL, Chromium, Orthanc, ipfs-cid, dcm2niix, nibabel, age, dicom3tools, dcmtk, unzip)"
+step "System packages (PostgreSQL, Chromium, Orthanc, ffmpeg, ipfs-cid, dcm2niix, nibabel, age, dicom3tools, dcmtk, unzip)"
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # A real PACS for the import tests; started by the tests themselves, on loopback only.
 [ -x /usr/sbin/Orthanc ] || missing+=(orthanc)
 [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || missing+=(orthanc-dicomweb)
+# The server decodes video (MPEG-2, H.264, HEVC) with it; the tests also encode their videos with it.
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 # An independent CID implementation the IPFS import tests cross-check against.
 command -v ipfs_cid >/dev/null 2>&1 || missing+=(ipfs-cid)
 # Independent NIfTI readers the export tests compare Cohort's files with.

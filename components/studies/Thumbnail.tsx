@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 /**
  * A series thumbnail from Cohort's DICOMweb (/thumbnail), or, when the server cannot render it
- * (a segmentation, float pixels, video, a corrupt codestream) or the user may not see images
+ * (a segmentation, float pixels, a corrupt codestream) or the user may not see images
  * (`src` null), a tile naming the modality.
  */
 export function Thumbnail({ src, label, size = 64 }: { src: string | null; label: string; size?: number }) {

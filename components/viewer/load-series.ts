@@ -34,8 +34,8 @@ async function fetchSeries(studyUid: string, seriesUid: string): Promise<LoadedS
   if (stack.images.length === 0) throw new Error('This series has no images.');
   const imageIds = stack.images.map((image) => {
     const imageId = frameImageId(studyUid, seriesUid, image.sopInstanceUid, image.frame);
-    wadors.metaDataManager.add(imageId, withoutUnusableWindow(image.instance) as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
-    noteTransferSyntax(imageId, image.instance['00083002']?.Value?.[0] as string | undefined);
+    const metadata = noteTransferSyntax(imageId, withoutUnusableWindow(image.instance));
+    wadors.metaDataManager.add(imageId, metadata as unknown as Parameters<typeof wadors.metaDataManager.add>[1]);
     return imageId;
   });
   return { ...stack, imageIds };

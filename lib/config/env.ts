@@ -71,6 +71,10 @@ const ZEnv = z.object({
   COHORT_INFERENCE_CUDA: booleanFromString.default(false),
   /** Largest volume a job will run on, in voxels: a bigger one is refused before it could exhaust memory. */
   COHORT_INFERENCE_MAX_VOXELS: z.coerce.number().int().min(1).default(1024 * 1024 * 1024),
+  /** The ffmpeg the server decodes video (MPEG-2, H.264, HEVC transfer syntaxes) with: a path, or a name on PATH. */
+  COHORT_FFMPEG: z.string().min(1).default('ffmpeg'),
+  /** Most disk the decoded frames of videos may take under the data directory (MiB); the least recently viewed go first. */
+  COHORT_VIDEO_CACHE_MB: z.coerce.number().int().min(1).default(4096),
   /** Which IPFS node publishes and serves datasets: the embedded Helia node, or Kubo / IPFS Cluster over RPC. */
   COHORT_IPFS: z.enum(['helia', 'kubo']).default('helia'),
   /**
@@ -115,6 +119,8 @@ export function parseEnv(source: Record<string, string | undefined>) {
     uploadedModelsDir: path.join(dataDir, 'models'),
     /** The embedded IPFS node's repository (blocks, pins, its key). */
     ipfsDir: path.join(dataDir, 'ipfs'),
+    /** Decoded video frames, kept so a frame is not decoded again with every frame before it. */
+    videoCacheDir: path.join(dataDir, 'cache', 'video'),
     ipfsListen: splitList(raw.COHORT_IPFS_LISTEN),
     isProduction: raw.NODE_ENV === 'production',
   };

@@ -86,3 +86,18 @@ async function groupByCodestreamStart<F extends { offset: number; length: number
   }
   return groups;
 }
+
+/**
+ * Every fragment of an encapsulated Pixel Data element, concatenated: the whole bit stream of a video
+ * (PS3.5 §8.2.5–8.2.8), which is one stream for all its frames, split into fragments at any byte.
+ */
+export async function encapsulatedStream(file: PositionalReader, row: { pixelDataOffset: number | null }): Promise<Buffer> {
+  const { fragments } = await fragmentTable(file, row.pixelDataOffset!);
+  const out = Buffer.alloc(fragments.reduce((s, f) => s + f.length, 0));
+  let at = 0;
+  for (const f of fragments) {
+    await file.read(out, at, f.length, f.offset);
+    at += f.length;
+  }
+  return out;
+}

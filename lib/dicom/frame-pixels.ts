@@ -3,13 +3,15 @@ import dicomParser from 'dicom-parser';
 import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { decodedPhotometric, decodeFrame, hasDecoder } from './codecs/decode-frame';
+import { isVideo } from './video-syntaxes.client';
 import { encapsulatedFrames } from './encapsulated-frames';
 import { bufferReader, readNativeFrame, type NativePixels, type PositionalReader } from './read-native-frame';
 import { PIXEL_DATA } from './read-header';
 import { EXPLICIT_VR_BIG_ENDIAN, isNativeOnDisk, transferSyntaxOf } from './transfer-syntaxes';
+import { storedVideoFrames, videoFramesOf } from './video-frames';
 
 /** What reading an instance's frames needs from its header. */
-export type FrameSource = NativePixels & { transferSyntaxUid: string };
+export type FrameSource = NativePixels & { transferSyntaxUid: string; bitsStored?: number | null };
 export type StoredPixels = FrameSource & { sha256: string; size: number };
 
 /** A frame's native little-endian samples, the colour space they are in, and their layout. */
@@ -21,18 +23,20 @@ export type FrameSamples = {
   planarConfiguration: number;
 };
 
-/** Whether frameSamples can read this instance's frames: native, deflated, or a syntax with a decoder here. */
+/** Whether frameSamples can read this instance's frames: native, deflated, video, or a syntax with a decoder here. */
 export function canReadFrames(row: Pick<FrameSource, 'transferSyntaxUid'>): boolean {
-  return isNativeOnDisk(row.transferSyntaxUid) || !!transferSyntaxOf(row.transferSyntaxUid)?.deflated || hasDecoder(row.transferSyntaxUid);
+  return isNativeOnDisk(row.transferSyntaxUid) || !!transferSyntaxOf(row.transferSyntaxUid)?.deflated || hasDecoder(row.transferSyntaxUid) || isVideo(row.transferSyntaxUid);
 }
 
 /**
  * Whether framePixels can give this instance's frames as the native form of its own header: as
  * canReadFrames, except compressed colour the codec converts (a JPEG labelled YBR_FULL_422 decodes
- * to RGB, which is not what the header says of the samples).
+ * to RGB, which is not what the header says of the samples). Video is the exception: its
+ * YBR_PARTIAL_420 has no native form, so RGB is the only one its frames can be given in, and the
+ * browser has no decoder for it.
  */
 export function canDecodeFrames(row: Pick<FrameSource, 'transferSyntaxUid' | 'photometricInterpretation'>): boolean {
-  return canReadFrames(row) && decodedPhotometric(row.transferSyntaxUid, row.photometricInterpretation) === row.photometricInterpretation;
+  return canReadFrames(row) && (isVideo(row.transferSyntaxUid) || decodedPhotometric(row.transferSyntaxUid, row.photometricInterpretation) === row.photometricInterpretation);
 }
 
 /**
@@ -43,6 +47,7 @@ export function canDecodeFrames(row: Pick<FrameSource, 'transferSyntaxUid' | 'ph
  */
 export async function frameSamples(row: StoredPixels, frames: readonly number[]): Promise<FrameSamples[]> {
   if (!canReadFrames(row)) throw new AppError('NOT_ACCEPTABLE', `${transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid} frames are not decoded on the server; the viewer decodes them.`);
+  if (isVideo(row.transferSyntaxUid)) return asVideoSamples(row, frames, () => storedVideoFrames(row, frames));
   const path = getBlobStore().pathOf(row.sha256);
   if (transferSyntaxOf(row.transferSyntaxUid)?.deflated) {
     // The pixel data offsets of a deflated file are in its inflated data set (as read at ingest).
@@ -77,6 +82,7 @@ export async function readFrames(reader: PositionalReader, source: FrameSource, 
     const swap = transferSyntaxUid === EXPLICIT_VR_BIG_ENDIAN;
     return Promise.all(frames.map(async (n) => ({ samples: await readNativeFrame(reader, source, n, swap), photometricInterpretation, planarConfiguration: planar })));
   }
+  if (isVideo(transferSyntaxUid)) return asVideoSamples(source, frames, () => videoFramesOf(reader, source, frames));
   const header = { transferSyntaxUid, photometricInterpretation, rows: source.rows ?? 0, columns: source.columns ?? 0, samplesPerPixel: source.samplesPerPixel ?? 1, bitsAllocated: source.bitsAllocated ?? 0, planarConfiguration: planar };
   const encoded = await encapsulatedFrames(reader, source, [...frames]);
   const decoded: FrameSamples[] = [];
@@ -88,6 +94,15 @@ export async function readFrames(reader: PositionalReader, source: FrameSource, 
     }
   }
   return decoded;
+}
+
+/** Decoded video frames (RGB, interleaved), or NOT_ACCEPTABLE with ffmpeg's reason. */
+async function asVideoSamples(source: FrameSource, frames: readonly number[], decode: () => Promise<Buffer[]>): Promise<FrameSamples[]> {
+  try {
+    return (await decode()).map((samples) => ({ samples, photometricInterpretation: 'RGB', planarConfiguration: 0 }));
+  } catch (err) {
+    throw new AppError('NOT_ACCEPTABLE', `The video could not be decoded (${transferSyntaxOf(source.transferSyntaxUid)?.name}): ${(err as Error).message}`);
+  }
 }
 
 function notNative(row: Pick<FrameSource, 'transferSyntaxUid' | 'photometricInterpretation'>): AppError {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { getDb } from '@/lib/db/client';
+import { isVideo } from '@/lib/dicom/video-syntaxes.client';
 import { framePixels } from '@/lib/dicom/frame-pixels';
 import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
 import { readNativeFrame } from '@/lib/dicom/read-native-frame';
@@ -16,8 +17,8 @@ export type FramesRequest = { study: string; series: string; instance: string; f
  * as stored (compressed ones as their fragments) or, when the client asks for explicit VR little
  * endian, converted to it: big endian byte-swapped, compressed frames decoded (lib/dicom/codecs),
  * except colour a codec turns into RGB where the header says YBR. Frames of a deflated file are
- * inflated: explicit VR little endian is the only form they have. Any other transfer syntax is 406:
- * Cohort never encodes.
+ * inflated: explicit VR little endian is the only form they have. So are a video's frames decoded
+ * (to RGB): its stream is not cut into frames. Any other transfer syntax is 406: Cohort never encodes.
  */
 export async function retrieveFrames({ study, series, instance, frames, accept }: FramesRequest): Promise<Response> {
   const row = await getDb().instance.findFirst({
@@ -29,9 +30,13 @@ export async function retrieveFrames({ study, series, instance, frames, accept }
   if (bad !== undefined || frames.length === 0) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
 
   const deflated = transferSyntaxOf(row.transferSyntaxUid)?.deflated === true;
+  const video = isVideo(row.transferSyntaxUid);
   const stored = deflated ? EXPLICIT_VR_LITTLE_ENDIAN : row.transferSyntaxUid;
-  const wanted = requestedTransferSyntax(accept) ?? stored;
+  const wanted = requestedTransferSyntax(accept) ?? (video ? EXPLICIT_VR_LITTLE_ENDIAN : stored);
   const convert = wanted !== stored;
+  if (video && !convert) {
+    throw new AppError('NOT_ACCEPTABLE', `This video (${transferSyntaxOf(stored)?.name}) is one stream, not frames one by one: its frames come decoded, as explicit VR little endian, or the whole stream with the instance.`);
+  }
   if (convert && wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
     throw new AppError('NOT_ACCEPTABLE', `The frames are stored as ${transferSyntaxOf(stored)?.name ?? stored}; Cohort sends them as stored, or as explicit VR little endian.`);
   }

@@ -5,6 +5,7 @@ import { listModels } from '@/lib/inference/registry';
 import { isDatabaseUnavailable } from '@/lib/db/errors';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { checkVideoDecoder, VIDEO_DECODER_MISSING } from '@/lib/dicom/codecs/decode-video';
 import { isAppError } from '@/lib/errors/app-error';
 import { getIpfs, getIpfsState } from '@/lib/ipfs/get-ipfs';
 import { APP_VERSION } from '@/lib/version';
@@ -18,21 +19,23 @@ export type Health = {
   storage: ComponentHealth;
   models: ComponentHealth;
   ipfs: ComponentHealth;
+  video: ComponentHealth;
 };
 
 const CHECK_TIMEOUT_MS = 3_000;
 
 /** What a load balancer or an admin needs to know: is each dependency answering, and how fast. */
 export async function checkHealth(): Promise<Health> {
-  const [db, storage, models, ipfs] = await Promise.all([
+  const [db, storage, models, ipfs, video] = await Promise.all([
     timed('db', checkDb),
     timed('storage', checkStorage),
     timed('models', checkModels),
     timed('ipfs', checkIpfs),
+    timed('video', async () => (await checkVideoDecoder(), { decoder: 'ffmpeg' })),
   ]);
-  // A model that cannot run, or an IPFS node that is down, is reported but does not take the server out of
-  // a load balancer's rotation: studies, labels and consent work without them.
-  return { status: db.ok && storage.ok ? 'ok' : 'degraded', version: APP_VERSION, db, storage, models, ipfs };
+  // A model that cannot run, an IPFS node that is down or no video decoder is reported but does not take the
+  // server out of a load balancer's rotation: studies, labels and consent work without them.
+  return { status: db.ok && storage.ok ? 'ok' : 'degraded', version: APP_VERSION, db, storage, models, ipfs, video };
 }
 
 async function checkDb(): Promise<Record<string, unknown>> {
@@ -103,7 +106,7 @@ function describe(err: unknown): string {
   if (isDatabaseUnavailable(err)) return 'unreachable';
   if (err instanceof Error && err.message.startsWith('no answer within')) return err.message;
   if (err instanceof Error && err.name === 'MigrationError') return 'migration failed (see server log)';
-  if (err instanceof Error && err.message.startsWith('models that cannot run')) return err.message;
+  if (err instanceof Error && (err.message.startsWith('models that cannot run') || err.message === VIDEO_DECODER_MISSING)) return err.message;
   // lib/ipfs words these for clients: they say what is wrong (unreachable, timed out, in use), not where.
   if (isAppError(err, 'SERVICE_UNAVAILABLE') || isAppError(err, 'BAD_GATEWAY')) return err.message;
   return 'failing (see server log)';

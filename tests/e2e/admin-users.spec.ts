@@ -83,4 +83,5 @@ test('the admin overview warns while demo accounts with public passwords are act
   await page.goto('/admin');
   await expect(page.getByTestId('demo-warning')).toContainText(/demo accounts? (is|are) active/);
   await expect(page.getByTestId('system-health')).toContainText('Database (sqlite)');
+  await expect(page.getByTestId('system-health')).toContainText('Video decodingffmpeg');
 });

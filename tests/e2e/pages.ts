@@ -131,6 +131,19 @@ export class ViewerPage {
       });
   }
 
+  /** Mean RGB of a 9×9 patch at the canvas's centre. */
+  async centreColour(i: number): Promise<number[]> {
+    return this.viewport(i)
+      .locator('canvas')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(Math.round(canvas.width / 2) - 4, Math.round(canvas.height / 2) - 4, 9, 9);
+        const sum = [0, 0, 0];
+        for (let p = 0; p < data.length; p += 4) for (let c = 0; c < 3; c++) sum[c]! += data[p + c]!;
+        return sum.map((v) => Math.round(v / (data.length / 4)));
+      });
+  }
+
   /** Fraction of the canvas in colour (labels): the images themselves are greyscale. */
   async colouredFraction(target: Locator): Promise<number> {
     return target

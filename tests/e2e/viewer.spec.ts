@@ -4,6 +4,7 @@ import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codest
 import { sample } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
 import { oneImageInEveryLosslessSyntax } from '../helpers/reencoded-files';
+import { FRAME_COLOURS, videoFile } from '../helpers/video-files';
 import { SignInPage, ViewerPage } from './pages';
 
 const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
@@ -264,6 +265,27 @@ test('one image in fourteen lossless transfer syntaxes draws the same picture fr
   // An MR slice, not a flat colour; and the same one from every syntax.
   expect(drawn[0]!.std).toBeGreaterThan(10);
   expect(drawn.filter((d) => d.hash !== drawn[0]!.hash)).toEqual([]);
+});
+
+test('a video (H.264) plays in the viewer: its frames decoded on the server, each in the colour it was encoded with', async ({ page, browser }, testInfo) => {
+  const description = `Endoscopy video ${Date.now()}`;
+  const file = videoFile({ codec: 'h264', studyDescription: description, patient: { name: 'Video^Demo', id: `VIDEO-${Date.now()}` } });
+  const decoded = page.waitForRequest((req) => req.url().includes('/frames/') && /transfer-syntax=1\.2\.840\.10008\.1\.2\.1(;|$)/.test(req.headers().accept ?? ''));
+  await storeForDemoProject(browser, [file], description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await viewer.waitForRendered(0);
+  await decoded;
+  const overlay = viewer.viewport(0).getByTestId('overlay-image');
+  // One instance of eight frames: the overlay counts frames.
+  if (!(await overlay.textContent())!.startsWith('Im 1 / 8')) await viewer.afterRender(0, () => page.keyboard.press('Home'));
+  for (const [i, colour] of FRAME_COLOURS.entries()) {
+    if (i > 0) await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
+    await expect(overlay).toHaveText(i === 0 ? 'Im 1 / 8' : `Im ${i + 1} / 8 (frame ${i + 1})`);
+    const drawn = await viewer.centreColour(0);
+    expect(drawn.every((v, c) => Math.abs(v - colour[c]!) <= 12), `frame ${i + 1}: ${drawn} vs ${colour}`).toBe(true);
+    if (i === 2) await testInfo.attach('video-frame-3.png', { body: await page.screenshot(), contentType: 'image/png' });
+  }
 });
 
 test('a series no decoder can read says so in its viewport instead of a blank canvas', async ({ page, browser }) => {

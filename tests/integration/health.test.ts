@@ -28,6 +28,7 @@ describe('GET /api/health', () => {
       models: { ok: true, ready: 2 },
       // The first check starts the embedded node; a cold start may outlast it.
       ipfs: { ok: true, backend: 'helia', state: expect.stringMatching(/^(starting|ready)$/) },
+      video: { ok: true, decoder: 'ffmpeg' },
     });
     await getIpfs();
     const again = await callRoute(healthRoute, 'GET', '/api/health');
@@ -51,6 +52,17 @@ describe('GET /api/health', () => {
     } finally {
       globals.__cohortIpfs = previous.ipfs;
       globals.__cohortIpfsReady = previous.ready;
+    }
+  });
+
+  it('reports a missing video decoder without taking the server out of rotation', async () => {
+    const installed = env.COHORT_FFMPEG;
+    (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = '/nonexistent/ffmpeg';
+    try {
+      const res = await callRoute(healthRoute, 'GET', '/api/health');
+      expect(res.json).toMatchObject({ status: 'ok', video: { ok: false, error: 'ffmpeg is not installed: video series cannot be viewed' } });
+    } finally {
+      (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = installed;
     }
   });
 

@@ -77,6 +77,10 @@ export default async function AdminPage() {
               )}
             </li>
             <li className="flex items-center justify-between">
+              <span>Video decoding</span>
+              {health.video.ok ? <Badge tone="success">ffmpeg</Badge> : <Badge tone="warning">{health.video.error}</Badge>}
+            </li>
+            <li className="flex items-center justify-between">
               <span>Version</span>
               <span className="font-mono">{health.version}</span>
             </li>

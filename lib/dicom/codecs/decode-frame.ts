@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { decodeRle } from './decode-rle';
+import { isVideo } from '../video-syntaxes.client';
 import { markUntransformedRgb } from './jpeg-colour-marker';
 import { decodeJpeg12Bit, decodeJpegLossless } from './js-jpeg-decoders';
 import { decodeWithWasm, type WasmCodec } from './wasm-decoder';
@@ -105,9 +106,12 @@ export function hasDecoder(transferSyntaxUid: string): boolean {
   return DECODERS.has(transferSyntaxUid);
 }
 
-/** The colour space decodeFrame gives for a header's: different only where the codec converts colour. */
+/**
+ * The colour space a frame decodes to, for a header's: different only where the codec converts
+ * colour, and for video, whose YBR_PARTIAL_420 exists only compressed (decode-video.ts).
+ */
 export function decodedPhotometric(transferSyntaxUid: string, photometric: string): string {
-  return DECODERS.get(transferSyntaxUid)?.convertsColour?.(photometric) ? 'RGB' : photometric;
+  return isVideo(transferSyntaxUid) || DECODERS.get(transferSyntaxUid)?.convertsColour?.(photometric) ? 'RGB' : photometric;
 }
 
 /**

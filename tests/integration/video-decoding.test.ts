@@ -1,0 +1,137 @@
+/**
+ * Video (MPEG-2, H.264, HEVC transfer syntaxes) is decoded on the server with ffmpeg: frames of known
+ * colours, encoded by independent encoders, come back as those colours through WADO-RS frames (as
+ * explicit VR little endian RGB), rendered frames and thumbnails; the stream is decoded once into the
+ * video cache; a corrupt stream, a header claiming more frames than the stream holds and a missing
+ * ffmpeg are clear 406s that leave nothing half-written in the cache.
+ */
+import fs from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/route';
+import * as frameRenderedRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/rendered/route';
+import * as seriesThumbnailRoute from '@/app/dicomweb/studies/[study]/series/[series]/thumbnail/route';
+import { env } from '@/lib/config/env';
+import { bufferSource } from '@/lib/dicom/byte-source';
+import { getDb } from '@/lib/db/client';
+import { ingestFiles } from '@/lib/dicom/ingest-files';
+import { readDicomHeader } from '@/lib/dicom/read-header';
+import { bufferReader } from '@/lib/dicom/read-native-frame';
+import { videoFramesOf } from '@/lib/dicom/video-frames';
+import { ORIGIN, signInOrThrow, type Session } from '../helpers/api';
+import { decodePng } from '../helpers/decode-png';
+import { responseParts } from '../helpers/multipart';
+import { makeReaderOfAllStudies } from '../helpers/projects';
+import { makeUser } from '../helpers/users';
+import { FRAME_COLOURS, videoFile, VIDEO_CODECS, type Rgb, type VideoCodec } from '../helpers/video-files';
+
+const LITTLE_ENDIAN = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' };
+const CODECS = Object.keys(VIDEO_CODECS) as VideoCodec[];
+const VIDEOS = Object.fromEntries(CODECS.map((codec) => [codec, videoFile({ codec, studyDescription: `Video ${codec}` })])) as Record<VideoCodec, Uint8Array>;
+const CORRUPT = videoFile({ codec: 'h264', studyDescription: 'Corrupt video', stream: Buffer.alloc(4000, 0x5a) });
+/** Eight frames encoded, twelve claimed. */
+const SHORT = videoFile({ codec: 'h264', studyDescription: 'Short video', frames: 12 });
+const UNCACHED = videoFile({ codec: 'mpeg2', studyDescription: 'Video decoded without ffmpeg' });
+
+let reader: Session;
+beforeAll(async () => {
+  const admin = await makeUser(['admin']);
+  const outcomes = await ingestFiles(
+    (async function* () {
+      for (const body of [...Object.values(VIDEOS), CORRUPT, SHORT, UNCACHED]) yield { body };
+    })(),
+    { actorUserId: admin.id },
+  );
+  expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 'stored'));
+  const radiologist = await makeReaderOfAllStudies(admin.id);
+  reader = await signInOrThrow(radiologist.email, radiologist.password);
+});
+
+async function ids(file: Uint8Array) {
+  const h = await readDicomHeader(bufferSource(file));
+  return { study: h.studyInstanceUid, series: h.seriesInstanceUid, instance: h.sopInstanceUid };
+}
+function get(route: Record<string, unknown>, params: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return (route.GET as (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>)(new Request(`${ORIGIN}/dicomweb/x`, { headers: { cookie: reader.cookie, ...headers } }), {
+    params: Promise.resolve(params),
+  });
+}
+/** The mean colour of an interleaved RGB frame. */
+function meanColour(rgb: Uint8Array): number[] {
+  const sum = [0, 0, 0];
+  for (let i = 0; i < rgb.length; i++) sum[i % 3]! += rgb[i]!;
+  return sum.map((s) => s / (rgb.length / 3));
+}
+const near = (actual: number[], expected: Rgb, tolerance = 8) => actual.every((v, i) => Math.abs(v - expected[i]!) <= tolerance);
+async function cached(file: Uint8Array): Promise<string[]> {
+  const { sha256 } = await getDb().instance.findUniqueOrThrow({ where: { sopInstanceUid: (await ids(file)).instance } });
+  return fs.existsSync(env.videoCacheDir) ? fs.readdirSync(env.videoCacheDir).filter((n) => n.startsWith(sha256)) : [];
+}
+
+describe('video decoded on the server', () => {
+  it.each(CODECS)('%s: every frame comes as explicit little endian RGB, in the colour it was encoded with', async (codec) => {
+    const res = await get(framesRoute, { ...(await ids(VIDEOS[codec])), frames: '1,2,3,4,5,6,7,8' }, LITTLE_ENDIAN);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const frames = await responseParts(res);
+    expect(frames.map((f) => [f.type, f.bytes.length])).toEqual(FRAME_COLOURS.map(() => ['application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1', 64 * 48 * 3]));
+    for (const [i, frame] of frames.entries()) expect(near(meanColour(frame.bytes), FRAME_COLOURS[i]!), `frame ${i + 1}: ${meanColour(frame.bytes)} vs ${FRAME_COLOURS[i]}`).toBe(true);
+    // Decoded once, into the cache, whole: the file holds every frame.
+    const [file] = await cached(VIDEOS[codec]);
+    expect(fs.statSync(`${env.videoCacheDir}/${file}`).size).toBe(8 * 64 * 48 * 3);
+  });
+
+  it('asked with any transfer syntax (as Cornerstone asks), frames come decoded; asked as the stored stream, 406 with the reason', async () => {
+    const params = { ...(await ids(VIDEOS.h264)), frames: '4' };
+    const [frame] = await responseParts(await get(framesRoute, params, { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=*' }));
+    expect(frame!.type).toBe('application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1');
+    expect(near(meanColour(frame!.bytes), FRAME_COLOURS[3]!)).toBe(true);
+    const stored = await get(framesRoute, params, { accept: `multipart/related; type="application/octet-stream"; transfer-syntax=${VIDEO_CODECS.h264.transferSyntaxUid}` });
+    expect(stored.status).toBe(406);
+    expect((await stored.json()).message).toMatch(/is one stream, not frames one by one/);
+  });
+
+  it('renders a frame and the series thumbnail in their colours', async () => {
+    const params = await ids(VIDEOS.hevc);
+    const res = await get(frameRenderedRoute, { ...params, frames: '3' });
+    expect(res.status).toBe(200);
+    const png = decodePng(Buffer.from(await res.arrayBuffer()));
+    expect([png.width, png.height, png.channels]).toEqual([64, 48, 3]);
+    expect(near(meanColour(png.pixels), FRAME_COLOURS[2]!)).toBe(true);
+    const thumb = await get(seriesThumbnailRoute, { study: params.study, series: params.series });
+    expect(thumb.status).toBe(200);
+    expect(decodePng(Buffer.from(await thumb.arrayBuffer())).channels).toBe(3);
+  });
+
+  it('decodes frames of a file in memory without the cache (exports)', async () => {
+    const file = VIDEOS.mpeg2;
+    const h = await readDicomHeader(bufferSource(file));
+    const row = { transferSyntaxUid: VIDEO_CODECS.mpeg2.transferSyntaxUid, rows: 48, columns: 64, bitsAllocated: 8, frames: 8, pixelDataOffset: h.pixelData!.offset };
+    const [fifth, second] = await videoFramesOf(bufferReader(file), row, [5, 2]);
+    expect(near(meanColour(fifth!), FRAME_COLOURS[4]!)).toBe(true);
+    expect(near(meanColour(second!), FRAME_COLOURS[1]!)).toBe(true);
+  });
+
+  it('a corrupt stream and a header claiming more frames than the stream holds: 406 with the reason, nothing left in the cache', async () => {
+    const corrupt = await get(framesRoute, { ...(await ids(CORRUPT)), frames: '1' }, LITTLE_ENDIAN);
+    expect(corrupt.status).toBe(406);
+    expect((await corrupt.json()).message).toMatch(/^The video could not be decoded \(MPEG-4 AVC\/H.264 High Profile \/ Level 4.1\): /);
+    const short = await get(framesRoute, { ...(await ids(SHORT)), frames: '1' }, LITTLE_ENDIAN);
+    expect(short.status).toBe(406);
+    expect((await short.json()).message).toMatch(/The video stream holds 8 frames; the header says 12\./);
+    expect([...(await cached(CORRUPT)), ...(await cached(SHORT))]).toEqual([]);
+    expect(fs.readdirSync(env.videoCacheDir).filter((n) => n.endsWith('.part'))).toEqual([]);
+  });
+
+  it('without ffmpeg: a cached video still plays, another says what to install', async () => {
+    const installed = env.COHORT_FFMPEG;
+    (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = '/nonexistent/ffmpeg';
+    try {
+      const [frame] = await responseParts(await get(framesRoute, { ...(await ids(VIDEOS.h264)), frames: '8' }, LITTLE_ENDIAN));
+      expect(near(meanColour(frame!.bytes), FRAME_COLOURS[7]!)).toBe(true);
+      const missing = await get(framesRoute, { ...(await ids(UNCACHED)), frames: '1' }, LITTLE_ENDIAN);
+      expect(missing.status).toBe(406);
+      expect((await missing.json()).message).toMatch(/decoded with ffmpeg, which is not installed on the server \(\/nonexistent\/ffmpeg\)/);
+    } finally {
+      (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = installed;
+    }
+  });
+});
