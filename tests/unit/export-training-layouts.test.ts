@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { cocoAnnotationFiles, cocoStudy, regionGeometry, type CocoRegionInput } from '@/lib/datasets/export/coco-export';
-import { frameKey, windowedGray } from '@/lib/datasets/export/coco-frames';
+import { frameKey, framePng, windowedGray, type CocoFrame } from '@/lib/datasets/export/coco-frames';
 import { monaiDatalist } from '@/lib/datasets/export/monai-datalist';
 import { nnunetCaseId, nnunetCasePaths, nnunetFolder, nnunetLabelValues, nnunetLayout, trainingLabels, type NnunetCase } from '@/lib/datasets/export/nnunet-layout';
 import type { DecodedFrame } from '@/lib/datasets/export/series-volume';
@@ -146,9 +146,10 @@ describe('COCO', () => {
   });
 
   it('builds one PNG per labeled frame and the annotation files with ids, categories and iscrowd 0', () => {
-    const frames = new Map<string, DecodedFrame | string>([
-      [frameKey('1.2.3', 1), frame(8, 4, (i) => i * 10)],
-      [frameKey('1.2.4', 2), 'Instance 1.2.4 is a colour image'],
+    const grey = frame(8, 4, (i) => i * 10);
+    const frames = new Map<string, CocoFrame | string>([
+      [frameKey('1.2.3', 1), { columns: 8, rows: 4, png: () => framePng(grey) }],
+      [frameKey('1.2.4', 2), 'Instance 1.2.4 is not decoded on the server.'],
     ]);
     const regions: CocoRegionInput[] = [
       box('r1', [[1, 1], [3, 2]]),
@@ -161,7 +162,7 @@ describe('COCO', () => {
     expect(pngs.map((p) => p.path)).toEqual(['coco/images/study-a/1.2.3_1.png']);
     expect(part.images).toEqual([{ file_name: 'study-a/1.2.3_1.png', width: 8, height: 4, study: 'study-a', sop_instance_uid: '1.2.3', frame: 1 }]);
     expect(part.skipped.map((s) => [s.regionId, s.reason])).toEqual([
-      ['r3', 'Instance 1.2.4 is a colour image'],
+      ['r3', 'Instance 1.2.4 is not decoded on the server.'],
       ['r4', 'class "unknown" is not a box or polygon class of the schema'],
       ['r5', 'its image is not in the dataset'],
     ]);

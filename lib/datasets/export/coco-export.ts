@@ -1,8 +1,7 @@
 import type { LabelSchema } from '@/lib/annotations/label-schema';
 import type { Split } from '../schemas';
-import { frameKey, framePng } from './coco-frames';
+import { frameKey, type CocoFrame } from './coco-frames';
 import type { ExportFile } from './nnunet-layout';
-import type { DecodedFrame } from './series-volume';
 
 /**
  * COCO object detection / instance segmentation JSON for the 2D regions (boxes and polygons), with
@@ -44,7 +43,7 @@ type RegionClasses = Pick<LabelSchema, 'boxes' | 'polygons'>;
  * decoded (`frames` maps frameKey to the frame or the reason: cocoFrames), or nothing of it lies
  * inside the image. Points outside the image are clamped to its edges.
  */
-export function cocoStudy({ study, split, regions, frames, schema }: { study: string; split: Split; regions: readonly CocoRegionInput[]; frames: ReadonlyMap<string, DecodedFrame | string>; schema: RegionClasses }): { part: CocoStudyPart; pngs: { path: string; content: Buffer }[] } {
+export function cocoStudy({ study, split, regions, frames, schema }: { study: string; split: Split; regions: readonly CocoRegionInput[]; frames: ReadonlyMap<string, CocoFrame | string>; schema: RegionClasses }): { part: CocoStudyPart; pngs: { path: string; content: Buffer }[] } {
   const classes = new Set([...schema.boxes, ...schema.polygons].map((c) => c.id));
   const part: CocoStudyPart = { split, images: [], regions: [], skipped: [] };
   const pngs: { path: string; content: Buffer }[] = [];
@@ -72,7 +71,7 @@ export function cocoStudy({ study, split, regions, frames, schema }: { study: st
       image = { file_name: fileName, width: frame.columns, height: frame.rows, study, sop_instance_uid: region.sopInstanceUid, frame: region.frame };
       imageOf.set(key, image);
       part.images.push(image);
-      pngs.push({ path: `${COCO_ROOT}/images/${fileName}`, content: framePng(frame) });
+      pngs.push({ path: `${COCO_ROOT}/images/${fileName}`, content: frame.png() });
     }
     part.regions.push({ file_name: image.file_name, class_id: region.classId, region_id: region.id, ...geometry });
   }
