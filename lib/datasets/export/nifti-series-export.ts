@@ -88,21 +88,24 @@ function remapLabels(voxels: Uint8Array, values: ReadonlyMap<number, number>): {
   return { voxels: out };
 }
 
-/** The first voxel value the table lacks (−1), or null. Mostly background: read four voxels at a time, a zero word is four 0s. */
+/**
+ * The lowest voxel value the table lacks (−1), or null. Mostly background: read four voxels at a
+ * time, noting the values of the words that are not all 0s, then look the values up once.
+ */
 function firstUnknownValue(voxels: Uint8Array, table: Int16Array): number | null {
-  const lacks = (from: number, to: number): number | null => {
-    for (let i = from; i < to; i++) if (table[voxels[i]!]! < 0) return voxels[i]!;
-    return null;
-  };
+  const seen = new Uint8Array(256);
   const head = Math.min(voxels.length, (4 - (voxels.byteOffset % 4)) % 4);
   const words = new Uint32Array(voxels.buffer, voxels.byteOffset + head, (voxels.length - head) >>> 2);
-  const tail = head + 4 * words.length;
-  const first = lacks(0, head);
-  if (first !== null) return first;
+  for (let i = 0; i < head; i++) seen[voxels[i]!] = 1;
+  for (let i = head + 4 * words.length; i < voxels.length; i++) seen[voxels[i]!] = 1;
   for (let w = 0; w < words.length; w++) {
-    if (words[w] === 0) continue;
-    const found = lacks(head + 4 * w, head + 4 * w + 4);
-    if (found !== null) return found;
+    const word = words[w]!;
+    if (word === 0) continue;
+    seen[word & 0xff] = 1;
+    seen[(word >>> 8) & 0xff] = 1;
+    seen[(word >>> 16) & 0xff] = 1;
+    seen[word >>> 24] = 1;
   }
-  return lacks(tail, voxels.length);
+  for (let v = 0; v < 256; v++) if (seen[v] && table[v]! < 0) return v;
+  return null;
 }

@@ -384,9 +384,19 @@ function storedSamples(raw: Buffer, count: number, bitsAllocated: 8 | 16 | 32, b
   const Source = bitsAllocated === 8 ? Uint8Array : bitsAllocated === 16 ? Uint16Array : Uint32Array;
   const source = new Source(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
   const Target = signed ? (bitsAllocated === 8 ? Int8Array : bitsAllocated === 16 ? Int16Array : Int32Array) : Source;
-  const samples = new Target(count);
   let low = Infinity;
   let high = -Infinity;
+  if (bitsStored === bitsAllocated) {
+    // Nothing to mask or sign-extend: the frame's own bytes, seen as the stored type (no copy to fault in).
+    const samples = new Target(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
+    for (let i = 0; i < count; i++) {
+      const v = samples[i]!;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    return { samples, range: [low, high] };
+  }
+  const samples = new Target(count);
   // Bits above Bits Stored may hold overlays or garbage: masked off (a mask of 32 bits would overflow).
   const full = bitsStored >= 32;
   const mask = full ? 0 : 2 ** bitsStored - 1;
