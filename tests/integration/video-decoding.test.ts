@@ -121,7 +121,7 @@ describe('video decoded on the server', () => {
     expect(fs.readdirSync(env.videoCacheDir).filter((n) => n.endsWith('.part'))).toEqual([]);
   });
 
-  it('without ffmpeg: a cached video still plays, another says what to install', async () => {
+  it('without ffmpeg: a cached video still plays, another (or one decoded from memory) says what to install', async () => {
     const installed = env.COHORT_FFMPEG;
     (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = '/nonexistent/ffmpeg';
     try {
@@ -130,6 +130,10 @@ describe('video decoded on the server', () => {
       const missing = await get(framesRoute, { ...(await ids(UNCACHED)), frames: '1' }, LITTLE_ENDIAN);
       expect(missing.status).toBe(406);
       expect((await missing.json()).message).toMatch(/decoded with ffmpeg, which is not installed on the server \(\/nonexistent\/ffmpeg\)/);
+      // Exports decode from memory: the same reason.
+      const h = await readDicomHeader(bufferSource(UNCACHED));
+      const row = { transferSyntaxUid: VIDEO_CODECS.mpeg2.transferSyntaxUid, rows: 48, columns: 64, bitsAllocated: 8, frames: 8, pixelDataOffset: h.pixelData!.offset };
+      await expect(videoFramesOf(bufferReader(UNCACHED), row, [1])).rejects.toThrow(/not installed on the server/);
     } finally {
       (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = installed;
     }

@@ -47,6 +47,8 @@ export function decodeVideo(stream: Uint8Array, header: VideoHeader): { frames: 
       else reject(new Error(`The video stream could not be decoded: ${lastLine(stderr) || `ffmpeg exited with ${code ?? signal}`}`));
     });
   });
+  // Callers read the frames before they await `done`, which may fail meanwhile: not an unhandled rejection.
+  done.catch(() => undefined);
   // ffmpeg may stop reading a corrupt stream early: that is its exit status's to report, not a write error's.
   child.stdin.on('error', () => {});
   child.stdin.end(stream);
