@@ -333,15 +333,29 @@ function PaneMessage({ children, tone }: { children: React.ReactNode; tone?: 'er
   );
 }
 
-/** What went wrong, in words: loader errors are Errors, XHR failures or decoder objects. */
+/** What went wrong, in words: loader errors are Errors, XHR failures (with the server's reason, when it gave one) or decoder objects. */
 function describeLoadError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (error && typeof error === 'object') {
     const e = error as { message?: unknown; status?: unknown; error?: unknown; request?: { status?: number } };
     if (typeof e.message === 'string') return e.message;
+    const reason = serverReason(error);
+    if (reason) return reason;
     const status = typeof e.status === 'number' ? e.status : e.request?.status;
     if (status) return `The server answered HTTP ${status} for an image.`;
     if (e.error) return describeLoadError(e.error);
   }
   return typeof error === 'string' && error ? error : 'An image could not be decoded.';
+}
+
+/** The reason in Cohort's JSON error body of a refused frame request (a video ffmpeg cannot decode, say). */
+function serverReason(error: object): string | null {
+  const xhr = error as { response?: unknown; getResponseHeader?: (name: string) => string | null };
+  if (!(xhr.response instanceof ArrayBuffer) || !xhr.getResponseHeader?.('content-type')?.includes('json')) return null;
+  try {
+    const body = JSON.parse(new TextDecoder().decode(xhr.response)) as { message?: unknown };
+    return typeof body.message === 'string' ? body.message : null;
+  } catch {
+    return null;
+  }
 }

@@ -288,6 +288,15 @@ test('a video (H.264) plays in the viewer: its frames decoded on the server, eac
   }
 });
 
+test('a video whose stream is corrupt says why in its viewport: the server\'s reason', async ({ page, browser }) => {
+  const description = `Corrupt video ${Date.now()}`;
+  await storeForDemoProject(browser, [videoFile({ codec: 'h264', studyDescription: description, stream: Buffer.alloc(4000, 0x5a) })], description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(viewer.viewport(0).getByTestId('viewport-error')).toContainText('The video could not be decoded (MPEG-4 AVC/H.264 High Profile / Level 4.1)');
+});
+
 test('a series no decoder can read says so in its viewport instead of a blank canvas', async ({ page, browser }) => {
   const description = `Broken codestream ${Date.now()}`;
   await storeForDemoProject(browser, [brokenCodestreamFile(description)], description);
