@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { env } from '@/lib/config/env';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { decodedFrameBytes, decodeVideo, decodeVideoFrames, type VideoHeader } from './codecs/decode-video';
+import { decodedFrameBytes, decodeVideoFrames, decodeVideoToFile, type VideoHeader } from './codecs/decode-video';
 import { encapsulatedStream } from './encapsulated-frames';
 import type { NativePixels, PositionalReader } from './read-native-frame';
 
@@ -37,8 +35,10 @@ export async function storedVideoFrames(row: VideoSource & { sha256: string }, f
   try {
     return await Promise.all(
       frames.map(async (n) => {
-        const frame = Buffer.alloc(size);
-        await handle.read(frame, 0, size, (n - 1) * size);
+        // Not zero-filled: every byte is read over, or the frame is refused.
+        const frame = Buffer.allocUnsafe(size);
+        const { bytesRead } = await handle.read(frame, 0, size, (n - 1) * size);
+        if (bytesRead !== size) throw new Error(`Frame ${n} is missing from the decoded video.`);
         return toBitsStored(frame, row);
       }),
     );
@@ -69,8 +69,7 @@ async function decodeIntoCache(blob: string, row: VideoSource, header: VideoHead
   // Written under a name of its own, then renamed: a reader (or another process) never sees half a video.
   const part = `${file}.${randomUUID()}.part`;
   try {
-    const { frames, done } = decodeVideo(stream, header);
-    await Promise.all([pipeline(frames, createWriteStream(part)), done]);
+    await decodeVideoToFile(stream, header, part);
     const decoded = Math.floor((await fs.stat(part)).size / decodedFrameBytes(header));
     if (decoded < header.frames) throw new Error(`The video stream holds ${decoded} frames; the header says ${header.frames}.`);
     await fs.rename(part, file);

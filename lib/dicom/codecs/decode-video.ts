@@ -18,17 +18,25 @@ export function decodedFrameBytes(header: VideoHeader): number {
 }
 
 /**
- * Decodes a video stream with ffmpeg into its frames, one after another, each `decodedFrameBytes`
- * long. `done` rejects with ffmpeg's reason when the stream is corrupt, when ffmpeg is not installed
- * or when it takes too long; `frames` then ends early.
+ * Decodes a video stream with ffmpeg into a file: its frames one after another, each
+ * `decodedFrameBytes` long, written by ffmpeg itself (nothing passes through this process). Rejects
+ * with ffmpeg's reason when the stream is corrupt, when ffmpeg is not installed or when it takes too long.
  */
-export function decodeVideo(stream: Uint8Array, header: VideoHeader): { frames: Readable; done: Promise<void> } {
+export function decodeVideoToFile(stream: Uint8Array, header: VideoHeader, file: string): Promise<void> {
+  return runFfmpeg(stream, header, file).done;
+}
+
+/**
+ * Runs ffmpeg on a video stream given on its standard input, its frames as raw RGB to `output` (a
+ * file, or `pipe:1` for its standard output). `done` says how it ended.
+ */
+function runFfmpeg(stream: Uint8Array, header: VideoHeader, output: string): { stdout: Readable; done: Promise<void> } {
   const format = VIDEO_STREAM_FORMATS.get(header.transferSyntaxUid);
   if (!format) throw new Error(`${header.transferSyntaxUid} is not a video transfer syntax.`);
   const child = spawn(
     env.COHORT_FFMPEG,
     // The stream is given as the raw elementary stream it is: no container, no other protocol than the pipe.
-    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'pipe', '-f', format, '-i', 'pipe:0', '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', header.bitsAllocated > 8 ? 'rgb48le' : 'rgb24', 'pipe:1'],
+    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'pipe', '-f', format, '-i', 'pipe:0', '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', header.bitsAllocated > 8 ? 'rgb48le' : 'rgb24', '-y', output],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -52,13 +60,13 @@ export function decodeVideo(stream: Uint8Array, header: VideoHeader): { frames: 
   // ffmpeg may stop reading a corrupt stream early: that is its exit status's to report, not a write error's.
   child.stdin.on('error', () => {});
   child.stdin.end(stream);
-  return { frames: child.stdout, done };
+  return { stdout: child.stdout, done };
 }
 
 /** The asked frames (numbered from 1) of a video stream, keeping only those in memory. */
 export async function decodeVideoFrames(stream: Uint8Array, header: VideoHeader, wanted: readonly number[]): Promise<Buffer[]> {
   const size = decodedFrameBytes(header);
-  const { frames, done } = decodeVideo(stream, header);
+  const { stdout: frames, done } = runFfmpeg(stream, header, 'pipe:1');
   const want = new Set(wanted);
   const last = Math.max(...wanted);
   const kept = new Map<number, Buffer>();
