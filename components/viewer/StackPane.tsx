@@ -303,7 +303,7 @@ export function StackPane({
           text={{
             ...overlay,
             series: series?.label ?? '',
-            image: `Im ${ready.index + 1} / ${ready.series.imageIds.length}${image && image.frame > 1 ? ` (frame ${image.frame})` : ''}`,
+            image: `Im ${ready.index + 1} / ${ready.series.imageIds.length}${image && isMultiFrame(image.instance) ? ` (frame ${image.frame})` : ''}`,
             location: location === null ? '' : `Loc ${location.toFixed(1)} mm`,
             window: ready.window ? `W ${ready.window.width}  L ${ready.window.center}${ready.invert ? '  (inverted)' : ''}` : '',
             zoom: `Zoom ${ready.zoom.toFixed(2)}×${ready.cine ? `  ▶ ${CINE_FPS} fps` : ''}`,
@@ -358,4 +358,9 @@ function serverReason(error: object): string | null {
   } catch {
     return null;
   }
+}
+
+/** Whether an instance holds several frames (a cine loop, a video, an enhanced multi-frame): the overlay then names the frame. */
+function isMultiFrame(instance: Record<string, { Value?: unknown[] } | undefined>): boolean {
+  return Number(instance['00280008']?.Value?.[0] ?? 1) > 1;
 }
