@@ -48,18 +48,7 @@ export async function encapsulatedFrames(file: PositionalReader, row: { pixelDat
           ? [fragments]
           : await groupByCodestreamStart(file, fragments);
   if (groups.length !== row.frames) throw new AppError('NOT_FOUND', 'The frames of this instance cannot be told apart (no offset table, and fragments do not match frames).');
-  return Promise.all(
-    frames.map(async (n) => {
-      const parts = groups[n - 1]!;
-      const out = Buffer.alloc(parts.reduce((s, f) => s + f.length, 0));
-      let at = 0;
-      for (const f of parts) {
-        await file.read(out, at, f.length, f.offset);
-        at += f.length;
-      }
-      return out;
-    }),
-  );
+  return Promise.all(frames.map((n) => joinFragments(file, groups[n - 1]!)));
 }
 
 /**
@@ -92,10 +81,14 @@ async function groupByCodestreamStart<F extends { offset: number; length: number
  * (PS3.5 §8.2.5–8.2.8), which is one stream for all its frames, split into fragments at any byte.
  */
 export async function encapsulatedStream(file: PositionalReader, row: { pixelDataOffset: number | null }): Promise<Buffer> {
-  const { fragments } = await fragmentTable(file, row.pixelDataOffset!);
-  const out = Buffer.alloc(fragments.reduce((s, f) => s + f.length, 0));
+  return joinFragments(file, (await fragmentTable(file, row.pixelDataOffset!)).fragments);
+}
+
+/** The bytes of these fragments, one after another. */
+async function joinFragments(file: PositionalReader, parts: readonly { offset: number; length: number }[]): Promise<Buffer> {
+  const out = Buffer.alloc(parts.reduce((s, f) => s + f.length, 0));
   let at = 0;
-  for (const f of fragments) {
+  for (const f of parts) {
     await file.read(out, at, f.length, f.offset);
     at += f.length;
   }

@@ -24,7 +24,7 @@ export function naturalizedFile(bytes: Uint8Array): Dataset {
 }
 
 /** A File Meta Information group naming `transferSyntaxUid` for the data set (nothing after it). */
-const metaFor = (ds: Dataset, transferSyntaxUid: string) => new Uint8Array(new dcmjs.data.DicomDict(fileMetaInformation(ds, { transferSyntaxUid })).write());
+export const metaFor = (ds: { SOPClassUID: string; SOPInstanceUID: string }, transferSyntaxUid: string) => new Uint8Array(new dcmjs.data.DicomDict(fileMetaInformation(ds, { transferSyntaxUid })).write());
 
 /** An explicit VR little endian file with its data set deflated (Deflated Explicit VR Little Endian). */
 export function deflatedFile(file: Uint8Array): Uint8Array {
@@ -37,18 +37,22 @@ export function encapsulatedFile(file: Uint8Array, transferSyntaxUid: string, fr
   delete ds.PixelData;
   edit(ds);
   const plain = writePart10(ds);
+  const offsets = Buffer.alloc(4 * frames.length);
+  frames.reduce((at, f, i) => (offsets.writeUInt32LE(at, 4 * i), at + 8 + f.length + (f.length % 2)), 0);
+  return Buffer.concat([metaFor(ds, transferSyntaxUid), plain.subarray(metaEnd(plain)), encapsulatedPixelData(offsets, frames)]);
+}
+
+/** An encapsulated Pixel Data element (PS3.5 §A.4): the Basic Offset Table item, one item per fragment (padded to even length), the delimiter. */
+export function encapsulatedPixelData(offsetTable: Uint8Array, fragments: readonly Uint8Array[]): Buffer {
   const item = (value: Uint8Array) => {
     const head = Buffer.alloc(8);
     head.writeUInt32LE(0xe000fffe, 0);
     head.writeUInt32LE(value.length + (value.length % 2), 4);
     return Buffer.concat([head, value, Buffer.alloc(value.length % 2)]);
   };
-  const fragments = frames.map(item);
-  const offsets = Buffer.alloc(4 * frames.length);
-  fragments.reduce((at, f, i) => (offsets.writeUInt32LE(at, 4 * i), at + f.length), 0);
   const pixelData = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
   const delimiter = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
-  return Buffer.concat([metaFor(ds, transferSyntaxUid), plain.subarray(metaEnd(plain)), pixelData, item(offsets), ...fragments, delimiter]);
+  return Buffer.concat([pixelData, item(offsetTable), ...fragments.map(item), delimiter]);
 }
 
 type Encoder = { getDecodedBuffer(info: object): Uint8Array; setLossless?(on: boolean): void; encode(): void; getEncodedBuffer(): Uint8Array };

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import dcmjs from 'dcmjs';
 import { metaEnd } from '../../lib/dicom/deidentify/dcmjs-dataset';
 import { newUid } from '../../lib/dicom/uid';
-import { fileMetaInformation, writePart10 } from '../../lib/dicom/write-part10';
+import { writePart10 } from '../../lib/dicom/write-part10';
+import { encapsulatedPixelData, metaFor } from './reencoded-files';
 
 /**
  * Video DICOM files made here: frames of known colours encoded by ffmpeg (libx264, libx265,
@@ -96,18 +96,9 @@ export function videoFile({ codec, colours = FRAME_COLOURS, width = 64, height =
     LossyImageCompression: '01',
   };
   const plain = writePart10(ds);
-  const meta = new Uint8Array(new dcmjs.data.DicomDict(fileMetaInformation(ds, { transferSyntaxUid: VIDEO_CODECS[codec].transferSyntaxUid })).write());
   const bytes = stream ?? encodeVideo(codec, colours, width, height);
-  const item = (value: Uint8Array) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32LE(0xe000fffe, 0);
-    head.writeUInt32LE(value.length + (value.length % 2), 4);
-    return Buffer.concat([head, value, Buffer.alloc(value.length % 2)]);
-  };
-  // Fragments of 1 KiB: the decoder must be given the stream whole again.
-  const fragments: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += 1024) fragments.push(item(bytes.subarray(at, at + 1024)));
-  const pixelData = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-  const delimiter = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
-  return Buffer.concat([meta, plain.subarray(metaEnd(plain)), pixelData, item(new Uint8Array(0)), ...fragments, delimiter]);
+  // An empty offset table, the stream in fragments of 1 KiB: the decoder must be given the stream whole again.
+  const fragments: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += 1024) fragments.push(bytes.subarray(at, at + 1024));
+  return Buffer.concat([metaFor(ds, VIDEO_CODECS[codec].transferSyntaxUid), plain.subarray(metaEnd(plain)), encapsulatedPixelData(new Uint8Array(0), fragments)]);
 }

@@ -104,13 +104,21 @@ function lastLine(text: string): string {
   return text.trim().split('\n').at(-1)?.trim() ?? '';
 }
 
-/** Whether the server can decode video: ffmpeg answers `-version`. Throws, saying what to install, when it cannot. */
+/** How long a check of ffmpeg is believed: health may be polled every few seconds, and starting ffmpeg costs a process. */
+const DECODER_CHECK_TTL_MS = 60_000;
+let lastCheck: { ffmpeg: string; at: number; ok: Promise<boolean> } | undefined;
+
+/** Whether the server can decode video: ffmpeg answers `-version` (checked at most once a minute). Throws, saying what to install, when it cannot. */
 export async function checkVideoDecoder(): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(env.COHORT_FFMPEG, ['-hide_banner', '-version'], { stdio: 'ignore' });
-    child.on('error', () => reject(new Error(VIDEO_DECODER_MISSING)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(VIDEO_DECODER_MISSING))));
-  });
+  if (!lastCheck || lastCheck.ffmpeg !== env.COHORT_FFMPEG || Date.now() - lastCheck.at > DECODER_CHECK_TTL_MS) {
+    const ok = new Promise<boolean>((resolve) => {
+      const child = spawn(env.COHORT_FFMPEG, ['-hide_banner', '-version'], { stdio: 'ignore' });
+      child.on('error', () => resolve(false));
+      child.on('close', (code) => resolve(code === 0));
+    });
+    lastCheck = { ffmpeg: env.COHORT_FFMPEG, at: Date.now(), ok };
+  }
+  if (!(await lastCheck.ok)) throw new Error(VIDEO_DECODER_MISSING);
 }
 
 /** What health says when ffmpeg cannot be run. */
