@@ -38,6 +38,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
   const ids = useId().replaceAll(':', '');
   const engineId = `engine-${ids}`;
   const toolGroupId = `stack-tools-${ids}`;
+  /** Labeling, panes showing a series the project does not label join this group: viewing tools only. */
+  const viewingGroupId = `${toolGroupId}-viewing`;
   const [engine, setEngine] = useState<RenderingEngine | null>(null);
   const [initError, setInitError] = useState<string | null>(null);
   const viewable = initialSeries(study, labelingSetup?.seriesSelection);
@@ -92,14 +94,19 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
         if (cancelled) return;
         loaded = module;
         module.createViewerToolGroup(toolGroupId, { labeling: labelingSetup !== null });
+        if (labelingSetup?.mode === 'label') module.createViewerToolGroup(viewingGroupId);
         setTools(module);
       })
       .catch((err: unknown) => setInitError(err instanceof Error ? err.message : String(err)));
     return () => {
       cancelled = true;
       loaded?.destroyToolGroup(toolGroupId);
+      loaded?.destroyToolGroup(viewingGroupId);
     };
-  }, [engine, wantTools, toolGroupId, labelingSetup]);
+  }, [engine, wantTools, toolGroupId, viewingGroupId, labelingSetup]);
+
+  /** Whether a reader may draw on a series: one the project labels, or one their label already holds something on. */
+  const drawable = useCallback((uid: string) => !labeling.enabled || toLabel.has(uid) || labeling.labeledSeries.has(uid), [labeling.enabled, labeling.labeledSeries, toLabel]);
 
   const count = PANES[layout];
   const activeSeries = panes[activePane] ?? null;
@@ -147,11 +154,14 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
           // Labeling tools draw on stacks, for a reader whose label is still open.
           if (!VIEWING_TOOLS.has(command.tool) && (mpr || !labeling.editable)) return;
           tools.setPrimaryTool(mpr ? `${toolGroupId}-mpr` : toolGroupId, command.tool);
+          // Panes of series not labeled keep the last viewing tool chosen.
+          if (!mpr) tools.setPrimaryTool(viewingGroupId, command.tool);
           return setTool(command.tool);
         case 'mpr':
           if (mpr) {
             setMpr(false);
             tools?.setPrimaryTool(toolGroupId, 'window');
+            tools?.setPrimaryTool(viewingGroupId, 'window');
             return setTool('window');
           }
           if (!mprAvailable) return;
@@ -161,7 +171,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
           return setHelp((h) => !h);
       }
     },
-    [activePane, activeSeries, toolGroupId, mpr, mprAvailable, tools, labeling],
+    [activePane, activeSeries, toolGroupId, viewingGroupId, mpr, mprAvailable, tools, labeling],
   );
 
   useEffect(() => {
@@ -273,7 +283,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
             idPrefix={engineId}
             studyUid={study.studyInstanceUid}
             seriesUid={activeSeries}
-            onShown={labeling.enabled ? labeling.attachPane : review.enabled ? reviewPanes[0] : undefined}
+            onShown={labeling.enabled ? (drawable(activeSeries) ? labeling.attachPane : undefined) : review.enabled ? reviewPanes[0] : undefined}
           />
         )}
         <main
@@ -290,7 +300,7 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
                 }}
                 engine={engine}
                 tools={tools}
-                toolGroupId={toolGroupId}
+                toolGroupId={!uid || drawable(uid) ? toolGroupId : viewingGroupId}
                 viewportId={`${engineId}-pane-${i}`}
                 studyUid={study.studyInstanceUid}
                 series={uid ? { seriesInstanceUid: uid, label: seriesLabel(uid) } : null}
@@ -300,12 +310,12 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
                 onDropSeries={(s) => assign(i, s)}
                 onToggleMaximize={() => toggleMaximize(i)}
                 onSettled={() => setWantTools(true)}
-                onShown={labeling.enabled ? labeling.attachPane : review.enabled ? reviewPanes[i] : undefined}
-                caption={sideBySide ? (review.copies?.filter((c) => c.view.saved)[i]?.readerName ?? null) : null}
+                onShown={labeling.enabled ? (uid && drawable(uid) ? labeling.attachPane : undefined) : review.enabled ? reviewPanes[i] : undefined}
+                caption={sideBySide ? (review.copies?.filter((c) => c.view.saved)[i]?.readerName ?? null) : uid && !drawable(uid) ? 'Not labeled in this project' : null}
               />
             ))}
         </main>
-        {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} onTool={(t) => run({ kind: 'tool', tool: t })} onInterpolate={() => run({ kind: 'interpolate' })} />}
+        {labeling.enabled && <LabelingPanel labeling={labeling} tool={tool} activeSeries={activeSeries} drawable={activeSeries !== null && drawable(activeSeries)} onTool={(t) => run({ kind: 'tool', tool: t })} onInterpolate={() => run({ kind: 'interpolate' })} />}
         {review.enabled && <ReviewPanel review={review} onArrange={arrange} />}
       </div>
       {help && <ShortcutHelp labeling={labeling.enabled} onClose={() => setHelp(false)} />}

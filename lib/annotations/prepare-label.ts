@@ -3,6 +3,10 @@ import { getDb } from '@/lib/db/client';
 import { AppError } from '@/lib/errors/app-error';
 import { canonicalize } from '@/lib/ledger/canonical-json';
 import { parseStoredSchema } from '@/lib/projects/schema-version';
+import { findSeriesSelection } from '@/lib/projects/series-selection';
+import { describeSeriesSelection, selectsSeries } from '@/lib/projects/series-rule.client';
+import { seriesOfContent } from './content-series.client';
+import { labeledSeries } from './labeled-series';
 import { labelMismatches } from './label-schema';
 import { LabelmapFormatError, summarizeLabelmapRle } from './labelmap-rle.client';
 import type { SaveAnnotationInput } from './schemas';
@@ -23,18 +27,27 @@ export type PreparedLabel = {
  * Checks a label against its project's schema and its study before anything is written: the schema
  * version (a label made with an older one must fit the current one, or it is refused with the
  * reasons), every labelmap's size against its series and its rle1 bytes, every region, measurement
- * and answer against the images they are drawn on. Throws BAD_REQUEST (or CONFLICT for a schema that
- * changed underneath the reader); returns what to store.
+ * and answer against the images they are drawn on, and that it is drawn on series the project
+ * labels. Throws BAD_REQUEST (or CONFLICT for a schema that changed underneath the reader); returns
+ * what to store.
  */
-export async function prepareLabel(opts: { projectId: string; studyId: string; input: SaveAnnotationInput }): Promise<PreparedLabel> {
+export async function prepareLabel(opts: { projectId: string; studyId: string; annotation: { id: string; version: number }; input: SaveAnnotationInput }): Promise<PreparedLabel> {
   const { projectId, studyId, input } = opts;
   const db = getDb();
-  const [schemaRow, instances] = await Promise.all([
+  const [schemaRow, instances, selection, before] = await Promise.all([
     db.labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } }),
     db.instance.findMany({
       where: { series: { studyId } },
-      select: { sopInstanceUid: true, rows: true, columns: true, frames: true, series: { select: { id: true, seriesInstanceUid: true } } },
+      select: {
+        sopInstanceUid: true,
+        rows: true,
+        columns: true,
+        frames: true,
+        series: { select: { id: true, seriesInstanceUid: true, modality: true, description: true } },
+      },
     }),
+    findSeriesSelection(projectId, studyId),
+    labeledSeries(opts.annotation.id, opts.annotation.version),
   ]);
   const schema = parseStoredSchema(schemaRow.schema);
 
@@ -59,6 +72,18 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; i
       throw new AppError('BAD_REQUEST', `Question "${question.id}" is answered per ${question.level}.`);
     }
     if (answer.seriesInstanceUid && !studySeries.has(answer.seriesInstanceUid)) throw new AppError('BAD_REQUEST', `Series ${answer.seriesInstanceUid} is not in this study.`);
+  }
+
+  // Only the series the project labels take labels (what datasets export and models were run on);
+  // a series labeled before a manager left it out keeps its labels, to edit or erase.
+  const series = new Map(instances.map((i) => [i.series.seriesInstanceUid, i.series]));
+  const drawnOn = new Set([...labelmaps.filter((l) => Object.keys(l.counts).length > 0).map((l) => l.seriesInstanceUid), ...seriesOfContent(input.content)]);
+  for (const uid of drawnOn) {
+    const s = series.get(uid)!;
+    if (!selectsSeries(selection, s) && !before.uids.has(uid) && !before.ids.has(s.id)) {
+      const what = [s.modality, s.description && `“${s.description}”`].filter(Boolean).join(' ');
+      throw new AppError('BAD_REQUEST', `Series ${uid} (${what}) is not one this project labels (${describeSeriesSelection(selection)}): a project manager can add it on the study's page.`);
+    }
   }
 
   const problems = labelMismatches(schema, {
@@ -93,7 +118,7 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; i
   return { schemaVersionId: schemaRow.id, schemaVersion: schemaRow.version, content, labelmaps, contentHash: hash.digest('hex') };
 }
 
-type StudyInstance = { rows: number | null; columns: number | null; frames: number; series: { id: string; seriesInstanceUid: string } };
+type StudyInstance = { rows: number | null; columns: number | null; frames: number; series: { id: string; seriesInstanceUid: string; modality: string; description: string } };
 
 function prepareLabelmap(input: SaveAnnotationInput['labelmaps'][number], instances: StudyInstance[]): PreparedLabelmap {
   const images = instances.filter((i) => i.series.seriesInstanceUid === input.seriesInstanceUid);

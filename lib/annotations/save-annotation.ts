@@ -27,7 +27,7 @@ export async function saveAnnotation({ user, annotationId, input }: { user: Pick
   const annotation = await requireAnnotationAccess(user, annotationId, 'edit');
   if (!EDITABLE.has(annotation.status)) throw new AppError('CONFLICT', `This label is ${annotation.status.replace('_', ' ')}: it can no longer be edited.`);
   if (input.baseVersion !== annotation.version) throw staleVersion(annotation.version);
-  const label = await prepareLabel({ projectId: annotation.projectId, studyId: annotation.studyId, input });
+  const label = await prepareLabel({ projectId: annotation.projectId, studyId: annotation.studyId, annotation, input });
   await requireProposalsOf(getDb(), annotation, input.proposals);
   // Blobs first: content-addressed and idempotent, so one left by a failed transaction is harmless.
   const blobs = getBlobStore();

@@ -3,7 +3,7 @@ import { E2E_ADMIN } from '../../playwright.config';
 import { syntheticCtSeries } from '../../lib/dicom/synthetic-ct';
 import { newUid } from '../../lib/dicom/uid';
 import { stowBody } from '../helpers/multipart';
-import { SignInPage } from './pages';
+import { SignInPage, ViewerPage } from './pages';
 
 const ML = { email: 'ml@demo.cohort.local', password: 'demo-ml-engineer' };
 const RADIOLOGIST = { email: 'radiologist@demo.cohort.local', password: 'demo-radiologist' };
@@ -170,6 +170,34 @@ test("a project labels the series its rule names: studies join by their series, 
   await expect(dana.locator(`[data-testid="series-thumbnail"][data-series="${softTissue}"]`)).not.toContainText('To label');
   await expect(dana.getByTestId('series-rule-note')).toHaveText('To label: CT series described “lung” or “mediastinum”');
   await testInfo.attach('series-to-label.png', { body: await dana.screenshot(), contentType: 'image/png' });
+
+  // Labels go on the lung series only: the soft-tissue pane beside it is for reference.
+  const viewer = new ViewerPage(dana);
+  const panel = dana.getByTestId('labeling-panel');
+  await viewer.waitForRendered(1);
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+  await expect(viewer.viewport(1)).toHaveAttribute('data-series', softTissue);
+  await expect(viewer.viewport(1).getByTestId('viewport-caption')).toHaveText('Not labeled in this project');
+  await expect(viewer.viewport(0).getByTestId('viewport-caption')).toHaveCount(0);
+  await dana.keyboard.press('b');
+  await expect(panel.getByRole('button', { name: 'Brush', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  // With the brush chosen, a drag on the soft-tissue series windows it and paints nothing.
+  const window = await viewer.windowText(1);
+  await viewer.dragNormalized(1, [0.35, 0.45], [0.6, 0.5]);
+  await expect(viewer.viewport(1)).toHaveAttribute('data-active', 'true');
+  await expect(panel.getByTestId('not-labeled-note')).toBeVisible();
+  await expect.poll(() => viewer.windowText(1)).not.toBe(window);
+  await viewer.dragNormalized(0, [0.35, 0.45], [0.6, 0.5]);
+  await expect(panel.getByTestId('not-labeled-note')).toHaveCount(0);
+  await expect(panel).toHaveAttribute('data-save', 'saved', { timeout: 10_000 });
+  await expect(panel.getByTestId('segment-voxels-1')).not.toHaveText('0 vx');
+  await testInfo.attach('drawing-on-the-series-to-label.png', { body: await dana.screenshot(), contentType: 'image/png' });
+  // What was saved: a labelmap of the lung series, and nothing on the soft-tissue one.
+  const url = new URL(dana.url());
+  const annotation = (await (await dana.request.post(`/api/projects/${url.searchParams.get('project')}/studies/${url.pathname.split('/')[2]}/annotation`)).json()) as {
+    draft: { labelmaps: { seriesInstanceUid: string }[] } | null;
+  };
+  expect(annotation.draft?.labelmaps.map((l) => l.seriesInstanceUid)).toEqual([lung]);
 
   // Sam changes the rule on the project page: Dana's viewer now opens on the soft-tissue series.
   const rule = sam.getByRole('form', { name: 'Series to label' });

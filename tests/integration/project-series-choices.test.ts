@@ -1,13 +1,16 @@
 /**
  * Series chosen by hand: a manager labels one series of a project's study although the series rule
  * leaves it out, or leaves out one the rule matches; the labeling viewer's context follows, only
- * managers choose, and nothing is written on a refusal.
+ * managers choose, and nothing is written on a refusal. Readers' labels go on those series only.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as annotationRoute from '@/app/api/annotations/[annotationId]/route';
 import * as projectRoute from '@/app/api/projects/[projectId]/route';
+import * as openRoute from '@/app/api/projects/[projectId]/studies/[studyId]/annotation/route';
 import * as studyRoute from '@/app/api/projects/[projectId]/studies/[studyId]/route';
 import * as seriesListRoute from '@/app/api/projects/[projectId]/studies/[studyId]/series/route';
 import * as seriesRoute from '@/app/api/projects/[projectId]/studies/[studyId]/series/[seriesInstanceUid]/route';
+import { encodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { getDb } from '@/lib/db/client';
 import { ingestFiles } from '@/lib/dicom/ingest-files';
 import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
@@ -19,7 +22,11 @@ import { ZCreateProjectInput } from '@/lib/projects/schemas';
 import { callRoute, type Session } from '../helpers/api';
 import { signedInUser } from '../helpers/users';
 
-const SCHEMA = { segments: [{ value: 1, name: 'Lung', color: '#00ff00' }] };
+const SCHEMA = {
+  segments: [{ value: 1, name: 'Lung', color: '#00ff00' }],
+  boxes: [{ id: 'nodule', name: 'Nodule', color: '#ff0000' }],
+  questions: [{ id: 'motion', question: 'Motion artefact?', level: 'series', choices: [{ id: 'yes', label: 'Yes' }, { id: 'no', label: 'No' }] }],
+};
 
 let engineer: { id: string; session: Session };
 let reader: { id: string; session: Session };
@@ -123,5 +130,85 @@ describe('series chosen by hand', () => {
     const removed = await callRoute(studyRoute, 'DELETE', `/api/projects/${projectId}/studies/${studyId}`, { session: engineer.session, params: { projectId, studyId } });
     expect(removed.status).toBe(204);
     expect(await getDb().projectSeriesChoice.count({ where: { projectId } })).toBe(0);
+  });
+});
+
+describe('labels on the series a project labels', () => {
+  /** The reader's copy of the study's label in a fresh lung project. */
+  async function openLabel(name: string) {
+    const projectId = await lungProject(name);
+    const opened = await callRoute(openRoute, 'POST', `/api/projects/${projectId}/studies/${studyId}/annotation`, { session: reader.session, params: { projectId, studyId } });
+    expect(opened.status).toBe(201);
+    return { projectId, annotationId: opened.json.id as string };
+  }
+  const images = async (seriesInstanceUid: string) => getDb().instance.findFirstOrThrow({ where: { series: { seriesInstanceUid } }, select: { sopInstanceUid: true, columns: true, rows: true } });
+  async function labelmap(seriesInstanceUid: string) {
+    const { columns, rows } = await images(seriesInstanceUid);
+    const voxels = new Uint8Array(columns! * rows!);
+    voxels.fill(1, 1000, 1400);
+    return { seriesInstanceUid, columns, rows, slices: 1, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') };
+  }
+  async function box(seriesInstanceUid: string) {
+    const { sopInstanceUid } = await images(seriesInstanceUid);
+    return { id: seriesInstanceUid === uids.soft ? 'box-soft' : 'box-lung', classId: 'nodule', shape: 'box', seriesInstanceUid, sopInstanceUid, points: [[10, 10], [40, 40]] };
+  }
+  const save = (annotationId: string, body: Record<string, unknown>) =>
+    callRoute(annotationRoute, 'PUT', `/api/annotations/${annotationId}`, {
+      session: reader.session,
+      params: { annotationId },
+      body: { schemaVersion: 1, reason: 'save', labelmaps: [], content: { regions: [], measurements: [], answers: [] }, ...body },
+    });
+  const written = async (annotationId: string) => ({
+    versions: await getDb().annotationVersion.count({ where: { annotationId } }),
+    draft: await getDb().annotationDraft.count({ where: { annotationId } }),
+    ledger: await getDb().ledgerEntry.count(),
+  });
+
+  it('refuses labelmaps, regions, measurements and per-series answers on a series the project does not label, writing nothing', async () => {
+    const { annotationId } = await openLabel('Labels on the lung series');
+    const before = await written(annotationId);
+    const refusals = [
+      { labelmaps: [await labelmap(uids.soft)] },
+      { content: { regions: [await box(uids.soft)], measurements: [], answers: [] } },
+      { content: { regions: [], measurements: [{ ...(await box(uids.soft)), id: 'm1', kind: 'length', classId: undefined, shape: undefined }], answers: [] } },
+      { content: { regions: [], measurements: [], answers: [{ questionId: 'motion', seriesInstanceUid: uids.soft, choiceIds: ['no'] }] } },
+      { labelmaps: [await labelmap(uids.soft)], reason: 'autosave' },
+    ];
+    for (const refused of refusals) {
+      const res = await save(annotationId, { baseVersion: 0, ...refused });
+      expect(res.status).toBe(400);
+      expect(res.json.message).toBe(`Series ${uids.soft} (CT “Axial 5 mm soft tissue”) is not one this project labels (CT series described “lung”): a project manager can add it on the study's page.`);
+    }
+    expect(await written(annotationId)).toEqual(before);
+
+    // The lung series takes all of them; an empty labelmap on the soft-tissue series says nothing.
+    const empty = { ...(await labelmap(uids.soft)), rle: Buffer.from(encodeLabelmapRle(new Uint8Array(512 * 512))).toString('base64') };
+    const ok = await save(annotationId, {
+      baseVersion: 0,
+      labelmaps: [await labelmap(uids.lung), empty],
+      content: { regions: [await box(uids.lung)], measurements: [], answers: [{ questionId: 'motion', seriesInstanceUid: uids.lung, choiceIds: ['no'] }] },
+    });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+  });
+
+  it('takes labels on a series a manager added, and keeps them editable after the series is left out again', async () => {
+    const { projectId, annotationId } = await openLabel('Labels on an added series');
+    expect((await put(projectId, uids.soft, { toLabel: true })).status).toBe(200);
+    const labeled = { labelmaps: [await labelmap(uids.soft)], content: { regions: [await box(uids.soft)], measurements: [], answers: [] } };
+    expect((await save(annotationId, { baseVersion: 0, ...labeled })).status).toBe(200);
+
+    // Left out after the reader labeled it: their labels stay theirs to keep, edit or erase.
+    expect((await put(projectId, uids.soft, { toLabel: false })).status).toBe(200);
+    expect((await save(annotationId, { baseVersion: 1, ...labeled, reason: 'autosave' })).status).toBe(200);
+    expect((await save(annotationId, { baseVersion: 1, ...labeled })).status).toBe(200);
+    const erased = await save(annotationId, { baseVersion: 2, content: { regions: [await box(uids.soft)], measurements: [], answers: [] } });
+    expect(erased.status).toBe(200);
+    // Once erased from the latest version, nothing new goes on it.
+    const again = await save(annotationId, { baseVersion: 3, ...labeled });
+    expect(again.status).toBe(200);
+    const gone = await save(annotationId, { baseVersion: 4 });
+    expect(gone.status).toBe(200);
+    const refused = await save(annotationId, { baseVersion: 5, ...labeled });
+    expect(refused).toMatchObject({ status: 400, json: { message: expect.stringContaining('is not one this project labels') } });
   });
 });

@@ -25,12 +25,15 @@ export function LabelingPanel({
   labeling,
   tool,
   activeSeries,
+  drawable,
   onTool,
   onInterpolate,
 }: {
   labeling: Labeling;
   tool: PrimaryTool;
   activeSeries: string | null;
+  /** Whether the active series takes labels (the project labels it); others are for reference. */
+  drawable: boolean;
   onTool: (tool: LabelingTool) => void;
   onInterpolate: () => void;
 }) {
@@ -102,6 +105,11 @@ export function LabelingPanel({
       {editable && (
         <section aria-label="Labeling tools">
           <h3 className="mb-1 text-xs font-semibold text-slate-400 uppercase">Tools</h3>
+          {activeSeries && !drawable && (
+            <p className="mb-2 rounded bg-slate-800 px-2 py-1 text-xs text-amber-200" data-testid="not-labeled-note">
+              This project does not label the active series: it is shown for reference and drawing is off on it. Series marked “To label” take labels.
+            </p>
+          )}
           <div className="grid grid-cols-3 gap-1">
             {TOOL_BUTTONS.filter((t) => !t.needs || has[t.needs]).map((t) => (
               <button
@@ -187,7 +195,7 @@ export function LabelingPanel({
           <h3 className="mb-1 text-xs font-semibold text-slate-400 uppercase">Questions</h3>
           {schema.questions.map((q) => {
             const series = q.level === 'series' ? (activeSeries ?? undefined) : undefined;
-            if (q.level === 'series' && !series) return null;
+            if (q.level === 'series' && (!series || !drawable)) return null;
             const chosen = labeling.answers.find((a) => a.questionId === q.id && a.seriesInstanceUid === series)?.choiceIds ?? [];
             return (
               <fieldset key={q.id} className="mb-3" disabled={!editable}>

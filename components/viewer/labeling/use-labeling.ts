@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { decodeLabelmapRle, encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
+import { seriesOfContent } from '@/lib/annotations/content-series.client';
 import type { AnnotationContent, SaveAnnotationInput } from '@/lib/annotations/schemas';
 import type { LoadedSeries } from '../load-series';
 import type { LabelingTool } from '../shortcuts';
@@ -55,6 +56,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [comments, setComments] = useState<{ id: string; author: string; body: string; createdAt: string }[]>([]);
   /** Labels as loaded: what series not shown this session keep when saving. */
   const initial = useRef<Labels | null>(null);
+  /** The series those labels hold something on: editable even if the project no longer labels them. */
+  const [labeledSeries, setLabeledSeries] = useState<ReadonlySet<string>>(new Set());
   /** The AI proposals the labels started from (per series: a labelmap, boxes, an answer), sent with every save. */
   const [proposalUse, setProposalUse] = useState<ProposalUse[]>([]);
   const proposalUseRef = useRef(proposalUse);
@@ -97,6 +100,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         const labels = v.draft ?? v.saved;
         initial.current = labels ? { content: labels.content, labelmaps: labels.labelmaps } : { content: { regions: [], measurements: [], answers: [] }, labelmaps: [] };
         setProposalUse(labels?.proposals ?? []);
+        setLabeledSeries(new Set([...initial.current.labelmaps.map((l) => l.seriesInstanceUid), ...seriesOfContent(initial.current.content)]));
         version.current = v.version;
         setView(v);
         setAnswers(initial.current.content.answers);
@@ -294,6 +298,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     /** The tools are loaded: saving reads the labels from them (until then Save and Submit would do nothing). */
     ready: Boolean(tools && view),
     enabled: Boolean(setup),
+    labeledSeries,
     view,
     schema,
     editable,
