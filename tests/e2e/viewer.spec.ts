@@ -290,6 +290,45 @@ test('a video (H.264) plays in the viewer: its frames decoded on the server, eac
   }
 });
 
+test('a box drawn on frame 3 of a video is saved on that frame, and comes back there after a reload', async ({ page, browser }, testInfo) => {
+  const description = `Endoscopy boxes ${Date.now()}`;
+  await storeForDemoProject(browser, [videoFile({ codec: 'h264', studyDescription: description, patient: { name: 'Video^Boxes', id: `VIDEO-BOX-${Date.now()}` } })], description);
+  const viewer = new ViewerPage(page);
+  const overlay = viewer.viewport(0).getByTestId('overlay-image');
+  const toFrame = async (frame: number) => {
+    await viewer.afterRender(0, () => page.keyboard.press('Home'));
+    for (let i = 1; i < frame; i++) await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
+    await expect(overlay).toHaveText(`Im ${frame} / 8 (frame ${frame})`);
+  };
+  const boxesShown = () => viewer.viewport(0).locator('svg [data-id]').count();
+  await viewer.openForLabeling('Demo: CT body, lungs and bone', description);
+  await toFrame(3);
+  await page.keyboard.press('q');
+  await viewer.dragNormalized(0, [0.4, 0.4], [0.6, 0.6]);
+  await expect.poll(boxesShown).toBeGreaterThan(0);
+  const saved = page.waitForResponse((r) => r.url().includes('/api/annotations/') && r.request().method() === 'PUT' && r.request().postDataJSON()?.reason === 'save');
+  await page.keyboard.press('Control+s');
+  expect((await saved).ok()).toBe(true);
+  await testInfo.attach('video-box-frame-3.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // Stored on frame 3 of the clip, inside its 64×48 picture.
+  const url = new URL(page.url());
+  const label = (await (await page.request.post(`/api/projects/${url.searchParams.get('project')}/studies/${url.pathname.split('/')[2]}/annotation`)).json()) as {
+    saved: { content: { regions: { shape: string; classId: string; frame: number; points: [number, number][] }[] } };
+  };
+  expect(label.saved.content.regions).toEqual([expect.objectContaining({ shape: 'box', classId: 'lesion', frame: 3 })]);
+  for (const [x, y] of label.saved.content.regions[0]!.points) expect(x >= 0 && x <= 64 && y >= 0 && y <= 48, `${x}, ${y}`).toBe(true);
+
+  // After a reload the box is on frame 3, and not on frame 1.
+  await page.reload();
+  await expect(page.getByTestId('labeling-panel')).toHaveAttribute('data-save', 'saved');
+  await viewer.waitForRendered(0);
+  await toFrame(3);
+  await expect.poll(boxesShown).toBeGreaterThan(0);
+  await toFrame(1);
+  await expect.poll(boxesShown).toBe(0);
+});
+
 test('a video whose stream is corrupt says why in its viewport: the server\'s reason', async ({ page, browser }) => {
   const description = `Corrupt video ${Date.now()}`;
   await storeForDemoProject(browser, [videoFile({ codec: 'h264', studyDescription: description, stream: Buffer.alloc(4000, 0x5a) })], description);
