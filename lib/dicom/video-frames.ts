@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { env } from '@/lib/config/env';
+import { formatBytes } from '@/lib/format/format-bytes.client';
 import { log } from '@/lib/log/logger';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { decodedFrameBytes, decodeVideoFrames, decodeVideoToFile, type VideoHeader } from './codecs/decode-video';
@@ -10,28 +11,44 @@ import type { NativePixels, PositionalReader } from './read-native-frame';
 
 type VideoSource = Pick<NativePixels, 'rows' | 'columns' | 'bitsAllocated' | 'pixelDataOffset' | 'frames'> & { transferSyntaxUid: string; bitsStored?: number | null };
 
+/** A decode into the cache under way: ffmpeg writes its frames, in order, to `part`. */
+type Decode = { part: string; done: Promise<void> };
 /** Decodes in progress, by cache file: the viewer asks for every frame of a video at once. */
-const decoding = new Map<string, Promise<void>>();
+const decoding = new Map<string, Decode>();
+/** How often a request waiting for a frame ffmpeg has not written yet looks again. */
+const FRAME_POLL_MS = 20;
 
 /**
  * Frames (numbered from 1) of a stored video instance as interleaved RGB samples in the header's
  * bits. The whole stream is decoded once, into the data directory's video cache (a frame of a video
- * needs those before it), and frames are read from there after; the least recently viewed videos
- * leave the cache once it holds more than COHORT_VIDEO_CACHE_MB.
+ * needs those before it), and frames are read from there after; frames ffmpeg has written are
+ * served while it decodes the rest, so a long clip shows its first frames at once. The least
+ * recently viewed videos leave the cache once it holds more than COHORT_VIDEO_CACHE_MB.
  */
 export async function storedVideoFrames(row: VideoSource & { sha256: string }, frames: readonly number[]): Promise<Buffer[]> {
   const header = videoHeader(row);
+  const size = decodedFrameBytes(header);
   const file = path.join(env.videoCacheDir, `${row.sha256}-${header.bitsAllocated > 8 ? 'rgb48' : 'rgb24'}`);
+  /** The decode whose part file holds the frames asked for, while it runs; none: they are in the cache file. */
+  let decode: Decode | undefined;
   if (!(await touch(file))) {
+    const limit = env.COHORT_VIDEO_CACHE_MB * 1024 ** 2;
+    if (size * header.frames > limit) {
+      throw new Error(`it decodes to ${formatBytes(size * header.frames)}, more than the video cache holds (${formatBytes(limit)}): raise COHORT_VIDEO_CACHE_MB to view it.`);
+    }
     let pending = decoding.get(file);
     if (!pending) {
-      pending = decodeIntoCache(getBlobStore().pathOf(row.sha256), row, header, file).finally(() => decoding.delete(file));
-      decoding.set(file, pending);
+      const part = `${file}.${randomUUID()}.part`;
+      const started: Decode = { part, done: decodeIntoCache(getBlobStore().pathOf(row.sha256), row, header, part, file).finally(() => decoding.delete(file)) };
+      // Waiters await it below; a failure no one waits for is not an unhandled rejection.
+      started.done.catch(() => undefined);
+      decoding.set(file, started);
+      pending = started;
     }
-    await pending;
+    if (await written(pending, Math.max(...frames) * size)) decode = pending;
+    else await pending.done;
   }
-  const size = decodedFrameBytes(header);
-  const handle = await fs.open(file, 'r');
+  const handle = await openDecoded(file, decode);
   try {
     return await Promise.all(
       frames.map(async (n) => {
@@ -47,6 +64,37 @@ export async function storedVideoFrames(row: VideoSource & { sha256: string }, f
   }
 }
 
+/** Whether ffmpeg has written `bytes` of frames to the decode's part file before the decode ended (false: it ended first, ok or not). */
+async function written(decode: Decode, bytes: number): Promise<boolean> {
+  let ended = false;
+  void decode.done.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  while (!ended) {
+    const size = await fs.stat(decode.part).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size >= bytes) return true;
+    await new Promise((resolve) => setTimeout(resolve, FRAME_POLL_MS));
+  }
+  return false;
+}
+
+/** Opens the part file being written, or the cache file: the decode's once it is renamed, or its reason when it failed. */
+async function openDecoded(file: string, decode: Decode | undefined): Promise<fs.FileHandle> {
+  if (decode) {
+    try {
+      return await fs.open(decode.part, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await decode.done;
+    }
+  }
+  return fs.open(file, 'r');
+}
+
 /** Frames of a video instance read from its bytes (a file in memory), decoded without the cache. */
 export async function videoFramesOf(reader: PositionalReader, row: VideoSource, frames: readonly number[]): Promise<Buffer[]> {
   const decoded = await decodeVideoFrames(await encapsulatedStream(reader, row), videoHeader(row), frames);
@@ -57,7 +105,7 @@ function videoHeader(row: VideoSource): VideoHeader {
   return { transferSyntaxUid: row.transferSyntaxUid, rows: row.rows ?? 0, columns: row.columns ?? 0, frames: row.frames, bitsAllocated: row.bitsAllocated ?? 8 };
 }
 
-async function decodeIntoCache(blob: string, row: VideoSource, header: VideoHeader, file: string): Promise<void> {
+async function decodeIntoCache(blob: string, row: VideoSource, header: VideoHeader, part: string, file: string): Promise<void> {
   await fs.mkdir(env.videoCacheDir, { recursive: true });
   const source = await fs.open(blob, 'r');
   let stream: Buffer;
@@ -66,8 +114,7 @@ async function decodeIntoCache(blob: string, row: VideoSource, header: VideoHead
   } finally {
     await source.close();
   }
-  // Written under a name of its own, then renamed: a reader (or another process) never sees half a video.
-  const part = `${file}.${randomUUID()}.part`;
+  // Written under a name of its own, then renamed: the cache never holds half a video.
   try {
     await decodeVideoToFile(stream, header, part);
     const decoded = Math.floor((await fs.stat(part)).size / decodedFrameBytes(header));

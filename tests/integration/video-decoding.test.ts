@@ -2,10 +2,13 @@
  * Video (MPEG-2, H.264, HEVC transfer syntaxes) is decoded on the server with ffmpeg: frames of known
  * colours, encoded by independent encoders, come back as those colours through WADO-RS frames (as
  * explicit VR little endian RGB), rendered frames and thumbnails; the stream is decoded once into the
- * video cache; a corrupt stream, a header claiming more frames than the stream holds and a missing
- * ffmpeg are clear 406s that leave nothing half-written in the cache.
+ * video cache, its first frames served while ffmpeg decodes the rest; a corrupt stream, a header
+ * claiming more frames than the stream holds, a video too big for the cache and a missing ffmpeg are
+ * clear 406s that leave nothing half-written in the cache.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as framesRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/route';
 import * as frameRenderedRoute from '@/app/dicomweb/studies/[study]/series/[series]/instances/[instance]/frames/[frames]/rendered/route';
@@ -31,13 +34,15 @@ const CORRUPT = videoFile({ codec: 'h264', studyDescription: 'Corrupt video', st
 /** Eight frames encoded, twelve claimed. */
 const SHORT = videoFile({ codec: 'h264', studyDescription: 'Short video', frames: 12 });
 const UNCACHED = videoFile({ codec: 'mpeg2', studyDescription: 'Video decoded without ffmpeg' });
+const SLOW = videoFile({ codec: 'h264', studyDescription: 'Video whose decode is still running' });
+const LARGE = videoFile({ codec: 'hevc', studyDescription: 'Video too large for the cache' });
 
 let reader: Session;
 beforeAll(async () => {
   const admin = await makeUser(['admin']);
   const outcomes = await ingestFiles(
     (async function* () {
-      for (const body of [...Object.values(VIDEOS), CORRUPT, SHORT, UNCACHED]) yield { body };
+      for (const body of [...Object.values(VIDEOS), CORRUPT, SHORT, UNCACHED, SLOW, LARGE]) yield { body };
     })(),
     { actorUserId: admin.id },
   );
@@ -114,11 +119,52 @@ describe('video decoded on the server', () => {
     const corrupt = await get(framesRoute, { ...(await ids(CORRUPT)), frames: '1' }, LITTLE_ENDIAN);
     expect(corrupt.status).toBe(406);
     expect((await corrupt.json()).message).toMatch(/^The video could not be decoded \(MPEG-4 AVC\/H.264 High Profile \/ Level 4.1\): /);
-    const short = await get(framesRoute, { ...(await ids(SHORT)), frames: '1' }, LITTLE_ENDIAN);
+    const short = await get(framesRoute, { ...(await ids(SHORT)), frames: '12' }, LITTLE_ENDIAN);
     expect(short.status).toBe(406);
     expect((await short.json()).message).toMatch(/The video stream holds 8 frames; the header says 12\./);
     expect([...(await cached(CORRUPT)), ...(await cached(SHORT))]).toEqual([]);
     expect(fs.readdirSync(env.videoCacheDir).filter((n) => n.endsWith('.part'))).toEqual([]);
+  });
+
+  it('serves the frames ffmpeg has written while it is still decoding, then keeps the whole video in the cache', async () => {
+    // An ffmpeg that writes every frame, then holds on for a while before it exits: the decode is still running.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slow-ffmpeg-'));
+    const slow = path.join(dir, 'ffmpeg');
+    fs.writeFileSync(slow, `#!/bin/sh\n${JSON.stringify(env.COHORT_FFMPEG)} "$@"\nstatus=$?\nsleep 3\nexit $status\n`, { mode: 0o755 });
+    const installed = env.COHORT_FFMPEG;
+    (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = slow;
+    try {
+      const res = await get(framesRoute, { ...(await ids(SLOW)), frames: '2,7' }, LITTLE_ENDIAN);
+      expect(res.status).toBe(200);
+      const frames = await responseParts(res);
+      expect(near(meanColour(frames[0]!.bytes), FRAME_COLOURS[1]!) && near(meanColour(frames[1]!.bytes), FRAME_COLOURS[6]!)).toBe(true);
+      // Served from the part file: the cache file is not there yet.
+      expect(await cached(SLOW)).toEqual([expect.stringMatching(/\.part$/)]);
+      // A second request joins the same decode, and once it ends the cache holds the whole video.
+      const [last] = await responseParts(await get(framesRoute, { ...(await ids(SLOW)), frames: '8' }, LITTLE_ENDIAN));
+      expect(near(meanColour(last!.bytes), FRAME_COLOURS[7]!)).toBe(true);
+      await expect.poll(() => cached(SLOW), { timeout: 10_000 }).toEqual([expect.stringMatching(/-rgb24$/)]);
+      expect(fs.statSync(path.join(env.videoCacheDir, (await cached(SLOW))[0]!)).size).toBe(8 * 64 * 48 * 3);
+    } finally {
+      (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = installed;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a video that decodes to more than the cache holds: 406 saying so, and no decode started', async () => {
+    const limit = env.COHORT_VIDEO_CACHE_MB;
+    // The clip decodes to 72 KiB; the setting takes whole MiB, so the test sets a fraction of one below that.
+    (env as { COHORT_VIDEO_CACHE_MB: number }).COHORT_VIDEO_CACHE_MB = 0.05;
+    try {
+      const res = await get(framesRoute, { ...(await ids(LARGE)), frames: '1' }, LITTLE_ENDIAN);
+      expect(res.status).toBe(406);
+      expect((await res.json()).message).toBe(
+        'The video could not be decoded (HEVC/H.265 Main Profile / Level 5.1): it decodes to 72 KiB, more than the video cache holds (51 KiB): raise COHORT_VIDEO_CACHE_MB to view it.',
+      );
+      expect(await cached(LARGE)).toEqual([]);
+    } finally {
+      (env as { COHORT_VIDEO_CACHE_MB: number }).COHORT_VIDEO_CACHE_MB = limit;
+    }
   });
 
   it('without ffmpeg: a cached video still plays, another (or one decoded from memory) says what to install', async () => {
