@@ -23,4 +23,3 @@ export async function labeledSeries(annotationId: string, version: number): Prom
   }
   return { uids, ids };
 }
-
