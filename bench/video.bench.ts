@@ -5,7 +5,7 @@
  * nothing, in the same run: what our cache and plumbing add to the decoder itself.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { entry, medianMs, report } from './harness';
@@ -39,9 +39,12 @@ if (outcome?.status !== 'stored') throw new Error(`the clip was not stored: ${JS
 const row = await getDb().instance.findUniqueOrThrow({ where: { sopInstanceUid: (await readDicomHeader(bufferSource(file))).sopInstanceUid } });
 const all = Array.from({ length: FRAMES }, (_, i) => i + 1);
 
+const cacheFile = path.join(env.videoCacheDir, `${row.sha256}-rgb24`);
 const firstView = async () => {
   const frames = await storedVideoFrames(row, all);
   if (frames.length !== FRAMES) throw new Error('frames missing');
+  // Frames are served as ffmpeg writes them: the run ends when the decode has ended too, and its file is in the cache.
+  while (!existsSync(cacheFile)) await new Promise((resolve) => setTimeout(resolve, 2));
 };
 const ffmpegAlone = () =>
   new Promise<void>((resolve, reject) => {

@@ -26,6 +26,17 @@ const FRAME_POLL_MS = 20;
  * recently viewed videos leave the cache once it holds more than COHORT_VIDEO_CACHE_MB.
  */
 export async function storedVideoFrames(row: VideoSource & { sha256: string }, frames: readonly number[]): Promise<Buffer[]> {
+  try {
+    return await cachedFrames(row, frames);
+  } catch (err) {
+    // The cache file went between its decode and this read (evicted for another video, or the cache
+    // emptied): decode it again, once.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return cachedFrames(row, frames);
+  }
+}
+
+async function cachedFrames(row: VideoSource & { sha256: string }, frames: readonly number[]): Promise<Buffer[]> {
   const header = videoHeader(row);
   const size = decodedFrameBytes(header);
   const file = path.join(env.videoCacheDir, `${row.sha256}-${header.bitsAllocated > 8 ? 'rgb48' : 'rgb24'}`);
@@ -137,8 +148,11 @@ async function touch(file: string): Promise<boolean> {
 
 /** Removes the least recently viewed videos while the cache holds more than its limit (never the one just decoded). */
 async function evictBeyondLimit(keep: string): Promise<void> {
-  const names = (await fs.readdir(env.videoCacheDir)).filter((n) => !n.endsWith('.part'));
-  const files = await Promise.all(names.map(async (n) => ({ file: path.join(env.videoCacheDir, n), ...(await fs.stat(path.join(env.videoCacheDir, n))) })));
+  // Another process may be trimming too, or the cache was emptied: what is gone needs no trimming.
+  const gone = (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : Promise.reject(err));
+  const names = ((await fs.readdir(env.videoCacheDir).catch(gone)) ?? []).filter((n) => !n.endsWith('.part'));
+  const stats = await Promise.all(names.map(async (n) => ({ file: path.join(env.videoCacheDir, n), stat: await fs.stat(path.join(env.videoCacheDir, n)).catch(gone) })));
+  const files = stats.flatMap(({ file, stat }) => (stat ? [{ file, size: stat.size, mtimeMs: stat.mtimeMs }] : []));
   files.sort((a, b) => b.mtimeMs - a.mtimeMs);
   let total = 0;
   for (const f of files) {

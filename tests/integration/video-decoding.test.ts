@@ -36,13 +36,14 @@ const SHORT = videoFile({ codec: 'h264', studyDescription: 'Short video', frames
 const UNCACHED = videoFile({ codec: 'mpeg2', studyDescription: 'Video decoded without ffmpeg' });
 const SLOW = videoFile({ codec: 'h264', studyDescription: 'Video whose decode is still running' });
 const LARGE = videoFile({ codec: 'hevc', studyDescription: 'Video too large for the cache' });
+const REMOVED = videoFile({ codec: 'mpeg2', studyDescription: 'Video whose cache file is removed while it decodes' });
 
 let reader: Session;
 beforeAll(async () => {
   const admin = await makeUser(['admin']);
   const outcomes = await ingestFiles(
     (async function* () {
-      for (const body of [...Object.values(VIDEOS), CORRUPT, SHORT, UNCACHED, SLOW, LARGE]) yield { body };
+      for (const body of [...Object.values(VIDEOS), CORRUPT, SHORT, UNCACHED, SLOW, LARGE, REMOVED]) yield { body };
     })(),
     { actorUserId: admin.id },
   );
@@ -126,14 +127,23 @@ describe('video decoded on the server', () => {
     expect(fs.readdirSync(env.videoCacheDir).filter((n) => n.endsWith('.part'))).toEqual([]);
   });
 
-  it('serves the frames ffmpeg has written while it is still decoding, then keeps the whole video in the cache', async () => {
-    // An ffmpeg that writes every frame, then holds on for a while before it exits: the decode is still running.
+  /** Runs `test` with an ffmpeg that writes every frame, then holds on for `seconds` before it exits: a decode still running. */
+  async function withSlowFfmpeg(seconds: number, test: () => Promise<void>) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slow-ffmpeg-'));
     const slow = path.join(dir, 'ffmpeg');
-    fs.writeFileSync(slow, `#!/bin/sh\n${JSON.stringify(env.COHORT_FFMPEG)} "$@"\nstatus=$?\nsleep 3\nexit $status\n`, { mode: 0o755 });
+    fs.writeFileSync(slow, `#!/bin/sh\n${JSON.stringify(env.COHORT_FFMPEG)} "$@"\nstatus=$?\nsleep ${seconds}\nexit $status\n`, { mode: 0o755 });
     const installed = env.COHORT_FFMPEG;
     (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = slow;
     try {
+      await test();
+    } finally {
+      (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = installed;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('serves the frames ffmpeg has written while it is still decoding, then keeps the whole video in the cache', async () => {
+    await withSlowFfmpeg(3, async () => {
       const res = await get(framesRoute, { ...(await ids(SLOW)), frames: '2,7' }, LITTLE_ENDIAN);
       expect(res.status).toBe(200);
       const frames = await responseParts(res);
@@ -145,10 +155,21 @@ describe('video decoded on the server', () => {
       expect(near(meanColour(last!.bytes), FRAME_COLOURS[7]!)).toBe(true);
       await expect.poll(() => cached(SLOW), { timeout: 10_000 }).toEqual([expect.stringMatching(/-rgb24$/)]);
       expect(fs.statSync(path.join(env.videoCacheDir, (await cached(SLOW))[0]!)).size).toBe(8 * 64 * 48 * 3);
-    } finally {
-      (env as { COHORT_FFMPEG: string }).COHORT_FFMPEG = installed;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('a decode whose file is removed under it (the cache emptied): the video is decoded again, and its frames served', async () => {
+    await withSlowFfmpeg(2, async () => {
+      const params = { ...(await ids(REMOVED)), frames: '1' };
+      expect((await get(framesRoute, params, LITTLE_ENDIAN)).status).toBe(200);
+      const [part] = await cached(REMOVED);
+      expect(part).toMatch(/\.part$/);
+      fs.rmSync(path.join(env.videoCacheDir, part!));
+      const res = await get(framesRoute, { ...params, frames: '8' }, LITTLE_ENDIAN);
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(near(meanColour((await responseParts(res))[0]!.bytes), FRAME_COLOURS[7]!)).toBe(true);
+      await expect.poll(() => cached(REMOVED), { timeout: 10_000 }).toEqual([expect.stringMatching(/-rgb24$/)]);
+    });
   });
 
   it('a video that decodes to more than the cache holds: 406 saying so, and no decode started', async () => {
