@@ -34,7 +34,7 @@ export type PreparedLabel = {
 export async function prepareLabel(opts: { projectId: string; studyId: string; annotation: { id: string; version: number }; input: SaveAnnotationInput }): Promise<PreparedLabel> {
   const { projectId, studyId, input } = opts;
   const db = getDb();
-  const [schemaRow, instances, selection, before] = await Promise.all([
+  const [schemaRow, instances, selection] = await Promise.all([
     db.labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } }),
     db.instance.findMany({
       where: { series: { studyId } },
@@ -47,7 +47,6 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; a
       },
     }),
     findSeriesSelection(projectId, studyId),
-    labeledSeries(opts.annotation.id, opts.annotation.version),
   ]);
   const schema = parseStoredSchema(schemaRow.schema);
 
@@ -78,11 +77,14 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; a
   // a series labeled before a manager left it out keeps its labels, to edit or erase.
   const series = new Map(instances.map((i) => [i.series.seriesInstanceUid, i.series]));
   const drawnOn = new Set([...labelmaps.filter((l) => Object.keys(l.counts).length > 0).map((l) => l.seriesInstanceUid), ...seriesOfContent(input.content)]);
-  for (const uid of drawnOn) {
-    const s = series.get(uid)!;
-    if (!selectsSeries(selection, s) && !before.uids.has(uid) && !before.ids.has(s.id)) {
-      const what = [s.modality, s.description && `“${s.description}”`].filter(Boolean).join(' ');
-      throw new AppError('BAD_REQUEST', `Series ${uid} (${what}) is not one this project labels (${describeSeriesSelection(selection)}): a project manager can add it on the study's page.`);
+  const outside = [...drawnOn].map((uid) => series.get(uid)!).filter((s) => !selectsSeries(selection, s));
+  if (outside.length) {
+    // Read only then: most saves (autosaves every few seconds among them) stay on the project's series.
+    const before = await labeledSeries(opts.annotation.id, opts.annotation.version);
+    const refused = outside.find((s) => !before.uids.has(s.seriesInstanceUid) && !before.ids.has(s.id));
+    if (refused) {
+      const what = [refused.modality, refused.description && `“${refused.description}”`].filter(Boolean).join(' ');
+      throw new AppError('BAD_REQUEST', `Series ${refused.seriesInstanceUid} (${what}) is not one this project labels (${describeSeriesSelection(selection)}): a project manager can add it on the study's page.`);
     }
   }
 
