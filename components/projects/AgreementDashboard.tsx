@@ -43,9 +43,10 @@ export function AgreementDashboard({ agreement, csvHref }: { agreement: ProjectA
       )}
       {agreement.byReader.length > 0 && (
         <div className="space-y-1">
-          <h3 className="text-xs font-semibold text-slate-500 uppercase">Mean Dice per reader {agreement.byReader[0]!.againstAccepted ? 'against accepted labels' : 'against the other readers'}</h3>
+          <h3 className="text-xs font-semibold text-slate-500 uppercase">Mean Dice per reader</h3>
+          <p className="text-xs text-slate-500">Against the accepted label where a study has one, otherwise against the study&apos;s other readers.</p>
           {agreement.byReader.map((r) => (
-            <Bar key={r.reader} label={r.reader} value={r.meanDice} detail={count(r.n, 'comparison')} />
+            <Bar key={r.readerId} label={r.reader} value={r.meanDice} detail={`${count(r.n, 'comparison')}${r.againstAccepted ? `, ${r.againstAccepted} against accepted` : ''}`} />
           ))}
         </div>
       )}

@@ -1,5 +1,6 @@
 import type { SessionUser } from '@/lib/auth/session-user';
 import { getDb } from '@/lib/db/client';
+import { AppError } from '@/lib/errors/app-error';
 import { requireProjectAccess } from '@/lib/projects/project-access';
 import { parseStoredSchema } from '@/lib/projects/schema-version';
 import { agreementToCsv, cohensKappa, fleissKappa } from './agreement';
@@ -13,7 +14,12 @@ export type ProjectAgreement = {
   answers: AnswerAgreement[];
   /** Every pair of readers (the accepted label's reader included). */
   bySegment: { segment: number; name: string; color: string; meanDice: number; meanIou: number; n: number }[];
-  byReader: { reader: string; meanDice: number; n: number; againstAccepted: boolean }[];
+  /**
+   * Each reader's mean Dice: in a study with an accepted label, against that label (its own reader is
+   * the reference there, and is not compared); in a study without one, against the other readers.
+   * `againstAccepted` says how many of the `n` comparisons were against an accepted label.
+   */
+  byReader: { readerId: string; reader: string; meanDice: number; n: number; againstAccepted: number }[];
   /**
    * Per question: Cohen's kappa (the same two readers on every item) or Fleiss' kappa (more readers, or
    * varying ones), over the items all their readers answered: studies for a study-level question, series
@@ -24,9 +30,16 @@ export type ProjectAgreement = {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Inter-reader agreement across a project, for its dashboard and CSV. */
+/**
+ * Inter-reader agreement across a project, for its dashboard and CSV: its managers' and reviewers'
+ * only. It holds every reader's answers and overlaps, and readers who saw each other's work would
+ * no longer be independent.
+ */
 export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, projectId: string): Promise<ProjectAgreement> {
-  await requireProjectAccess(user, projectId);
+  const access = await requireProjectAccess(user, projectId);
+  if (!access.canManage && !access.roles.includes('reviewer')) {
+    throw new AppError('FORBIDDEN', "Agreement shows every reader's labels: it is for the project's reviewers, ML engineers and admins, so that readers stay independent.");
+  }
   const schemaRow = await getDb().labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } });
   const schema = parseStoredSchema(schemaRow.schema);
   const byStudy = new Map<string, ReaderLabel[]>();
@@ -45,13 +58,7 @@ export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, 
     const rows = pairs.filter((p) => p.segment === s.value);
     return rows.length ? [{ segment: s.value, name: s.name, color: s.color, meanDice: mean(rows.map((r) => r.dice!)), meanIou: mean(rows.map((r) => r.iou!)), n: rows.length }] : [];
   });
-  // Readers against the accepted label where there is one; otherwise against each other.
-  const hasReference = pairs.some((p) => p.againstAccepted);
-  const readers = [...new Set(pairs.flatMap((p) => (hasReference ? (p.againstAccepted ? [p.readerA] : []) : [p.readerA, p.readerB])))];
-  const byReader = readers.map((reader) => {
-    const rows = pairs.filter((p) => (hasReference ? p.againstAccepted && p.readerA === reader : p.readerA === reader || p.readerB === reader));
-    return { reader, meanDice: mean(rows.map((r) => r.dice!)), n: rows.length, againstAccepted: hasReference };
-  });
+  const byReader = readerDice(pairs);
   const kappa = schema.questions.flatMap((q): ProjectAgreement['kappa'] => {
     // An item is a study (study-level questions) or a series (series-level ones) every reader answered.
     const items = answers.filter((a) => a.questionId === q.id && a.answers.every((x) => x.choices));
@@ -68,6 +75,26 @@ export async function projectAgreement(user: Pick<SessionUser, 'id' | 'roles'>, 
     return [{ questionId: q.id, question: q.question, level: q.level, method: 'fleiss', kappa: fleissKappa(items.map((i) => i.answers.map((x) => x.choices))), ...counts }];
   });
   return { studies, pairs, answers, bySegment, byReader, kappa };
+}
+
+function readerDice(pairs: readonly PairAgreement[]): ProjectAgreement['byReader'] {
+  const referenced = new Set(pairs.filter((p) => p.againstAccepted).map((p) => p.studyId));
+  const readers = new Map<string, { readerId: string; reader: string; dice: number[]; againstAccepted: number }>();
+  const add = (readerId: string, reader: string, dice: number, againstAccepted: boolean) => {
+    const row = readers.get(readerId) ?? { readerId, reader, dice: [], againstAccepted: 0 };
+    row.dice.push(dice);
+    if (againstAccepted) row.againstAccepted++;
+    readers.set(readerId, row);
+  };
+  for (const p of pairs) {
+    if (referenced.has(p.studyId)) {
+      if (p.againstAccepted) add(p.readerAId, p.readerA, p.dice!, true);
+    } else {
+      add(p.readerAId, p.readerA, p.dice!, false);
+      add(p.readerBId, p.readerB, p.dice!, false);
+    }
+  }
+  return [...readers.values()].map(({ dice, ...row }) => ({ ...row, meanDice: mean(dice), n: dice.length }));
 }
 
 export const AGREEMENT_CSV_COLUMNS = ['study', 'series', 'segment', 'segment_name', 'reader_a', 'reader_b', 'against_accepted', 'voxels_a', 'voxels_b', 'dice', 'iou'] as const;

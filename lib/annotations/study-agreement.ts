@@ -10,6 +10,8 @@ export type PairAgreement = {
   segmentName: string;
   readerA: string;
   readerB: string;
+  readerAId: string;
+  readerBId: string;
   /** True when B is the accepted label (a reader against the reference). */
   againstAccepted: boolean;
   voxelsA: number;
@@ -46,7 +48,7 @@ export async function studyAgreement(labels: readonly ReaderLabel[], schema: Lab
       const [ra, rb] = await Promise.all([la ? la.rle() : emptyLabelmapRle(voxelCount), lb ? lb.rle() : emptyLabelmapRle(voxelCount)]);
       for (const r of segmentationAgreement(ra, rb, voxelCount, values)) {
         if (r.dice === null) continue;
-        segments.push({ studyId: a.studyId, seriesInstanceUid: series, segment: r.value, segmentName: nameOf.get(r.value) ?? String(r.value), readerA: a.readerName, readerB: b.readerName, againstAccepted, voxelsA: r.a, voxelsB: r.b, dice: r.dice, iou: r.iou });
+        segments.push({ studyId: a.studyId, seriesInstanceUid: series, segment: r.value, segmentName: nameOf.get(r.value) ?? String(r.value), readerA: a.readerName, readerB: b.readerName, readerAId: a.readerId, readerBId: b.readerId, againstAccepted, voxelsA: r.a, voxelsB: r.b, dice: r.dice, iou: r.iou });
       }
     }
   }

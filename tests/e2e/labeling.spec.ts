@@ -256,8 +256,8 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await expect(lungBar).toHaveAttribute('aria-label', new RegExp(`^Lung: mean Dice ${(dice * 100).toFixed(1).replace('.', '\\.')}%`));
   // Per reader: against the accepted labels (Dana's), Lee's one comparison is that Dice.
   const percent = `${(dice * 100).toFixed(1)}%`;
-  await expect(sam.getByRole('heading', { name: 'Mean Dice per reader against accepted labels' })).toBeVisible();
-  await expect(sam.getByRole('img', { name: /^Lee Chen: mean Dice/ })).toHaveAttribute('aria-label', `Lee Chen: mean Dice ${percent} (1 comparison)`);
+  await expect(sam.getByRole('heading', { name: 'Mean Dice per reader' })).toBeVisible();
+  await expect(sam.getByRole('img', { name: /^Lee Chen: mean Dice/ })).toHaveAttribute('aria-label', `Lee Chen: mean Dice ${percent} (1 comparison, 1 against accepted)`);
   // Kappa per question: two readers, one study, "Good" against "Acceptable": Cohen's, 0.
   const quality = sam.getByRole('table', { name: 'Classification agreement' }).getByRole('row').filter({ hasText: 'Image quality' });
   await expect(quality).toContainText("0.000 (Cohen's)");

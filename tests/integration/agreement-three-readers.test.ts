@@ -184,7 +184,7 @@ describe('three readers per study', () => {
     // No accepted label: each reader against the other two, on every study.
     for (const [r, reader] of readers.entries()) {
       const others = [0, 1, 2].filter((o) => o !== r).map((o) => expected(r, o).dice);
-      expect(result.byReader.find((x) => x.reader === reader.name)).toMatchObject({ n: 8, againstAccepted: false });
+      expect(result.byReader.find((x) => x.reader === reader.name)).toMatchObject({ readerId: reader.id, n: 8, againstAccepted: 0 });
       expect(result.byReader.find((x) => x.reader === reader.name)!.meanDice).toBeCloseTo((others[0]! + others[1]!) / 2, 12);
     }
     expect(result.bySegment).toEqual([expect.objectContaining({ name: 'Liver', n: 12 })]);

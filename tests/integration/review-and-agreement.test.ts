@@ -126,6 +126,15 @@ describe('two readers, one reviewer', () => {
     expect((await callRoute(queueRoute, 'GET', '/x', { session: reviewer.session, params: { projectId } })).status).toBe(403);
   });
 
+  it("keeps agreement from readers who do not review: it shows the other readers' labels", async () => {
+    const asReader = await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement`, { session: r2.session, params: { projectId } });
+    expect(asReader.status).toBe(403);
+    expect(asReader.json.message).toMatch(/readers stay independent/);
+    expect((await callRoute(agreementRoute, 'GET', `/api/projects/${projectId}/agreement?format=csv`, { session: r2.session, params: { projectId } })).status).toBe(403);
+    // A reader who also reviews, the reviewer and an ML engineer see it.
+    for (const session of [r1.session, reviewer.session, engineer]) expect((await agreement(session)).studies).toBe(1);
+  });
+
   it('computes Dice and IoU between the readers as a voxel-by-voxel count does', async () => {
     const result = await agreement(engineer);
     expect(result.studies).toBe(1);
@@ -172,8 +181,24 @@ describe('two readers, one reviewer', () => {
     const reference = result.pairs.find((p) => p.againstAccepted && p.segment === 1)!;
     expect(reference).toMatchObject({ readerB: expect.stringContaining('radiologist'), againstAccepted: true });
     expect(reference.dice).toBeCloseTo(naive(labelmap(310, false), labelmap(300, false), 1).dice, 12);
-    expect(result.byReader).toEqual([expect.objectContaining({ againstAccepted: true, n: 1 })]);
+    expect(result.byReader).toEqual([expect.objectContaining({ readerId: r2.id, againstAccepted: 1, n: 1 })]);
     expect(a2).toBeTruthy();
+  });
+
+  it('charts each reader against the accepted label where a study has one, and against the other reader where it has none', async () => {
+    await label(r1, 1, labelmap(300, false), 'good', 'save');
+    await label(r2, 1, labelmap(320, false), 'good', 'save');
+    const result = await agreement(engineer);
+    expect(result.studies).toBe(2);
+    const accepted = naive(labelmap(310, false), labelmap(300, false), 1).dice;
+    const between = naive(labelmap(300, false), labelmap(320, false), 1).dice;
+    const byId = new Map(result.byReader.map((r) => [r.readerId, r]));
+    expect(byId.size).toBe(2);
+    // Reader 1's label is study 1's reference, so their one comparison is study 2's, against reader 2.
+    expect(byId.get(r1.id)).toMatchObject({ n: 1, againstAccepted: 0 });
+    expect(byId.get(r1.id)!.meanDice).toBeCloseTo(between, 12);
+    expect(byId.get(r2.id)).toMatchObject({ n: 2, againstAccepted: 1 });
+    expect(byId.get(r2.id)!.meanDice).toBeCloseTo((accepted + between) / 2, 12);
   });
 
   it('keeps comments to the project: members write, strangers get 404, empty ones are refused', async () => {

@@ -91,6 +91,12 @@ const proposal = async () => {
   });
   return { proposalId: row.id };
 };
+/** A project whose radiologist principals review (agreement is for reviewers, not readers). */
+const reviewedProject = async () => {
+  const ids = await projectWithStudy();
+  await getDb().projectMember.createMany({ data: radiologistIds.map((userId) => ({ projectId: ids.projectId, userId, role: 'reviewer' })) });
+  return ids;
+};
 /** Another reader's submitted label, in a project where the radiologist principals review. */
 const submittedLabel = async () => {
   const { projectId, studyId } = await projectWithStudy();
@@ -394,7 +400,7 @@ const ROUTES: RouteCase[] = [
   // Managers read comments; readers and reviewers write them.
   { method: 'POST', template: '/api/projects/[projectId]/studies/[studyId]/comments', access: ['radiologist'], ok: 201, params: projectWithStudy, body: () => ({ body: 'Looks right.' }) },
   { method: 'GET', template: '/api/projects/[projectId]/queue', access: ['radiologist'], ok: 200, params: projectWithStudy },
-  { method: 'GET', template: '/api/projects/[projectId]/agreement', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: projectWithStudy },
+  { method: 'GET', template: '/api/projects/[projectId]/agreement', access: ['radiologist', 'ml_engineer', 'admin'], ok: 200, params: reviewedProject },
   { method: 'GET', template: '/api/annotations/[annotationId]/seg', access: ['radiologist', 'admin'], ok: 200, params: savedLabel, query: (p) => `?series=${p.series}` },
   // Past the checks, the handler finds the SEG segments another study's series (400).
   {
