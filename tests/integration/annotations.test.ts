@@ -192,6 +192,39 @@ describe('saving', () => {
   });
 });
 
+describe('two readers of one study', () => {
+  it('saving their own copies at the same moments, each keeps exactly their own labels and versions', async () => {
+    const { id: pairProject } = await createProject({
+      input: ZCreateProjectInput.parse({ name: 'Pair', readersPerStudy: 2, schema: SCHEMA, readers: readers.map((r) => r.user.id) }),
+      actorId: admin.id,
+    });
+    await addProjectStudies({ projectId: pairProject, input: { studyIds: [studyId] } });
+    const [a, b] = readers;
+    const openIn = (session: Session) => callRoute(openRoute, 'POST', '/x', { session, params: { projectId: pairProject, studyId } });
+    const ids = [((await openIn(a!.session)).json as unknown as AnnotationView).id, ((await openIn(b!.session)).json as unknown as AnnotationView).id];
+    const radius = (reader: number, round: number) => 20 + 10 * reader + round;
+    // A save, an autosave (a draft on version 1), and a save of version 2 on top of it: each round by both at once.
+    const rounds = [
+      { baseVersion: 0, reason: 'save', version: 1 },
+      { baseVersion: 1, reason: 'autosave', version: 1 },
+      { baseVersion: 1, reason: 'save', version: 2 },
+    ];
+    for (const [round, { baseVersion, reason, version }] of rounds.entries()) {
+      const saves = await Promise.all([a!, b!].map((r, i) => put(ids[i]!, r.session, body({ baseVersion, reason, labelmaps: [labelmap(paint(radius(i, round)))] }))));
+      expect(saves.map((r) => [r.status, r.json.version])).toEqual([
+        [200, version],
+        [200, version],
+      ]);
+    }
+    for (const [i, r] of [a!, b!].entries()) {
+      const view = (await get(ids[i]!, r.session)).json as unknown as AnnotationView;
+      expect(view.history.map((h) => h.version)).toEqual([2, 1]);
+      expect(view.draft).toBeNull();
+      expect(decodeLabelmapRle(Buffer.from(view.saved!.labelmaps[0]!.rle, 'base64'), VOXELS)).toEqual(paint(radius(i, 2)));
+    }
+  });
+});
+
 describe('an archived project', () => {
   it('refuses saves and new readers, and takes them again once restored', async () => {
     const before = { versions: await versionCount(), entries: await ledgerCount() };
