@@ -2,23 +2,31 @@ import type { PreparedLabel } from './prepare-label';
 
 type PreviousVersion = { content: string; labelmaps: { seriesId: string; counts: string }[] } | null;
 
+/** Regions or measurements of a version against the previous one, matched by id. */
+export type ItemChanges = {
+  added: number;
+  removed: number;
+  /** Kept but different: moved, reshaped, given another class or frame. Absent from versions saved before it was counted. */
+  edited?: number;
+};
+
 export type LabelChanges = {
   /** Voxels per segment value before and after, per series whose labelmap changed. */
   segments: { seriesId: string; value: number; before: number; after: number }[];
-  regions: { added: number; removed: number };
-  measurements: { added: number; removed: number };
+  regions: ItemChanges;
+  measurements: ItemChanges;
+  /** Questions (per series, for series-level ones) answered, re-answered or cleared. */
   answersChanged: number;
 };
 
+type Item = { id: string };
+type Answer = { questionId: string; seriesInstanceUid?: string; choiceIds: string[] };
+
 /** What a new version changed against the previous one: the "what" of a version's history line. */
 export function labelChanges(previous: PreviousVersion, next: PreparedLabel): LabelChanges {
-  const before = previous ? (JSON.parse(previous.content) as { regions: { id: string }[]; measurements: { id: string }[]; answers: unknown[] }) : { regions: [], measurements: [], answers: [] };
+  const empty = { regions: [], measurements: [], answers: [] };
+  const before = previous ? (JSON.parse(previous.content) as { regions: Item[]; measurements: Item[]; answers: Answer[] }) : empty;
   const after = JSON.parse(next.content) as typeof before;
-  const diff = (a: { id: string }[], b: { id: string }[]) => {
-    const was = new Set(a.map((x) => x.id));
-    const is = new Set(b.map((x) => x.id));
-    return { added: [...is].filter((id) => !was.has(id)).length, removed: [...was].filter((id) => !is.has(id)).length };
-  };
   const oldCounts = new Map((previous?.labelmaps ?? []).map((l) => [l.seriesId, JSON.parse(l.counts) as Record<string, number>]));
   const segments: LabelChanges['segments'] = [];
   for (const l of next.labelmaps) {
@@ -29,13 +37,24 @@ export function labelChanges(previous: PreviousVersion, next: PreparedLabel): La
       if (a !== b) segments.push({ seriesId: l.seriesId, value: Number(value), before: b, after: a });
     }
   }
-  const answerKey = (answers: unknown[]) => new Set(answers.map((a) => JSON.stringify(a)));
-  const oldAnswers = answerKey(before.answers);
-  const newAnswers = answerKey(after.answers);
+  return { segments, regions: itemChanges(before.regions, after.regions), measurements: itemChanges(before.measurements, after.measurements), answersChanged: answerChanges(before.answers, after.answers) };
+}
+
+function itemChanges(before: Item[], after: Item[]): Required<ItemChanges> {
+  // Both sides are canonical JSON parsed back, so equal items serialize alike.
+  const was = new Map(before.map((x) => [x.id, JSON.stringify(x)]));
+  const is = new Map(after.map((x) => [x.id, JSON.stringify(x)]));
   return {
-    segments,
-    regions: diff(before.regions, after.regions),
-    measurements: diff(before.measurements, after.measurements),
-    answersChanged: [...newAnswers].filter((a) => !oldAnswers.has(a)).length + [...oldAnswers].filter((a) => !newAnswers.has(a)).length,
+    added: [...is.keys()].filter((id) => !was.has(id)).length,
+    removed: [...was.keys()].filter((id) => !is.has(id)).length,
+    edited: [...is].filter(([id, json]) => was.has(id) && was.get(id) !== json).length,
   };
+}
+
+function answerChanges(before: Answer[], after: Answer[]): number {
+  const key = (a: Answer) => `${a.questionId}\n${a.seriesInstanceUid ?? ''}`;
+  const choices = (answers: Answer[]) => new Map(answers.map((a) => [key(a), [...a.choiceIds].sort().join('\n')]));
+  const was = choices(before);
+  const is = choices(after);
+  return [...new Set([...was.keys(), ...is.keys()])].filter((k) => was.get(k) !== is.get(k)).length;
 }

@@ -78,6 +78,10 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   const area = saved.columns * saved.rows;
   const lungSlices = Array.from({ length: saved.slices }, (_, k) => k).filter((k) => volume.subarray(k * area, (k + 1) * area).includes(2));
   expect(lungSlices).toEqual([32, 33, 34, 35, 36]);
+  // The version's line in the history says what it changed.
+  const latestVersion = panel.getByRole('region', { name: 'Versions' }).getByRole('listitem').first();
+  await expect(latestVersion).toContainText(`v${first.version} · save`);
+  await expect(latestVersion.getByTestId('version-changes')).toHaveText(`Lung +${lungVoxels.toLocaleString('en')} voxels · 2 regions added · 1 answer changed`);
   await testInfo.attach('viewer-labels.png', { body: await page.screenshot(), contentType: 'image/png' });
 
   // A stroke taken back with undo leaves the labels as stored: the autosave after it sends no draft.
@@ -131,6 +135,8 @@ test('a radiologist paints, draws a box and a polygon, answers, saves, and gets 
   await expect.poll(async () => (await annotationUrl()).version, { timeout: 10_000 }).toBe(first.version + 1);
   const again = await annotationUrl();
   expect(again.saved.contentHash).toBe(first.saved.contentHash);
+  await expect(latestVersion).toContainText(`v${again.version} · save`);
+  await expect(latestVersion.getByTestId('version-changes')).toHaveText('no change');
 
   // DICOM-SEG out, for OHIF or 3D Slicer, and back in: the same voxels as a new version.
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Export' }).click()]);

@@ -2,6 +2,7 @@
 
 import { cx } from '@/components/ui/cx';
 import type { LabelingTool, PrimaryTool } from '../shortcuts';
+import { describeLabelChanges } from '@/lib/annotations/describe-label-changes.client';
 import { ProposalOffers } from './ProposalOffers';
 import type { Labeling } from './use-labeling';
 
@@ -262,13 +263,16 @@ export function LabelingPanel({
         </section>
       )}
 
-      {view.history.length > 0 && (
+      {labeling.history.length > 0 && (
         <section aria-label="Versions">
           <h3 className="mb-1 text-xs font-semibold text-slate-400 uppercase">Versions</h3>
           <ol className="space-y-1 text-xs text-slate-400">
-            {view.history.slice(0, 10).map((h) => (
+            {labeling.history.slice(0, 10).map((h) => (
               <li key={h.version} title={`Content hash ${h.contentHash}`}>
                 v{h.version} · {h.reason} · {h.author} · {new Date(h.createdAt).toLocaleString('en-GB')}
+                <span className="block text-slate-500" data-testid="version-changes">
+                  {describeLabelChanges(h.changes, schema.segments).join(' · ')}
+                </span>
               </li>
             ))}
           </ol>

@@ -35,6 +35,8 @@ type Labels = { content: AnnotationContent; labelmaps: NonNullable<AnnotationVie
  */
 export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | null, toolGroupId: string) {
   const [view, setView] = useState<AnnotationView | null>(null);
+  /** Kept apart from `view`: a refreshed history must not re-attach the panes' labels (that follows `view`). */
+  const [history, setHistory] = useState<AnnotationView['history']>([]);
   const [save, setSave] = useState<SaveState>({ kind: 'loading' });
   const [answers, setAnswers] = useState<Answers>([]);
   const [activeSegment, setActiveSegment] = useState<number | null>(null);
@@ -103,6 +105,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         setLabeledSeries(new Set([...initial.current.labelmaps.map((l) => l.seriesInstanceUid), ...seriesOfContent(initial.current.content)]));
         version.current = v.version;
         setView(v);
+        setHistory(v.history);
         setAnswers(initial.current.content.answers);
         setActiveSegment(v.schema.schema.segments[0]?.value ?? null);
         setRegionClass([...v.schema.schema.boxes, ...v.schema.schema.polygons][0]?.id ?? null);
@@ -191,6 +194,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         lastStored.current = { labels: labelsKey({ ...input, baseVersion: version.current }), state: stored };
         setSave(stored);
         setView((v) => (v ? { ...v, version: version.current } : v));
+        // A new version joins the panel's history with what it changed (the server works that out).
+        if (reason !== 'autosave') void refreshHistory(view.id, setHistory);
         if (reason === 'submit') {
           setView((v) => (v ? { ...v, status: 'submitted', canEdit: false } : v));
           const queue = await fetch(`/api/projects/${setup.projectId}/queue`).then((r) => r.json() as Promise<{ next: string | null }>);
@@ -300,6 +305,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     enabled: Boolean(setup),
     labeledSeries,
     view,
+    history,
     schema,
     editable,
     save,
@@ -390,6 +396,12 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
 
 export type Labeling = ReturnType<typeof useLabeling>;
 export type { LabelingTool };
+
+/** The label's version history as the server now has it (left as it was if the request fails). */
+async function refreshHistory(id: string, setHistory: (history: AnnotationView['history']) => void): Promise<void> {
+  const res = await fetch(`/api/annotations/${id}`).catch(() => null);
+  if (res?.ok) setHistory(((await res.json()) as Pick<AnnotationView, 'history'>).history);
+}
 
 /**
  * Sends again a save of this label copy that never reached the server (the tab closed, the
