@@ -25,8 +25,8 @@ export type PreparedLabel = {
 
 /**
  * Checks a label against its project's schema and its study before anything is written: the schema
- * version (a label made with an older one must fit the current one, or it is refused with the
- * reasons), every labelmap's size against its series and its rle1 bytes, every region, measurement
+ * version it was made with (one of the project's; a label made with an older one must fit the
+ * current one too, or it is refused with the reasons, and it is recorded with the one it was made with), every labelmap's size against its series and its rle1 bytes, every region, measurement
  * and answer against the images they are drawn on, and that it is drawn on series the project
  * labels. Throws BAD_REQUEST (or CONFLICT for a schema that changed underneath the reader); returns
  * what to store.
@@ -34,8 +34,9 @@ export type PreparedLabel = {
 export async function prepareLabel(opts: { projectId: string; studyId: string; annotation: { id: string; version: number }; input: SaveAnnotationInput }): Promise<PreparedLabel> {
   const { projectId, studyId, input } = opts;
   const db = getDb();
-  const [schemaRow, instances, selection] = await Promise.all([
+  const [schemaRow, madeWith, instances, selection] = await Promise.all([
     db.labelSchemaVersion.findFirstOrThrow({ where: { projectId }, orderBy: { version: 'desc' } }),
+    db.labelSchemaVersion.findUnique({ where: { projectId_version: { projectId, version: input.schemaVersion } }, select: { id: true, version: true } }),
     db.instance.findMany({
       where: { series: { studyId } },
       select: {
@@ -48,6 +49,7 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; a
     }),
     findSeriesSelection(projectId, studyId),
   ]);
+  if (!madeWith) throw new AppError('BAD_REQUEST', `This project has no label schema version ${input.schemaVersion} (its latest is ${schemaRow.version}).`);
   const schema = parseStoredSchema(schemaRow.schema);
 
   const labelmaps = input.labelmaps.map((l) => prepareLabelmap(l, instances));
@@ -117,7 +119,8 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; a
   const content = canonicalize(input.content);
   const hash = createHash('sha256').update(content);
   for (const l of [...labelmaps].sort((a, b) => a.seriesInstanceUid.localeCompare(b.seriesInstanceUid))) hash.update(`\n${l.seriesInstanceUid}:${l.columns}x${l.rows}x${l.slices}:`).update(l.rle);
-  return { schemaVersionId: schemaRow.id, schemaVersion: schemaRow.version, content, labelmaps, contentHash: hash.digest('hex') };
+  // Recorded with the schema version the reader made it with (checked above to fit the current one too).
+  return { schemaVersionId: madeWith.id, schemaVersion: madeWith.version, content, labelmaps, contentHash: hash.digest('hex') };
 }
 
 type StudyInstance = { rows: number | null; columns: number | null; frames: number; series: { id: string; seriesInstanceUid: string; modality: string; description: string } };

@@ -312,8 +312,16 @@ describe('schema changes and submitting', () => {
     expect(old.json.message).toMatch(/schema changed \(version 1 → 2\).*Segment value 2/);
     const fits = await put(mine, readers[0]!.session, body({ baseVersion: 3, labelmaps: [labelmap(paint(40).map((v) => (v === 2 ? 1 : v)))] }));
     expect(fits.status).toBe(200);
+    // Recorded with the version it was made with.
     const row = await getDb().annotationVersion.findFirstOrThrow({ where: { annotationId: mine, version: 4 }, include: { schemaVersion: true } });
-    expect(row.schemaVersion.version).toBe(2);
+    expect(row.schemaVersion.version).toBe(1);
+    expect(((await get(mine, readers[0]!.session)).json as unknown as AnnotationView).saved!.schemaVersion).toBe(1);
+    // A version the project never had is refused, and nothing is written.
+    const versions = await versionCount();
+    const unknown = await put(mine, readers[0]!.session, body({ baseVersion: 4, schemaVersion: 3 }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.message).toBe('This project has no label schema version 3 (its latest is 2).');
+    expect(await versionCount()).toBe(versions);
   });
 
   it('submits only with the required answers, then freezes the label', async () => {
