@@ -228,9 +228,18 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await lee.getByRole('radio', { name: 'Overlaid' }).click();
   await expect(lee.getByTestId('viewport-caption')).toHaveCount(0);
   await lee.getByRole('link', { name: 'Accept or request changes →' }).click();
+  // Starting the review marks the study "In review" in the project's table; accepting, "Accepted".
+  const studyRow = lee.locator('tr').filter({ has: lee.locator(`a[href="/projects/${projectId}/studies/${studyId}"]`) });
+  await danaCopy.getByRole('button', { name: 'Start review' }).click();
+  await expect(danaCopy).toContainText('in review');
+  await lee.goto(`/projects/${projectId}`);
+  await expect(studyRow).toContainText('In review');
+  await lee.goto(`/projects/${projectId}/studies/${studyId}`);
   await danaCopy.getByRole('button', { name: 'Accept' }).click();
   await expect(danaCopy).toContainText('accepted');
   await testInfo.attach('review.png', { body: await lee.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await lee.goto(`/projects/${projectId}`);
+  await expect(studyRow).toContainText('Accepted');
 
   // Sam, the ML engineer, sees the agreement of the two readers: the same Dice as a voxel count here.
   const sam = await signedIn(browser, ML);
