@@ -131,6 +131,27 @@ export class ViewerPage {
       });
   }
 
+  /** The canvas's mean luminance in each cell of a `cells`×`cells` grid, row by row: a picture to compare with another, give or take compression. */
+  async lumaGrid(i: number, cells = 32): Promise<number[]> {
+    return this.viewport(i)
+      .locator('canvas')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement, n: number) => {
+        const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        const sums = new Float64Array(n * n);
+        const counts = new Float64Array(n * n);
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            const p = 4 * (y * width + x);
+            const cell = Math.floor((y * n) / height) * n + Math.floor((x * n) / width);
+            sums[cell]! += 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+            counts[cell]!++;
+          }
+        }
+        return Array.from(sums, (sum, c) => sum / counts[c]!);
+      }, cells);
+  }
+
   /** Mean RGB of a 9×9 patch at the canvas's centre. */
   async centreColour(i: number): Promise<number[]> {
     return this.viewport(i)

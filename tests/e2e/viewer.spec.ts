@@ -3,7 +3,7 @@ import { E2E_ADMIN } from '../../playwright.config';
 import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codestream';
 import { sample } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
-import { oneImageInEveryLosslessSyntax } from '../helpers/reencoded-files';
+import { oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
 import { FRAME_COLOURS, videoFile } from '../helpers/video-files';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -267,6 +267,34 @@ test('one image in fourteen lossless transfer syntaxes draws the same picture fr
   // An MR slice, not a flat colour; and the same one from every syntax.
   expect(drawn[0]!.std).toBeGreaterThan(10);
   expect(drawn.filter((d) => d.hash !== drawn[0]!.hash)).toEqual([]);
+});
+
+test('the same image in the lossy transfer syntaxes draws nearly the same picture as uncompressed: JPEG extended (12-bit), spectral selection, progressive, JPEG-LS near-lossless, JPEG 2000 (and Part 2, decoded on the server), HTJ2K, JPEG XL', async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const description = `Every lossy syntax ${Date.now()}`;
+  const { files, syntaxes } = await oneImageInLossySyntaxes(sample('valid/dcm_qa_ts'), description, testInfo.outputDir);
+  expect(syntaxes).toEqual(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.53', '1.2.840.10008.1.2.4.55', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.91', '1.2.840.10008.1.2.4.93', '1.2.840.10008.1.2.4.203', '1.2.840.10008.1.2.4.112']);
+  await storeForDemoProject(browser, files, description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await viewer.waitForRendered(0);
+  const overlay = viewer.viewport(0).getByTestId('overlay-image');
+  if ((await overlay.textContent()) !== `Im 1 / ${files.length}`) await viewer.afterRender(0, () => page.keyboard.press('Home'));
+  const pictures: number[][] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i > 0) await viewer.afterRender(0, () => page.keyboard.press('ArrowDown'));
+    await expect(overlay).toHaveText(`Im ${i + 1} / ${files.length}`);
+    await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'ready');
+    pictures.push(await viewer.lumaGrid(0));
+  }
+  await testInfo.attach('every-lossy-syntax.png', { body: await page.screenshot(), contentType: 'image/png' });
+  const [reference] = pictures;
+  const spread = Math.sqrt(reference!.reduce((n, v) => n + (v - reference!.reduce((a, b) => a + b) / reference!.length) ** 2, 0) / reference!.length);
+  expect(spread, 'the MR slice, not a flat colour').toBeGreaterThan(10);
+  // Each lossy picture, cell by cell, within a few grey levels of the uncompressed one.
+  const differences = pictures.slice(1).map((p, k) => ({ syntax: syntaxes[k + 1], meanAbs: p.reduce((n, v, c) => n + Math.abs(v - reference![c]!), 0) / p.length }));
+  testInfo.annotations.push({ type: 'differences', description: JSON.stringify(differences) });
+  expect(differences.filter((d) => !(d.meanAbs < 3))).toEqual([]);
 });
 
 test('a video (H.264) plays in the viewer: its frames decoded on the server, each in the colour it was encoded with', async ({ page, browser }, testInfo) => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import dcmjs from 'dcmjs';
@@ -55,7 +56,17 @@ export function encapsulatedPixelData(offsetTable: Uint8Array, fragments: readon
   return Buffer.concat([pixelData, item(offsetTable), ...fragments.map(item), delimiter]);
 }
 
-type Encoder = { getDecodedBuffer(info: object): Uint8Array; setLossless?(on: boolean): void; encode(): void; getEncodedBuffer(): Uint8Array };
+type Encoder = {
+  getDecodedBuffer(info: object): Uint8Array;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+  // Each codec has some of these (the names its WebAssembly binding exports).
+  setLossless?(on: boolean): void;
+  setNearLossless?(maxError: number): void;
+  setQuality?(lossless: boolean, quality: number): void;
+  setCompressionRatio?(layer: number, ratio: number): void;
+  setDistance?(distance: number): void;
+};
 type FrameInfo = { width: number; height: number; bitsPerSample: number };
 const CODECS = {
   'jpeg-ls': { load: () => import('@cornerstonejs/codec-charls/wasmjs'), encoder: 'JpegLSEncoder', wasm: null },
@@ -66,13 +77,18 @@ const CODECS = {
 } as const;
 
 /** One greyscale frame (little-endian samples) through one of Cornerstone's encoders, losslessly. */
-export async function encodeLossless(samples: Uint8Array, info: FrameInfo, codec: keyof typeof CODECS): Promise<Uint8Array> {
+export function encodeLossless(samples: Uint8Array, info: FrameInfo, codec: keyof typeof CODECS): Promise<Uint8Array> {
+  return encodeFrame(samples, info, codec, (encoder) => encoder.setLossless?.(true));
+}
+
+/** One greyscale frame through one of Cornerstone's encoders, set up by `setup` (its defaults otherwise). */
+async function encodeFrame(samples: Uint8Array, info: FrameInfo, codec: keyof typeof CODECS, setup: (encoder: Encoder) => void): Promise<Uint8Array> {
   const { load, encoder: name, wasm } = CODECS[codec];
   const factory = (await load()).default as unknown as (overrides: object) => Promise<Record<string, new () => Encoder>>;
   const codecs = await factory({ print() {}, printErr() {}, ...(wasm ? { wasmBinary: readFileSync(path.join(process.cwd(), wasm)) } : {}) });
   const encoder = new codecs[name]!();
   encoder.getDecodedBuffer({ ...info, componentCount: 1, isSigned: false, isUsingColorTransform: false }).set(samples);
-  encoder.setLossless?.(true);
+  setup(encoder);
   encoder.encode();
   return new Uint8Array(encoder.getEncodedBuffer());
 }
@@ -86,22 +102,8 @@ export async function encodeLossless(samples: Uint8Array, info: FrameInfo, codec
  * Image Frame Compression. All lossless: one picture.
  */
 export async function oneImageInEveryLosslessSyntax(samplesDir: string, studyDescription: string): Promise<{ files: Uint8Array[]; syntaxes: string[] }> {
-  const [study, series] = [newUid(), newUid()];
   const published = Array.from({ length: 9 }, (_, i) => readFileSync(path.join(samplesDir, `${i + 1}.dcm`)));
-  const renumbered = (file: Uint8Array, instance: number) => {
-    const dict = dcmjs.data.DicomMessage.readFile(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
-    const sop = newUid();
-    Object.assign(dict.dict, {
-      '0020000D': { vr: 'UI', Value: [study] },
-      '0020000E': { vr: 'UI', Value: [series] },
-      '00080018': { vr: 'UI', Value: [sop] },
-      '00200013': { vr: 'IS', Value: [instance] },
-      '00081030': { vr: 'LO', Value: [studyDescription] },
-    });
-    dict.meta['00020003'] = { vr: 'UI', Value: [sop] };
-    // One fragment per frame, as the files were published (dcmjs would cut frames in 20 kB pieces).
-    return new Uint8Array(dict.write({ allowInvalidVRLength: true, fragmentMultiframe: false }));
-  };
+  const renumbered = inOneNewSeries(studyDescription);
   const files: Uint8Array[] = published.map((file, i) => renumbered(file, i + 1));
   const first = files[0]!;
   const ds = naturalizedFile(first);
@@ -124,6 +126,62 @@ export async function oneImageInEveryLosslessSyntax(samplesDir: string, studyDes
     encapsulatedFile(first, '1.2.840.10008.1.2.8.1', [deflateRawSync(frame)], another(14)),
   );
   return { files, syntaxes: files.map(transferSyntaxOfFile) };
+}
+
+/**
+ * The same MR image in the lossy syntaxes (as one new series of a new study, after it as published,
+ * explicit little endian, for reference): JPEG extended (12-bit), spectral selection and full
+ * progression written by DCMTK's dcmcjpeg; JPEG-LS near-lossless, JPEG 2000 (also as Part 2, which
+ * the browser cannot decode), HTJ2K and JPEG XL by Cornerstone's encoders with lossy settings.
+ */
+export async function oneImageInLossySyntaxes(samplesDir: string, studyDescription: string, workDir: string): Promise<{ files: Uint8Array[]; syntaxes: string[] }> {
+  const source = path.join(samplesDir, '1.dcm');
+  const renumbered = inOneNewSeries(studyDescription);
+  const files: Uint8Array[] = [renumbered(readFileSync(source), 1)];
+  mkdirSync(workDir, { recursive: true });
+  for (const mode of ['+ee', '+es', '+ep']) {
+    const out = path.join(workDir, `lossy${mode.slice(1)}.dcm`);
+    execFileSync('dcmcjpeg', [mode, source, out]);
+    files.push(renumbered(readFileSync(out), files.length + 1));
+  }
+  const first = files[0]!;
+  const ds = naturalizedFile(first);
+  const frame = new Uint8Array(ds.PixelData[0] as ArrayBuffer);
+  const info = { width: ds.Columns as number, height: ds.Rows as number, bitsPerSample: ds.BitsAllocated as number };
+  const another = (edit: Dataset) => {
+    edit.SOPInstanceUID = newUid();
+    edit.InstanceNumber = files.length + 1;
+  };
+  const j2k = await encodeFrame(frame, info, 'jpeg-2000', (e) => (e.setQuality!(false, 0), e.setCompressionRatio!(0, 20)));
+  for (const [syntax, encoded] of [
+    ['1.2.840.10008.1.2.4.81', await encodeFrame(frame, info, 'jpeg-ls', (e) => e.setNearLossless!(2))],
+    ['1.2.840.10008.1.2.4.91', j2k],
+    ['1.2.840.10008.1.2.4.93', j2k],
+    ['1.2.840.10008.1.2.4.203', await encodeFrame(frame, info, 'htj2k', (e) => e.setQuality!(false, 0.0005))],
+    ['1.2.840.10008.1.2.4.112', await encodeFrame(frame, info, 'jpeg-xl', (e) => (e.setLossless!(false), e.setDistance!(0.5)))],
+  ] as const) {
+    files.push(encapsulatedFile(first, syntax, [encoded], another));
+  }
+  return { files, syntaxes: files.map(transferSyntaxOfFile) };
+}
+
+/** Files made members of one new series of a new study (`instance` their Instance Number), each with a new SOP Instance UID. */
+function inOneNewSeries(studyDescription: string): (file: Uint8Array, instance: number) => Uint8Array {
+  const [study, series] = [newUid(), newUid()];
+  return (file, instance) => {
+    const dict = dcmjs.data.DicomMessage.readFile(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    const sop = newUid();
+    Object.assign(dict.dict, {
+      '0020000D': { vr: 'UI', Value: [study] },
+      '0020000E': { vr: 'UI', Value: [series] },
+      '00080018': { vr: 'UI', Value: [sop] },
+      '00200013': { vr: 'IS', Value: [instance] },
+      '00081030': { vr: 'LO', Value: [studyDescription] },
+    });
+    dict.meta['00020003'] = { vr: 'UI', Value: [sop] };
+    // One fragment per frame, as the files were published (dcmjs would cut frames in 20 kB pieces).
+    return new Uint8Array(dict.write({ allowInvalidVRLength: true, fragmentMultiframe: false }));
+  };
 }
 
 function transferSyntaxOfFile(file: Uint8Array): string {
