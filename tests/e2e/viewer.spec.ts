@@ -159,6 +159,13 @@ test('layouts and the shortcut help', async ({ page }) => {
   await viewer.openFromStudyList(DEMO_CT);
   await viewer.toolbarButton('2×2').click();
   await expect(viewer.viewports).toHaveCount(4);
+  // 1×2: two panes side by side, the series still drawn in the first.
+  await viewer.toolbarButton('1×2').click();
+  await expect(viewer.viewports).toHaveCount(2);
+  const [left, right] = [(await viewer.viewport(0).boundingBox())!, (await viewer.viewport(1).boundingBox())!];
+  expect(Math.abs(left.y - right.y)).toBeLessThan(2);
+  expect(right.x).toBeGreaterThan(left.x + left.width - 2);
+  await viewer.waitForRendered(0);
   await viewer.toolbarButton('1×1').click();
   await expect(viewer.viewports).toHaveCount(1);
 
