@@ -206,6 +206,9 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await lee.getByRole('link', { name: 'Review in the viewer' }).click();
   await new ViewerPage(lee).waitForRendered(0);
   await expect(lee.getByTestId('review-panel')).toHaveAttribute('data-copies', '2');
+  // Each reader's answers beside their labels.
+  await expect(lee.getByRole('list', { name: 'Dana Reyes’s answers' })).toHaveText('Image quality: Good');
+  await expect(lee.getByRole('list', { name: 'Lee Chen’s answers' })).toHaveText('Image quality: Acceptable');
   await testInfo.attach('review-overlay.png', { body: await lee.screenshot(), contentType: 'image/png' });
 
   // Side by side: a pane per reader, each drawing only that reader's labels, scrolling together.
