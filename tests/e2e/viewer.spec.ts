@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Browser } from '@playwright/test';
+import { newUid } from '@/lib/dicom/uid';
+import { writePart10 } from '@/lib/dicom/write-part10';
 import { E2E_ADMIN } from '../../playwright.config';
 import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codestream';
 import { sample } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
-import { oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
+import { naturalizedFile, oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
 import { FRAME_COLOURS, videoFile } from '../helpers/video-files';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -152,6 +155,29 @@ test('the stack is prefetched; the overlay names patient, study, series and slic
   await viewer.afterRender(0, () => page.keyboard.press('0'));
   await expect(viewer.viewport(0).getByTestId('overlay-wl')).toHaveText(own);
   expect((await viewer.canvasStats(0)).hash).toBe(ownPicture);
+});
+
+test('an MR image without a window in its header is windowed over its own pixel range, and 0 brings that back after a CT preset', async ({ page, browser }) => {
+  const description = `MR without a window ${Date.now()}`;
+  const ds = naturalizedFile(readFileSync(sample('valid/dcm_qa_ts/1.dcm')));
+  delete ds.WindowCenter;
+  delete ds.WindowWidth;
+  Object.assign(ds, { StudyInstanceUID: newUid(), SeriesInstanceUID: newUid(), SOPInstanceUID: newUid(), StudyDescription: description });
+  const pixels = new Uint16Array(ds.PixelData[0] as ArrayBuffer);
+  const [low, high] = pixels.reduce(([lo, hi], v) => [Math.min(lo, v), Math.max(hi, v)], [Infinity, -Infinity]);
+  await storeForDemoProject(browser, [writePart10(ds)], description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await viewer.waitForRendered(0);
+  const wl = viewer.viewport(0).getByTestId('overlay-wl');
+  // The whole range, both ends included (Cornerstone's window over min…max), as the overlay rounds it.
+  const own = `W ${high - low + 1}  L ${Math.round(low + (high - low + 1) / 2)}`;
+  await expect(wl).toHaveText(own);
+  expect((await viewer.canvasStats(0)).std).toBeGreaterThan(10);
+  await viewer.afterRender(0, () => page.keyboard.press('1'));
+  await expect(wl).toHaveText('W 400  L 40');
+  await viewer.afterRender(0, () => page.keyboard.press('0'));
+  await expect(wl).toHaveText(own);
 });
 
 test('layouts and the shortcut help', async ({ page }) => {
