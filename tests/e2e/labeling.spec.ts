@@ -200,9 +200,15 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await danaViewer.dragNormalized(0, [0.62, 0.45], [0.7, 0.5]);
   await danaPanel.getByRole('button', { name: 'Submit' }).click();
   await expect(danaPanel.getByTestId('label-status')).toHaveText('submitted');
+  // And answers on the study's page, for the reviewer to read.
+  await dana.goto(`/projects/${projectId}/studies/${studyId}`);
+  await dana.getByLabel('Comment', { exact: true }).fill('Left lung added; its apex is hard to see on this slice.');
+  await dana.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(dana.getByLabel('Comment', { exact: true })).toHaveValue('');
 
-  // Lee looks at both readers' labels overlaid in the viewer, then accepts.
+  // Lee reads it, looks at both readers' labels overlaid in the viewer, then accepts.
   await lee.goto(`/projects/${projectId}/studies/${studyId}`);
+  await expect(lee.getByText('Left lung added; its apex is hard to see on this slice.')).toBeVisible();
   await lee.getByRole('link', { name: 'Review in the viewer' }).click();
   await new ViewerPage(lee).waitForRendered(0);
   await expect(lee.getByTestId('review-panel')).toHaveAttribute('data-copies', '2');
@@ -244,7 +250,7 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await lee.goto(`/projects/${projectId}`);
   await expect(studyRow).toContainText('Accepted');
 
-  // Sam, the ML engineer, sees the agreement of the two readers: the same Dice as a voxel count here.
+  // Sam, the ML engineer, sees the agreement of the two readers: the same Dice and IoU as a voxel count here.
   const sam = await signedIn(browser, ML);
   const project = (await (await sam.request.get(`/api/projects/${projectId}`)).json()) as { studies: { studyId: string; annotations: { annotationId: string; readerName: string }[] }[] };
   const copies = project.studies.find((s) => s.studyId === studyId)!.annotations;
@@ -271,7 +277,8 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await sam.goto(`/projects/${projectId}`);
   await sam.getByRole('link', { name: 'Agreement between readers →' }).click();
   const lungBar = sam.getByRole('img', { name: /^Lung: mean Dice/ });
-  await expect(lungBar).toHaveAttribute('aria-label', new RegExp(`^Lung: mean Dice ${(dice * 100).toFixed(1).replace('.', '\\.')}%`));
+  const iou = both / (a + b - both);
+  await expect(lungBar).toHaveAttribute('aria-label', `Lung: mean Dice ${(dice * 100).toFixed(1)}% (1 pair, IoU ${(iou * 100).toFixed(1)}%)`);
   // Per reader: against the accepted labels (Dana's), Lee's one comparison is that Dice.
   const percent = `${(dice * 100).toFixed(1)}%`;
   await expect(sam.getByRole('heading', { name: 'Mean Dice per reader' })).toBeVisible();
