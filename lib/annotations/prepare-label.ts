@@ -25,10 +25,10 @@ export type PreparedLabel = {
 
 /**
  * Checks a label against its project's schema and its study before anything is written: the schema
- * version it was made with (one of the project's; a label made with an older one must fit the
- * current one too, or it is refused with the reasons, and it is recorded with the one it was made with), every labelmap's size against its series and its rle1 bytes, every region, measurement
- * and answer against the images they are drawn on, and that it is drawn on series the project
- * labels. Throws BAD_REQUEST (or CONFLICT for a schema that changed underneath the reader); returns
+ * version it was made with (one of the project's, recorded with it; made with an older one, it must
+ * fit the current one too, or it is refused with the reasons), every labelmap's size against its
+ * series and its rle1 bytes, every region, measurement and answer against the images they are drawn
+ * on, and that it is drawn on series the project labels. Throws BAD_REQUEST (or CONFLICT for a schema that changed underneath the reader); returns
  * what to store.
  */
 export async function prepareLabel(opts: { projectId: string; studyId: string; annotation: { id: string; version: number }; input: SaveAnnotationInput }): Promise<PreparedLabel> {

@@ -288,6 +288,11 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
   await expect(quality).toContainText("0.000 (Cohen's)");
   await expect(quality).toContainText('1 study');
   await testInfo.attach('agreement.png', { body: await sam.screenshot({ fullPage: true }), contentType: 'image/png' });
+  // Dana, a reader who does not review, is kept from it: she would see Lee's labels.
+  expect((await dana.goto(`/projects/${projectId}/agreement`))!.status()).toBe(403);
+  await dana.goto(`/projects/${projectId}`);
+  await expect(dana.getByTestId('project-readers')).toContainText('Dana Reyes');
+  await expect(dana.getByRole('link', { name: 'Agreement between readers →' })).toHaveCount(0);
   // The study's own page: its agreement table names the pair and gives the same Dice, and the answers.
   await sam.goto(`/projects/${projectId}/studies/${studyId}`);
   const lungRow = sam.getByRole('table', { name: 'Segment agreement' }).getByRole('row').filter({ hasText: 'Lung' });
