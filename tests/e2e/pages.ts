@@ -105,6 +105,24 @@ export class ViewerPage {
     await expect.poll(async () => Number(await this.viewport(i).getAttribute('data-renders'))).toBeGreaterThan(before);
   }
 
+  /**
+   * Steps the first viewport through its `count` images from the first, one ↓ at a time, and reads
+   * each once it is shown and drawn.
+   */
+  async readEachImage<T>(count: number, read: (i: number) => Promise<T>): Promise<T[]> {
+    const overlay = this.viewport(0).getByTestId('overlay-image');
+    // It opens on the middle image: back to the first.
+    if ((await overlay.textContent()) !== `Im 1 / ${count}`) await this.afterRender(0, () => this.page.keyboard.press('Home'));
+    const values: T[] = [];
+    for (let i = 0; i < count; i++) {
+      if (i > 0) await this.afterRender(0, () => this.page.keyboard.press('ArrowDown'));
+      await expect(overlay).toHaveText(`Im ${i + 1} / ${count}`);
+      await expect(this.viewport(0)).toHaveAttribute('data-status', 'ready');
+      values.push(await read(i));
+    }
+    return values;
+  }
+
   /** Mean and spread of the viewport's canvas luminance, and a fingerprint of what is drawn. */
   async canvasStats(i: number | Locator): Promise<{ mean: number; std: number; nonBlack: number; hash: number }> {
     return (typeof i === 'number' ? this.viewport(i) : i)

@@ -1,8 +1,8 @@
 'use client';
 
 import { cx } from '@/components/ui/cx';
-import type { LabelingTool, PrimaryTool } from '../shortcuts';
 import { describeLabelChanges } from '@/lib/annotations/describe-label-changes.client';
+import type { LabelingTool, PrimaryTool } from '../shortcuts';
 import { ProposalOffers } from './ProposalOffers';
 import type { Labeling } from './use-labeling';
 

@@ -53,15 +53,7 @@ export function ReviewPanel({ review, onArrange }: { review: Review; onArrange: 
               <p className="mt-0.5 text-xs text-slate-400">
                 version {c.version} · {c.status.replace('_', ' ')} · {c.view.saved?.content.regions.length ?? 0} regions
               </p>
-              {answersOf(c.view).length > 0 && (
-                <ul className="mt-1 space-y-0.5 text-xs text-slate-300" aria-label={`${c.readerName}’s answers`}>
-                  {answersOf(c.view).map((a) => (
-                    <li key={a.key}>
-                      <span className="text-slate-400">{a.question}:</span> {a.choices}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              <ReaderAnswers view={c.view} readerName={c.readerName} />
             </li>
           ))}
         </ul>
@@ -76,15 +68,25 @@ export function ReviewPanel({ review, onArrange }: { review: Review; onArrange: 
 }
 
 /** A copy's saved answers in words (series-level ones say so: the study page lists them per series). */
-function answersOf(view: AnnotationView): { key: string; question: string; choices: string }[] {
+function ReaderAnswers({ view, readerName }: { view: AnnotationView; readerName: string }) {
+  const answers = view.saved?.content.answers ?? [];
+  if (!answers.length) return null;
   const questions = view.schema.schema.questions;
-  return (view.saved?.content.answers ?? []).map((a) => {
-    const q = questions.find((x) => x.id === a.questionId);
-    const label = (id: string) => q?.choices.find((ch) => ch.id === id)?.label ?? id;
-    return {
-      key: `${a.questionId}:${a.seriesInstanceUid ?? ''}`,
-      question: `${q?.question ?? a.questionId}${a.seriesInstanceUid ? ' (a series)' : ''}`,
-      choices: a.choiceIds.map(label).join(', ') || '—',
-    };
-  });
+  return (
+    <ul className="mt-1 space-y-0.5 text-xs text-slate-300" aria-label={`${readerName}’s answers`}>
+      {answers.map((a) => {
+        const q = questions.find((x) => x.id === a.questionId);
+        const label = (id: string) => q?.choices.find((ch) => ch.id === id)?.label ?? id;
+        return (
+          <li key={`${a.questionId}:${a.seriesInstanceUid ?? ''}`}>
+            <span className="text-slate-400">
+              {q?.question ?? a.questionId}
+              {a.seriesInstanceUid ? ' (a series)' : ''}:
+            </span>{' '}
+            {a.choiceIds.map(label).join(', ') || '—'}
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
