@@ -2,12 +2,13 @@ import './promise-with-resolvers';
 import { car } from '@helia/car';
 import { unixfs, type UnixFS } from '@helia/unixfs';
 import { multiaddr } from '@multiformats/multiaddr';
-import type { Helia } from 'helia';
+import type { GraphWalkerFactory, Helia } from 'helia';
 import type { CID } from 'multiformats/cid';
 import { AppError } from '@/lib/errors/app-error';
 import { verifyBlock } from './verify-block';
 import { streamWithDeadline, withDeadline, type DeadlineErrors } from './idle-deadline';
 import { importDirectory } from './import-directory';
+import { localDagWalker } from './local-dag-walker';
 import type { IpfsAddEntry, IpfsAddOptions, IpfsAddResult, IpfsBackend, IpfsCatOptions, IpfsInfo, IpfsLsEntry, IpfsReadOptions, IpfsStat } from './ipfs-backend';
 import { heliaError } from './ipfs-errors';
 import { openCar } from './open-car';
@@ -66,15 +67,20 @@ export class HeliaBackend implements IpfsBackend {
   async addDirectory(entries: AsyncIterable<IpfsAddEntry> | Iterable<IpfsAddEntry>, options: IpfsAddOptions = {}): Promise<IpfsAddResult> {
     // Local disk only: no deadline, the caller's signal stops it.
     const result = await importDirectory(entries, this.helia.blockstore, options);
-    if (options.pin) await this.pin(result.cid, { signal: options.signal });
+    // Every block was just stored here: the pin need not read the leaves back.
+    if (options.pin) await this.#pin(result.cid, { signal: options.signal, walker: localDagWalker({ requireLeaves: true }) });
     return result;
   }
 
   async pin(cid: string, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.#pin(cid, { signal });
+  }
+
+  async #pin(cid: string, { signal, walker }: { signal?: AbortSignal; walker?: GraphWalkerFactory }): Promise<void> {
     const root = parseCid(cid);
     await withDeadline(this.options.timeoutMs, signal, this.#errors(cid), async (deadline) => {
       try {
-        for await (const _ of this.helia.pins.add(root, { signal: deadline.signal })) deadline.touch();
+        for await (const _ of this.helia.pins.add(root, { signal: deadline.signal, ...(walker ? { walker } : {}) })) deadline.touch();
       } catch (err) {
         if ((err as Error).name !== 'AlreadyPinnedError') throw err;
       }
@@ -84,7 +90,8 @@ export class HeliaBackend implements IpfsBackend {
   async unpin(cid: string, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
     const root = parseCid(cid);
     try {
-      for await (const _ of this.helia.pins.rm(root, { signal })) signal?.throwIfAborted();
+      // What is unpinned was pinned here, so its blocks are here: the leaves need not be read.
+      for await (const _ of this.helia.pins.rm(root, { signal, walker: localDagWalker({ requireLeaves: false }) })) signal?.throwIfAborted();
     } catch (err) {
       // Helia says NotFoundError (the pin's datastore key) for a CID that was never pinned.
       if ((err as Error).name !== 'NotFoundError') throw heliaError(err, cid);

@@ -101,6 +101,17 @@ describe('embedded Helia node', () => {
     expect(await ipfs.isPinned(added.cid)).toBe(true);
   });
 
+  it('an add with pin keeps every block of the DAG, raw leaves included, and unpin lets every one go', async () => {
+    // The add pins with the local walker (raw leaves checked, not read): nothing may be left out.
+    const other = await ipfs.addDirectory([{ path: 'big/three-chunks.bin', content: seededBytes(2.5 * MiB, 77) }, { path: 'small.txt', content: seededBytes(10, 78) }], { pin: true });
+    const { blocks } = await readVerifiedCar(await collect(ipfs.exportCar(other.cid, { offline: true })));
+    expect(blocks.size).toBe(1 + 1 + (1 + 3) + 1); // root, big/, the file's root and 3 leaves, small.txt
+    for (const cid of blocks.keys()) expect(await ipfs.isPinned(cid), cid).toBe(true);
+    await ipfs.unpin(other.cid);
+    for (const cid of blocks.keys()) expect(await ipfs.isPinned(cid), cid).toBe(false);
+    expect(await ipfs.isPinned(added.cid)).toBe(true);
+  });
+
   it('exports the whole DAG as a CAR whose every block hashes to its CID, and a fresh node rebuilds the files from it', async () => {
     const car = await collect(ipfs.exportCar(added.cid, { offline: true }));
     const { roots, blocks } = await readVerifiedCar(car);

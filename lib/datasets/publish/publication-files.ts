@@ -18,9 +18,10 @@ export type PublicationWriter = { dir: string; write(file: StagedFile, content: 
  * Writes files as they are published, in one pass: encrypted right away for a private version (the
  * plaintext never reaches the disk), and described for the manifest from the bytes in memory: size,
  * SHA-256 and CID of what is published (lib/ipfs/file-cid.ts: what the add will make), and the
- * plaintext's size and SHA-256 when encrypted.
+ * plaintext's size and SHA-256 when encrypted. `onWritten` gets each file's published bytes once
+ * they are on disk (the publication hands them to IPFS without reading them back).
  */
-export function publicationWriter(root: string, key: Uint8Array | null): PublicationWriter {
+export function publicationWriter(root: string, key: Uint8Array | null, onWritten?: (path: string, published: Uint8Array) => Promise<void>): PublicationWriter {
   const dir = stagingDirs(root).files;
   return {
     dir,
@@ -28,6 +29,7 @@ export function publicationWriter(root: string, key: Uint8Array | null): Publica
       const plain = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
       const published = key ? encryptFile(key, file.path, plain) : plain;
       await writeStaged(dir, file, published);
+      await onWritten?.(file.path, published);
       return {
         path: file.path,
         size: published.length,
