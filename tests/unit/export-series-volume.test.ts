@@ -231,6 +231,30 @@ describe('seriesVolume voxel types', () => {
     expect(volume.voxels[7]).toBe(60000);
   });
 
+  it('rescales unsigned stored values above 32767 into int16 exactly, and integer slopes too', async () => {
+    const [file] = syntheticCtSeries({ slices: 1 });
+    const stored = Uint16Array.from({ length: 512 * 512 }, (_, i) => 32768 + (i % 4000));
+    const shifted = edit(file!, (ds) => {
+      ds.PixelRepresentation = 0;
+      ds.RescaleIntercept = -33792; // modality values −1024 … 2975
+      ds.PixelData = stored.slice().buffer;
+    });
+    const volume = await seriesVolume([shifted]);
+    expect(volume.voxels).toBeInstanceOf(Int16Array);
+    expect([volume.voxels[0], volume.voxels[3999], volume.voxels[4001]]).toEqual([-1024, 2975, -1023]);
+    expect(volume.voxels.every((v, i) => v === stored[i]! - 33792)).toBe(true);
+
+    const doubled = edit(file!, (ds) => {
+      ds.PixelRepresentation = 0;
+      ds.RescaleSlope = 2;
+      ds.RescaleIntercept = -70000; // 2 × (32768 … 36767) − 70000 = −4464 … 3534
+      ds.PixelData = stored.slice().buffer;
+    });
+    const twice = await seriesVolume([doubled]);
+    expect(twice.voxels).toBeInstanceOf(Int16Array);
+    expect(twice.voxels.every((v, i) => v === 2 * stored[i]! - 70000)).toBe(true);
+  });
+
   it('masks bits above Bits Stored and sign-extends signed samples', async () => {
     const [file] = syntheticCtSeries({ slices: 1 });
     const twelve = edit(file!, (ds) => {

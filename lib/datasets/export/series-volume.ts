@@ -3,6 +3,7 @@ import { bufferSource } from '@/lib/dicom/byte-source';
 import { DicomRejection } from '@/lib/dicom/dicom-rejection';
 import { canDecodeFrames, readFrames } from '@/lib/dicom/frame-pixels';
 import { readDataSet, readDicomHeader, type DicomHeader } from '@/lib/dicom/read-header';
+import { EXPLICIT_VR_BIG_ENDIAN } from '@/lib/dicom/transfer-syntaxes';
 import { bufferReader, type NativePixels } from '@/lib/dicom/read-native-frame';
 import { orderStack, type InstanceJson } from '@/lib/dicom/stack-order.client';
 import { AppError } from '@/lib/errors/app-error';
@@ -332,14 +333,22 @@ function volumeVoxels(slices: readonly DecodedFrame[]): SeriesVolume['voxels'] {
     integers && low >= -32768 && high <= 32767 ? new Int16Array(total) : integers && low >= 0 && high <= 65535 ? new Uint16Array(total) : new Float32Array(total);
   for (const [k, { samples, rescale }] of slices.entries()) {
     const offset = k * count;
-    if (rescale.slope === 1 && rescale.intercept === 0) {
-      out.set(samples, offset);
+    const { slope, intercept } = rescale;
+    if (out instanceof Float32Array) {
+      for (let i = 0; i < count; i++) out[offset + i] = samples[i]! * slope + intercept;
       continue;
     }
-    const { slope, intercept } = rescale;
-    for (let i = 0; i < count; i++) out[offset + i] = samples[i]! * slope + intercept;
+    // Integers: copied natively, then rescaled in place over one array type (a loop reading any of
+    // six sample types is several times slower). Exact: a 16-bit store keeps its value modulo 2^16,
+    // so wrapping the stored value first changes nothing in a result that fits.
+    out.set(samples, offset);
+    if (slope !== 1 || intercept !== 0) rescaleInPlace(out.subarray(offset, offset + count), slope, intercept);
   }
   return out;
+}
+
+function rescaleInPlace(values: Int16Array | Uint16Array, slope: number, intercept: number): void {
+  for (let i = 0; i < values.length; i++) values[i] = values[i]! * slope + intercept;
 }
 
 // ---- Reading one instance ----
@@ -365,6 +374,14 @@ async function readInstance(part10: Uint8Array): Promise<{ header: DicomHeader; 
 /** Every frame's native little-endian samples, however the file stores them (describeInstance has checked it can be read). */
 async function rawFrames(part10: Uint8Array, header: DicomHeader, dataSet: DataSet, pixels: NativePixels): Promise<Buffer[]> {
   const ts = header.transferSyntax;
+  const { rows, columns, bitsAllocated, pixelDataOffset, pixelDataLength } = pixels;
+  const frameBytes = (rows ?? 0) * (columns ?? 0) * ((bitsAllocated ?? 0) / 8);
+  if (!ts.encapsulated && !ts.deflated && ts.uid !== EXPLICIT_VR_BIG_ENDIAN && frameBytes > 0 && pixelDataOffset !== null && pixelDataLength !== null && pixelDataLength >= frameBytes * pixels.frames) {
+    // Native little-endian bytes in memory are the samples already: views, not copies (a 512² CT
+    // series is 150 MiB, and fresh memory is slow to fault in on small VMs).
+    const start = part10.byteOffset + pixelDataOffset;
+    return Array.from({ length: pixels.frames }, (_, i) => Buffer.from(part10.buffer, start + i * frameBytes, frameBytes));
+  }
   const numbers = Array.from({ length: pixels.frames }, (_, i) => i + 1);
   // The same reader as for stored instances (lib/dicom/frame-pixels.ts), on bytes in memory; a
   // deflated file's Pixel Data offsets are in its inflated data set, as the parser gave it (as at ingest).
@@ -386,16 +403,19 @@ function storedSamples(raw: Buffer, count: number, bitsAllocated: 8 | 16 | 32, b
   const Target = signed ? (bitsAllocated === 8 ? Int8Array : bitsAllocated === 16 ? Int16Array : Int32Array) : Source;
   let low = Infinity;
   let high = -Infinity;
-  if (bitsStored === bitsAllocated) {
-    // Nothing to mask or sign-extend: the frame's own bytes, seen as the stored type (no copy to fault in).
-    const samples = new Target(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
-    for (let i = 0; i < count; i++) {
-      const v = samples[i]!;
-      if (v < low) low = v;
-      if (v > high) high = v;
-    }
-    return { samples, range: [low, high] };
+  // The frame's own bytes, seen as the stored type (no copy to fault in), when nothing needs masking
+  // or sign extension: Bits Stored fills the word, or (as most scanners write them) every value is
+  // already what masking and sign extension would make of it.
+  const view = new Target(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
+  for (let i = 0; i < count; i++) {
+    const v = view[i]!;
+    if (v < low) low = v;
+    if (v > high) high = v;
   }
+  const fits = bitsStored === bitsAllocated || (signed ? low >= -(2 ** (bitsStored - 1)) && high < 2 ** (bitsStored - 1) : high < 2 ** bitsStored);
+  if (fits) return { samples: view, range: [low, high] };
+  low = Infinity;
+  high = -Infinity;
   const samples = new Target(count);
   // Bits above Bits Stored may hold overlays or garbage: masked off (a mask of 32 bits would overflow).
   const full = bitsStored >= 32;
