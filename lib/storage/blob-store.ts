@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import { AppError } from '@/lib/errors/app-error';
 
 /** Bytes to store: in memory (whole, or as chunks), or streaming. */
@@ -109,9 +108,14 @@ export class LocalBlobStore {
     return createReadStream(file, { ...range, ...(chunkBytes ? { highWaterMark: chunkBytes } : {}) });
   }
 
-  /** A whole blob in memory: for small ones (labelmaps), not for DICOM files, which are streamed. */
+  /** A whole blob in memory (labelmaps, one instance at a time for the dataset export): one read of its size. */
   async read(sha256: string): Promise<Buffer> {
-    return buffer(await this.get(sha256));
+    try {
+      return await fs.readFile(this.pathOf(sha256));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('NOT_FOUND', 'No such blob.');
+      throw err;
+    }
   }
 
   async stat(sha256: string): Promise<BlobRef | null> {

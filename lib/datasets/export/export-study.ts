@@ -10,6 +10,7 @@ import { deidentifyInstance } from '@/lib/dicom/deidentify/deidentify-instance';
 import { remapUid } from '@/lib/dicom/deidentify/remap-uid';
 import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { giveBackBuffer, takeBuffer } from '@/lib/storage/reusable-buffers';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { cocoStudy, type CocoStudyPart } from './coco-export';
@@ -114,7 +115,9 @@ export async function exportStudy({
     }
     const labelmap = version.labelmaps.find((l) => l.seriesId === s.id);
     // Decoded once, for both the NIfTI label and the DICOM-SEG.
-    const voxels = labelmap ? decodeLabelmapRle(await blobs.read(labelmap.sha256), labelmap.columns * labelmap.rows * labelmap.slices) : null;
+    // Its memory goes back for the next series once the NIfTI and the SEG are made.
+    const voxelCount = labelmap ? labelmap.columns * labelmap.rows * labelmap.slices : 0;
+    const voxels = labelmap ? decodeLabelmapRle(await blobs.read(labelmap.sha256), voxelCount, new Uint8Array(takeBuffer(voxelCount), 0, voxelCount)) : null;
     // Training formats: a labeled series (or any series of a test-split study) as NIfTI in the nnU-Net layout.
     const paths = nnunetCasePaths({ dataset: training.nnunet, caseId: nnunetCaseId(pseudonym, index), split: study.split, labeled: !!labelmap });
     if (paths && training.schema.segments.length) {
@@ -140,6 +143,7 @@ export async function exportStudy({
         // An empty labelmap has nothing to encode; its study-level classes are still in the labels file.
         if (!isAppError(err, 'CONFLICT')) throw err;
       }
+      giveBackBuffer(voxels.buffer);
     }
   }
 

@@ -1,3 +1,4 @@
+import { giveBackBuffer, takeBuffer } from '@/lib/storage/reusable-buffers';
 import { niftiImage, niftiLabel } from './nifti-write';
 import { SeriesVolumeError, seriesVolume, type SeriesVolume, type VolumeGeometry } from './series-volume';
 
@@ -42,26 +43,31 @@ export type NiftiSeriesExport =
 export async function niftiSeriesExport({ instances, labelmap, labelValues }: NiftiSeriesExportInput): Promise<NiftiSeriesExport> {
   let volume: SeriesVolume;
   try {
-    volume = await seriesVolume(instances);
+    // The volume is only compressed here: its memory goes back for the next series.
+    volume = await seriesVolume(instances, { allocate: takeBuffer });
   } catch (err) {
     if (err instanceof SeriesVolumeError) return { skipped: `No NIfTI: ${err.message}` };
     throw err;
   }
-  const { geometry } = volume;
-  let labelVoxels: Uint8Array | null = null;
-  if (labelmap) {
-    const [columns, rows, slices] = geometry.dims;
-    if (labelmap.columns !== columns || labelmap.rows !== rows || labelmap.slices !== slices || labelmap.voxels.length !== columns * rows * slices) {
-      return { skipped: `No NIfTI: the labelmap is ${labelmap.columns}×${labelmap.rows}×${labelmap.slices} voxels, the series ${columns}×${rows}×${slices}.` };
+  try {
+    const { geometry } = volume;
+    let labelVoxels: Uint8Array | null = null;
+    if (labelmap) {
+      const [columns, rows, slices] = geometry.dims;
+      if (labelmap.columns !== columns || labelmap.rows !== rows || labelmap.slices !== slices || labelmap.voxels.length !== columns * rows * slices) {
+        return { skipped: `No NIfTI: the labelmap is ${labelmap.columns}×${labelmap.rows}×${labelmap.slices} voxels, the series ${columns}×${rows}×${slices}.` };
+      }
+      const mapped = labelValues ? remapLabels(labelmap.voxels, labelValues) : { voxels: labelmap.voxels };
+      if ('unknown' in mapped) return { skipped: `No NIfTI: the labelmap holds value ${mapped.unknown}, which the label schema does not list.` };
+      labelVoxels = mapped.voxels;
     }
-    const mapped = labelValues ? remapLabels(labelmap.voxels, labelValues) : { voxels: labelmap.voxels };
-    if ('unknown' in mapped) return { skipped: `No NIfTI: the labelmap holds value ${mapped.unknown}, which the label schema does not list.` };
-    labelVoxels = mapped.voxels;
+    const image = await niftiImage(volume);
+    const label = labelVoxels ? await niftiLabel(labelVoxels, geometry) : undefined;
+    const datatype = volume.voxels instanceof Int16Array ? 'int16' : volume.voxels instanceof Uint16Array ? 'uint16' : 'float32';
+    return { image, ...(label ? { label } : {}), modality: volume.modality, geometry, datatype };
+  } finally {
+    giveBackBuffer(volume.voxels.buffer);
   }
-  const image = await niftiImage(volume);
-  const label = labelVoxels ? await niftiLabel(labelVoxels, geometry) : undefined;
-  const datatype = volume.voxels instanceof Int16Array ? 'int16' : volume.voxels instanceof Uint16Array ? 'uint16' : 'float32';
-  return { image, ...(label ? { label } : {}), modality: volume.modality, geometry, datatype };
 }
 
 /**

@@ -221,7 +221,11 @@ async function decodeFrames(part10: Uint8Array, header: DicomHeader, dataSet: Da
  * each tolerance is exported above and explained in docs/dataset-formats.md. Everything but decoding
  * is checked before any pixel is decoded.
  */
-export async function seriesVolume(instances: readonly Uint8Array[]): Promise<SeriesVolume> {
+export async function seriesVolume(
+  instances: readonly Uint8Array[],
+  /** Where the voxels' memory comes from (lib/storage/reusable-buffers.ts when the caller gives it back). */
+  { allocate = (bytes: number) => new ArrayBuffer(bytes) }: { allocate?: (bytes: number) => ArrayBuffer } = {},
+): Promise<SeriesVolume> {
   if (!instances.length) throw new SeriesVolumeError('empty', 'The series has no instances.');
   const read: { bytes: Uint8Array; header: DicomHeader; dataSet: DataSet; described: DescribedInstance }[] = [];
   const frames = new Map<string, FrameGeometry>();
@@ -247,7 +251,7 @@ export async function seriesVolume(instances: readonly Uint8Array[]): Promise<Se
   const middle = slices[Math.floor(slices.length / 2)]!;
   return {
     modality: read[0]!.described.modality,
-    voxels: volumeVoxels(slices),
+    voxels: volumeVoxels(slices, allocate),
     geometry,
     images: slices.map((s) => ({ sopInstanceUid: s.sopInstanceUid, frame: s.frame })),
     window: middle.window,
@@ -316,7 +320,7 @@ export function volumeGeometry(slices: readonly FrameGeometry[]): VolumeGeometry
 }
 
 /** The slices' modality values in one array of the narrowest type that holds them exactly (see SeriesVolume). */
-function volumeVoxels(slices: readonly DecodedFrame[]): SeriesVolume['voxels'] {
+function volumeVoxels(slices: readonly DecodedFrame[], allocate: (bytes: number) => ArrayBuffer): SeriesVolume['voxels'] {
   let integers = true;
   let low = Infinity;
   let high = -Infinity;
@@ -329,8 +333,9 @@ function volumeVoxels(slices: readonly DecodedFrame[]): SeriesVolume['voxels'] {
   }
   const count = slices[0]!.samples.length;
   const total = count * slices.length;
-  const out =
-    integers && low >= -32768 && high <= 32767 ? new Int16Array(total) : integers && low >= 0 && high <= 65535 ? new Uint16Array(total) : new Float32Array(total);
+  const Type = integers && low >= -32768 && high <= 32767 ? Int16Array : integers && low >= 0 && high <= 65535 ? Uint16Array : Float32Array;
+  // Every voxel is written below, so memory handed back by an earlier series needs no clearing.
+  const out = new Type(allocate(total * Type.BYTES_PER_ELEMENT), 0, total);
   for (const [k, { samples, rescale }] of slices.entries()) {
     const offset = k * count;
     const { slope, intercept } = rescale;
