@@ -229,11 +229,12 @@ function bytesOf(voxels: NiftiVoxels): Uint8Array {
 /**
  * Gzip off the main thread, streamed: a 512²×300 CT is 150 MiB before compression. Level 1: on CT
  * it is several times faster than the default 6 for a few percent more bytes, and compression was
- * the largest cost of publishing NIfTI.
+ * the largest cost of publishing NIfTI. Output in 1 MiB chunks rather than 16 KiB ones: fewer
+ * round trips to the thread pool.
  */
 async function gzipParts(parts: Uint8Array[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await pipeline(Readable.from(parts, { objectMode: false }), zlib.createGzip({ level: 1 }), async (source: AsyncIterable<Buffer>) => {
+  await pipeline(Readable.from(parts, { objectMode: false }), zlib.createGzip({ level: 1, chunkSize: 1024 * 1024 }), async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) chunks.push(chunk);
   });
   return Buffer.concat(chunks);

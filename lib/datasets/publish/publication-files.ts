@@ -23,12 +23,13 @@ export type PublicationWriter = { dir: string; write(file: StagedFile, content: 
  */
 export function publicationWriter(root: string, key: Uint8Array | null, onWritten?: (path: string, published: Uint8Array) => Promise<void>): PublicationWriter {
   const dir = stagingDirs(root).files;
+  const madeDirs = new Set<string>();
   return {
     dir,
     async write(file, content) {
       const plain = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
       const published = key ? encryptFile(key, file.path, plain) : plain;
-      await writeStaged(dir, file, published);
+      await writeStaged(dir, file, published, madeDirs);
       await onWritten?.(file.path, published);
       return {
         path: file.path,
