@@ -72,7 +72,8 @@ export async function runPublishJob(jobId: string): Promise<void> {
  * Publishes a version prepared by startPublication: selects the studies (consent as of now), exports
  * them de-identified into a staging directory (resuming studies already exported by an interrupted
  * run), encrypts (private versions), signs the manifest, adds everything to IPFS as one pinned
- * directory, and records it (finalizePublication). Consent that changes meanwhile makes it start over
+ * directory (study by study, while the rest is still being exported), and records it
+ * (finalizePublication). Consent that changes meanwhile makes it start over
  * without the study; a version is in the ledger only once all of this has succeeded.
  */
 export async function publishVersion(versionId: string, report: (fraction: number, message: string) => Promise<void> = async () => {}): Promise<PublishResult> {
