@@ -1,6 +1,7 @@
 import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
 import { matchingSegment } from '@/lib/annotations/label-schema';
+import { slicesPerValue } from '@/lib/annotations/labelmap-values';
 import { decodeFrame } from '@/lib/dicom/codecs/decode-frame';
 import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
 import { standardDate, standardTime } from '@/lib/dicom/standard-date-time';
@@ -236,24 +237,6 @@ export async function importDicomSeg(bytes: Uint8Array, source: SegSource, segme
 }
 
 // ---- Export helpers ----------------------------------------------------------------------------
-
-/** For each non-zero value, the slices (ascending) that hold it. */
-function slicesPerValue(labelmap: Uint8Array, frameSize: number, slices: number): Map<number, number[]> {
-  const present = new Map<number, number[]>();
-  const seen = new Uint8Array(256);
-  for (let s = 0; s < slices; s++) {
-    seen.fill(0);
-    const end = (s + 1) * frameSize;
-    for (let i = s * frameSize; i < end; i++) seen[labelmap[i]!] = 1;
-    for (let v = 1; v < 256; v++) {
-      if (!seen[v]) continue;
-      const list = present.get(v);
-      if (list) list.push(s);
-      else present.set(v, [s]);
-    }
-  }
-  return present;
-}
 
 /**
  * Frames of 1-bit pixels, packed as PS3.5 8.1.1 says: the first pixel in the least significant bit

@@ -1,3 +1,4 @@
+import { labelmapValues } from '@/lib/annotations/labelmap-values';
 import { giveBackBuffer, takeBuffer } from '@/lib/storage/reusable-buffers';
 import { niftiImage, niftiLabel } from './nifti-write';
 import { SeriesVolumeError, seriesVolume, type SeriesVolume, type VolumeGeometry } from './series-volume';
@@ -82,8 +83,8 @@ function remapLabels(voxels: Uint8Array, values: ReadonlyMap<number, number>): {
     if (Number.isInteger(from) && from >= 1 && from <= 255 && Number.isInteger(to) && to >= 0 && to <= 255) table[from] = to;
   }
   if (table.every((to, from) => to < 0 || to === from)) {
-    const unknown = firstUnknownValue(voxels, table);
-    return unknown === null ? { voxels } : { unknown };
+    const unknown = labelmapValues(voxels).find((v) => table[v]! < 0);
+    return unknown === undefined ? { voxels } : { unknown };
   }
   const out = new Uint8Array(voxels.length);
   for (let i = 0; i < voxels.length; i++) {
@@ -92,26 +93,4 @@ function remapLabels(voxels: Uint8Array, values: ReadonlyMap<number, number>): {
     out[i] = v;
   }
   return { voxels: out };
-}
-
-/**
- * The lowest voxel value the table lacks (−1), or null. Mostly background: read four voxels at a
- * time, noting the values of the words that are not all 0s, then look the values up once.
- */
-function firstUnknownValue(voxels: Uint8Array, table: Int16Array): number | null {
-  const seen = new Uint8Array(256);
-  const head = Math.min(voxels.length, (4 - (voxels.byteOffset % 4)) % 4);
-  const words = new Uint32Array(voxels.buffer, voxels.byteOffset + head, (voxels.length - head) >>> 2);
-  for (let i = 0; i < head; i++) seen[voxels[i]!] = 1;
-  for (let i = head + 4 * words.length; i < voxels.length; i++) seen[voxels[i]!] = 1;
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w]!;
-    if (word === 0) continue;
-    seen[word & 0xff] = 1;
-    seen[(word >>> 8) & 0xff] = 1;
-    seen[(word >>> 16) & 0xff] = 1;
-    seen[word >>> 24] = 1;
-  }
-  for (let v = 0; v < 256; v++) if (seen[v] && table[v]! < 0) return v;
-  return null;
 }

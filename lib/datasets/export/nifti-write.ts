@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { labelmapValues } from '@/lib/annotations/labelmap-values';
 import type { SeriesVolume, Vec3, VolumeGeometry } from './series-volume';
 
 /**
@@ -215,8 +216,7 @@ export async function niftiImage(volume: SeriesVolume): Promise<Buffer> {
 export async function niftiLabel(labelmap: Uint8Array, geometry: VolumeGeometry): Promise<Buffer> {
   const [nx, ny, nz] = geometry.dims;
   if (labelmap.length !== nx * ny * nz) throw new RangeError(`A ${nx}×${ny}×${nz} volume has ${nx * ny * nz} voxels, not ${labelmap.length}.`);
-  let max = 0;
-  for (let i = 0; i < labelmap.length; i++) if (labelmap[i]! > max) max = labelmap[i]!;
+  const max = labelmapValues(labelmap).at(-1) ?? 0;
   const header = niftiHeader({ geometry, datatype: 'uint8', intent: 'label', display: [0, max], description: 'Cohort segmentation labels' });
   return gzipParts([header, labelmap]);
 }
