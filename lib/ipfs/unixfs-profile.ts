@@ -14,5 +14,8 @@ export const UNIXFS_IMPORT_OPTIONS = {
   wrapWithDirectory: true,
 } as const satisfies ImporterOptions;
 
+/** The profile's chunk size: a file up to this size is one raw block (lib/ipfs/file-cid.ts relies on it). */
+export const UNIXFS_CHUNK_SIZE = 1024 * 1024;
+
 /** What docs and manifests say about the settings above. */
 export const CID_PROFILE = 'unixfs-v1-2025';

@@ -15,6 +15,7 @@ import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { create as createDigest } from 'multiformats/hashes/digest';
 import { describe, expect, it } from 'vitest';
+import { fileCid } from '@/lib/ipfs/file-cid';
 import { importDirectory } from '@/lib/ipfs/import-directory';
 import { entriesOf, MiB, SAMPLE_FILES, seededBytes } from '../helpers/ipfs';
 
@@ -70,6 +71,17 @@ describe('importDirectory (the DAG every backend publishes)', () => {
     const result = await importDirectory([{ path: 'one.bin', content }], blockSink());
     const digest = createDigest(0x12, createHash('sha256').update(content).digest());
     expect(result.files[0]?.cid).toBe(CID.createV1(raw.code, digest).toString());
+  });
+
+  it("fileCid gives each file the CID the add gives it, from a digest already known up to 1 MiB and from the importer past it", async () => {
+    const sizes = [0, 1, 1000, MiB - 1, MiB, MiB + 1, 3 * MiB + 5];
+    const files = sizes.map((size, i) => ({ path: `f${i}.bin`, content: bytes(size, i + 11) }));
+    const added = await importDirectory(entriesOf(files), blockSink());
+    for (const [i, f] of files.entries()) {
+      const digest = createHash('sha256').update(f.content).digest();
+      expect(await fileCid(f.content)).toBe(added.files[i]!.cid);
+      expect(await fileCid(f.content, digest)).toBe(added.files[i]!.cid);
+    }
   });
 
   it('an empty directory has the well-known empty UnixFS directory CID', async () => {

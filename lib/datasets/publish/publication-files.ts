@@ -31,14 +31,15 @@ export function publicationWriter(root: string, key: Uint8Array | null, onWritte
       const published = key ? encryptFile(key, file.path, plain) : plain;
       await writeStaged(dir, file, published, madeDirs);
       await onWritten?.(file.path, published);
+      const digest = sha256(published);
       return {
         path: file.path,
         size: published.length,
-        sha256: sha256(published),
-        cid: await fileCid(published),
+        sha256: digest.toString('hex'),
+        cid: await fileCid(published, digest),
         kind: file.kind,
         ...(file.study ? { study: file.study } : {}),
-        ...(key ? { plain: { size: plain.length, sha256: sha256(plain) } } : {}),
+        ...(key ? { plain: { size: plain.length, sha256: sha256(plain).toString('hex') } } : {}),
       };
     },
   };
@@ -54,6 +55,6 @@ export async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
   }
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function sha256(bytes: Uint8Array): Buffer {
+  return createHash('sha256').update(bytes).digest();
 }
