@@ -5,7 +5,8 @@ import { AppError } from '@/lib/errors/app-error';
 import { annexEActions, type AnnexEActions, type AttributeRule } from './annex-e-actions';
 import { burnedInAnnotationRisk, type BurnedInRisk } from './burned-in-risk';
 import { descriptorCleaner } from './clean-descriptor';
-import { type DcmjsDataset, type DcmjsElement, metaEnd, readDataset, writeDataset, writePart10File } from './dcmjs-dataset';
+import { type DcmjsDataset, type DcmjsElement, readDataset } from './dcmjs-dataset';
+import { concat, encodeDataset, part10Prefix } from './encode-dataset';
 import { dummyValue } from './dummy-value';
 import { filterPrivateTags, type PrivateWhitelist, privateWhitelist } from './filter-private-tags';
 import { remapUid } from './remap-uid';
@@ -99,6 +100,8 @@ export function deidentifyInstance(part10: Uint8Array, options: DeidentifyOption
   const datasetSyntax = parts.deflated ? EXPLICIT_VR_LITTLE_ENDIAN : parts.transferSyntaxUid;
   const dataset = readAttributes(bytes.subarray(parts.datasetStart, pixels ? pixels.start : bytes.length), datasetSyntax);
   if (pixels && pixels.end < bytes.length) Object.assign(dataset, readAttributes(bytes.subarray(pixels.end), datasetSyntax));
+  // What the profile leaves as it is gets copied from the input (encode-dataset.ts): these are the attributes as read.
+  const asRead = new Map(Object.entries(dataset));
   const missing = parts.topLevelTags.filter((tag) => !(tag in dataset));
   if (missing.length) {
     throw new AppError('BAD_REQUEST', `The DICOM file cannot be read completely: ${missing.length} attribute(s) from (${missing[0]!.slice(0, 4)},${missing[0]!.slice(4)}) on are unreadable.`);
@@ -146,16 +149,12 @@ export function deidentifyInstance(part10: Uint8Array, options: DeidentifyOption
   const before: DcmjsDataset = {};
   const after: DcmjsDataset = {};
   for (const [tag, element] of Object.entries(dataset)) (pixels && tag > pixels.tag ? after : before)[tag] = element;
-  const head = writePart10File(meta, before);
+  // Text the input held in another character set than UTF-8 is copied only where it is ASCII: the file now says UTF-8.
+  const input = { bytes, ranges: parts.ranges, original: asRead, asciiOnly: declaredCharacterSet(asRead.get('00080005')) !== 'ISO_IR 192' };
+  const head = part10Prefix(meta);
   const pixelElement = pixels ? bytes.subarray(pixels.start, pixels.end) : new Uint8Array(0);
-  const tail = Object.keys(after).length ? writeDataset(after, datasetSyntax) : new Uint8Array(0);
-  let out: Uint8Array;
-  if (parts.deflated) {
-    const start = metaEnd(head);
-    out = concat([head.subarray(0, start), deflateRawSync(concat([head.subarray(start), pixelElement, tail]))]);
-  } else {
-    out = concat([head, pixelElement, tail]);
-  }
+  const body = [encodeDataset(before, datasetSyntax, input), pixelElement, encodeDataset(after, datasetSyntax, input)];
+  const out = parts.deflated ? concat([head, deflateRawSync(concat(body))]) : concat([head, ...body]);
 
   return {
     bytes: out,
@@ -338,6 +337,11 @@ function identifiersOf(dataset: DcmjsDataset): string[] {
   return terms;
 }
 
+/** The Specific Character Set the input declared: dcmjs reports ISO_IR 192 once it has decoded text, and keeps the declaration as read. */
+function declaredCharacterSet(element: DcmjsElement | undefined): string {
+  return [element?._rawValue ?? element?.Value ?? []].flat().map(String).map(trimPadding).join('\\');
+}
+
 function requireUid(dataset: DcmjsDataset, tag: string, name: string): string {
   const uid = firstString(dataset[tag]);
   if (!uid) throw new AppError('BAD_REQUEST', `The DICOM file has no ${name}: it is not a complete DICOM instance.`);
@@ -368,14 +372,4 @@ const trimPadding = (s: string) => s.replace(/\0/g, '').trim();
 
 function forEachItem(element: DcmjsElement, fn: (item: DcmjsDataset) => void): void {
   for (const item of element.Value ?? []) if (item && typeof item === 'object') fn(item as DcmjsDataset);
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

@@ -1,7 +1,8 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
-import { EXPLICIT_VR_BIG_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
+import { EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
+import { type ElementRange, elementHeaderLength } from './encode-dataset';
 
 /** A Part-10 file cut where de-identification needs it: the attributes around its pixel data, and the pixel data element as bytes. */
 export type Part10Parts = {
@@ -17,6 +18,8 @@ export type Part10Parts = {
   pixels: { tag: string; start: number; end: number } | null;
   /** Top-level data set tags ("GGGGEEEE") as dicom-parser found them, pixel data element excluded. */
   topLevelTags: string[];
+  /** Where those of defined length are in `bytes`, header included (what de-identification copies unchanged). */
+  ranges: Map<string, ElementRange>;
 };
 
 const PIXEL_TAGS = ['x7fe00010', 'x7fe00008', 'x7fe00009'];
@@ -59,6 +62,9 @@ export function splitPart10(part10: Uint8Array): Part10Parts {
   const bytes = ds.byteArray as Uint8Array;
   let datasetStart = inflatedAt ?? 132;
   const topLevelTags: string[] = [];
+  const ranges = new Map<string, ElementRange>();
+  // A deflated data set is explicit VR little endian once inflated.
+  const datasetSyntax = syntax.deflated ? EXPLICIT_VR_LITTLE_ENDIAN : transferSyntaxUid;
   let pixelElement: { tag: string; dataOffset: number; length: number; hadUndefinedLength?: boolean } | null = null;
   if (inflatedAt === null) {
     for (const [tag, element] of Object.entries(ds.elements)) {
@@ -71,7 +77,10 @@ export function splitPart10(part10: Uint8Array): Part10Parts {
     if (PIXEL_TAGS.includes(tag) && !pixelElement) {
       pixelElement = { tag, dataOffset: element.dataOffset, length: element.length, hadUndefinedLength: element.hadUndefinedLength };
     } else {
-      topLevelTags.push(tag.slice(1).toUpperCase());
+      const name = tag.slice(1).toUpperCase();
+      topLevelTags.push(name);
+      const range = elementRange(bytes, name, element, datasetSyntax);
+      if (range) ranges.set(name, range);
     }
   }
 
@@ -89,7 +98,20 @@ export function splitPart10(part10: Uint8Array): Part10Parts {
     }
     pixels = { tag, start, end };
   }
-  return { transferSyntaxUid, deflated: !!syntax.deflated, encapsulated: syntax.encapsulated, bytes, datasetStart, pixels, topLevelTags };
+  return { transferSyntaxUid, deflated: !!syntax.deflated, encapsulated: syntax.encapsulated, bytes, datasetStart, pixels, topLevelTags, ranges };
+}
+
+/**
+ * Where a top-level element of defined length lies, if its header is where dicom-parser's offsets
+ * say (tag, and VR in explicit VR syntaxes); null otherwise, and for undefined lengths.
+ */
+function elementRange(bytes: Uint8Array, tag: string, element: { dataOffset: number; length: number; vr?: string; hadUndefinedLength?: boolean }, syntax: string): ElementRange | null {
+  if (element.hadUndefinedLength) return null;
+  const start = element.dataOffset - elementHeaderLength(element.vr, syntax);
+  const end = element.dataOffset + element.length;
+  if (start < 0 || end > bytes.length || !tagAt(bytes, start, tag, syntax === EXPLICIT_VR_BIG_ENDIAN)) return null;
+  if (syntax !== IMPLICIT_VR_LITTLE_ENDIAN && (!element.vr || bytes[start + 4] !== element.vr.charCodeAt(0) || bytes[start + 5] !== element.vr.charCodeAt(1))) return null;
+  return { start, value: element.dataOffset, end };
 }
 
 /** End offset of encapsulated pixel data (items, then the sequence delimiter) starting at `offset`. */
