@@ -34,7 +34,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf tests/.artifacts/e2e-data && sh scripts/with-malloc-tuning.sh npx next start -p ${E2E_PORT}`,
+    command: `rm -rf tests/.artifacts/e2e-data && npx next start -p ${E2E_PORT}`,
     url: `http://localhost:${E2E_PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

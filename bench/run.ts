@@ -13,8 +13,7 @@ const results: BenchEntry[] = [];
 
 for (const file of files) {
   process.stdout.write(`running ${file}…\n`);
-  // As the server runs (npm start): the same malloc settings.
-  const run = spawnSync('sh', ['scripts/with-malloc-tuning.sh', 'npx', 'tsx', path.join(dir, file)], {
+  const run = spawnSync('npx', ['tsx', path.join(dir, file)], {
     encoding: 'utf8',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', COHORT_LOG_LEVEL: 'warn' },
     maxBuffer: 16 * 1024 * 1024,
