@@ -6,7 +6,7 @@ import { annexEActions, type AnnexEActions, type AttributeRule } from './annex-e
 import { burnedInAnnotationRisk, type BurnedInRisk } from './burned-in-risk';
 import { descriptorCleaner } from './clean-descriptor';
 import { type DcmjsDataset, type DcmjsElement, readDataset } from './dcmjs-dataset';
-import { concat, encodeDataset, part10Prefix } from './encode-dataset';
+import { encodeDataset, part10Prefix } from './encode-dataset';
 import { dummyValue } from './dummy-value';
 import { filterPrivateTags, type PrivateWhitelist, privateWhitelist } from './filter-private-tags';
 import { remapUid } from './remap-uid';
@@ -372,4 +372,15 @@ const trimPadding = (s: string) => s.replace(/\0/g, '').trim();
 
 function forEachItem(element: DcmjsElement, fn: (item: DcmjsDataset) => void): void {
   for (const item of element.Value ?? []) if (item && typeof item === 'object') fn(item as DcmjsDataset);
+}
+
+/** The chunks in one new buffer of their own (not Node's shared pool: callers may read `.buffer`). */
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

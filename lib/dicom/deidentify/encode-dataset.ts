@@ -34,7 +34,7 @@ const UNDEFINED = 0xffffffff;
  */
 export function part10Prefix(meta: DcmjsDataset): Uint8Array {
   const body = encodeDataset(meta, EXPLICIT_VR_LITTLE_ENDIAN, null);
-  const prefix = new Uint8Array(132 + 12);
+  const prefix = new Uint8Array(132 + 12 + body.length);
   prefix.set([0x44, 0x49, 0x43, 0x4d], 128);
   const view = new DataView(prefix.buffer);
   view.setUint16(132, 0x0002, true);
@@ -42,7 +42,8 @@ export function part10Prefix(meta: DcmjsDataset): Uint8Array {
   prefix.set([0x55, 0x4c], 136); // UL
   view.setUint16(138, 4, true);
   view.setUint32(140, body.length, true);
-  return concat([prefix, body]);
+  prefix.set(body, 144);
+  return prefix;
 }
 
 /** The header length of an element of this VR in this transfer syntax. */
@@ -51,7 +52,11 @@ export function elementHeaderLength(vr: string | undefined, syntax: string): num
   return vr && LONG_VRS.has(vr) ? 12 : 8;
 }
 
-/** The attributes of `dataset` in tag order, encoded in `syntax` (explicit or implicit VR; the bytes of a deflated one before deflation). */
+/**
+ * The attributes of `dataset` in tag order, encoded in `syntax` (explicit or implicit VR; the bytes
+ * of a deflated one before deflation). Small results may share Node's buffer pool: copy them into
+ * the file rather than handing them on.
+ */
 export function encodeDataset(dataset: DcmjsDataset, syntax: string, input: InputElements | null): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const tag of Object.keys(dataset).sort()) {
@@ -63,7 +68,7 @@ export function encodeDataset(dataset: DcmjsDataset, syntax: string, input: Inpu
     }
     parts.push(encodeElement(tag, element, syntax) ?? writeDataset({ [tag]: element }, syntax));
   }
-  return concat(parts);
+  return Buffer.concat(parts);
 }
 
 /** One attribute encoded here, or null when dcmjs must encode it. */
@@ -73,7 +78,7 @@ function encodeElement(tag: string, element: DcmjsElement, syntax: string): Uint
   if (value === null) return null;
   const padded = value.length % 2 ? Buffer.concat([value, Buffer.from(element.vr === 'UI' || !TEXT_VRS.has(element.vr) ? '\0' : ' ')]) : value;
   const header = elementHeader(tag, element.vr, padded.length, syntax);
-  return header && concat([header, padded]);
+  return header && Buffer.concat([header, padded]);
 }
 
 /**
@@ -94,7 +99,7 @@ function encodeSequence(tag: string, element: DcmjsElement, syntax: string): Uin
   }
   parts.push(delimiter(0xe0dd, 0, syntax));
   const header = elementHeader(tag, 'SQ', UNDEFINED, syntax);
-  return header && concat([header, ...parts]);
+  return header && Buffer.concat([header, ...parts]);
 }
 
 /** A text attribute's value bytes (UTF-8, values joined by backslashes), unpadded; null if it holds anything but text. */
@@ -154,16 +159,4 @@ function delimiter(element: number, length: number, syntax: string): Uint8Array 
 function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (bytes[i]! > 0x7f) return false;
   return true;
-}
-
-/** The parts one after another (the part itself when there is one). */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
