@@ -23,8 +23,13 @@ export async function medianMs(runs: number, fn: () => Promise<unknown>, before:
     await fn();
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return median(times);
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Benchmarks print their entries as one JSON line on stdout; bench/run.ts collects them. */
