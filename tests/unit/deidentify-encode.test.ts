@@ -70,11 +70,13 @@ describe('encodeDataset (how a de-identified data set is written)', () => {
   it('tells unchanged attributes by identity: the object read is copied from the input, a new one is encoded', () => {
     const { parts, syntax, dataset, ranges, original } = attributesOf(files.find(([n]) => n.startsWith('PHI-laden 1.2.840.10008.1.2.1'))![1]);
     const [kept, replaced] = Object.keys(dataset).filter((tag) => dataset[tag]!.vr === 'LO' && ranges.has(tag));
+    const before = dataset[kept!]!.Value;
     // The same object altered in place counts as unchanged (de-identification never does this): its input bytes are copied.
     dataset[kept!]!.Value = ['ALTERED IN PLACE'];
     dataset[replaced!] = { vr: 'LO', Value: ['REPLACED'] };
     const read = readDataset(encodeDataset(dataset, syntax, { bytes: parts.bytes, ranges, original, asciiOnly: false }), syntax, true);
     expect(read[kept!]!.Value).not.toEqual(['ALTERED IN PLACE']);
+    expect(read[kept!]!.Value).toEqual(before);
     expect(read[replaced!]!.Value).toEqual(['REPLACED']);
   });
 
