@@ -18,8 +18,14 @@ export async function startImport({ source, studyInstanceUids }: StartImportInpu
 export async function resumeImport(jobId: string, source: DicomWebSource, options: ClientOptions = {}) {
   const job = await getDb().importJob.findUnique({ where: { id: jobId } });
   if (!job) throw new AppError('NOT_FOUND', 'No such import.');
-  if (job.status === 'running' || job.status === 'done') throw new AppError('CONFLICT', `This import is ${job.status}.`);
   if (source.baseUrl !== job.sourceUrl) throw new AppError('BAD_REQUEST', `This import reads from ${job.sourceUrl}.`);
+  // Claimed in the database before answering: a poll right after sees it queued, never still
+  // interrupted, and of two resumes racing (even in two processes) only one starts a runner.
+  const { count } = await getDb().importJob.updateMany({
+    where: { id: jobId, status: { in: ['failed', 'interrupted'] } },
+    data: { status: 'queued', error: null },
+  });
+  if (count === 0) throw new AppError('CONFLICT', `This import is ${(await getDb().importJob.findUniqueOrThrow({ where: { id: jobId } })).status}.`);
   void runImportJob(job.id, source, options);
-  return { ...job, status: 'running' };
+  return { ...job, status: 'queued', error: null };
 }

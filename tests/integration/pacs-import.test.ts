@@ -113,8 +113,11 @@ describe('import from a PACS (Orthanc)', () => {
     });
     expect(await markInterruptedImports()).toBeGreaterThanOrEqual(1); // as at start-up after a crash
     expect((await getDb().importJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('interrupted');
-    const resumed = await post(resumeRoute, `/api/admin/pacs/imports/${job.id}/resume`, { source }, { jobId: job.id });
-    expect(resumed.status).toBe(202);
+    // Two resumes at once: one starts the job, the other is told it already has; a poll right after
+    // sees the job under way, never still interrupted.
+    const resumes = await Promise.all([1, 2].map(() => post(resumeRoute, `/api/admin/pacs/imports/${job.id}/resume`, { source }, { jobId: job.id })));
+    expect(resumes.map((r) => r.status).sort()).toEqual([202, 409]);
+    expect(['queued', 'running']).toContain((await getDb().importJob.findUniqueOrThrow({ where: { id: job.id } })).status);
     expect(await waitForJob(job.id)).toMatchObject({ status: 'done', studiesDone: 2, instancesDuplicate: 11 });
   });
 });
