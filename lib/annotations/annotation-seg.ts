@@ -29,10 +29,12 @@ export async function exportAnnotationSeg({ user, annotationId, seriesInstanceUi
     include: { schemaVersion: true, labelmaps: true },
   });
   const series = await db.series.findFirst({ where: { seriesInstanceUid, studyId: annotation.studyId }, include: { study: { select: { studyInstanceUid: true } } } });
-  const stored = series && version?.labelmaps.find((l) => l.seriesId === series.id);
-  if (!series || !version || !stored) throw new AppError('NOT_FOUND', 'No saved labelmap for this series: save your labels first.');
+  const stored = series ? (version?.labelmaps ?? []).filter((l) => l.seriesId === series.id).sort((a, b) => a.layer - b.layer) : [];
+  if (!series || !version || !stored.length) throw new AppError('NOT_FOUND', 'No saved labelmap for this series: save your labels first.');
+  const [voxels, ...overlapLayers] = await Promise.all(stored.map(async (l) => decodeLabelmapRle(await getBlobStore().read(l.sha256), l.columns * l.rows * l.slices)));
   const bytes = labelmapSeg({
-    voxels: decodeLabelmapRle(await getBlobStore().read(stored.sha256), stored.columns * stored.rows * stored.slices),
+    voxels: voxels!,
+    overlapLayers,
     source: await seriesSegSource(series.study.studyInstanceUid, seriesInstanceUid),
     schema: version.schemaVersion.schema,
     version: version.version,
@@ -42,11 +44,13 @@ export async function exportAnnotationSeg({ user, annotationId, seriesInstanceUi
 }
 
 /**
- * A decoded labelmap as a DICOM-SEG over its series (identified like the images: datasets
- * de-identify it with them). CONFLICT when the SEG cannot be made (e.g. an empty labelmap).
+ * A decoded labelmap (with its overlap layers) as a DICOM-SEG over its series (identified like the
+ * images: datasets de-identify it with them). CONFLICT when the SEG cannot be made (e.g. an empty labelmap).
  */
 export function labelmapSeg(opts: {
   voxels: Uint8Array;
+  /** Layers 1, 2, … of the series, decoded. */
+  overlapLayers?: readonly Uint8Array[];
   /** The series as seriesSegSource reads it (its images in the labelmap's slice order). */
   source: SegSource;
   /** The stored schema version's JSON. */
@@ -57,6 +61,7 @@ export function labelmapSeg(opts: {
   try {
     return exportDicomSeg({
       labelmap: opts.voxels,
+      overlapLayers: opts.overlapLayers,
       source: opts.source,
       segments: parseStoredSchema(opts.schema).segments,
       seriesDescription: `Cohort labels v${opts.version}`,
@@ -104,7 +109,7 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
       content: current?.content ?? { regions: [], measurements: [], answers: [] },
       labelmaps: [
         ...(current?.labelmaps ?? []).filter((l) => l.seriesInstanceUid !== seriesInstanceUid).map(({ counts: _, ...l }) => l),
-        { seriesInstanceUid, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(source)).toString('base64') },
+        { seriesInstanceUid, layer: 0, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(source)).toString('base64') },
       ],
       // The imported series' labelmap no longer starts from a proposal; its boxes and answers, and the other series, keep theirs.
       proposals: cited.filter((p) => p.seriesInstanceUid !== seriesInstanceUid || !segmentations.has(p.proposalId)),

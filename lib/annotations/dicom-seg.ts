@@ -113,12 +113,15 @@ const ANATOMICAL_STRUCTURE = code('123037004', 'SCT', 'Anatomical Structure');
 const TISSUE = code('85756007', 'SCT', 'Tissue');
 
 /**
- * A DICOM SEG (Part-10, explicit VR little endian) of `labelmap` over `source`. Only segments with
- * voxels are described, numbered 1..n in order of value; a frame is written per (segment, slice) that
- * holds the segment. Throws DicomSegError when no segment has voxels or a voxel value is not a segment.
+ * A DICOM SEG (Part-10, explicit VR little endian) of `labelmap` (and its overlap layers) over
+ * `source`. Only segments with voxels are described, numbered 1..n in order of value; a frame is
+ * written per (segment, slice) that holds the segment, from the layer the segment is on. Throws
+ * DicomSegError when no segment has voxels or a voxel value is not a segment.
  */
 export function exportDicomSeg(opts: {
   labelmap: Uint8Array;
+  /** Layers 1, 2, … of the series (lib/annotations/labelmap-layers.ts): segments overlapping the labelmap. */
+  overlapLayers?: readonly Uint8Array[];
   source: SegSource;
   segments: readonly SegSegment[];
   seriesNumber?: number;
@@ -127,13 +130,25 @@ export function exportDicomSeg(opts: {
   contentCreator?: string;
   now?: Date;
 }): Uint8Array {
-  const { labelmap, source } = opts;
+  const { source } = opts;
+  const layers = [opts.labelmap, ...(opts.overlapLayers ?? [])];
   const frameSize = source.columns * source.rows;
   const slices = source.images.length;
-  if (labelmap.length !== frameSize * slices) {
-    throw new RangeError(`The labelmap has ${labelmap.length} voxels; ${source.columns}×${source.rows}×${slices} slices need ${frameSize * slices}.`);
+  for (const labelmap of layers) {
+    if (labelmap.length !== frameSize * slices) {
+      throw new RangeError(`The labelmap has ${labelmap.length} voxels; ${source.columns}×${source.rows}×${slices} slices need ${frameSize * slices}.`);
+    }
   }
-  const present = slicesPerValue(labelmap, frameSize, slices);
+  // Per segment value, the layer holding it and its slices there.
+  const layerOf = new Map<number, number>();
+  const present = new Map<number, number[]>();
+  layers.forEach((labelmap, layer) => {
+    for (const [value, on] of slicesPerValue(labelmap, frameSize, slices)) {
+      if (layerOf.has(value)) throw new RangeError(`Segment ${value} is on layers ${layerOf.get(value)} and ${layer}; a segment is on one layer.`);
+      layerOf.set(value, layer);
+      present.set(value, on);
+    }
+  });
   const byValue = new Map(opts.segments.map((s) => [s.value, s]));
   const unknown = [...present.keys()].filter((v) => !byValue.has(v));
   if (unknown.length) throw new DicomSegError(`Voxel value(s) ${unknown.join(', ')} are not segments of the label schema.`);
@@ -141,7 +156,7 @@ export function exportDicomSeg(opts: {
   if (!used.length) throw new DicomSegError('Nothing to export: the labelmap has no voxels of any segment.');
   const references = sourceImageReferences(source);
 
-  const frames = used.flatMap((segment, i) => present.get(segment.value)!.map((slice) => ({ segmentNumber: i + 1, value: segment.value, slice })));
+  const frames = used.flatMap((segment, i) => present.get(segment.value)!.map((slice) => ({ segmentNumber: i + 1, value: segment.value, layer: layerOf.get(segment.value)!, slice })));
   const now = opts.now ?? new Date();
   const [date, time] = [dicomDate(now), dicomTime(now)];
   const { study } = source;
@@ -194,14 +209,14 @@ export function exportDicomSeg(opts: {
     LossyImageCompression: '00',
     SegmentationType: 'BINARY',
     SegmentSequence: used.map((segment, i) => segmentItem(segment, i + 1)),
-    // A labelmap holds one value per voxel.
-    SegmentsOverlap: 'NO',
+    // One labelmap holds one value per voxel; its overlap layers say where segments share voxels.
+    SegmentsOverlap: layersOverlap(layers) ? 'YES' : 'NO',
     ContentLabel: 'SEGMENTATION',
     ContentDescription: clip(opts.seriesDescription ?? '', 64),
     ContentCreatorName: (opts.contentCreator ?? '').replaceAll('\\', ' '),
     SharedFunctionalGroupsSequence: [sharedGroups(source, spatial)],
     PerFrameFunctionalGroupsSequence: frames.map((f) => perFrameGroups(f.segmentNumber, f.slice, references[f.slice]!, spatial ? source.images[f.slice]!.position : null, positioned)),
-    PixelData: packFrames(labelmap, frameSize, frames).buffer,
+    PixelData: packFrames(layers, frameSize, frames).buffer,
     _vrMap: { PixelData: 'OB' },
   };
   return writePart10(dataset);
@@ -238,15 +253,30 @@ export async function importDicomSeg(bytes: Uint8Array, source: SegSource, segme
 
 // ---- Export helpers ----------------------------------------------------------------------------
 
+/** Whether a voxel is labeled on two layers or more: overlap layers may also hold segments that touch nothing. */
+function layersOverlap(layers: readonly Uint8Array[]): boolean {
+  if (layers.length < 2) return false;
+  const labeled = new Uint8Array(layers[0]!.length);
+  for (const layer of layers) {
+    for (let i = 0; i < layer.length; i++) {
+      if (!layer[i]) continue;
+      if (labeled[i]) return true;
+      labeled[i] = 1;
+    }
+  }
+  return false;
+}
+
 /**
  * Frames of 1-bit pixels, packed as PS3.5 8.1.1 says: the first pixel in the least significant bit
  * of the first byte; frames follow each other without padding (a frame may start mid-byte), and the
  * whole is padded to an even length.
  */
-function packFrames(labelmap: Uint8Array, frameSize: number, frames: readonly { value: number; slice: number }[]): Uint8Array<ArrayBuffer> {
+function packFrames(layers: readonly Uint8Array[], frameSize: number, frames: readonly { value: number; layer: number; slice: number }[]): Uint8Array<ArrayBuffer> {
   const bytes = Math.ceil((frames.length * frameSize) / 8);
   const out = new Uint8Array(bytes + (bytes & 1));
-  frames.forEach(({ value, slice }, i) => {
+  frames.forEach(({ value, layer, slice }, i) => {
+    const labelmap = layers[layer]!;
     const base = slice * frameSize;
     // A byte and bit cursor rather than one bit index: that can pass 2^31 in a large SEG.
     let byte = Math.floor((i * frameSize) / 8);

@@ -8,7 +8,8 @@ import { requireAnnotationAccess } from './annotation-access';
 import type { LabelChanges } from './label-changes';
 import type { AnnotationContent } from './schemas';
 
-export type LabelmapView = { seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
+/** One layer of a series' labelmap (lib/annotations/labelmap-layers.ts). */
+export type LabelmapView = { seriesInstanceUid: string; layer: number; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
 /** `proposals`: the AI proposals the label started from, per series. */
 export type LabelState = { schemaVersion: number; content: AnnotationContent; labelmaps: LabelmapView[]; proposals: ProposalUse[] };
 export type ProposalUse = { seriesInstanceUid: string; proposalId: string };
@@ -32,7 +33,8 @@ export type AnnotationView = {
   proposals: ProposalSummary[];
 };
 
-type StoredLabelmap = { seriesId: string; columns: number; rows: number; slices: number; sha256: string; counts: Record<string, number> | string };
+/** A stored layer; drafts saved before layers existed say no `layer`: theirs is 0. */
+type StoredLabelmap = { seriesId: string; layer?: number; columns: number; rows: number; slices: number; sha256: string; counts: Record<string, number> | string };
 
 /** An annotation with its latest version, its draft and its history, labelmaps as rle1 base64. */
 export async function getAnnotation(user: Pick<SessionUser, 'id' | 'roles'>, annotationId: string): Promise<AnnotationView> {
@@ -40,7 +42,7 @@ export async function getAnnotation(user: Pick<SessionUser, 'id' | 'roles'>, ann
   const db = getDb();
   const [schemaRow, versions, draft] = await Promise.all([
     db.labelSchemaVersion.findFirstOrThrow({ where: { projectId: annotation.projectId }, orderBy: { version: 'desc' } }),
-    db.annotationVersion.findMany({ where: { annotationId }, orderBy: { version: 'desc' }, include: { labelmaps: true, schemaVersion: { select: { version: true } } } }),
+    db.annotationVersion.findMany({ where: { annotationId }, orderBy: { version: 'desc' }, include: { labelmaps: { orderBy: [{ seriesId: 'asc' }, { layer: 'asc' }] }, schemaVersion: { select: { version: true } } } }),
     db.annotationDraft.findUnique({ where: { annotationId } }),
   ]);
   const latest = versions[0];
@@ -98,6 +100,7 @@ async function labelmapView(l: StoredLabelmap, series: Map<string, string>): Pro
   const rle = await getBlobStore().read(l.sha256);
   return {
     seriesInstanceUid: series.get(l.seriesId) ?? '',
+    layer: l.layer ?? 0,
     columns: l.columns,
     rows: l.rows,
     slices: l.slices,

@@ -1,6 +1,7 @@
+import { byLayerGroups, mergedCounts } from './labelmap-layers';
 import type { PreparedLabel } from './prepare-label';
 
-type PreviousVersion = { content: string; labelmaps: { seriesId: string; counts: string }[] } | null;
+type PreviousVersion = { content: string; labelmaps: { seriesId: string; layer: number; counts: string }[] } | null;
 
 /** Regions or measurements of a version against the previous one, matched by id. */
 export type ItemChanges = {
@@ -27,14 +28,17 @@ export function labelChanges(previous: PreviousVersion, next: PreparedLabel): La
   const empty = { regions: [], measurements: [], answers: [] };
   const before = previous ? (JSON.parse(previous.content) as { regions: Item[]; measurements: Item[]; answers: Answer[] }) : empty;
   const after = JSON.parse(next.content) as typeof before;
-  const oldCounts = new Map((previous?.labelmaps ?? []).map((l) => [l.seriesId, JSON.parse(l.counts) as Record<string, number>]));
+  // Per series, over all its layers (a segment moved to another layer has not changed).
+  const perSeries = <T extends { seriesId: string; layer: number; counts: Record<string, number> }>(layers: readonly T[]) =>
+    new Map([...byLayerGroups(layers, (l) => l.seriesId)].map(([seriesId, group]) => [seriesId, mergedCounts(group)]));
+  const oldCounts = perSeries((previous?.labelmaps ?? []).map((l) => ({ ...l, counts: JSON.parse(l.counts) as Record<string, number> })));
   const segments: LabelChanges['segments'] = [];
-  for (const l of next.labelmaps) {
-    const old = oldCounts.get(l.seriesId) ?? {};
-    for (const value of new Set([...Object.keys(old), ...Object.keys(l.counts)])) {
+  for (const [seriesId, counts] of perSeries(next.labelmaps)) {
+    const old = oldCounts.get(seriesId) ?? {};
+    for (const value of new Set([...Object.keys(old), ...Object.keys(counts)])) {
       const b = old[value] ?? 0;
-      const a = l.counts[value] ?? 0;
-      if (a !== b) segments.push({ seriesId: l.seriesId, value: Number(value), before: b, after: a });
+      const a = counts[value] ?? 0;
+      if (a !== b) segments.push({ seriesId, value: Number(value), before: b, after: a });
     }
   }
   return { segments, regions: itemChanges(before.regions, after.regions), measurements: itemChanges(before.measurements, after.measurements), answersChanged: answerChanges(before.answers, after.answers) };

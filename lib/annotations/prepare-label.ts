@@ -8,10 +8,11 @@ import { describeSeriesSelection, selectsSeries } from '@/lib/projects/series-ru
 import { seriesOfContent } from './content-series.client';
 import { labeledSeries } from './labeled-series';
 import { labelMismatches } from './label-schema';
+import { byLayerGroups, layerProblems } from './labelmap-layers';
 import { LabelmapFormatError, summarizeLabelmapRle } from './labelmap-rle.client';
 import type { SaveAnnotationInput } from './schemas';
 
-export type PreparedLabelmap = { seriesId: string; seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: Buffer; counts: Record<string, number> };
+export type PreparedLabelmap = { seriesId: string; seriesInstanceUid: string; layer: number; columns: number; rows: number; slices: number; rle: Buffer; counts: Record<string, number> };
 
 export type PreparedLabel = {
   schemaVersionId: string;
@@ -53,10 +54,9 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; a
   const schema = parseStoredSchema(schemaRow.schema);
 
   const labelmaps = input.labelmaps.map((l) => prepareLabelmap(l, instances));
-  const seen = new Set<string>();
-  for (const l of labelmaps) {
-    if (seen.has(l.seriesInstanceUid)) throw new AppError('BAD_REQUEST', `Series ${l.seriesInstanceUid} has two labelmaps.`);
-    seen.add(l.seriesInstanceUid);
+  for (const [uid, layers] of byLayerGroups(labelmaps, (l) => l.seriesInstanceUid)) {
+    const problems = layerProblems(layers);
+    if (problems.length) throw new AppError('BAD_REQUEST', `The labelmaps of series ${uid} do not fit together: ${problems.join('; ')}.`);
   }
   const images = new Map(instances.map((i) => [i.sopInstanceUid, i]));
   for (const item of [...input.content.regions, ...input.content.measurements]) {
@@ -118,7 +118,9 @@ export async function prepareLabel(opts: { projectId: string; studyId: string; a
 
   const content = canonicalize(input.content);
   const hash = createHash('sha256').update(content);
-  for (const l of [...labelmaps].sort((a, b) => a.seriesInstanceUid.localeCompare(b.seriesInstanceUid))) hash.update(`\n${l.seriesInstanceUid}:${l.columns}x${l.rows}x${l.slices}:`).update(l.rle);
+  // Layer 0 is named by its series alone, as before layers: hashes of earlier labels still check out.
+  const sorted = [...labelmaps].sort((a, b) => a.seriesInstanceUid.localeCompare(b.seriesInstanceUid) || a.layer - b.layer);
+  for (const l of sorted) hash.update(`\n${l.seriesInstanceUid}${l.layer ? `#${l.layer}` : ''}:${l.columns}x${l.rows}x${l.slices}:`).update(l.rle);
   // Recorded with the schema version the reader made it with (checked above to fit the current one too).
   return { schemaVersionId: madeWith.id, schemaVersion: madeWith.version, content, labelmaps, contentHash: hash.digest('hex') };
 }
@@ -139,7 +141,7 @@ function prepareLabelmap(input: SaveAnnotationInput['labelmaps'][number], instan
   const rle = Buffer.from(input.rle, 'base64');
   try {
     const summary = summarizeLabelmapRle(rle, input.columns * input.rows * input.slices);
-    return { seriesId: images[0]!.series.id, seriesInstanceUid: input.seriesInstanceUid, columns: input.columns, rows: input.rows, slices, rle, counts: Object.fromEntries(summary.counts) };
+    return { seriesId: images[0]!.series.id, seriesInstanceUid: input.seriesInstanceUid, layer: input.layer, columns: input.columns, rows: input.rows, slices, rle, counts: Object.fromEntries(summary.counts) };
   } catch (err) {
     if (err instanceof LabelmapFormatError || err instanceof RangeError) throw new AppError('BAD_REQUEST', `The labelmap for series ${input.seriesInstanceUid} is malformed: ${err.message}`);
     throw err;

@@ -1,5 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
+import { byLayerGroups, layerOf, mergedCounts } from './labelmap-layers';
 import type { AnnotationContent } from './schemas';
 
 export type ReaderLabel = {
@@ -10,8 +11,17 @@ export type ReaderLabel = {
   status: string;
   version: number;
   content: AnnotationContent;
-  /** By Series Instance UID: size and rle1 bytes (read on demand). */
-  labelmaps: Map<string, { voxelCount: number; counts: Record<string, number>; rle: () => Promise<Uint8Array> }>;
+  /** By Series Instance UID: size, voxels per segment, and the rle1 bytes of the layer holding a segment (read on demand). */
+  labelmaps: Map<string, SeriesLabelmap>;
+};
+
+export type SeriesLabelmap = {
+  voxelCount: number;
+  /** Over all the series' layers. */
+  counts: Record<string, number>;
+  /** The layer segment `value` is on (0 when it is on none). */
+  layerOf: (value: number) => number;
+  rle: (layer: number) => Promise<Uint8Array>;
 };
 
 /** The latest saved version of every reader's copy in a project (optionally of some studies). */
@@ -42,9 +52,14 @@ export async function findReaderLabels(projectId: string, studyIds?: readonly st
         version: a.version,
         content: JSON.parse(v.content) as AnnotationContent,
         labelmaps: new Map(
-          v.labelmaps.map((l) => [
-            seriesUid.get(l.seriesId) ?? l.seriesId,
-            { voxelCount: l.columns * l.rows * l.slices, counts: JSON.parse(l.counts) as Record<string, number>, rle: async () => new Uint8Array(await blobs.read(l.sha256)) },
+          [...byLayerGroups(v.labelmaps.map((l) => ({ ...l, counts: JSON.parse(l.counts) as Record<string, number> })), (l) => l.seriesId)].map(([seriesId, layers]) => [
+            seriesUid.get(seriesId) ?? seriesId,
+            {
+              voxelCount: layers[0]!.columns * layers[0]!.rows * layers[0]!.slices,
+              counts: mergedCounts(layers),
+              layerOf: (value: number) => layerOf(layers, value)?.layer ?? 0,
+              rle: async (layer: number) => new Uint8Array(await blobs.read((layers.find((l) => l.layer === layer) ?? layers[0]!).sha256)),
+            },
           ]),
         ),
       },

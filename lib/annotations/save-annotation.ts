@@ -67,7 +67,7 @@ export async function saveAnnotation({ user, annotationId, input }: { user: Pick
         reason: input.reason,
         authorId: user.id,
         labelmaps: {
-          create: stored.map((l) => ({ seriesId: l.seriesId, columns: l.columns, rows: l.rows, slices: l.slices, sha256: l.sha256, bytes: l.size, counts: JSON.stringify(l.counts) })),
+          create: stored.map((l) => ({ seriesId: l.seriesId, layer: l.layer, columns: l.columns, rows: l.rows, slices: l.slices, sha256: l.sha256, bytes: l.size, counts: JSON.stringify(l.counts) })),
         },
       },
     });

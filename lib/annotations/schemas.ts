@@ -23,10 +23,18 @@ export const ZAnswer = z
   .object({ questionId: z.string().min(1).max(64), seriesInstanceUid: ZUid.optional(), choiceIds: z.array(z.string().min(1).max(64)).min(1).max(32) })
   .strict();
 
-/** One series' segmentation: rle1 bytes (base64) over columns × rows × slices, slices in stack order. */
+/** Labelmap layers a series may have: overlapping segments go on layers of their own. */
+export const MAX_LABELMAP_LAYERS = 8;
+
+/**
+ * One layer of a series' segmentation: rle1 bytes (base64) over columns × rows × slices, slices in
+ * stack order. Layer 0 is the series' labelmap; segments that overlap it are on layers 1, 2, … (each
+ * segment on one layer), so a voxel can be in several segments.
+ */
 export const ZLabelmapInput = z
   .object({
     seriesInstanceUid: ZUid,
+    layer: z.number().int().min(0).max(MAX_LABELMAP_LAYERS - 1).default(0),
     columns: z.number().int().min(1).max(4096),
     rows: z.number().int().min(1).max(4096),
     slices: z.number().int().min(1).max(10_000),

@@ -45,8 +45,19 @@ export async function studyAgreement(labels: readonly ReaderLabel[], schema: Lab
       const lb = b.labelmaps.get(series);
       const voxelCount = (la ?? lb)!.voxelCount;
       if (la && lb && la.voxelCount !== lb.voxelCount) continue;
-      const [ra, rb] = await Promise.all([la ? la.rle() : emptyLabelmapRle(voxelCount), lb ? lb.rle() : emptyLabelmapRle(voxelCount)]);
-      for (const r of segmentationAgreement(ra, rb, voxelCount, values)) {
+      // Each segment compared on the layers holding it in each copy (one pass per pair of layers).
+      const byLayers = new Map<string, number[]>();
+      for (const value of values) {
+        const key = `${la?.layerOf(value) ?? 0}/${lb?.layerOf(value) ?? 0}`;
+        byLayers.set(key, [...(byLayers.get(key) ?? []), value]);
+      }
+      const results = [];
+      for (const [key, layerValues] of byLayers) {
+        const [layerA, layerB] = key.split('/').map(Number) as [number, number];
+        const [ra, rb] = await Promise.all([la ? la.rle(layerA) : emptyLabelmapRle(voxelCount), lb ? lb.rle(layerB) : emptyLabelmapRle(voxelCount)]);
+        results.push(...segmentationAgreement(ra, rb, voxelCount, layerValues));
+      }
+      for (const r of results.sort((x, y) => x.value - y.value)) {
         if (r.dice === null) continue;
         segments.push({ studyId: a.studyId, seriesInstanceUid: series, segment: r.value, segmentName: nameOf.get(r.value) ?? String(r.value), readerA: a.readerName, readerB: b.readerName, readerAId: a.readerId, readerBId: b.readerId, againstAccepted, voxelsA: r.a, voxelsB: r.b, dice: r.dice, iou: r.iou });
       }

@@ -1,4 +1,5 @@
 import { agreementToCsv, segmentationAgreement } from '@/lib/annotations/agreement';
+import { layerOf } from '@/lib/annotations/labelmap-layers';
 import { emptyLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import type { AnnotationContent } from '@/lib/annotations/schemas';
 import { getDb, type Tx } from '@/lib/db/client';
@@ -6,7 +7,7 @@ import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { boxEdits, choiceEdit, type ClassEdit } from './edit-measures';
 import { decodeProposalContent } from './proposal-content';
 
-type SubmittedLabelmap = { seriesInstanceUid: string; columns: number; rows: number; slices: number; rle: Uint8Array };
+type SubmittedLabelmap = { seriesInstanceUid: string; layer: number; columns: number; rows: number; slices: number; rle: Uint8Array; counts: Record<string, number> };
 type Proposal = Awaited<ReturnType<Tx['aiProposal']['findUniqueOrThrow']>>;
 type Submitted = { content: AnnotationContent; labelmaps: readonly SubmittedLabelmap[] };
 /** One class's comparison: the model's class, the schema class it was written as, what was counted. */
@@ -55,12 +56,15 @@ async function measure(proposal: Proposal, submitted: Submitted): Promise<Measur
   const series = proposal.seriesInstanceUid;
   if (proposal.task === 'segmentation') {
     const voxels = proposal.columns * proposal.rows * proposal.slices;
-    const labelmap = submitted.labelmaps.find((l) => l.seriesInstanceUid === series);
+    const layers = submitted.labelmaps.filter((l) => l.seriesInstanceUid === series);
     // A labelmap of another size than the proposal's cannot be compared voxel for voxel.
-    if (labelmap && labelmap.columns * labelmap.rows * labelmap.slices !== voxels) return [];
+    if (layers[0] && layers[0].columns * layers[0].rows * layers[0].slices !== voxels) return [];
     const classes = (JSON.parse(proposal.parameters) as { classes?: { model: string; segment: number }[] }).classes ?? [];
-    const stats = segmentationAgreement(output, labelmap?.rle ?? emptyLabelmapRle(voxels), voxels, classes.map((c) => c.segment));
-    return stats.map((s, i) => ({ unit: 'voxels', className: classes[i]!.model, schemaClass: String(s.value), proposal: s.a, final: s.b, intersection: s.intersection, dice: s.dice, iou: s.iou }));
+    // Each class against the reader's layer holding it (a class they made overlap others moved off layer 0).
+    return classes.map((c) => {
+      const [s] = segmentationAgreement(output, layerOf(layers, c.segment)?.rle ?? emptyLabelmapRle(voxels), voxels, [c.segment]);
+      return { unit: 'voxels', className: c.model, schemaClass: String(s!.value), proposal: s!.a, final: s!.b, intersection: s!.intersection, dice: s!.dice, iou: s!.iou };
+    });
   }
   const proposed = decodeProposalContent(output);
   if (proposal.task === 'detection') {

@@ -13,7 +13,7 @@ export function labelsKey({ baseVersion, schemaVersion, content, labelmaps, prop
     set(content.regions),
     set(content.measurements),
     set(content.answers),
-    set(labelmaps.map(({ seriesInstanceUid, columns, rows, slices, rle }) => ({ seriesInstanceUid, columns, rows, slices, rle }))),
+    set(labelmaps.map(({ seriesInstanceUid, layer, columns, rows, slices, rle }) => ({ seriesInstanceUid, layer, columns, rows, slices, rle }))),
     set(proposals),
   ]);
 }

@@ -146,12 +146,15 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         });
         setCounts((c) => ({ ...c, ...Object.fromEntries(shown.map((l) => [l.seriesUid, l.counts])) }));
         const shownUids = new Set(shown.map((l) => l.seriesUid));
+        const layered = new Set(initial.current.labelmaps.filter((l) => l.layer > 0).map((l) => l.seriesInstanceUid));
         const labelmaps = [
           ...shown
-            .filter((l) => Object.keys(l.counts).length > 0)
-            .map((l) => ({ seriesInstanceUid: l.seriesUid, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(l.rle) })),
-          // Series not opened this session keep what they had.
-          ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid)).map(({ counts: _, ...l }) => l),
+            // An empty series is left out, unless overlap layers need their layer 0.
+            .filter((l) => Object.keys(l.counts).length > 0 || layered.has(l.seriesUid))
+            .map((l) => ({ seriesInstanceUid: l.seriesUid, layer: 0, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(l.rle) })),
+          // Series not opened this session keep what they had, and every series its overlap layers
+          // (segments overlapping layer 0, from the API: this viewer edits layer 0).
+          ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid) || l.layer > 0).map(({ counts: _, ...l }) => l),
         ];
         const drawn = tools.labeling.readAnnotations();
         const keep = <T extends { seriesInstanceUid: string }>(items: T[]) => items.filter((i) => !shownUids.has(i.seriesInstanceUid));
@@ -255,7 +258,9 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
       if (!tools || !view || !schema || !initial.current || !tools.labeling.canLabel(series)) return;
       restoring.current++;
       try {
-        const saved = initial.current.labelmaps.find((l) => l.seriesInstanceUid === seriesUid);
+        const saved = initial.current.labelmaps.find((l) => l.seriesInstanceUid === seriesUid && l.layer === 0);
+        const overlapping = initial.current.labelmaps.filter((l) => l.seriesInstanceUid === seriesUid && l.layer > 0).flatMap((l) => Object.keys(l.counts));
+        if (overlapping.length) setMessage(`Segment ${overlapping.join(', ')} of this series overlaps others and is kept as saved: this viewer shows and edits the segments that do not overlap.`);
         const voxels = saved ? decodeLabelmapRle(base64ToBytes(saved.rle), saved.columns * saved.rows * saved.slices) : undefined;
         tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels);
         const { activeSegment: active, opacity: alpha, segmentStyles: styles } = stateRef.current;

@@ -68,7 +68,7 @@ export function useReview(setup: LabelingSetup | null, tools: ViewerTools | null
       for (const { copy, outlineOnly } of shown) {
         const content = copy.view.saved!;
         const schema = copy.view.schema.schema;
-        const labelmap = content.labelmaps.find((l) => l.seriesInstanceUid === seriesUid);
+        const labelmap = content.labelmaps.find((l) => l.seriesInstanceUid === seriesUid && l.layer === 0);
         const voxels = labelmap ? decodeLabelmapRle(base64ToBytes(labelmap.rle), labelmap.columns * labelmap.rows * labelmap.slices) : undefined;
         tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels, copy.id);
         tools.labeling.showLabelmap(viewportId, seriesUid, segmentsOf(copy, hiddenRef.current), { opacity: 0.4, activeValue: null, outlineOnly }, copy.id);

@@ -12,6 +12,7 @@ import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { giveBackBuffer, takeBuffer } from '@/lib/storage/reusable-buffers';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
+import { flattenLayers } from '@/lib/annotations/labelmap-layers';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { cocoStudy, type CocoStudyPart } from './coco-export';
 import { cocoFrames } from './coco-frames';
@@ -113,17 +114,20 @@ export async function exportStudy({
       seriesBytes.push(bytes);
       instances += 1;
     }
-    const labelmap = version.labelmaps.find((l) => l.seriesId === s.id);
+    const [labelmap, ...overlaps] = version.labelmaps.filter((l) => l.seriesId === s.id).sort((a, b) => a.layer - b.layer);
     // Decoded once, for both the NIfTI label and the DICOM-SEG.
     // Its memory goes back for the next series once the NIfTI and the SEG are made.
     const voxelCount = labelmap ? labelmap.columns * labelmap.rows * labelmap.slices : 0;
     const voxels = labelmap ? decodeLabelmapRle(await blobs.read(labelmap.sha256), voxelCount, new Uint8Array(takeBuffer(voxelCount), 0, voxelCount)) : null;
+    // Segments overlapping others (rare: their own layers): the SEG keeps every one whole; one-label-per-voxel formats take the flattened labelmap.
+    const overlapLayers = await Promise.all(overlaps.map(async (l) => decodeLabelmapRle(await blobs.read(l.sha256), voxelCount)));
+    const flat = voxels && overlapLayers.length ? flattenLayers([voxels, ...overlapLayers]) : voxels;
     // Training formats: a labeled series (or any series of a test-split study) as NIfTI in the nnU-Net layout.
     const paths = nnunetCasePaths({ dataset: training.nnunet, caseId: nnunetCaseId(pseudonym, index), split: study.split, labeled: !!labelmap });
     if (paths && training.schema.segments.length) {
       const nifti = await niftiSeriesExport({
         instances: seriesBytes,
-        labelmap: voxels && labelmap ? { voxels, columns: labelmap.columns, rows: labelmap.rows, slices: labelmap.slices } : null,
+        labelmap: flat && labelmap ? { voxels: flat, columns: labelmap.columns, rows: labelmap.rows, slices: labelmap.slices } : null,
         labelValues: nnunetLabelValues(training.schema.segments),
       });
       if ('skipped' in nifti) niftiSkipped.push(`${pseudonym} series ${index + 1}: ${nifti.skipped}`);
@@ -136,7 +140,7 @@ export async function exportStudy({
     if (content.regions.length) studyBytes.push(...seriesBytes);
     if (voxels) {
       try {
-        const seg = labelmapSeg({ voxels, source: stack, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId });
+        const seg = labelmapSeg({ voxels, overlapLayers, source: stack, schema: version.schemaVersion.schema, version: version.version, readerId: version.annotation.readerId });
         files.push(await writer.write({ path: `${folder}-seg.dcm`, kind: 'dicom-seg', study: pseudonym }, deidentifyInstance(seg, deid).bytes));
         segmentations += 1;
       } catch (err) {
