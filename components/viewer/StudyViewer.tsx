@@ -147,6 +147,8 @@ export default function StudyViewer({ study, labeling: labelingSetup = null }: {
           return pane?.toggleCine();
         case 'interpolate':
           return labeling.interpolate(activeSeries);
+        case 'overlap':
+          return labeling.editable && labeling.setOverlap((on) => !on);
         case 'brush-size':
           return labeling.setBrushSize(Math.min(BRUSH_MM.max, Math.max(BRUSH_MM.min, labeling.brushSize + command.delta)));
         case 'tool':

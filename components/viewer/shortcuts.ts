@@ -13,6 +13,7 @@ export type ViewerCommand =
   | { kind: 'mpr' }
   | { kind: 'brush-size'; delta: number }
   | { kind: 'interpolate' }
+  | { kind: 'overlap' }
   | { kind: 'help' };
 
 export type ViewingTool = 'window' | 'pan' | 'zoom' | 'scroll' | 'crosshairs';
@@ -60,6 +61,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     ] as const
   ).map(([key, tool, label]) => ({ keys: [key], label, command: { kind: 'tool', tool } as const, labeling: true })),
   { keys: ['j'], label: 'Interpolate the active segment between the slices you drew it on', command: { kind: 'interpolate' }, labeling: true },
+  { keys: ['o'], label: 'Segments may overlap: painting over another segment keeps both (again: off)', command: { kind: 'overlap' }, labeling: true },
   { keys: [']'], label: 'Larger brush', command: { kind: 'brush-size', delta: 1 }, labeling: true },
   { keys: ['['], label: 'Smaller brush', command: { kind: 'brush-size', delta: -1 }, labeling: true },
 ];

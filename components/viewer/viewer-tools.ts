@@ -65,8 +65,14 @@ const FIXED_BINDINGS: [string, number][] = [
   [StackScrollTool.toolName, MouseBindings.Wheel],
 ];
 
+/**
+ * The tools' configuration: Cornerstone keeps this very object (init stores it, tools read it on each
+ * stroke), so letting segments overlap is a field set here. Absent, a stroke overwrites other segments.
+ */
+const TOOLS_CONFIG: { segmentation?: { overwriteMode: 'none' } } = {};
+
 export function initTools() {
-  toolsInit();
+  toolsInit(TOOLS_CONFIG as Parameters<typeof toolsInit>[0]);
   for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, CrosshairsTool, BrushTool, ...LABELING_TOOLS]) addTool(tool);
   // Setting the size clears the history, so once, here.
   csUtils.HistoryMemo.DefaultHistoryMemo.size = HISTORY_SIZE;
@@ -114,6 +120,15 @@ export function joinToolGroup(groupId: string, viewportId: string, engineId: str
 /** Safe after the group is gone: the viewer may have torn it down before its viewports. */
 export function leaveToolGroup(groupId: string, viewportId: string, engineId: string) {
   ToolGroupManager.getToolGroup(groupId)?.removeViewports(engineId, viewportId);
+}
+
+/**
+ * Whether painting a segment over another keeps both: Cornerstone then moves the painted segment onto
+ * a labelmap layer of its own (saved as an overlap layer). Otherwise a stroke replaces what it covers.
+ */
+export function setSegmentsOverlap(overlap: boolean) {
+  if (overlap) TOOLS_CONFIG.segmentation = { overwriteMode: 'none' };
+  else delete TOOLS_CONFIG.segmentation;
 }
 
 /** Brush radius in mm, for every brush of the group. */

@@ -92,9 +92,8 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
     if (err instanceof DicomSegError) throw new AppError('BAD_REQUEST', err.message);
     throw err;
   }
-  const source = imported.labelmap;
   const { columns, rows } = await getDb().instance.findFirstOrThrow({ where: { seriesId: series.id }, select: { columns: true, rows: true } });
-  const slices = source.length / ((columns ?? 1) * (rows ?? 1));
+  const slices = imported.labelmap.length / ((columns ?? 1) * (rows ?? 1));
   const cited = current?.proposals ?? [];
   const segmentations = new Set(
     (await getDb().aiProposal.findMany({ where: { id: { in: cited.map((p) => p.proposalId) }, task: 'segmentation' }, select: { id: true } })).map((p) => p.id),
@@ -109,7 +108,8 @@ export async function importAnnotationSeg({ user, annotationId, bytes }: { user:
       content: current?.content ?? { regions: [], measurements: [], answers: [] },
       labelmaps: [
         ...(current?.labelmaps ?? []).filter((l) => l.seriesInstanceUid !== seriesInstanceUid).map(({ counts: _, ...l }) => l),
-        { seriesInstanceUid, layer: 0, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(source)).toString('base64') },
+        // Segments that overlap others come on layers of their own: nothing the SEG holds is lost.
+        ...[imported.labelmap, ...imported.overlapLayers].map((voxels, layer) => ({ seriesInstanceUid, layer, columns: columns ?? 0, rows: rows ?? 0, slices, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') })),
       ],
       // The imported series' labelmap no longer starts from a proposal; its boxes and answers, and the other series, keep theirs.
       proposals: cited.filter((p) => p.seriesInstanceUid !== seriesInstanceUid || !segmentations.has(p.proposalId)),

@@ -2,6 +2,7 @@ import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
 import { matchingSegment } from '@/lib/annotations/label-schema';
 import { slicesPerValue } from '@/lib/annotations/labelmap-values';
+import { MAX_LABELMAP_LAYERS } from '@/lib/annotations/schemas';
 import { decodeFrame } from '@/lib/dicom/codecs/decode-frame';
 import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
 import { standardDate, standardTime } from '@/lib/dicom/standard-date-time';
@@ -61,6 +62,8 @@ export type SegSegment = { value: number; name: string; color?: string; code?: S
 
 export type SegImport = {
   labelmap: Uint8Array;
+  /** Layers 1, 2, … for segments that overlap others (lib/annotations/labelmap-layers.ts); none when none do. */
+  overlapLayers: Uint8Array[];
   /** Every segment of the SEG and the schema value it was read into (null: left out). */
   mapping: { segmentNumber: number; label: string; value: number | null }[];
   warnings: string[];
@@ -225,8 +228,8 @@ export function exportDicomSeg(opts: {
 /**
  * Reads a SEG onto `source`: its frames are placed on slices by the source image they name (Derivation
  * Image Sequence), else by their position, and its segments become schema values by code, then by
- * label. Voxels of segments the schema lacks are left out, with a warning; where segments overlap, the
- * higher segment number wins. Throws DicomSegError for anything that does not fit the series.
+ * label. Voxels of segments the schema lacks are left out, with a warning; segments that overlap others
+ * go on overlap layers, whole. Throws DicomSegError for anything that does not fit the series.
  */
 export async function importDicomSeg(bytes: Uint8Array, source: SegSource, segments: readonly SegSegment[]): Promise<SegImport> {
   const { meta, dataset, pixelDataOffset } = readDataset(bytes);
@@ -241,14 +244,14 @@ export async function importDicomSeg(bytes: Uint8Array, source: SegSource, segme
   }
   const mapping = describedSegments(dataset).map((s) => ({ segmentNumber: s.number, label: s.label, value: schemaValueOf(s, segments) }));
   const pixels = encapsulated ? await decodedSamples(bytes, pixelDataOffset, transferSyntaxUid, layout) : nativeSamples(dataset, layout, frames.length);
-  const { labelmap, dropped, overlap } = paintFrames(frames, slices, pixels, mapping, source);
+  const { layers, dropped } = paintFrames(frames, slices, pixels, mapping, source);
   const warnings: string[] = [];
   if (dropped.size) {
     const list = mapping.filter((m) => dropped.has(m.segmentNumber)).map((m) => `${m.segmentNumber} "${m.label}"`);
     warnings.push(`Segment(s) ${list.join(', ')} match no segment of the label schema (by code or name): their voxels were left out.`);
   }
-  if (overlap) warnings.push('Segments overlap: where they do, a voxel takes the value of the higher-numbered segment.');
-  return { labelmap, mapping, warnings };
+  const [labelmap, ...overlapLayers] = layers;
+  return { labelmap: labelmap!, overlapLayers, mapping, warnings };
 }
 
 // ---- Export helpers ----------------------------------------------------------------------------
@@ -650,15 +653,36 @@ function packBits(unpacked: Uint8Array, pixels: number): Buffer {
 }
 
 /**
- * The labelmap the frames paint: each sample that holds a segment becomes that segment's schema value.
- * Frames go in segment order, so a higher-numbered segment overwrites a lower one where they overlap.
+ * The labelmap layers the frames paint: each sample that holds a segment becomes that segment's schema
+ * value. Frames go in segment order; a segment that meets another on its layer moves, whole, to the
+ * next layer where it meets none, so every segment is kept whole on one layer.
  */
 function paintFrames(frames: FrameDescription[], slices: number[], pixels: Samples, mapping: SegImport['mapping'], source: SegSource) {
   const valueOf = new Map(mapping.map((m) => [m.segmentNumber, m.value]));
   const frameSize = source.columns * source.rows;
-  const labelmap = new Uint8Array(frameSize * source.images.length);
+  const volume = frameSize * source.images.length;
+  const layers = [new Uint8Array(volume)];
+  const layerOf = new Map<number, number>();
   const dropped = new Set<number>();
-  let overlap = false;
+  /** Moves segment `value` from layer `from` to the first later layer free where it is and at `voxel`. */
+  const moveOn = (value: number, from: number, voxel: number): number => {
+    const origin = layers[from]!;
+    for (let to = from + 1; to < MAX_LABELMAP_LAYERS; to++) {
+      const target = (layers[to] ??= new Uint8Array(volume));
+      const fits = (i: number) => target[i] === 0 || target[i] === value;
+      let free = fits(voxel);
+      for (let i = 0; free && i < volume; i++) if (origin[i] === value && !fits(i)) free = false;
+      if (!free) continue;
+      for (let i = 0; i < volume; i++) {
+        if (origin[i] !== value) continue;
+        target[i] = value;
+        origin[i] = 0;
+      }
+      layerOf.set(value, to);
+      return to;
+    }
+    throw new DicomSegError(`Its segments overlap more than ${MAX_LABELMAP_LAYERS} deep; Cohort keeps up to ${MAX_LABELMAP_LAYERS} layers of overlapping segments.`);
+  };
   const order = frames.map((_, i) => i).sort((a, b) => (frames[a]!.segmentNumber ?? 0) - (frames[b]!.segmentNumber ?? 0));
   const resolve = (number: number, f: number) => {
     const value = valueOf.get(number);
@@ -679,12 +703,15 @@ function paintFrames(frames: FrameDescription[], slices: number[], pixels: Sampl
         dropped.add(number);
         continue;
       }
-      const before = labelmap[base + p]!;
-      if (before !== 0 && before !== value) overlap = true;
-      labelmap[base + p] = value;
+      const voxel = base + p;
+      let layer = layerOf.get(value) ?? 0;
+      const before = layers[layer]![voxel]!;
+      if (before !== 0 && before !== value) layer = moveOn(value, layer, voxel);
+      layerOf.set(value, layer);
+      layers[layer]![voxel] = value;
     }
   }
-  return { labelmap, dropped, overlap };
+  return { layers, dropped };
 }
 
 type DescribedSegment = { number: number; label: string; type: SegCode | null };

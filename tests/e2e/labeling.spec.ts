@@ -472,3 +472,65 @@ test('autosave: a stroke left alone is stored within seconds, and one made just 
   await page.close({ runBeforeUnload: true });
   await expect.poll(storedBone, { timeout: 15_000 }).toBeGreaterThan(autosaved);
 });
+
+test('segments may overlap: a stroke over another segment keeps both, on a layer of its own, through saving and reloading', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  const viewer = await openForLabeling(page, 'BRAIN');
+  const panel = page.getByTestId('labeling-panel');
+  const projectId = new URL(page.url()).searchParams.get('project')!;
+  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  type Layer = { layer: number; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
+  let version = Number(await panel.getAttribute('data-version'));
+  const save = async () => {
+    await expect(panel).toHaveAttribute('data-save', 'dirty');
+    await page.keyboard.press('Control+s');
+    await expect(panel).toHaveAttribute('data-version', String(++version));
+    const view = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: { contentHash: string; labelmaps: Layer[] } };
+    return view.saved;
+  };
+  const count = (layers: Layer[], value: number) => layers.reduce((n, l) => n + (l.counts[String(value)] ?? 0), 0);
+
+  // Bone low on the image, saved, and loaded again from the save.
+  await panel.getByRole('button', { name: 'Paint Bone' }).click();
+  await page.keyboard.press('b');
+  await viewer.dragNormalized(0, [0.3, 0.8], [0.7, 0.8]);
+  const boneBefore = count((await save()).labelmaps, 3);
+  await page.reload();
+  await viewer.waitForRendered(0);
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+
+  // A Lung stroke across the image; then, overlapping on, a Bone stroke down through it.
+  await panel.getByRole('button', { name: 'Paint Lung' }).click();
+  await page.keyboard.press('b');
+  await viewer.dragNormalized(0, [0.3, 0.35], [0.7, 0.35]);
+  const lung = count((await save()).labelmaps, 2);
+  await page.keyboard.press('o');
+  await expect(panel.getByLabel('Segments may overlap')).toBeChecked();
+  await panel.getByRole('button', { name: 'Paint Bone' }).click();
+  await viewer.dragNormalized(0, [0.5, 0.2], [0.5, 0.5]);
+  const saved = await save();
+
+  // The Lung stroke lost nothing to the Bone one; the whole Bone segment, the part loaded from the
+  // earlier save too, is on layer 1, and nothing of it stayed behind on layer 0.
+  expect(saved.labelmaps.map((l) => l.layer)).toEqual([0, 1]);
+  expect(count(saved.labelmaps, 2)).toBe(lung);
+  expect(Object.keys(saved.labelmaps[0]!.counts)).not.toContain('3');
+  expect(Object.keys(saved.labelmaps[1]!.counts)).toEqual(['3']);
+  expect(count(saved.labelmaps, 3)).toBeGreaterThan(boneBefore);
+  const [base, over] = saved.labelmaps.map((l) => decodeLabelmapRle(Buffer.from(l.rle, 'base64'), l.columns * l.rows * l.slices));
+  const both = base!.findIndex((v, i) => v === 2 && over![i] === 3);
+  expect(both, 'a voxel in both the Lung and the Bone segment').toBeGreaterThanOrEqual(0);
+  await expect(panel.getByTestId('segment-voxels-2')).toHaveText(`${lung.toLocaleString('en')} vx`);
+  await testInfo.attach('overlapping-segments.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // Reloaded: both layers come back into the viewer as they were, so saving again stores the very same labels.
+  await page.reload();
+  await viewer.waitForRendered(0);
+  await expect(panel).toHaveAttribute('data-save', 'saved');
+  await expect(panel.getByTestId('segment-voxels-3')).toHaveText(`${count(saved.labelmaps, 3).toLocaleString('en')} vx`);
+  await page.keyboard.press('Control+s');
+  await expect(panel).toHaveAttribute('data-version', String(++version));
+  const again = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: { contentHash: string } };
+  expect(again.saved.contentHash).toBe(saved.contentHash);
+});

@@ -1,7 +1,8 @@
 /**
  * Overlapping segments over the real routes: a series' labels as layers (a lesion drawn inside the
  * liver on a layer of its own), stored and given back layer for layer, exported as one DICOM-SEG
- * whose frames keep both segments whole, compared between readers on whichever layer holds each
+ * whose frames keep both segments whole (and that imports back to the same layers), compared between
+ * readers on whichever layer holds each
  * segment, and layers that do not fit together refused with a reason and nothing written.
  */
 import dicomParser from 'dicom-parser';
@@ -121,6 +122,19 @@ describe('overlapping segments on layers of their own', () => {
     // The lesion is the same 200 voxels in both; the liver differs by exactly those 200.
     expect(bySegment[2]).toEqual([200, 200, 1]);
     expect(bySegment[1]).toEqual([20_000, 19_800, (2 * 19_800) / 39_800]);
+  });
+
+  it("imports such a SEG into another reader's copy with the same layers, voxel for voxel", async () => {
+    const exported = await segRoute.GET(new Request(`${ORIGIN}/api/annotations/${copies[0]}/seg?series=${seriesUid}`, { headers: { cookie: readers[0]!.cookie } }), {
+      params: Promise.resolve({ annotationId: copies[0]! }),
+    });
+    const bytes = new Uint8Array(await exported.arrayBuffer());
+    const res = await callRoute(segRoute, 'POST', '/x', { session: readers[1]!, params: { annotationId: copies[1]! }, rawBody: bytes, headers: { 'content-type': 'application/dicom' } });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.warnings).toEqual([]);
+    const [mine, theirs] = [(await view(0)).saved!, (await view(1)).saved!];
+    expect(theirs.labelmaps.map((l) => [l.layer, l.counts])).toEqual(mine.labelmaps.map((l) => [l.layer, l.counts]));
+    expect(theirs.labelmaps.map((l) => l.rle)).toEqual(mine.labelmaps.map((l) => l.rle));
   });
 
   it('refuses layers that do not fit together, with the reason, and writes nothing', async () => {

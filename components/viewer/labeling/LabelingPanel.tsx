@@ -171,6 +171,12 @@ export function LabelingPanel({
             Opacity
             <input type="range" min={0} max={1} step={0.05} value={labeling.opacity} onChange={(e) => labeling.setOpacity(Number(e.target.value))} aria-label="Segment opacity" className="flex-1" />
           </label>
+          {editable && (
+            <label className="mt-2 flex items-center gap-2 text-xs text-slate-400" title="Painting over another segment keeps both, e.g. a lesion inside an organ (O)">
+              <input type="checkbox" checked={labeling.overlap} onChange={(e) => labeling.setOverlap(e.target.checked)} />
+              Segments may overlap
+            </label>
+          )}
         </section>
       )}
 

@@ -1,8 +1,9 @@
 /**
  * Labeling on Cornerstone3D (loaded with the rest of @cornerstonejs/tools, see viewer-tools.ts):
  * one labelmap segmentation per series, shared by every pane showing it, its voxels read and written
- * as one volume in stack order (what rle1 encodes and the server checks), and the region and
- * measurement annotations converted to and from pixel coordinates on their images.
+ * as volumes in stack order (what rle1 encodes and the server checks): layer 0, and a layer for each
+ * segment that overlaps others (Cornerstone's labelmap layers; lib/annotations/labelmap-layers.ts),
+ * and the region and measurement annotations converted to and from pixel coordinates on their images.
  */
 import { cache, eventTarget, getEnabledElementByViewportId, imageLoader, utilities as csUtils, type Types } from '@cornerstonejs/core';
 import { annotation, AngleTool, Enums, LengthTool, PlanarFreehandROITool, RectangleROITool, segmentation } from '@cornerstonejs/tools';
@@ -36,26 +37,94 @@ const sizeOf = (image: LoadedSeries['images'][number]) => `${dicomNumber(image.i
 const dicomNumber = (instance: LoadedSeries['images'][number]['instance'], tag: string) => Number((instance[tag]?.Value as number[] | undefined)?.[0] ?? 0);
 
 /**
- * The series' labelmap, created on first use (empty, or filled with `voxels` in stack order). Its
- * segments are the schema's classes, in their colours.
+ * The series' labelmap, created on first use (empty, or filled with `layers` in stack order: layer 0,
+ * then a layer per group of segments overlapping it). Its segments are the schema's classes, in their
+ * colours; each keeps its value on whichever layer it is.
  */
-export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments: readonly { value: number; name: string }[], voxels?: Uint8Array, owner = MINE): SeriesLabelmap {
+export function ensureLabelmap(seriesUid: string, series: LoadedSeries, segments: readonly { value: number; name: string }[], layers: readonly Uint8Array[] = [], owner = MINE): SeriesLabelmap {
   const existing = labelmaps.get(keyOf(owner, seriesUid));
   if (existing) return existing;
-  const images = imageLoader.createAndCacheDerivedLabelmapImages(series.imageIds);
   const segmentationId = `labels-${owner}-${seriesUid}`;
+  const stored = (layers.length ? layers : [null]).map((voxels, n) => ({
+    labelmapId: `${segmentationId}-storage-${n}`,
+    imageIds: imageLoader.createAndCacheDerivedLabelmapImages(series.imageIds).map((i) => i.imageId),
+    voxels,
+  }));
+  // A segment on an overlap layer is bound to it, with its own value there.
+  const segmentBindings = Object.fromEntries(stored.slice(1).flatMap((l) => valuesIn(l.voxels!).map((value) => [value, { labelmapId: l.labelmapId, labelValue: value }])));
   segmentation.addSegmentations([
     {
       segmentationId,
-      representation: { type: SegmentationRepresentations.Labelmap, data: { imageIds: images.map((i) => i.imageId), referencedImageIds: series.imageIds } },
+      representation: {
+        type: SegmentationRepresentations.Labelmap,
+        data: {
+          imageIds: stored[0]!.imageIds,
+          referencedImageIds: series.imageIds,
+          labelmaps: Object.fromEntries(stored.map((l) => [l.labelmapId, { labelmapId: l.labelmapId, storageKind: 'stack', imageIds: l.imageIds, referencedImageIds: series.imageIds }])),
+          primaryLabelmapId: stored[0]!.labelmapId,
+          segmentBindings,
+        },
+      },
       config: { label: 'Labels', segments: Object.fromEntries(segments.map((s) => [s.value, { label: s.name, segmentIndex: s.value }])) },
     },
   ]);
   const first = series.images[0]!.instance;
-  const entry: SeriesLabelmap = { owner, seriesUid, segmentationId, series, labelmapImageIds: images.map((i) => i.imageId), columns: dicomNumber(first, '00280011'), rows: dicomNumber(first, '00280010') };
+  const entry: SeriesLabelmap = { owner, seriesUid, segmentationId, series, labelmapImageIds: stored[0]!.imageIds, columns: dicomNumber(first, '00280011'), rows: dicomNumber(first, '00280010') };
   labelmaps.set(keyOf(owner, seriesUid), entry);
-  if (voxels) writeVoxels(entry, voxels, { restore: true });
+  for (const l of stored) {
+    if (l.voxels) writeImages(entry, l.imageIds, l.voxels);
+    spanWholeSlices(l.imageIds);
+  }
+  if (layers.length) {
+    restoring.add(entry.segmentationId);
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
+  }
   return entry;
+}
+
+/**
+ * Cornerstone walks a labelmap image's voxels within the bounds of its own edits so far, and moving a
+ * segment onto an overlap layer walks them so: voxels loaded from a save, outside the first stroke's
+ * bounds, would stay behind on layer 0. Bounds spanning the whole slice make every walk whole.
+ */
+function spanWholeSlices(imageIds: readonly string[]) {
+  for (const id of imageIds) {
+    const voxels = cache.getImage(id)?.voxelManager;
+    if (voxels) voxels.setBounds(voxels.getDefaultBounds());
+  }
+}
+
+/** The non-zero values of a layer (overlap layers are rare and hold few segments). */
+function valuesIn(voxels: Uint8Array): number[] {
+  const seen = new Uint8Array(256);
+  for (let i = 0; i < voxels.length; i++) seen[voxels[i]!] = 1;
+  return [...seen.keys()].filter((v) => v > 0 && seen[v]);
+}
+
+type LayerState = { labelmapId: string; imageIds?: string[]; labelToSegmentIndex?: Record<number, number> };
+
+/**
+ * The segmentation's labelmap layers as Cornerstone now has them, layer 0 first: painting a segment
+ * over another while overlapping is on moves it onto a layer of its own.
+ */
+function layerStates(entry: SeriesLabelmap): LayerState[] {
+  const data = segmentation.state.getSegmentation(entry.segmentationId)?.representationData.Labelmap as
+    | { labelmaps?: Record<string, LayerState>; primaryLabelmapId?: string; segmentBindings?: Record<number, { labelmapId: string; labelValue: number }> }
+    | undefined;
+  const all = Object.values(data?.labelmaps ?? {});
+  if (!all.length) return [{ labelmapId: entry.segmentationId, imageIds: entry.labelmapImageIds }];
+  const primary = all.find((l) => l.labelmapId === data?.primaryLabelmapId) ?? all[0]!;
+  return [primary, ...all.filter((l) => l !== primary)];
+}
+
+/** Where segment `value` is painted: its layer's images and its value there. */
+function segmentTarget(entry: SeriesLabelmap, value: number): { imageIds: string[]; labelValue: number } {
+  const data = segmentation.state.getSegmentation(entry.segmentationId)?.representationData.Labelmap as
+    | { labelmaps?: Record<string, LayerState>; segmentBindings?: Record<number, { labelmapId: string; labelValue: number }> }
+    | undefined;
+  const binding = data?.segmentBindings?.[value];
+  const layer = binding && data?.labelmaps?.[binding.labelmapId];
+  return binding && layer?.imageIds ? { imageIds: layer.imageIds, labelValue: binding.labelValue } : { imageIds: entry.labelmapImageIds, labelValue: value };
 }
 
 /** Shows the series' labelmap in a viewport, in the schema's colours, painting with `activeValue`. */
@@ -89,17 +158,39 @@ export function hideLabelmap(viewportId: string, seriesUid: string, owner = MINE
   if (entry) segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: entry.segmentationId });
 }
 
-/** The reader's own labelmaps' voxels, one volume per series (columns × rows × slices, slices in stack order). */
-export function readLabelmaps(): { seriesUid: string; columns: number; rows: number; slices: number; voxels: Uint8Array }[] {
+/**
+ * The reader's own labelmaps' voxels per series (columns × rows × slices, slices in stack order):
+ * layer 0, then each overlap layer holding something, every voxel its segment's value.
+ */
+export function readLabelmaps(): { seriesUid: string; columns: number; rows: number; slices: number; layers: Uint8Array[] }[] {
   return [...labelmaps.values()]
     .filter((entry) => entry.owner === MINE)
-    .map((entry) => ({ seriesUid: entry.seriesUid, columns: entry.columns, rows: entry.rows, slices: entry.labelmapImageIds.length, voxels: readVoxels(entry) }));
+    .map((entry) => {
+      const [first, ...overlaps] = layerStates(entry).map((layer) => segmentValues(readImages(entry, layer.imageIds ?? []), layer.labelToSegmentIndex));
+      return { seriesUid: entry.seriesUid, columns: entry.columns, rows: entry.rows, slices: entry.labelmapImageIds.length, layers: [first!, ...overlaps.filter((l) => l.some(Boolean))] };
+    });
+}
+
+/** A layer's voxels as segment values: Cornerstone paints a segment it moved onto a layer of its own as 1. */
+function segmentValues(voxels: Uint8Array, labelToSegment: Record<number, number> = {}): Uint8Array {
+  const lut = Uint8Array.from({ length: 256 }, (_, v) => v);
+  let identity = true;
+  for (const [label, segment] of Object.entries(labelToSegment)) {
+    lut[Number(label)] = segment;
+    identity &&= Number(label) === segment;
+  }
+  if (!identity) for (let i = 0; i < voxels.length; i++) if (voxels[i]) voxels[i] = lut[voxels[i]!]!;
+  return voxels;
 }
 
 function readVoxels(entry: SeriesLabelmap): Uint8Array {
+  return readImages(entry, entry.labelmapImageIds);
+}
+
+function readImages(entry: SeriesLabelmap, imageIds: readonly string[]): Uint8Array {
   const slice = entry.columns * entry.rows;
-  const volume = new Uint8Array(slice * entry.labelmapImageIds.length);
-  entry.labelmapImageIds.forEach((id, k) => {
+  const volume = new Uint8Array(slice * imageIds.length);
+  imageIds.forEach((id, k) => {
     const image = cache.getImage(id);
     // Labelmap images are cache entries; the viewer sizes the cache so none is dropped, and a
     // save that would lose voxels is refused rather than made.
@@ -115,42 +206,47 @@ function readVoxels(entry: SeriesLabelmap): Uint8Array {
  */
 const restoring = new Set<string>();
 
-function writeVoxels(entry: SeriesLabelmap, voxels: Uint8Array, { restore = false } = {}) {
+function writeImages(entry: SeriesLabelmap, imageIds: readonly string[], voxels: Uint8Array) {
   const slice = entry.columns * entry.rows;
-  entry.labelmapImageIds.forEach((id, k) => cache.getImage(id)?.voxelManager?.setFromScalarData(voxels.subarray(k * slice, (k + 1) * slice)));
-  if (restore) restoring.add(entry.segmentationId);
-  segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
+  imageIds.forEach((id, k) => cache.getImage(id)?.voxelManager?.setFromScalarData(voxels.subarray(k * slice, (k + 1) * slice)));
 }
 
 /**
  * Fills segment `value` between the slices the reader drew it on (lib/annotations/interpolate-labelmap),
- * as one undoable step; returns the voxels written.
+ * on the layer it is on, as one undoable step; returns the voxels written.
  */
 export function interpolateSeries(seriesUid: string, value: number): number {
   const entry = labelmaps.get(keyOf(MINE, seriesUid));
   if (!entry) return 0;
-  const before = readVoxels(entry);
+  const { imageIds, labelValue } = segmentTarget(entry, value);
+  const before = readImages(entry, imageIds);
   const after = before.slice();
-  const written = interpolateLabelmap(after, entry.columns, entry.rows, entry.labelmapImageIds.length, value);
+  const written = interpolateLabelmap(after, entry.columns, entry.rows, imageIds.length, labelValue);
   if (!written) return 0;
-  writeUndoably(entry, before, after);
+  writeUndoably(entry, imageIds, before, after);
   return written;
 }
 
 /**
  * Replaces the reader's labelmap of a series with `voxels` (an AI proposal, in stack order) as one
- * undoable step. False when the series has no labelmap here or the volume is not the same size.
+ * undoable step. 'size' when the series has no labelmap here or the volume is not the same size;
+ * 'overlap' when segments of it overlap others (on layers a proposal would leave stranded).
  */
-export function replaceSeriesVoxels(seriesUid: string, voxels: Uint8Array): boolean {
+export function replaceSeriesVoxels(seriesUid: string, voxels: Uint8Array): true | 'size' | 'overlap' {
   const entry = labelmaps.get(keyOf(MINE, seriesUid));
-  if (!entry || voxels.length !== entry.columns * entry.rows * entry.labelmapImageIds.length) return false;
-  writeUndoably(entry, readVoxels(entry), voxels);
+  if (!entry || voxels.length !== entry.columns * entry.rows * entry.labelmapImageIds.length) return 'size';
+  if (layerStates(entry).slice(1).some((layer) => readImages(entry, layer.imageIds ?? []).some(Boolean))) return 'overlap';
+  writeUndoably(entry, entry.labelmapImageIds, readVoxels(entry), voxels);
   return true;
 }
 
-function writeUndoably(entry: SeriesLabelmap, before: Uint8Array, after: Uint8Array) {
-  writeVoxels(entry, after);
-  csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: (undo) => writeVoxels(entry, undo ? before : after) });
+function writeUndoably(entry: SeriesLabelmap, imageIds: readonly string[], before: Uint8Array, after: Uint8Array) {
+  const write = (voxels: Uint8Array) => {
+    writeImages(entry, imageIds, voxels);
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
+  };
+  write(after);
+  csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: (undo) => write(undo ? before : after) });
 }
 
 /**
@@ -179,8 +275,9 @@ export function asUndoableSliceEdit<T>(viewportId: string, edit: () => T): T {
 /** Removes every labelmap and annotation this viewer made (its global state outlives components). */
 export function destroyLabeling() {
   for (const entry of labelmaps.values()) {
+    const imageIds = layerStates(entry).flatMap((layer) => layer.imageIds ?? []);
     segmentation.removeSegmentation(entry.segmentationId);
-    for (const id of entry.labelmapImageIds) if (cache.getImage(id)) cache.removeImageLoadObject(id);
+    for (const id of new Set([...entry.labelmapImageIds, ...imageIds])) if (cache.getImage(id)) cache.removeImageLoadObject(id);
   }
   labelmaps.clear();
   restoring.clear();

@@ -9,6 +9,7 @@ import type { LabelingTool } from '../shortcuts';
 import type { ViewerTools } from '../viewer-tools';
 import { base64ToBytes, bytesToBase64 } from './base64.client';
 import { labelsKey } from './labels-key';
+import { decodeSeriesLayers, seriesCounts } from './series-layers';
 import type { ProposalUse } from '@/lib/annotations/get-annotation';
 import type { ProposalContent } from '@/lib/inference/proposal-content';
 import type { AnnotationView, LabelingSetup } from './labeling-setup';
@@ -43,6 +44,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
   const [regionClass, setRegionClass] = useState<string | null>(null);
   const [hidden, setHidden] = useState<number[]>([]);
   const [opacity, setOpacity] = useState(0.5);
+  /** Painting over another segment keeps both (an overlap layer) instead of replacing it. */
+  const [overlap, setOverlap] = useState(false);
   const [brushSize, setBrushSize] = useState(5);
   const [threshold, setThreshold] = useState<[number, number]>([-100, 200]);
   const [counts, setCounts] = useState<Record<string, Record<string, number>>>({});
@@ -139,22 +142,22 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
       setSave({ kind: 'saving', reason });
       try {
         const shown = tools.labeling.readLabelmaps().map((l) => {
-          const rle = encodeLabelmapRle(l.voxels);
-          // The panel's voxel counts, from the runs just encoded (not a second pass over the voxels).
-          const counts = Object.fromEntries(summarizeLabelmapRle(rle, l.voxels.length).counts);
-          return { ...l, rle, counts };
+          const layers = l.layers.map((voxels) => {
+            const rle = encodeLabelmapRle(voxels);
+            // The panel's voxel counts, from the runs just encoded (not a second pass over the voxels).
+            return { rle, counts: Object.fromEntries(summarizeLabelmapRle(rle, voxels.length).counts) };
+          });
+          return { ...l, layers, counts: Object.assign({}, ...layers.map((layer) => layer.counts)) as Record<string, number> };
         });
         setCounts((c) => ({ ...c, ...Object.fromEntries(shown.map((l) => [l.seriesUid, l.counts])) }));
         const shownUids = new Set(shown.map((l) => l.seriesUid));
-        const layered = new Set(initial.current.labelmaps.filter((l) => l.layer > 0).map((l) => l.seriesInstanceUid));
         const labelmaps = [
           ...shown
-            // An empty series is left out, unless overlap layers need their layer 0.
-            .filter((l) => Object.keys(l.counts).length > 0 || layered.has(l.seriesUid))
-            .map((l) => ({ seriesInstanceUid: l.seriesUid, layer: 0, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(l.rle) })),
-          // Series not opened this session keep what they had, and every series its overlap layers
-          // (segments overlapping layer 0, from the API: this viewer edits layer 0).
-          ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid) || l.layer > 0).map(({ counts: _, ...l }) => l),
+            // An empty series is left out.
+            .filter((l) => Object.keys(l.counts).length > 0)
+            .flatMap((l) => l.layers.map((layer, n) => ({ seriesInstanceUid: l.seriesUid, layer: n, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(layer.rle) }))),
+          // Series not opened this session keep what they had.
+          ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid)).map(({ counts: _, ...l }) => l),
         ];
         const drawn = tools.labeling.readAnnotations();
         const keep = <T extends { seriesInstanceUid: string }>(items: T[]) => items.filter((i) => !shownUids.has(i.seriesInstanceUid));
@@ -258,17 +261,14 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
       if (!tools || !view || !schema || !initial.current || !tools.labeling.canLabel(series)) return;
       restoring.current++;
       try {
-        const saved = initial.current.labelmaps.find((l) => l.seriesInstanceUid === seriesUid && l.layer === 0);
-        const overlapping = initial.current.labelmaps.filter((l) => l.seriesInstanceUid === seriesUid && l.layer > 0).flatMap((l) => Object.keys(l.counts));
-        if (overlapping.length) setMessage(`Segment ${overlapping.join(', ')} of this series overlaps others and is kept as saved: this viewer shows and edits the segments that do not overlap.`);
-        const voxels = saved ? decodeLabelmapRle(base64ToBytes(saved.rle), saved.columns * saved.rows * saved.slices) : undefined;
-        tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels);
+        const saved = initial.current.labelmaps;
+        tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, decodeSeriesLayers(saved, seriesUid));
         const { activeSegment: active, opacity: alpha, segmentStyles: styles } = stateRef.current;
         tools.labeling.showLabelmap(viewportId, seriesUid, styles, { opacity: alpha, activeValue: active });
         tools.labeling.restoreAnnotations(viewportId, seriesUid, initial.current.content, colorOf);
         panes.current.set(viewportId, seriesUid);
         // The saved counts, until a save counts again: another pane (or MPR) opening later keeps them.
-        setCounts((c) => (seriesUid in c ? c : { ...c, [seriesUid]: saved?.counts ?? {} }));
+        setCounts((c) => (seriesUid in c ? c : { ...c, [seriesUid]: seriesCounts(saved, seriesUid) }));
       } finally {
         // Cornerstone reports the restore's own edits asynchronously; they are not the reader's.
         setTimeout(() => restoring.current--, 0);
@@ -286,6 +286,11 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     if (!tools) return;
     for (const [viewportId, seriesUid] of panes.current) tools.labeling.styleLabelmap(viewportId, seriesUid, segmentStyles, { opacity, activeValue: activeSegment });
   }, [tools, segmentStyles, opacity, activeSegment]);
+  useEffect(() => {
+    if (!tools) return;
+    tools.setSegmentsOverlap(overlap);
+    return () => tools.setSegmentsOverlap(false);
+  }, [tools, overlap]);
   useEffect(() => {
     if (tools && view) tools.setBrushSize(toolGroupId, brushSize);
   }, [tools, view, toolGroupId, brushSize]);
@@ -326,6 +331,8 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
     toggleSegment: (value: number) => setHidden((h) => (h.includes(value) ? h.filter((v) => v !== value) : [...h, value])),
     opacity,
     setOpacity,
+    overlap,
+    setOverlap,
     brushSize,
     setBrushSize,
     threshold,
@@ -363,7 +370,9 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         const voxels = decodeLabelmapRle(base64ToBytes(rle), columns * rows * slices);
         const known = new Set(schema.segments.map((s) => s.value));
         for (let i = 0; i < voxels.length; i++) if (voxels[i] && !known.has(voxels[i]!)) voxels[i] = 0;
-        if (!tools.labeling.replaceSeriesVoxels(seriesUid, voxels)) return setMessage('The proposal does not fit this series as shown: open the series in a pane first.');
+        const replaced = tools.labeling.replaceSeriesVoxels(seriesUid, voxels);
+        if (replaced === 'size') return setMessage('The proposal does not fit this series as shown: open the series in a pane first.');
+        if (replaced === 'overlap') return setMessage('Segments of this series overlap others: erase the overlapping ones before starting from a proposal.');
         // The series' labelmap now starts from this proposal, not from another model's.
         const segmentations = new Set((view?.proposals ?? []).filter((p) => p.task === 'segmentation' && p.seriesInstanceUid === seriesUid).map((p) => p.id));
         sameKind = (u) => segmentations.has(u.proposalId);

@@ -1,11 +1,10 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import type { LoadedSeries } from '../load-series';
 import type { ViewerTools } from '../viewer-tools';
-import { base64ToBytes } from './base64.client';
 import type { AnnotationView, LabelingSetup } from './labeling-setup';
+import { decodeSeriesLayers } from './series-layers';
 
 export type ReaderCopy = { id: string; readerName: string; status: string; version: number; view: AnnotationView };
 
@@ -68,9 +67,7 @@ export function useReview(setup: LabelingSetup | null, tools: ViewerTools | null
       for (const { copy, outlineOnly } of shown) {
         const content = copy.view.saved!;
         const schema = copy.view.schema.schema;
-        const labelmap = content.labelmaps.find((l) => l.seriesInstanceUid === seriesUid && l.layer === 0);
-        const voxels = labelmap ? decodeLabelmapRle(base64ToBytes(labelmap.rle), labelmap.columns * labelmap.rows * labelmap.slices) : undefined;
-        tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, voxels, copy.id);
+        tools.labeling.ensureLabelmap(seriesUid, series, schema.segments, decodeSeriesLayers(content.labelmaps, seriesUid), copy.id);
         tools.labeling.showLabelmap(viewportId, seriesUid, segmentsOf(copy, hiddenRef.current), { opacity: 0.4, activeValue: null, outlineOnly }, copy.id);
         const colorOf = (classId: string) => [...schema.boxes, ...schema.polygons].find((c) => c.id === classId)?.color;
         tools.labeling.restoreAnnotations(viewportId, seriesUid, content.content, colorOf, { owner: copy.id, locked: true });
