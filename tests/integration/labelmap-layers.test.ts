@@ -2,8 +2,8 @@
  * Overlapping segments over the real routes: a series' labels as layers (a lesion drawn inside the
  * liver on a layer of its own), stored and given back layer for layer, exported as one DICOM-SEG
  * whose frames keep both segments whole (and that imports back to the same layers), compared between
- * readers on whichever layer holds each
- * segment, and layers that do not fit together refused with a reason and nothing written.
+ * readers on whichever layer holds each segment, and layers that do not fit together refused with a
+ * reason and nothing written.
  */
 import dicomParser from 'dicom-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
