@@ -102,15 +102,19 @@ function valuesIn(voxels: Uint8Array): number[] {
 }
 
 type LayerState = { labelmapId: string; imageIds?: string[]; labelToSegmentIndex?: Record<number, number> };
+type LabelmapState = { labelmaps?: Record<string, LayerState>; primaryLabelmapId?: string; segmentBindings?: Record<number, { labelmapId: string; labelValue: number }> };
+
+/** Cornerstone's record of the segmentation's layers and of which layer each segment is on. */
+function labelmapState(entry: SeriesLabelmap): LabelmapState | undefined {
+  return segmentation.state.getSegmentation(entry.segmentationId)?.representationData.Labelmap as LabelmapState | undefined;
+}
 
 /**
  * The segmentation's labelmap layers as Cornerstone now has them, layer 0 first: painting a segment
  * over another while overlapping is on moves it onto a layer of its own.
  */
 function layerStates(entry: SeriesLabelmap): LayerState[] {
-  const data = segmentation.state.getSegmentation(entry.segmentationId)?.representationData.Labelmap as
-    | { labelmaps?: Record<string, LayerState>; primaryLabelmapId?: string; segmentBindings?: Record<number, { labelmapId: string; labelValue: number }> }
-    | undefined;
+  const data = labelmapState(entry);
   const all = Object.values(data?.labelmaps ?? {});
   if (!all.length) return [{ labelmapId: entry.segmentationId, imageIds: entry.labelmapImageIds }];
   const primary = all.find((l) => l.labelmapId === data?.primaryLabelmapId) ?? all[0]!;
@@ -119,9 +123,7 @@ function layerStates(entry: SeriesLabelmap): LayerState[] {
 
 /** Where segment `value` is painted: its layer's images and its value there. */
 function segmentTarget(entry: SeriesLabelmap, value: number): { imageIds: string[]; labelValue: number } {
-  const data = segmentation.state.getSegmentation(entry.segmentationId)?.representationData.Labelmap as
-    | { labelmaps?: Record<string, LayerState>; segmentBindings?: Record<number, { labelmapId: string; labelValue: number }> }
-    | undefined;
+  const data = labelmapState(entry);
   const binding = data?.segmentBindings?.[value];
   const layer = binding && data?.labelmaps?.[binding.labelmapId];
   return binding && layer?.imageIds ? { imageIds: layer.imageIds, labelValue: binding.labelValue } : { imageIds: entry.labelmapImageIds, labelValue: value };
