@@ -62,7 +62,7 @@ export type SegSegment = { value: number; name: string; color?: string; code?: S
 
 export type SegImport = {
   labelmap: Uint8Array;
-  /** Layers 1, 2, … for segments that overlap others (lib/annotations/labelmap-layers.ts); none when none do. */
+  /** Layers 1, 2, … for segments that overlap others (lib/annotations/labelmap-layers.client.ts); none when none do. */
   overlapLayers: Uint8Array[];
   /** Every segment of the SEG and the schema value it was read into (null: left out). */
   mapping: { segmentNumber: number; label: string; value: number | null }[];
@@ -123,7 +123,7 @@ const TISSUE = code('85756007', 'SCT', 'Tissue');
  */
 export function exportDicomSeg(opts: {
   labelmap: Uint8Array;
-  /** Layers 1, 2, … of the series (lib/annotations/labelmap-layers.ts): segments overlapping the labelmap. */
+  /** Layers 1, 2, … of the series (lib/annotations/labelmap-layers.client.ts): segments overlapping the labelmap. */
   overlapLayers?: readonly Uint8Array[];
   source: SegSource;
   segments: readonly SegSegment[];

@@ -8,7 +8,7 @@ import { requireAnnotationAccess } from './annotation-access';
 import type { LabelChanges } from './label-changes';
 import type { AnnotationContent } from './schemas';
 
-/** One layer of a series' labelmap (lib/annotations/labelmap-layers.ts). */
+/** One layer of a series' labelmap (lib/annotations/labelmap-layers.client.ts). */
 export type LabelmapView = { seriesInstanceUid: string; layer: number; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
 /** `proposals`: the AI proposals the label started from, per series. */
 export type LabelState = { schemaVersion: number; content: AnnotationContent; labelmaps: LabelmapView[]; proposals: ProposalUse[] };

@@ -1,4 +1,4 @@
-import { byLayerGroups, mergedCounts } from './labelmap-layers';
+import { byLayerGroups, mergedCounts } from './labelmap-layers.client';
 import type { PreparedLabel } from './prepare-label';
 
 type PreviousVersion = { content: string; labelmaps: { seriesId: string; layer: number; counts: string }[] } | null;

@@ -8,7 +8,7 @@ import { describeSeriesSelection, selectsSeries } from '@/lib/projects/series-ru
 import { seriesOfContent } from './content-series.client';
 import { labeledSeries } from './labeled-series';
 import { labelMismatches } from './label-schema';
-import { byLayerGroups, layerProblems } from './labelmap-layers';
+import { byLayerGroups, layerProblems } from './labelmap-layers.client';
 import { LabelmapFormatError, summarizeLabelmapRle } from './labelmap-rle.client';
 import type { SaveAnnotationInput } from './schemas';
 

@@ -1,6 +1,6 @@
 import { getDb } from '@/lib/db/client';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
-import { byLayerGroups, layerOf, mergedCounts } from './labelmap-layers';
+import { byLayerGroups, layerOf, mergedCounts } from './labelmap-layers.client';
 import type { AnnotationContent } from './schemas';
 
 export type ReaderLabel = {

@@ -46,14 +46,15 @@ export async function studyAgreement(labels: readonly ReaderLabel[], schema: Lab
       const voxelCount = (la ?? lb)!.voxelCount;
       if (la && lb && la.voxelCount !== lb.voxelCount) continue;
       // Each segment compared on the layers holding it in each copy (one pass per pair of layers).
-      const byLayers = new Map<string, number[]>();
+      const byLayers = new Map<string, { layerA: number; layerB: number; values: number[] }>();
       for (const value of values) {
-        const key = `${la?.layerOf(value) ?? 0}/${lb?.layerOf(value) ?? 0}`;
-        byLayers.set(key, [...(byLayers.get(key) ?? []), value]);
+        const [layerA, layerB] = [la?.layerOf(value) ?? 0, lb?.layerOf(value) ?? 0];
+        const key = `${layerA}/${layerB}`;
+        if (!byLayers.has(key)) byLayers.set(key, { layerA, layerB, values: [] });
+        byLayers.get(key)!.values.push(value);
       }
       const results = [];
-      for (const [key, layerValues] of byLayers) {
-        const [layerA, layerB] = key.split('/').map(Number) as [number, number];
+      for (const { layerA, layerB, values: layerValues } of byLayers.values()) {
         const [ra, rb] = await Promise.all([la ? la.rle(layerA) : emptyLabelmapRle(voxelCount), lb ? lb.rle(layerB) : emptyLabelmapRle(voxelCount)]);
         results.push(...segmentationAgreement(ra, rb, voxelCount, layerValues));
       }

@@ -1,5 +1,5 @@
 import { agreementToCsv, segmentationAgreement } from '@/lib/annotations/agreement';
-import { layerOf } from '@/lib/annotations/labelmap-layers';
+import { layerOf } from '@/lib/annotations/labelmap-layers.client';
 import { emptyLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import type { AnnotationContent } from '@/lib/annotations/schemas';
 import { getDb, type Tx } from '@/lib/db/client';

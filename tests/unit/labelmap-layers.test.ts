@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flattenLayers, layerOf, layerProblems, mergedCounts, type LayerInfo } from '@/lib/annotations/labelmap-layers';
+import { flattenLayers, layerOf, layerProblems, mergedCounts, type LayerInfo } from '@/lib/annotations/labelmap-layers.client';
 
 describe('labelmap layers of a series', () => {
   it('says what is wrong with layers that do not fit together', () => {

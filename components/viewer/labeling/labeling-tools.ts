@@ -2,7 +2,7 @@
  * Labeling on Cornerstone3D (loaded with the rest of @cornerstonejs/tools, see viewer-tools.ts):
  * one labelmap segmentation per series, shared by every pane showing it, its voxels read and written
  * as volumes in stack order (what rle1 encodes and the server checks): layer 0, and a layer for each
- * segment that overlaps others (Cornerstone's labelmap layers; lib/annotations/labelmap-layers.ts),
+ * segment that overlaps others (Cornerstone's labelmap layers; lib/annotations/labelmap-layers.client.ts),
  * and the region and measurement annotations converted to and from pixel coordinates on their images.
  */
 import { cache, eventTarget, getEnabledElementByViewportId, imageLoader, utilities as csUtils, type Types } from '@cornerstonejs/core';

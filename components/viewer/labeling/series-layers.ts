@@ -9,8 +9,3 @@ export function decodeSeriesLayers(labelmaps: readonly LabelmapView[], seriesUid
     .sort((a, b) => a.layer - b.layer)
     .map((l) => decodeLabelmapRle(base64ToBytes(l.rle), l.columns * l.rows * l.slices));
 }
-
-/** Voxels per segment over a series' saved layers (each segment is on one layer). */
-export function seriesCounts(labelmaps: readonly LabelmapView[], seriesUid: string): Record<string, number> {
-  return Object.assign({}, ...labelmaps.filter((l) => l.seriesInstanceUid === seriesUid).map((l) => l.counts)) as Record<string, number>;
-}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { mergedCounts } from '@/lib/annotations/labelmap-layers.client';
 import { decodeLabelmapRle, encodeLabelmapRle, summarizeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { seriesOfContent } from '@/lib/annotations/content-series.client';
 import type { AnnotationContent, SaveAnnotationInput } from '@/lib/annotations/schemas';
@@ -9,7 +10,7 @@ import type { LabelingTool } from '../shortcuts';
 import type { ViewerTools } from '../viewer-tools';
 import { base64ToBytes, bytesToBase64 } from './base64.client';
 import { labelsKey } from './labels-key';
-import { decodeSeriesLayers, seriesCounts } from './series-layers';
+import { decodeSeriesLayers } from './series-layers';
 import type { ProposalUse } from '@/lib/annotations/get-annotation';
 import type { ProposalContent } from '@/lib/inference/proposal-content';
 import type { AnnotationView, LabelingSetup } from './labeling-setup';
@@ -142,12 +143,12 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
       setSave({ kind: 'saving', reason });
       try {
         const shown = tools.labeling.readLabelmaps().map((l) => {
-          const layers = l.layers.map((voxels) => {
+          const layers = l.layers.map((voxels, layer) => {
             const rle = encodeLabelmapRle(voxels);
             // The panel's voxel counts, from the runs just encoded (not a second pass over the voxels).
-            return { rle, counts: Object.fromEntries(summarizeLabelmapRle(rle, voxels.length).counts) };
+            return { layer, rle, counts: Object.fromEntries(summarizeLabelmapRle(rle, voxels.length).counts) };
           });
-          return { ...l, layers, counts: Object.assign({}, ...layers.map((layer) => layer.counts)) as Record<string, number> };
+          return { ...l, layers, counts: mergedCounts(layers) };
         });
         setCounts((c) => ({ ...c, ...Object.fromEntries(shown.map((l) => [l.seriesUid, l.counts])) }));
         const shownUids = new Set(shown.map((l) => l.seriesUid));
@@ -155,7 +156,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
           ...shown
             // An empty series is left out.
             .filter((l) => Object.keys(l.counts).length > 0)
-            .flatMap((l) => l.layers.map((layer, n) => ({ seriesInstanceUid: l.seriesUid, layer: n, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(layer.rle) }))),
+            .flatMap((l) => l.layers.map(({ layer, rle }) => ({ seriesInstanceUid: l.seriesUid, layer, columns: l.columns, rows: l.rows, slices: l.slices, rle: bytesToBase64(rle) }))),
           // Series not opened this session keep what they had.
           ...initial.current.labelmaps.filter((l) => !shownUids.has(l.seriesInstanceUid)).map(({ counts: _, ...l }) => l),
         ];
@@ -268,7 +269,7 @@ export function useLabeling(setup: LabelingSetup | null, tools: ViewerTools | nu
         tools.labeling.restoreAnnotations(viewportId, seriesUid, initial.current.content, colorOf);
         panes.current.set(viewportId, seriesUid);
         // The saved counts, until a save counts again: another pane (or MPR) opening later keeps them.
-        setCounts((c) => (seriesUid in c ? c : { ...c, [seriesUid]: seriesCounts(saved, seriesUid) }));
+        setCounts((c) => (seriesUid in c ? c : { ...c, [seriesUid]: mergedCounts(saved.filter((l) => l.seriesInstanceUid === seriesUid)) }));
       } finally {
         // Cornerstone reports the restore's own edits asynchronously; they are not the reader's.
         setTimeout(() => restoring.current--, 0);

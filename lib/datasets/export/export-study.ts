@@ -12,7 +12,7 @@ import type { DeidentifyOptions } from '@/lib/dicom/deidentify/schemas';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { giveBackBuffer, takeBuffer } from '@/lib/storage/reusable-buffers';
 import type { LabelSchema } from '@/lib/annotations/label-schema';
-import { flattenLayers } from '@/lib/annotations/labelmap-layers';
+import { flattenLayers } from '@/lib/annotations/labelmap-layers.client';
 import { decodeLabelmapRle } from '@/lib/annotations/labelmap-rle.client';
 import { cocoStudy, type CocoStudyPart } from './coco-export';
 import { cocoFrames } from './coco-frames';
