@@ -21,6 +21,20 @@ async function openForLabeling(page: Page, study = DEMO_CT) {
   return viewer;
 }
 
+/**
+ * The demo radiologist signed in, with `study` open for labeling: the viewer, its labels panel, and
+ * `labels()`, their copy of the label as the server holds it (opened through the same route).
+ */
+async function labelAsRadiologist(page: Page, study: string) {
+  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
+  const viewer = await openForLabeling(page, study);
+  const projectId = new URL(page.url()).searchParams.get('project')!;
+  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  const labelsUrl = `/api/projects/${projectId}/studies/${studyId}/annotation`;
+  const labels = async <T>(request = page.request) => (await (await request.post(labelsUrl)).json()) as T;
+  return { viewer, panel: page.getByTestId('labeling-panel'), labels };
+}
+
 test('a radiologist paints, draws a box and a polygon, answers, saves, and gets it all back after a reload', async ({ page }, testInfo) => {
   // Two page loads of the viewer, MPR, and a DICOM-SEG round trip.
   test.setTimeout(150_000);
@@ -306,11 +320,7 @@ test('the reader submits, a reviewer sends it back and then accepts it, and the 
 
 test('every other tool: eraser, undo and redo of paint and drawings, scissors, fill, threshold brush, length and angle; segment visibility and opacity', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
-  const viewer = await openForLabeling(page, 'BRAIN');
-  const panel = page.getByTestId('labeling-panel');
-  const projectId = new URL(page.url()).searchParams.get('project')!;
-  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  const { viewer, panel, labels } = await labelAsRadiologist(page, 'BRAIN');
   let saves = 0;
   /**
    * Saves a version once the last edit has reached the labels (the panel turns "unsaved"), and
@@ -321,7 +331,7 @@ test('every other tool: eraser, undo and redo of paint and drawings, scissors, f
     saves++;
     await page.keyboard.press('Control+s');
     await expect(panel).toHaveAttribute('data-version', String(saves));
-    const view = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as Saved;
+    const view = await labels<Saved>();
     return { counts: view.saved.labelmaps[0]?.counts ?? {}, measurements: (view.saved.content as unknown as { measurements: { kind: string }[] }).measurements };
   };
   const tool = async (key: string, name: string) => {
@@ -443,15 +453,12 @@ test('a save that never reached the server (the connection dropped) is sent agai
 
 test('autosave: a stroke left alone is stored within seconds, and one made just before the tab closes is stored as it closes', async ({ page, context }) => {
   test.setTimeout(90_000);
-  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
-  const viewer = await openForLabeling(page, 'BRAIN');
-  const panel = page.getByTestId('labeling-panel');
-  const projectId = new URL(page.url()).searchParams.get('project')!;
-  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  const { viewer, panel, labels } = await labelAsRadiologist(page, 'BRAIN');
   const storedBone = async () => {
-    // Autosave keeps a draft beside the latest version (none before the first save).
+    // Autosave keeps a draft beside the latest version (none before the first save). Asked through
+    // the context: the page itself is closed below.
     type Labels = Pick<Saved['saved'], 'labelmaps'> | null;
-    const { saved, draft } = (await (await context.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: Labels; draft: Labels };
+    const { saved, draft } = await labels<{ saved: Labels; draft: Labels }>(context.request);
     return (draft ?? saved)?.labelmaps[0]?.counts['3'] ?? 0;
   };
   const before = await storedBone();
@@ -475,19 +482,14 @@ test('autosave: a stroke left alone is stored within seconds, and one made just 
 
 test('segments may overlap: a stroke over another segment keeps both, on a layer of its own, through saving and reloading', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  await new SignInPage(page).signInAs(RADIOLOGIST.email, RADIOLOGIST.password);
-  const viewer = await openForLabeling(page, 'BRAIN');
-  const panel = page.getByTestId('labeling-panel');
-  const projectId = new URL(page.url()).searchParams.get('project')!;
-  const studyId = new URL(page.url()).pathname.split('/')[2]!;
+  const { viewer, panel, labels } = await labelAsRadiologist(page, 'BRAIN');
   type Layer = { layer: number; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
   let version = Number(await panel.getAttribute('data-version'));
   const save = async () => {
     await expect(panel).toHaveAttribute('data-save', 'dirty');
     await page.keyboard.press('Control+s');
     await expect(panel).toHaveAttribute('data-version', String(++version));
-    const view = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: { contentHash: string; labelmaps: Layer[] } };
-    return view.saved;
+    return (await labels<{ saved: { contentHash: string; labelmaps: Layer[] } }>()).saved;
   };
   const count = (layers: Layer[], value: number) => layers.reduce((n, l) => n + (l.counts[String(value)] ?? 0), 0);
 
@@ -531,6 +533,5 @@ test('segments may overlap: a stroke over another segment keeps both, on a layer
   await expect(panel.getByTestId('segment-voxels-3')).toHaveText(`${count(saved.labelmaps, 3).toLocaleString('en')} vx`);
   await page.keyboard.press('Control+s');
   await expect(panel).toHaveAttribute('data-version', String(++version));
-  const again = (await (await page.request.post(`/api/projects/${projectId}/studies/${studyId}/annotation`)).json()) as { saved: { contentHash: string } };
-  expect(again.saved.contentHash).toBe(saved.contentHash);
+  expect((await labels<{ saved: { contentHash: string } }>()).saved.contentHash).toBe(saved.contentHash);
 });
