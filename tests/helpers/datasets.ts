@@ -35,6 +35,8 @@ export async function labelStudy(opts: {
   answers?: { questionId: string; choiceIds: string[] }[];
   acceptedBy?: Actor;
   slices?: number;
+  /** The series' labelmap as layers (layer 0, then layers of segments overlapping it), in place of `segmentValue`'s. */
+  layers?: Uint8Array[];
 }) {
   const reader = { id: opts.reader.id, roles: ['radiologist' as const] };
   const { id } = await openAnnotation({ user: reader, projectId: opts.projectId, studyId: opts.studyId });
@@ -49,7 +51,7 @@ export async function labelStudy(opts: {
       schemaVersion: 1,
       reason: opts.acceptedBy ? 'submit' : 'save',
       content: { answers: opts.answers ?? [] },
-      labelmaps: opts.segmentValue ? [{ seriesInstanceUid: opts.seriesInstanceUid, columns: 512, rows: 512, slices, rle: Buffer.from(encodeLabelmapRle(voxels)).toString('base64') }] : [],
+      labelmaps: (opts.layers ?? (opts.segmentValue ? [voxels] : [])).map((layer, n) => ({ seriesInstanceUid: opts.seriesInstanceUid, layer: n, columns: 512, rows: 512, slices, rle: Buffer.from(encodeLabelmapRle(layer)).toString('base64') })),
     }),
   });
   if (opts.acceptedBy) await reviewAnnotation({ user: { id: opts.acceptedBy.id, roles: ['radiologist'] }, annotationId: id, input: { decision: 'accept', comment: '' } });
