@@ -480,18 +480,23 @@ test('autosave: a stroke left alone is stored within seconds, and one made just 
   await expect.poll(storedBone, { timeout: 15_000 }).toBeGreaterThan(autosaved);
 });
 
-test('segments may overlap: a stroke over another segment keeps both, on a layer of its own, through saving and reloading', async ({ page }, testInfo) => {
+test('segments may overlap: a stroke over another segment keeps both, on a layer of its own, through filling, undoing, saving and reloading', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   const { viewer, panel, labels } = await labelAsRadiologist(page, 'BRAIN');
   type Layer = { layer: number; columns: number; rows: number; slices: number; rle: string; counts: Record<string, number> };
   let version = Number(await panel.getAttribute('data-version'));
-  const save = async () => {
-    await expect(panel).toHaveAttribute('data-save', 'dirty');
+  const save = async ({ changed = true } = {}) => {
+    if (changed) await expect(panel).toHaveAttribute('data-save', 'dirty');
     await page.keyboard.press('Control+s');
     await expect(panel).toHaveAttribute('data-version', String(++version));
     return (await labels<{ saved: { contentHash: string; labelmaps: Layer[] } }>()).saved;
   };
   const count = (layers: Layer[], value: number) => layers.reduce((n, l) => n + (l.counts[String(value)] ?? 0), 0);
+  /** The slices of a layer that are `value` throughout. */
+  const wholeSlices = ({ rle, columns, rows, slices }: Layer, value: number) => {
+    const voxels = decodeLabelmapRle(Buffer.from(rle, 'base64'), columns * rows * slices);
+    return Array.from({ length: slices }, (_, k) => voxels.subarray(k * columns * rows, (k + 1) * columns * rows).every((v) => v === value)).filter(Boolean).length;
+  };
 
   // Bone low on the image, saved, and loaded again from the save.
   await panel.getByRole('button', { name: 'Paint Bone' }).click();
@@ -525,6 +530,23 @@ test('segments may overlap: a stroke over another segment keeps both, on a layer
   expect(both, 'a voxel in both the Lung and the Bone segment').toBeGreaterThanOrEqual(0);
   await expect(panel.getByTestId('segment-voxels-2')).toHaveText(`${lung.toLocaleString('en')} vx`);
   await testInfo.attach('overlapping-segments.png', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // The fill tool paints Bone on Bone's layer (the whole slice there, empty but for Bone), and undoing
+  // the fill takes that layer back: the very labels saved before.
+  await page.keyboard.press('f');
+  await expect(panel.getByRole('button', { name: 'Fill', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  const box = (await viewer.viewport(0).boundingBox())!;
+  // As in the test of every tool: the fill may land a while after the click under load.
+  const fillAt = () => page.mouse.click(box.x + 0.25 * box.width, box.y + 0.25 * box.height);
+  await fillAt();
+  await expect(panel).toHaveAttribute('data-save', 'dirty', { timeout: 8_000 }).catch(fillAt);
+  let filled = saved;
+  await expect.poll(async () => wholeSlices((filled = await save({ changed: false })).labelmaps[1]!, 3), { timeout: 20_000 }).toBe(1);
+  expect(filled.labelmaps.map((l) => l.layer)).toEqual([0, 1]);
+  expect(count(filled.labelmaps, 2)).toBe(lung);
+  expect(Object.keys(filled.labelmaps[0]!.counts)).not.toContain('3');
+  await page.keyboard.press('Control+z');
+  expect((await save()).contentHash).toBe(saved.contentHash);
 
   // Reloaded: both layers come back into the viewer as they were, so saving again stores the very same labels.
   await page.reload();

@@ -253,23 +253,36 @@ function writeUndoably(entry: SeriesLabelmap, imageIds: readonly string[], befor
 
 /**
  * Runs `edit`, a tool changing the slice shown in `viewportId` without recording it (Cornerstone's
- * fill), as one undoable step on the reader's labelmap.
+ * fill), as one undoable step on the reader's labelmap: on every layer, since the tool writes on the
+ * layer of the segment it paints.
  */
 export function asUndoableSliceEdit<T>(viewportId: string, edit: () => T): T {
   const viewport = getEnabledElementByViewportId(viewportId)?.viewport;
   const segmentationId = segmentation.activeSegmentation.getActiveSegmentation(viewportId)?.segmentationId;
   const entry = [...labelmaps.values()].find((e) => e.owner === MINE && e.segmentationId === segmentationId);
-  const imageId = entry && viewport && 'getCurrentImageIdIndex' in viewport ? entry.labelmapImageIds[(viewport as Types.IStackViewport).getCurrentImageIdIndex()] : undefined;
-  const slice = () => (imageId ? (cache.getImage(imageId)?.voxelManager?.getScalarData() as Uint8Array | undefined)?.slice() : undefined);
-  const before = slice();
+  const index = viewport && 'getCurrentImageIdIndex' in viewport ? (viewport as Types.IStackViewport).getCurrentImageIdIndex() : undefined;
+  const slices = () =>
+    new Map(
+      entry && index !== undefined
+        ? layerStates(entry).flatMap((layer) => {
+            const imageId = layer.imageIds?.[index];
+            const voxels = imageId ? (cache.getImage(imageId)?.voxelManager?.getScalarData() as Uint8Array | undefined) : undefined;
+            return imageId && voxels ? [[imageId, voxels.slice()] as const] : [];
+          })
+        : [],
+    );
+  const before = slices();
   const result = edit();
-  const after = slice();
-  if (entry && imageId && before && after && !before.every((v, i) => v === after[i])) {
-    const write = (voxels: Uint8Array) => {
-      cache.getImage(imageId)?.voxelManager?.setFromScalarData(voxels);
+  const changed = [...slices()].flatMap(([imageId, after]) => {
+    const was = before.get(imageId) ?? new Uint8Array(after.length);
+    return was.every((v, i) => v === after[i]) ? [] : [{ imageId, before: was, after }];
+  });
+  if (entry && changed.length) {
+    const write = (undo?: boolean) => {
+      for (const c of changed) cache.getImage(c.imageId)?.voxelManager?.setFromScalarData(undo ? c.before : c.after);
       segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(entry.segmentationId);
     };
-    csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: (undo) => write(undo ? before : after) });
+    csUtils.HistoryMemo.DefaultHistoryMemo.push({ restoreMemo: write });
   }
   return result;
 }
