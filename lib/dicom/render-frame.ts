@@ -10,6 +10,7 @@ import { canShowColour, colourToRgb } from './colour-to-rgb';
 import { canReadFrames, frameSamples } from './frame-pixels';
 import { paletteToRgb, readPalette } from './palette-colour';
 import { PIXEL_DATA } from './read-header';
+import { isJpipReferenced, jpipPixelsReason } from './jpip-referenced';
 import { transferSyntaxOf } from './transfer-syntaxes';
 
 export type RenderOptions = {
@@ -48,6 +49,7 @@ export function canRenderRow(row: InstanceForRender): boolean {
 }
 
 export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize, format = 'png', quality }: RenderOptions): Promise<Buffer> {
+  if (isJpipReferenced(row.transferSyntaxUid)) throw new AppError('NOT_ACCEPTABLE', await jpipPixelsReason(row));
   if (row.pixelDataOffset === null || !row.rows || !row.columns) throw new AppError('NOT_ACCEPTABLE', 'This instance has no image to render.');
   if (frame < 1 || frame > row.frames) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
   if (!canRenderRow(row)) {

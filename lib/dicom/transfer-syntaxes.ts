@@ -10,10 +10,13 @@ export type TransferSyntax = {
   encapsulated: boolean;
   /** Everything after the File Meta Information is deflated (RFC 1951). */
   deflated?: boolean;
+  /** JPIP Referenced: no Pixel Data in the file, only the JPIP server's address (Pixel Data Provider URL). */
+  jpip?: boolean;
 };
 
 const NATIVE = (uid: string, name: string, deflated = false): TransferSyntax => ({ uid, name, encapsulated: false, ...(deflated ? { deflated } : {}) });
 const FRAGMENTS = (uid: string, name: string): TransferSyntax => ({ uid, name, encapsulated: true });
+const JPIP = (uid: string, name: string, deflated = false): TransferSyntax => ({ uid, name, encapsulated: false, jpip: true, ...(deflated ? { deflated } : {}) });
 
 export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
@@ -38,8 +41,8 @@ const SYNTAXES: TransferSyntax[] = [
   FRAGMENTS('1.2.840.10008.1.2.4.91', 'JPEG 2000'),
   FRAGMENTS('1.2.840.10008.1.2.4.92', 'JPEG 2000 Part 2 Multi-component (Lossless Only)'),
   FRAGMENTS('1.2.840.10008.1.2.4.93', 'JPEG 2000 Part 2 Multi-component'),
-  FRAGMENTS('1.2.840.10008.1.2.4.94', 'JPIP Referenced'),
-  FRAGMENTS('1.2.840.10008.1.2.4.95', 'JPIP Referenced Deflate'),
+  JPIP('1.2.840.10008.1.2.4.94', 'JPIP Referenced'),
+  JPIP('1.2.840.10008.1.2.4.95', 'JPIP Referenced Deflate', true),
   FRAGMENTS('1.2.840.10008.1.2.4.100', 'MPEG2 Main Profile / Main Level'),
   FRAGMENTS('1.2.840.10008.1.2.4.101', 'MPEG2 Main Profile / High Level'),
   FRAGMENTS('1.2.840.10008.1.2.4.102', 'MPEG-4 AVC/H.264 High Profile / Level 4.1'),
@@ -55,8 +58,8 @@ const SYNTAXES: TransferSyntax[] = [
   FRAGMENTS('1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 (Lossless Only)'),
   FRAGMENTS('1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)'),
   FRAGMENTS('1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000'),
-  FRAGMENTS('1.2.840.10008.1.2.4.204', 'JPIP HTJ2K Referenced'),
-  FRAGMENTS('1.2.840.10008.1.2.4.205', 'JPIP HTJ2K Referenced Deflate'),
+  JPIP('1.2.840.10008.1.2.4.204', 'JPIP HTJ2K Referenced'),
+  JPIP('1.2.840.10008.1.2.4.205', 'JPIP HTJ2K Referenced Deflate', true),
   FRAGMENTS('1.2.840.10008.1.2.5', 'RLE Lossless'),
   // Deflated Image Frame Compression: frames deflated one by one inside fragments.
   FRAGMENTS('1.2.840.10008.1.2.8.1', 'Deflated Image Frame Compression'),
@@ -71,5 +74,5 @@ export function transferSyntaxOf(uid: string): TransferSyntax | undefined {
 /** Pixel Data stored as one plain value in the file: readable (and convertible) without a codec. */
 export function isNativeOnDisk(uid: string): boolean {
   const ts = BY_UID.get(uid);
-  return !!ts && !ts.encapsulated && !ts.deflated;
+  return !!ts && !ts.encapsulated && !ts.deflated && !ts.jpip;
 }

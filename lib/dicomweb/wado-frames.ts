@@ -4,6 +4,7 @@ import { getDb } from '@/lib/db/client';
 import { isVideo } from '@/lib/dicom/video-syntaxes.client';
 import { framePixels } from '@/lib/dicom/frame-pixels';
 import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
+import { isJpipReferenced, jpipPixelsReason } from '@/lib/dicom/jpip-referenced';
 import { readNativeFrame } from '@/lib/dicom/read-native-frame';
 import { EXPLICIT_VR_LITTLE_ENDIAN, isNativeOnDisk, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
@@ -25,6 +26,7 @@ export async function retrieveFrames({ study, series, instance, frames, accept }
     where: { sopInstanceUid: instance, series: { seriesInstanceUid: series, study: { studyInstanceUid: study } } },
   });
   if (!row) throw new AppError('NOT_FOUND', 'No such instance.');
+  if (isJpipReferenced(row.transferSyntaxUid)) throw new AppError('NOT_ACCEPTABLE', await jpipPixelsReason(row));
   if (row.pixelDataOffset === null) throw new AppError('NOT_FOUND', 'This instance has no pixel data.');
   const bad = frames.find((n) => !Number.isInteger(n) || n < 1 || n > row.frames);
   if (bad !== undefined || frames.length === 0) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);

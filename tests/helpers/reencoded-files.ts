@@ -43,6 +43,19 @@ export function encapsulatedFile(file: Uint8Array, transferSyntaxUid: string, fr
   return Buffer.concat([metaFor(ds, transferSyntaxUid), plain.subarray(metaEnd(plain)), encapsulatedPixelData(offsets, frames)]);
 }
 
+/**
+ * An explicit VR little endian file's data set (edited) as a JPIP-referenced instance (PS3.5 §A.6):
+ * no Pixel Data, only the address of the JPIP server holding the pixels (Pixel Data Provider URL).
+ */
+export function jpipReferencedFile(file: Uint8Array, url: string, edit: (ds: Dataset) => void = () => {}): Uint8Array {
+  const ds = naturalizedFile(file);
+  delete ds.PixelData;
+  ds.PixelDataProviderURL = url;
+  edit(ds);
+  const plain = writePart10(ds);
+  return Buffer.concat([metaFor(ds, '1.2.840.10008.1.2.4.94'), plain.subarray(metaEnd(plain))]);
+}
+
 /** An encapsulated Pixel Data element (PS3.5 §A.4): the Basic Offset Table item, one item per fragment (padded to even length), the delimiter. */
 export function encapsulatedPixelData(offsetTable: Uint8Array, fragments: readonly Uint8Array[]): Buffer {
   const item = (value: Uint8Array) => {
