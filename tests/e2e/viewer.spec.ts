@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser } from '@playwright/test';
+import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
 import { newUid } from '@/lib/dicom/uid';
 import { writePart10 } from '@/lib/dicom/write-part10';
 import { E2E_ADMIN } from '../../playwright.config';
 import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codestream';
 import { sample } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
-import { naturalizedFile, oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
+import { jpipReferencedFile, naturalizedFile, oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
 import { FRAME_COLOURS, videoFile } from '../helpers/video-files';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -394,6 +395,17 @@ test('a series no decoder can read says so in its viewport instead of a blank ca
   await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
   await expect(viewer.viewport(0)).toContainText('This series cannot be displayed.');
   await expect(viewer.viewport(0).getByTestId('viewport-error')).not.toBeEmpty();
+});
+
+test('a JPIP-referenced image says in its viewport which JPIP server holds its pixels', async ({ page, browser }) => {
+  const description = `JPIP referenced ${Date.now()}`;
+  const url = 'https://jpip.hospital.example/jpip?target=ct-1.jp2';
+  const [ct] = syntheticCtSeries({ slices: 1, studyDescription: description, patient: { name: 'Jpip^Referenced', id: `JPIP-${Date.now()}`, birthDate: '19700101', sex: 'O' } });
+  await storeForDemoProject(browser, [jpipReferencedFile(ct!, url)], description);
+  const viewer = new ViewerPage(page);
+  await viewer.open((await viewer.viewerLinks(description))[0]!);
+  await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
+  await expect(viewer.viewport(0).getByTestId('viewport-error')).toContainText(`they are on a JPIP server (${url})`);
 });
 
 test('an unreadable image among readable ones: its message, then the image scrolled to drawn', async ({ page, browser }) => {
