@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 /** COHORT_E2E_PORT moves the server when 3100 is taken (another run, a quick-start server). */
 export const E2E_PORT = Number(process.env.COHORT_E2E_PORT ?? 3100);
 export const E2E_ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-passphrase' };
+/** Where tests/e2e/viewer.spec.ts runs a JPIP server, the one the e2e server may fetch pixels from. */
+export const E2E_JPIP_PORT = 3398;
 
 /**
  * End-to-end tests against the production build (`npm run build` first), served by `next start` on a
@@ -50,6 +52,7 @@ export default defineConfig({
       COHORT_SIGNIN_RATE_LIMIT: '200/60',
       // An OHIF Viewer "hosted elsewhere" (tests/e2e/ohif.spec.ts), reading with an access token.
       COHORT_DICOMWEB_ORIGINS: 'http://127.0.0.1:3399',
+      COHORT_JPIP_ORIGINS: `http://127.0.0.1:${E2E_JPIP_PORT}`,
     },
   },
 });

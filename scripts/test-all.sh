@@ -10,7 +10,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres sh -c "$1"; fi; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "System packages (PostgreSQL, Chromium, Orthanc, ffmpeg, ipfs-cid, dcm2niix, nibabel, age, dicom3tools, dcmtk, unzip)"
+step "System packages (PostgreSQL, Chromium, Orthanc, ffmpeg, ipfs-cid, dcm2niix, nibabel, age, dicom3tools, dcmtk, unzip, OpenJPEG tools)"
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -30,6 +30,9 @@ command -v age >/dev/null 2>&1 || missing+=(age)
 command -v dciodvfy >/dev/null 2>&1 || missing+=(dicom3tools)
 command -v dcmdump >/dev/null 2>&1 || missing+=(dcmtk)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+# OpenJPEG's encoder (tiled JPEG 2000 for the JPIP tests) and its JPT-stream reader, which checks the tests' JPIP server.
+command -v opj_compress >/dev/null 2>&1 || missing+=(libopenjp2-tools)
+command -v opj_jpip_transcode >/dev/null 2>&1 || missing+=(libopenjpip-dec-server)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -75,6 +75,11 @@ const ZEnv = z.object({
   COHORT_FFMPEG: z.string().min(1).default('ffmpeg'),
   /** Most disk the decoded frames of videos may take under the data directory (MiB); the least recently viewed go first. */
   COHORT_VIDEO_CACHE_MB: z.coerce.number().int().min(1).default(4096),
+  /**
+   * JPIP servers whose pixels JPIP-referenced images may be drawn from, comma-separated origins
+   * (`https://jpip.example.org:8080`). None by default: the server fetches only from those an admin trusts.
+   */
+  COHORT_JPIP_ORIGINS: z.string().default(''),
   /** Which IPFS node publishes and serves datasets: the embedded Helia node, or Kubo / IPFS Cluster over RPC. */
   COHORT_IPFS: z.enum(['helia', 'kubo']).default('helia'),
   /**

@@ -4,6 +4,7 @@ import { AppError } from '@/lib/errors/app-error';
 import { getBlobStore } from '@/lib/storage/get-blob-store';
 import { decodedPhotometric, decodeFrame, hasDecoder } from './codecs/decode-frame';
 import { isVideo } from './video-syntaxes.client';
+import { isJpipReferenced, jpipFrameSamples } from './jpip-referenced';
 import { encapsulatedFrames } from './encapsulated-frames';
 import { bufferReader, readNativeFrame, type NativePixels, type PositionalReader } from './read-native-frame';
 import { PIXEL_DATA } from './read-header';
@@ -25,7 +26,7 @@ export type FrameSamples = {
 
 /** Whether frameSamples can read this instance's frames: native, deflated, video, or a syntax with a decoder here. */
 export function canReadFrames(row: Pick<FrameSource, 'transferSyntaxUid'>): boolean {
-  return isNativeOnDisk(row.transferSyntaxUid) || !!transferSyntaxOf(row.transferSyntaxUid)?.deflated || hasDecoder(row.transferSyntaxUid) || isVideo(row.transferSyntaxUid);
+  return isNativeOnDisk(row.transferSyntaxUid) || !!transferSyntaxOf(row.transferSyntaxUid)?.deflated || hasDecoder(row.transferSyntaxUid) || isVideo(row.transferSyntaxUid) || isJpipReferenced(row.transferSyntaxUid);
 }
 
 /**
@@ -48,6 +49,7 @@ export function canDecodeFrames(row: Pick<FrameSource, 'transferSyntaxUid' | 'ph
 export async function frameSamples(row: StoredPixels, frames: readonly number[]): Promise<FrameSamples[]> {
   if (!canReadFrames(row)) throw new AppError('NOT_ACCEPTABLE', `${transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid} frames are not decoded on the server; the viewer decodes them.`);
   if (isVideo(row.transferSyntaxUid)) return asVideoSamples(row, frames, () => storedVideoFrames(row, frames));
+  if (isJpipReferenced(row.transferSyntaxUid)) return jpipSamples(row, frames);
   const path = getBlobStore().pathOf(row.sha256);
   if (transferSyntaxOf(row.transferSyntaxUid)?.deflated) {
     // The pixel data offsets of a deflated file are in its inflated data set (as read at ingest).
@@ -94,6 +96,15 @@ export async function readFrames(reader: PositionalReader, source: FrameSource, 
     }
   }
   return decoded;
+}
+
+/** A JPIP-referenced image's one frame, from its JPIP server (jpip-referenced.ts). */
+async function jpipSamples(row: StoredPixels, frames: readonly number[]): Promise<FrameSamples[]> {
+  if (frames.some((n) => n !== 1)) throw new AppError('BAD_REQUEST', 'A JPIP-referenced image has one frame here.');
+  const { rows, columns, bitsAllocated } = row;
+  if (!rows || !columns || !bitsAllocated) throw new AppError('NOT_ACCEPTABLE', 'This JPIP-referenced image does not say its size (Rows, Columns, Bits Allocated).');
+  const frame = await jpipFrameSamples({ ...row, rows, columns, bitsAllocated, samplesPerPixel: row.samplesPerPixel ?? 1 });
+  return frames.map(() => frame);
 }
 
 /** Decoded video frames (RGB, interleaved), or NOT_ACCEPTABLE with ffmpeg's reason. */

@@ -10,7 +10,7 @@ import { canShowColour, colourToRgb } from './colour-to-rgb';
 import { canReadFrames, frameSamples } from './frame-pixels';
 import { paletteToRgb, readPalette } from './palette-colour';
 import { PIXEL_DATA } from './read-header';
-import { isJpipReferenced, jpipPixelsReason } from './jpip-referenced';
+import { isJpipReferenced } from './jpip-referenced';
 import { transferSyntaxOf } from './transfer-syntaxes';
 
 export type RenderOptions = {
@@ -45,12 +45,11 @@ export async function renderInstance(sopInstanceUid: string, options: RenderOpti
 
 /** Whether renderRow can draw this instance: it has pixels, in a form the server reads, grayscale or colour it shows. */
 export function canRenderRow(row: InstanceForRender): boolean {
-  return row.pixelDataOffset !== null && !!row.rows && !!row.columns && canReadFrames(row) && (isGrayscale(row) || isColour(row) || isPalette(row));
+  return (row.pixelDataOffset !== null || isJpipReferenced(row.transferSyntaxUid)) && !!row.rows && !!row.columns && canReadFrames(row) && (isGrayscale(row) || isColour(row) || isPalette(row));
 }
 
 export async function renderRow(row: InstanceForRender, { frame = 1, window, maxSize, format = 'png', quality }: RenderOptions): Promise<Buffer> {
-  if (isJpipReferenced(row.transferSyntaxUid)) throw new AppError('NOT_ACCEPTABLE', await jpipPixelsReason(row));
-  if (row.pixelDataOffset === null || !row.rows || !row.columns) throw new AppError('NOT_ACCEPTABLE', 'This instance has no image to render.');
+  if ((row.pixelDataOffset === null && !isJpipReferenced(row.transferSyntaxUid)) || !row.rows || !row.columns) throw new AppError('NOT_ACCEPTABLE', 'This instance has no image to render.');
   if (frame < 1 || frame > row.frames) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
   if (!canRenderRow(row)) {
     const form = `${transferSyntaxOf(row.transferSyntaxUid)?.name ?? row.transferSyntaxUid}, ${row.photometricInterpretation || 'no Photometric Interpretation'}, ${row.bitsAllocated ?? '?'}-bit`;

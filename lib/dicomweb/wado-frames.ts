@@ -4,7 +4,7 @@ import { getDb } from '@/lib/db/client';
 import { isVideo } from '@/lib/dicom/video-syntaxes.client';
 import { framePixels } from '@/lib/dicom/frame-pixels';
 import { encapsulatedFrames } from '@/lib/dicom/encapsulated-frames';
-import { isJpipReferenced, jpipPixelsReason } from '@/lib/dicom/jpip-referenced';
+import { isJpipReferenced } from '@/lib/dicom/jpip-referenced';
 import { readNativeFrame } from '@/lib/dicom/read-native-frame';
 import { EXPLICIT_VR_LITTLE_ENDIAN, isNativeOnDisk, transferSyntaxOf } from '@/lib/dicom/transfer-syntaxes';
 import { AppError } from '@/lib/errors/app-error';
@@ -19,25 +19,29 @@ export type FramesRequest = { study: string; series: string; instance: string; f
  * endian, converted to it: big endian byte-swapped, compressed frames decoded (lib/dicom/codecs),
  * except colour a codec turns into RGB where the header says YBR. Frames of a deflated file are
  * inflated: explicit VR little endian is the only form they have. So are a video's frames decoded
- * (to RGB): its stream is not cut into frames. Any other transfer syntax is 406: Cohort never encodes.
+ * (to RGB): its stream is not cut into frames; and a JPIP-referenced image's, fetched from its JPIP
+ * server (lib/dicom/jpip-referenced.ts). Any other transfer syntax is 406: Cohort never encodes.
  */
 export async function retrieveFrames({ study, series, instance, frames, accept }: FramesRequest): Promise<Response> {
   const row = await getDb().instance.findFirst({
     where: { sopInstanceUid: instance, series: { seriesInstanceUid: series, study: { studyInstanceUid: study } } },
   });
   if (!row) throw new AppError('NOT_FOUND', 'No such instance.');
-  if (isJpipReferenced(row.transferSyntaxUid)) throw new AppError('NOT_ACCEPTABLE', await jpipPixelsReason(row));
-  if (row.pixelDataOffset === null) throw new AppError('NOT_FOUND', 'This instance has no pixel data.');
+  const jpip = isJpipReferenced(row.transferSyntaxUid);
+  if (row.pixelDataOffset === null && !jpip) throw new AppError('NOT_FOUND', 'This instance has no pixel data.');
   const bad = frames.find((n) => !Number.isInteger(n) || n < 1 || n > row.frames);
   if (bad !== undefined || frames.length === 0) throw new AppError('BAD_REQUEST', `Frames are numbered 1 to ${row.frames}.`);
 
   const deflated = transferSyntaxOf(row.transferSyntaxUid)?.deflated === true;
   const video = isVideo(row.transferSyntaxUid);
   const stored = deflated ? EXPLICIT_VR_LITTLE_ENDIAN : row.transferSyntaxUid;
-  const wanted = requestedTransferSyntax(accept) ?? (video ? EXPLICIT_VR_LITTLE_ENDIAN : stored);
+  const wanted = requestedTransferSyntax(accept) ?? (video || jpip ? EXPLICIT_VR_LITTLE_ENDIAN : stored);
   const convert = wanted !== stored;
   if (video && !convert) {
     throw new AppError('NOT_ACCEPTABLE', `This video (${transferSyntaxOf(stored)?.name}) is one stream, not frames one by one: its frames come decoded, as explicit VR little endian, or the whole stream with the instance.`);
+  }
+  if (jpip && !convert) {
+    throw new AppError('NOT_ACCEPTABLE', `This image's pixels are on its JPIP server, not in its file: they come decoded, as explicit VR little endian.`);
   }
   if (convert && wanted !== EXPLICIT_VR_LITTLE_ENDIAN) {
     throw new AppError('NOT_ACCEPTABLE', `The frames are stored as ${transferSyntaxOf(stored)?.name ?? stored}; Cohort sends them as stored, or as explicit VR little endian.`);

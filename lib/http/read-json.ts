@@ -26,8 +26,8 @@ async function readTextLimited(req: Request, limitBytes: number): Promise<string
   return new TextDecoder().decode(await readBytesLimited(req, limitBytes));
 }
 
-/** A request body as bytes, read as it streams: 413 as soon as it passes `limitBytes`. */
-export async function readBytesLimited(req: Request, limitBytes: number): Promise<Buffer> {
+/** A request (or response) body as bytes, read as it streams: 413 as soon as it passes `limitBytes`. */
+export async function readBytesLimited(req: Pick<Request, 'headers' | 'body'>, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
   if (declared > limitBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The body is larger than ${limitBytes} bytes.`);
   if (!req.body) return Buffer.alloc(0);

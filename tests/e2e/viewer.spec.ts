@@ -3,11 +3,12 @@ import { expect, test, type Browser } from '@playwright/test';
 import { syntheticCtSeries } from '@/lib/dicom/synthetic-ct';
 import { newUid } from '@/lib/dicom/uid';
 import { writePart10 } from '@/lib/dicom/write-part10';
-import { E2E_ADMIN } from '../../playwright.config';
+import { E2E_ADMIN, E2E_JPIP_PORT } from '../../playwright.config';
 import { brokenCodestreamFile, codestreamSeries } from '../helpers/broken-codestream';
 import { sample } from '../helpers/dicom-samples';
 import { stowBody } from '../helpers/multipart';
-import { jpipReferencedFile, naturalizedFile, oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
+import { encodeLossless, jpipReferencedFile, naturalizedFile, oneImageInEveryLosslessSyntax, oneImageInLossySyntaxes } from '../helpers/reencoded-files';
+import { startJpipServer } from '../helpers/jpip-server';
 import { FRAME_COLOURS, videoFile } from '../helpers/video-files';
 import { SignInPage, ViewerPage } from './pages';
 
@@ -395,6 +396,31 @@ test('a series no decoder can read says so in its viewport instead of a blank ca
   await expect(viewer.viewport(0)).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
   await expect(viewer.viewport(0)).toContainText('This series cannot be displayed.');
   await expect(viewer.viewport(0).getByTestId('viewport-error')).not.toBeEmpty();
+});
+
+test('a JPIP-referenced image is drawn from its JPIP server: the same picture as the image stored whole', async ({ page, browser }, testInfo) => {
+  const description = `JPIP drawn ${Date.now()}`;
+  const mr = naturalizedFile(readFileSync(sample('valid/dcm_qa_ts/1.dcm')));
+  const size = { columns: mr.Columns as number, rows: mr.Rows as number };
+  const codestream = await encodeLossless(new Uint8Array(mr.PixelData[0] as ArrayBuffer), { width: size.columns, height: size.rows, bitsPerSample: 16 }, 'jpeg-2000');
+  const server = await startJpipServer({ 'mr.j2k': { codestream, ...size } }, { port: E2E_JPIP_PORT });
+  try {
+    const [study, series] = [newUid(), newUid()];
+    const inSeries = (instance: number) => <T extends object>(ds: T) => Object.assign(ds, { StudyInstanceUID: study, SeriesInstanceUID: series, SOPInstanceUID: newUid(), InstanceNumber: instance, StudyDescription: description });
+    const whole = writePart10(inSeries(1)({ ...mr }));
+    const referenced = jpipReferencedFile(whole, `${server.origin}/jpip?target=mr.j2k`, inSeries(2));
+    await storeForDemoProject(browser, [whole, referenced], description);
+    const viewer = new ViewerPage(page);
+    await viewer.open((await viewer.viewerLinks(description))[0]!);
+    await viewer.waitForRendered(0);
+    const drawn = await viewer.readEachImage(2, () => viewer.canvasStats(0));
+    await testInfo.attach('jpip-referenced.png', { body: await page.screenshot(), contentType: 'image/png' });
+    expect(drawn[0]!.std, 'the MR slice, not a flat colour').toBeGreaterThan(10);
+    expect(drawn[1]!.hash).toBe(drawn[0]!.hash);
+    expect(server.requests.map((r) => r.searchParams.get('type'))).toContain('jpt-stream');
+  } finally {
+    await server.close();
+  }
 });
 
 test('a JPIP-referenced image says in its viewport which JPIP server holds its pixels', async ({ page, browser }) => {

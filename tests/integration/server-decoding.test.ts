@@ -1,8 +1,7 @@
 /**
  * The server decodes what it stores (lib/dicom/codecs): compressed colour renders to the colours the
  * file holds (pydicom's published reference values for the same files), palette colour through its
- * lookup tables, HTJ2K and deflated frames decode, and a corrupt codestream or pixels kept on a JPIP
- * server are a clear 406.
+ * lookup tables, HTJ2K and deflated frames decode, and a corrupt codestream is a clear 406.
  */
 import { readFileSync } from 'node:fs';
 import dcmjs from 'dcmjs';
@@ -23,7 +22,7 @@ import { decodePng } from '../helpers/decode-png';
 import { sample } from '../helpers/dicom-samples';
 import { responseParts } from '../helpers/multipart';
 import { makeReaderOfAllStudies } from '../helpers/projects';
-import { encapsulatedFile, encodeLossless, jpipReferencedFile, naturalizedFile } from '../helpers/reencoded-files';
+import { encapsulatedFile, encodeLossless, naturalizedFile } from '../helpers/reencoded-files';
 import { makeUser } from '../helpers/users';
 
 const LITTLE_ENDIAN = { accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' };
@@ -71,13 +70,6 @@ const BROKEN = brokenCodestreamFile('A corrupt JPEG lossless frame');
 const MR = readFileSync(sample('valid/dcm_qa_ts/1.dcm'));
 const MR_PIXELS = Buffer.from(naturalizedFile(MR).PixelData[0] as ArrayBuffer);
 let PART2: Uint8Array;
-/** The same MR image with its pixels on a JPIP server. */
-const JPIP_URL = 'https://jpip.hospital.example/jpip?target=mr-1.jp2';
-const JPIP = jpipReferencedFile(MR, JPIP_URL, (ds) => {
-  ds.StudyInstanceUID = newUid();
-  ds.SeriesInstanceUID = newUid();
-  ds.SOPInstanceUID = newUid();
-});
 
 let reader: Session;
 beforeAll(async () => {
@@ -92,7 +84,7 @@ beforeAll(async () => {
   const outcomes = await ingestFiles(
     (async function* () {
       for (const file of FILES) yield { name: file, body: readFileSync(file) };
-      for (const bytes of [...HTJ2K, BROKEN, PART2, JPIP]) yield { body: bytes };
+      for (const bytes of [...HTJ2K, BROKEN, PART2]) yield { body: bytes };
     })(),
     { actorUserId: admin.id },
   );
@@ -251,15 +243,6 @@ describe('server-side decoding', () => {
     for (const quality of ['0', '101', '50.5', 'best']) expect((await render('image/jpeg', `?quality=${quality}`)).status, quality).toBe(400);
     expect((await get(frameRenderedRoute, { ...target, frames: '1,2' })).status).toBe(400); // one frame per image
     expect((await get(frameRenderedRoute, { ...target, frames: '2' })).status).toBe(400); // it has one
-  });
-
-  it("says where a JPIP-referenced image's pixels are (406), for its frames in any form and its rendered image", async () => {
-    const jpip = await ids(JPIP);
-    const reason = `This image's pixels are not in its file: they are on a JPIP server (${JPIP_URL}), which Cohort does not fetch images from. Open it in a JPIP viewer.`;
-    for (const res of [await get(framesRoute, { ...jpip, frames: '1' }), await get(framesRoute, { ...jpip, frames: '1' }, '', LITTLE_ENDIAN), await get(renderedRoute, jpip)]) {
-      expect(res.status).toBe(406);
-      expect((await res.json()).message).toBe(reason);
-    }
   });
 
   it('answers 406 with the codec\'s reason for a corrupt codestream, and still serves it as stored', async () => {
