@@ -6,6 +6,8 @@
  *   a new browser context (cold cache) per run, median of 7, the two pages taking turns so a busier
  *   moment of the machine weighs on both alike; read from the `cohort:first-image`
  *   user-timing mark both pages set at their first IMAGE_RENDERED;
+ * - viewer.ttfi.warm: the same, navigating again in the same context right after: scripts and
+ *   WebAssembly in the browser's caches, as for a reader opening the next study;
  * - viewer.scroll: images per second scrolling through the 300 slices once all are loaded (the
  *   second pass), one image per rendered frame: the app is driven by its ↓ key, the bare page calls
  *   viewport.scroll(1).
@@ -128,19 +130,25 @@ try {
   const appUrl = `${origin}/studies/${study.id}/viewer`;
   const bareUrl = `${origin}/bare/index.html?study=${study.studyUid}&series=${study.seriesUid}`;
 
-  /** ms from navigation to the page's first rendered image, in a fresh context (cold cache). */
-  const ttfi = async (url: string) => {
+  /**
+   * ms from navigation to the page's first rendered image in a fresh context (cold cache), then again
+   * in that context (warm: its scripts and WebAssembly cached).
+   */
+  const ttfi = async (url: string): Promise<{ cold: number; warm: number }> => {
     const context = await browser!.newContext({ storageState: state });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      await page.goto(url);
-      const handle = await page.waitForFunction(() => performance.getEntriesByName('cohort:first-image')[0]?.startTime, null, { timeout: 60_000 }).catch((err: Error) => {
-        throw new Error(`${url} drew no image: ${errors.join('; ') || err.message}`);
-      });
-      return (await handle.jsonValue()) as number;
+      const firstImage = async () => {
+        await page.goto(url);
+        const handle = await page.waitForFunction(() => performance.getEntriesByName('cohort:first-image')[0]?.startTime, null, { timeout: 60_000 }).catch((err: Error) => {
+          throw new Error(`${url} drew no image: ${errors.join('; ') || err.message}`);
+        });
+        return (await handle.jsonValue()) as number;
+      };
+      return { cold: await firstImage(), warm: await firstImage() };
     } finally {
       await context.close();
     }
@@ -149,14 +157,13 @@ try {
   // One load of each first, so both meet a warm server (compiled routes, caches) alike.
   await ttfi(appUrl);
   await ttfi(bareUrl);
-  const appRuns: number[] = [];
-  const bareRuns: number[] = [];
+  const appRuns: { cold: number; warm: number }[] = [];
+  const bareRuns: { cold: number; warm: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
     appRuns.push(await ttfi(appUrl));
     bareRuns.push(await ttfi(bareUrl));
   }
-  const appTtfi = median(appRuns);
-  const bareTtfi = median(bareRuns);
+  const [appTtfi, appWarm, bareTtfi, bareWarm] = [appRuns.map((r) => r.cold), appRuns.map((r) => r.warm), bareRuns.map((r) => r.cold), bareRuns.map((r) => r.warm)].map(median);
 
   const context = await browser.newContext({ storageState: state });
   const page = await context.newPage();
@@ -172,7 +179,8 @@ try {
   await context.close();
 
   report([
-    entry('viewer.ttfi', 'ms', appTtfi, 'bare Cornerstone3D page, same image and server', bareTtfi),
+    entry('viewer.ttfi', 'ms', appTtfi!, 'bare Cornerstone3D page, same image and server', bareTtfi!),
+    entry('viewer.ttfi.warm', 'ms', appWarm!, 'bare Cornerstone3D page, same image and server, its files cached', bareWarm!),
     entry('viewer.scroll', 'images/s', appFps, 'bare Cornerstone3D page, same stack', bareFps),
   ]);
 } finally {
