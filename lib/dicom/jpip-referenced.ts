@@ -56,7 +56,7 @@ async function fetchCodestream(target: URL, row: JpipInstance): Promise<Uint8Arr
   }
   if (!res.ok) {
     await res.body?.cancel();
-    throw new AppError('BAD_GATEWAY', `${server} answered ${res.status} ${res.statusText}.`.replace(' .', '.'));
+    throw new AppError('BAD_GATEWAY', `${server} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`);
   }
   const type = res.headers.get('content-type') ?? '';
   if (!type.startsWith('image/jpt-stream')) {

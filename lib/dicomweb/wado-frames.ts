@@ -34,7 +34,8 @@ export async function retrieveFrames({ study, series, instance, frames, accept }
 
   const deflated = transferSyntaxOf(row.transferSyntaxUid)?.deflated === true;
   const video = isVideo(row.transferSyntaxUid);
-  const stored = deflated ? EXPLICIT_VR_LITTLE_ENDIAN : row.transferSyntaxUid;
+  // Inflated, a deflated file's frames are explicit VR little endian; a JPIP-referenced one has none stored.
+  const stored = deflated && !jpip ? EXPLICIT_VR_LITTLE_ENDIAN : row.transferSyntaxUid;
   const wanted = requestedTransferSyntax(accept) ?? (video || jpip ? EXPLICIT_VR_LITTLE_ENDIAN : stored);
   const convert = wanted !== stored;
   if (video && !convert) {

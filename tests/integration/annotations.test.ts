@@ -294,7 +294,8 @@ describe('bad labels are refused with a reason, and nothing is written', () => {
       rawBody: new Uint8Array(33 * 1024 * 1024).fill(32),
       headers: { 'content-type': 'application/json' },
     });
-    expect(huge.status).toBe(413);
+    expect(huge.status).toBe(400);
+    expect(String(huge.json.message)).toMatch(/larger than 32 MiB/);
     // Readers are independent: another reader of the study neither edits nor sees this label.
     expect((await put(mine, readers[1]!.session, body({ baseVersion: 3 }))).status).toBe(404);
     expect((await get(mine, readers[1]!.session)).status).toBe(404);
